@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Brings a fresh machine to the toolchain Sluice needs, idempotently:
+#   - Node 24 LTS and pnpm, from the npm registry, into ./.tools (never global),
+#   - redis-server and PostgreSQL server binaries, from Debian packages, when missing,
+#   - the workspace's dependencies (pnpm install --frozen-lockfile).
+# Sourced by ./dev so that PATH carries the pinned node and pnpm afterwards.
+set -euo pipefail
+
+SLUICE_ROOT="${SLUICE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+TOOLS="$SLUICE_ROOT/.tools"
+NODE_VERSION="24.21.0"
+PNPM_VERSION="10.34.9"
+
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    log "need root to run: $*"; return 1; fi
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    log "apt-get update"
+    as_root apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_node() {
+  local bin="$TOOLS/node/node_modules/.bin/node"
+  if [ ! -x "$bin" ] || [ "$("$bin" --version)" != "v$NODE_VERSION" ]; then
+    log "installing node@$NODE_VERSION into .tools/node"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS/node" "node@$NODE_VERSION" >/dev/null
+  fi
+}
+
+ensure_pnpm() {
+  local bin="$TOOLS/pnpm/node_modules/.bin/pnpm"
+  if [ ! -x "$bin" ] || [ "$(PATH="$TOOLS/node/node_modules/.bin:$PATH" "$bin" --version)" != "$PNPM_VERSION" ]; then
+    log "installing pnpm@$PNPM_VERSION into .tools/pnpm"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS/pnpm" "pnpm@$PNPM_VERSION" >/dev/null
+  fi
+}
+
+find_pg_bin() {
+  local d
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$d/postgres" ] && [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
+  done
+  return 1
+}
+
+ensure_services() {
+  command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || apt_install redis-server
+  # Debian's package starts a system-wide Redis; Sluice runs its own on its own ports.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
+    as_root systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+  find_pg_bin >/dev/null || apt_install postgresql
+  # PostgreSQL refuses to run as root; local-services runs it as this account when we are root.
+  if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --home-dir /var/lib/postgresql --shell /usr/sbin/nologin postgres
+  fi
+}
+
+ensure_node
+ensure_pnpm
+ensure_services
+export PATH="$TOOLS/node/node_modules/.bin:$TOOLS/pnpm/node_modules/.bin:$PATH"
+export SLUICE_PG_BIN="${SLUICE_PG_BIN:-$(find_pg_bin)}"
+
+if [ -f "$SLUICE_ROOT/pnpm-lock.yaml" ] && [ "${SLUICE_SKIP_INSTALL:-0}" != 1 ]; then
+  (cd "$SLUICE_ROOT" && pnpm install --frozen-lockfile --reporter=silent)
+fi
