@@ -1,0 +1,82 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadApiConfig } from '@sluice/config';
+import { createDatabase } from '@sluice/db';
+import { createApiMetrics, createMetricsRegistry } from '@sluice/metrics';
+import { createJobProducer, createProducerConnection } from '@sluice/queue';
+import { createApp } from './app.ts';
+import { createLogger } from './logger.ts';
+
+let config: ReturnType<typeof loadApiConfig>;
+try {
+  config = loadApiConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.LOG_LEVEL);
+const database = createDatabase({
+  url: config.DATABASE_URL,
+  poolSize: config.DATABASE_POOL_SIZE,
+  applicationName: 'sluice-api',
+  onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
+});
+const redis = createProducerConnection({
+  url: config.REDIS_URL,
+  connectionName: 'sluice-api',
+  onError: (err) => logger.warn({ err: err.message }, 'redis connection error'),
+});
+const producer = createJobProducer({ connection: redis, prefix: config.QUEUE_PREFIX });
+const registry = createMetricsRegistry('api');
+const app = createApp({
+  db: database.db,
+  redis,
+  producer,
+  registry,
+  metrics: createApiMetrics(registry),
+  logger,
+  publicUrl: config.PUBLIC_URL,
+  limits: {
+    maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    chunkBytes: config.CHUNK_BYTES,
+    maxRecordBytes: config.MAX_RECORD_BYTES,
+    maxColumns: config.MAX_COLUMNS,
+  },
+});
+
+const server: Server = app.listen(config.PORT, config.HOST, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ url: `http://${config.HOST}:${port}` }, `sluice api listening on http://${config.HOST}:${port}`);
+});
+server.on('error', (err) => {
+  logger.fatal({ err }, 'http server failed');
+  process.exit(1);
+});
+// Uploads can be slow; keep the default header timeout but do not cut bodies.
+server.requestTimeout = 0;
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+  const deadline = setTimeout(() => {
+    logger.error('in-flight requests did not finish in time; exiting');
+    process.exit(1);
+  }, 30_000);
+  deadline.unref();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await closed;
+  await producer.close();
+  redis.disconnect();
+  await database.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,109 @@
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { HttpProblem } from '../problem.ts';
+
+/** The uploaded CSV as a byte stream plus whatever form fields came before it. */
+export interface CsvUpload {
+  bytes: AsyncIterable<Uint8Array>;
+  fileName: string | null;
+  fields: Record<string, string>;
+}
+
+const CSV_MEDIA_TYPES = new Set([
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'text/tab-separated-values',
+  // What browsers on Windows send for .csv files.
+  'application/vnd.ms-excel',
+]);
+
+export function tooLarge(limit: number): HttpProblem {
+  return new HttpProblem(413, 'payload_too_large', 'File too large', `The upload exceeds the limit of ${limit} bytes.`, {
+    extra: { limitBytes: limit },
+    headers: { connection: 'close' },
+  });
+}
+
+/** Counts bytes as they stream and stops the upload the moment it passes `limit`. */
+async function* limited(source: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const piece of source) {
+    total += piece.byteLength;
+    if (total > limit) throw tooLarge(limit);
+    yield piece;
+  }
+}
+
+/**
+ * Opens the CSV in a request without reading it: text/csv bodies stream as-is,
+ * multipart/form-data streams its first file part (fields before it are kept as
+ * options). Nothing here buffers the file.
+ */
+export async function openCsvUpload(req: Request, maxBytes: number): Promise<CsvUpload> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (CSV_MEDIA_TYPES.has(mediaType)) {
+    const fileName = typeof req.query.filename === 'string' ? req.query.filename : null;
+    return { bytes: limited(req, maxBytes), fileName, fields: {} };
+  }
+  if (mediaType === 'multipart/form-data') return openMultipart(req, maxBytes);
+  throw new HttpProblem(
+    415,
+    'unsupported_media_type',
+    'Unsupported media type',
+    `Send the CSV as text/csv or as a multipart/form-data file part, not as '${mediaType || 'no content type'}'.`,
+  );
+}
+
+function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        limits: { files: 1, fields: 50, fieldSize: 64 * 1024, fileSize: maxBytes, parts: 60 },
+      });
+    } catch (error) {
+      reject(new HttpProblem(400, 'malformed_multipart', 'Malformed multipart body', (error as Error).message));
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let gotFile = false;
+    parser.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    parser.on('file', (_name, file: Readable, info) => {
+      if (gotFile) {
+        file.resume();
+        return;
+      }
+      gotFile = true;
+      let truncated = false;
+      file.on('limit', () => {
+        truncated = true;
+      });
+      resolve({
+        bytes: (async function* () {
+          for await (const piece of file) yield piece as Uint8Array;
+          if (truncated) throw tooLarge(maxBytes);
+        })(),
+        fileName: info.filename ?? null,
+        fields,
+      });
+    });
+    parser.on('error', (error) => {
+      const problem = new HttpProblem(400, 'malformed_multipart', 'Malformed multipart body', (error as Error).message);
+      if (!gotFile) reject(problem);
+    });
+    parser.on('close', () => {
+      if (!gotFile) {
+        reject(new HttpProblem(400, 'missing_file', 'No file in the form', 'The multipart body has no file part; send the CSV as a file field (e.g. curl -F file=@data.csv).'));
+      }
+    });
+    req.pipe(parser);
+  });
+}

@@ -1,0 +1,28 @@
+import type { ColumnSpec, NormalizeOptions } from '@sluice/normalize';
+
+/** What the event loop hands a thread for one chunk (structured-clone friendly). */
+export interface ChunkTask {
+  data: Uint8Array;
+  firstRecord: number;
+  recordCount: number;
+  columns: ColumnSpec[];
+  options: NormalizeOptions;
+  maxColumns: number;
+}
+
+export interface ChunkTaskError {
+  recordNumber: number;
+  column: string | null;
+  raw: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ChunkTaskResult {
+  /** Normalized CSV lines of the accepted rows, UTF-8, no header. */
+  output: Uint8Array;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsBlank: number;
+  errors: ChunkTaskError[];
+}

@@ -1,0 +1,101 @@
+import { formatRecord, neutralizeFormula, parseRecords, recordEnds } from '@sluice/csv';
+import { normalizeRow } from '@sluice/normalize';
+import type { ChunkTask, ChunkTaskError, ChunkTaskResult } from './chunk-task.ts';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+/** Types whose normalized output cannot be read as a spreadsheet formula. */
+const FORMULA_SAFE_TYPES = new Set(['phone']);
+
+/** Longest raw value kept in an error report (the full row stays in the input). */
+const RAW_PREVIEW = 200;
+
+type Parsed = { fields: string[] } | { error: { code: string; message: string } };
+
+/**
+ * Decodes the chunk strictly. Invalid UTF-8 is never replaced with U+FFFD:
+ * the offending records are found one by one and reported, the rest parsed.
+ */
+function decodeAndParse(data: Uint8Array, maxFields: number): Parsed[] {
+  try {
+    return parseRecords(strictUtf8.decode(data), { maxFields });
+  } catch {
+    const parsed: Parsed[] = [];
+    let start = 0;
+    for (const end of recordEnds(data)) {
+      const slice = data.subarray(start, end);
+      start = end;
+      let text: string;
+      try {
+        text = strictUtf8.decode(slice);
+      } catch {
+        parsed.push({ error: { code: 'invalid_encoding', message: 'The row is not valid UTF-8 text' } });
+        continue;
+      }
+      parsed.push(...parseRecords(text, { maxFields }));
+    }
+    return parsed;
+  }
+}
+
+/** True for a line with no content at all (blank line or only delimiters). */
+const isBlank = (fields: readonly string[]) => fields.every((f) => f.trim() === '');
+
+/**
+ * Parses and normalizes one chunk. Pure CPU work, run inside a piscina thread.
+ * Every record ends up exactly once as accepted, rejected or blank; nothing
+ * about a bad row throws.
+ */
+export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
+  const records = decodeAndParse(task.data, task.maxColumns);
+  if (records.length !== task.recordCount) {
+    // The API's splitter and this parser must agree on record boundaries, or
+    // row numbers in reports would be wrong. Fail loudly rather than mislabel.
+    throw new Error(`chunk holds ${records.length} records, expected ${task.recordCount}`);
+  }
+  const columnCount = task.columns.length;
+  const safe = task.columns.map((c) => FORMULA_SAFE_TYPES.has(c.type));
+  const errors: ChunkTaskError[] = [];
+  const lines: string[] = [];
+  let rowsAccepted = 0;
+  let rowsRejected = 0;
+  let rowsBlank = 0;
+
+  records.forEach((record, index) => {
+    const recordNumber = task.firstRecord + index;
+    if ('error' in record) {
+      rowsRejected += 1;
+      errors.push({ recordNumber, column: null, raw: null, code: record.error.code, message: record.error.message });
+      return;
+    }
+    const { fields } = record;
+    if (isBlank(fields)) {
+      rowsBlank += 1;
+      return;
+    }
+    if (fields.length !== columnCount) {
+      rowsRejected += 1;
+      errors.push({
+        recordNumber,
+        column: null,
+        raw: fields.join(',').slice(0, RAW_PREVIEW),
+        code: 'column_count_mismatch',
+        message: `Expected ${columnCount} fields as in the header, found ${fields.length}`,
+      });
+      return;
+    }
+    const row = normalizeRow(fields, task.columns, task.options);
+    for (const e of row.errors) {
+      errors.push({ recordNumber, column: e.column, raw: e.raw.slice(0, RAW_PREVIEW), code: e.code, message: e.message });
+    }
+    if (row.rejected) {
+      rowsRejected += 1;
+      return;
+    }
+    rowsAccepted += 1;
+    lines.push(formatRecord(row.values.map((v, i) => (safe[i] ? v : neutralizeFormula(v)))));
+  });
+
+  return { output: encoder.encode(lines.join('')), rowsAccepted, rowsRejected, rowsBlank, errors };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './env.ts';
+import { loadApiConfig, loadWorkerConfig } from './settings.ts';
+
+const base = { DATABASE_URL: 'postgres://u@127.0.0.1:5/db', REDIS_URL: 'redis://127.0.0.1:6' };
+
+describe('loadApiConfig', () => {
+  it('applies defaults', () => {
+    const c = loadApiConfig(base);
+    expect(c.PORT).toBe(8080);
+    expect(c.MAX_UPLOAD_BYTES).toBe(1024 ** 3);
+    expect(c.CHUNK_BYTES).toBe(1024 ** 2);
+    expect(c.QUEUE_PREFIX).toBe('{sluice}');
+  });
+
+  it.each([
+    ['1048576', 1048576],
+    ['512KB', 512 * 1024],
+    ['64mb', 64 * 1024 ** 2],
+    ['1GB', 1024 ** 3],
+    ['1.5k', 1536],
+  ])('parses the size %s', (raw, bytes) => {
+    expect(loadApiConfig({ ...base, MAX_UPLOAD_BYTES: raw }).MAX_UPLOAD_BYTES).toBe(bytes);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadApiConfig({ ...base, PORT: '' }).PORT).toBe(8080);
+  });
+
+  it('reports every bad variable by name with its value', () => {
+    let error: unknown;
+    try {
+      loadApiConfig({ DATABASE_URL: 'mysql://x', PORT: 'eighty', MAX_UPLOAD_BYTES: 'lots' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues.join('\n');
+    expect(issues).toMatch(/DATABASE_URL="mysql:\/\/x": expected a postgres/);
+    expect(issues).toMatch(/REDIS_URL: /);
+    expect(issues).toMatch(/PORT="eighty"/);
+    expect(issues).toMatch(/MAX_UPLOAD_BYTES="lots"/);
+  });
+});
+
+describe('loadWorkerConfig', () => {
+  it('applies defaults and validates the queue prefix', () => {
+    expect(loadWorkerConfig(base).WORKER_THREADS).toBe(1);
+    expect(() => loadWorkerConfig({ ...base, QUEUE_PREFIX: 'a:b' })).toThrow(/QUEUE_PREFIX/);
+  });
+});

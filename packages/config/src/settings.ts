@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { byteSize, logLevel, parseEnv, port, postgresUrl, queuePrefix, redisUrl } from './env.ts';
+
+/** Settings every process that touches PostgreSQL and Redis shares. */
+const common = {
+  DATABASE_URL: postgresUrl,
+  REDIS_URL: redisUrl,
+  QUEUE_PREFIX: queuePrefix.default('{sluice}'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** Server-side cap for one statement (SET LOCAL statement_timeout). */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  LOG_LEVEL: logLevel.default('info'),
+};
+
+const apiSchema = z.object({
+  ...common,
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(8080),
+  /** Base URL used in links returned to clients; defaults to http://HOST:PORT. */
+  PUBLIC_URL: z.url().optional(),
+  MAX_UPLOAD_BYTES: byteSize.default(1024 ** 3),
+  /** Target size of one stored chunk; a chunk is one unit of work for a worker. */
+  CHUNK_BYTES: byteSize.default(1024 ** 2),
+  /** A record larger than this (often an unterminated quote) rejects the upload. */
+  MAX_RECORD_BYTES: byteSize.default(1024 ** 2),
+  MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+
+const workerSchema = z.object({
+  ...common,
+  /** piscina threads that parse and normalize chunks (CPU-bound). */
+  WORKER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Chunks in flight per process; more than threads keeps threads fed during I/O. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /** V8 old-space cap per thread: a hostile chunk fails its task, not the process. */
+  THREAD_MAX_HEAP_MB: z.coerce.number().int().min(32).max(8192).default(256),
+  MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** Identifies this process in chunk bookkeeping; defaults to hostname:pid. */
+  WORKER_ID: z.string().regex(/^[\w.:-]{1,100}$/).optional(),
+  /** Serves /metrics and /health/live for this process when set (0 = any free port). */
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+});
+
+export type ApiConfig = z.infer<typeof apiSchema>;
+export type WorkerConfig = z.infer<typeof workerSchema>;
+
+export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  return parseEnv(apiSchema, env);
+}
+
+export function loadWorkerConfig(
+  env: Record<string, string | undefined> = process.env,
+): WorkerConfig {
+  return parseEnv(workerSchema, env);
+}

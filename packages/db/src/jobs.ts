@@ -1,0 +1,394 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database, JobColumn, JobStatus, JobType } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface NewJob {
+  id: string;
+  type: JobType;
+  fileName: string | null;
+  header: Buffer;
+  columns: JobColumn[];
+  options: Record<string, unknown>;
+}
+
+export interface NewChunk {
+  seq: number;
+  firstRecord: number;
+  recordCount: number;
+  data: Buffer;
+}
+
+/** Step 1 of an upload's transaction: the job row, totals filled in at the end. */
+export async function insertJob(trx: Transaction<Database>, job: NewJob): Promise<void> {
+  await trx
+    .insertInto('jobs')
+    .values({
+      id: job.id,
+      type: job.type,
+      file_name: job.fileName,
+      header: job.header,
+      columns: JSON.stringify(job.columns),
+      options: JSON.stringify(job.options),
+      bytes_total: 0,
+      chunks_total: 0,
+      rows_total: 0,
+      rows_accepted: null,
+      rows_rejected: null,
+      errors_total: null,
+      error: null,
+      started_at: null,
+      finished_at: null,
+    })
+    .execute();
+}
+
+export async function insertChunk(
+  trx: Transaction<Database>,
+  jobId: string,
+  chunk: NewChunk,
+): Promise<void> {
+  await trx
+    .insertInto('job_chunks')
+    .values({
+      job_id: jobId,
+      seq: chunk.seq,
+      first_record: chunk.firstRecord,
+      record_count: chunk.recordCount,
+      data: chunk.data,
+      output: null,
+      rows_accepted: null,
+      rows_rejected: null,
+      rows_blank: null,
+      errors_total: null,
+      processed_by: null,
+      processed_at: null,
+    })
+    .execute();
+}
+
+export async function setUploadTotals(
+  trx: Transaction<Database>,
+  jobId: string,
+  totals: { bytes: number; chunks: number; rows: number },
+): Promise<void> {
+  await trx
+    .updateTable('jobs')
+    .set({ bytes_total: totals.bytes, chunks_total: totals.chunks, rows_total: totals.rows })
+    .where('id', '=', jobId)
+    .execute();
+}
+
+export async function deleteJob(db: Db, jobId: string): Promise<void> {
+  await db.deleteFrom('jobs').where('id', '=', jobId).execute();
+}
+
+export interface JobView {
+  id: string;
+  type: JobType;
+  status: JobStatus;
+  fileName: string | null;
+  columns: JobColumn[];
+  bytesTotal: number;
+  chunksTotal: number;
+  chunksDone: number;
+  rowsTotal: number;
+  /** Live sums over finished chunks while running; final figures once completed. */
+  rowsProcessed: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsBlank: number;
+  errorsTotal: number;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** A job with its progress, aggregated from its chunks in the same snapshot. */
+export async function getJob(db: Db, jobId: string): Promise<JobView | undefined> {
+  const row = await db
+    .selectFrom('jobs as j')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('job_chunks as c')
+          .whereRef('c.job_id', '=', 'j.id')
+          .where('c.status', '=', 'done')
+          .select([
+            sql<number>`count(*)::int`.as('chunks_done'),
+            sql<number>`coalesce(sum(c.record_count), 0)::bigint`.as('records_done'),
+            sql<number>`coalesce(sum(c.rows_accepted), 0)::bigint`.as('accepted'),
+            sql<number>`coalesce(sum(c.rows_rejected), 0)::bigint`.as('rejected'),
+            sql<number>`coalesce(sum(c.rows_blank), 0)::bigint`.as('blank'),
+            sql<number>`coalesce(sum(c.errors_total), 0)::bigint`.as('errors'),
+          ])
+          .as('p'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'j.id',
+      'j.type',
+      'j.status',
+      'j.file_name',
+      'j.columns',
+      'j.bytes_total',
+      'j.chunks_total',
+      'j.rows_total',
+      'j.error',
+      'j.created_at',
+      'j.started_at',
+      'j.finished_at',
+      'p.chunks_done',
+      'p.records_done',
+      'p.accepted',
+      'p.rejected',
+      'p.blank',
+      'p.errors',
+    ])
+    .where('j.id', '=', jobId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    fileName: row.file_name,
+    columns: row.columns,
+    bytesTotal: row.bytes_total,
+    chunksTotal: row.chunks_total,
+    chunksDone: Number(row.chunks_done ?? 0),
+    rowsTotal: row.rows_total,
+    rowsProcessed: Number(row.records_done ?? 0),
+    rowsAccepted: Number(row.accepted ?? 0),
+    rowsRejected: Number(row.rejected ?? 0),
+    rowsBlank: Number(row.blank ?? 0),
+    errorsTotal: Number(row.errors ?? 0),
+    error: row.error,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** First chunk picked up: queued -> running (no-op for later chunks). */
+export async function markJobRunning(db: Db, jobId: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ status: 'running', started_at: sql`now()` })
+    .where('id', '=', jobId)
+    .where('status', '=', 'queued')
+    .execute();
+}
+
+export interface ChunkWork {
+  status: 'pending' | 'done';
+  firstRecord: number;
+  recordCount: number;
+  data: Buffer;
+  header: Buffer;
+  columns: JobColumn[];
+  options: Record<string, unknown>;
+  jobStatus: JobStatus;
+}
+
+/** Everything a worker needs to process one chunk. */
+export async function loadChunkWork(
+  db: Db,
+  jobId: string,
+  seq: number,
+): Promise<ChunkWork | undefined> {
+  const row = await db
+    .selectFrom('job_chunks as c')
+    .innerJoin('jobs as j', 'j.id', 'c.job_id')
+    .select([
+      'c.status',
+      'c.first_record',
+      'c.record_count',
+      'c.data',
+      'j.header',
+      'j.columns',
+      'j.options',
+      'j.status as job_status',
+    ])
+    .where('c.job_id', '=', jobId)
+    .where('c.seq', '=', seq)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    status: row.status,
+    firstRecord: row.first_record,
+    recordCount: row.record_count,
+    data: row.data,
+    header: row.header,
+    columns: row.columns,
+    options: row.options,
+    jobStatus: row.job_status,
+  };
+}
+
+export interface RowError {
+  recordNumber: number;
+  column: string | null;
+  raw: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ChunkResult {
+  jobId: string;
+  seq: number;
+  output: Buffer;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsBlank: number;
+  errors: readonly RowError[];
+  processedBy: string;
+}
+
+/**
+ * Writes a chunk's output, its row errors and its done-marker in the caller's
+ * transaction. The conditional update takes the chunk's row lock first, so a
+ * concurrent or repeated attempt waits and then finds the chunk done: returns
+ * false and writes nothing. This is what makes a chunk's effect exactly-once.
+ */
+export async function commitChunkResult(
+  trx: Transaction<Database>,
+  result: ChunkResult,
+): Promise<boolean> {
+  const marked = await trx
+    .updateTable('job_chunks')
+    .set({
+      status: 'done',
+      output: result.output,
+      rows_accepted: result.rowsAccepted,
+      rows_rejected: result.rowsRejected,
+      rows_blank: result.rowsBlank,
+      errors_total: result.errors.length,
+      processed_by: result.processedBy,
+      processed_at: sql`now()`,
+    })
+    .where('job_id', '=', result.jobId)
+    .where('seq', '=', result.seq)
+    .where('status', '=', 'pending')
+    .returning('seq')
+    .executeTakeFirst();
+  if (!marked) return false;
+  if (result.errors.length > 0) {
+    const e = result.errors;
+    // One statement per chunk however many errors: arrays unnested server-side.
+    await sql`
+      insert into job_row_errors
+        (job_id, chunk_seq, ordinal, record_number, column_name, raw_value, code, message)
+      select ${result.jobId}::uuid, ${result.seq}::int, t.*
+      from unnest(
+        ${e.map((_, i) => i)}::int[],
+        ${e.map((x) => x.recordNumber)}::int[],
+        ${e.map((x) => x.column)}::text[],
+        ${e.map((x) => x.raw)}::text[],
+        ${e.map((x) => x.code)}::text[],
+        ${e.map((x) => x.message)}::text[]
+      ) as t`.execute(trx);
+  }
+  return true;
+}
+
+export type FinalizeOutcome = 'completed' | 'already-final' | 'chunks-pending' | 'missing';
+
+/**
+ * Commits a job's final statistics once every chunk is done. Locks the job row
+ * so two finalizers cannot both complete it.
+ */
+export async function finalizeJob(
+  trx: Transaction<Database>,
+  jobId: string,
+): Promise<FinalizeOutcome> {
+  const job = await trx
+    .selectFrom('jobs')
+    .select(['status', 'chunks_total'])
+    .where('id', '=', jobId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!job) return 'missing';
+  if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') {
+    return 'already-final';
+  }
+  const totals = await trx
+    .selectFrom('job_chunks')
+    .where('job_id', '=', jobId)
+    .select([
+      sql<number>`count(*) filter (where status = 'done')::int`.as('done'),
+      sql<number>`coalesce(sum(rows_accepted), 0)::int`.as('accepted'),
+      sql<number>`coalesce(sum(rows_rejected), 0)::int`.as('rejected'),
+      sql<number>`coalesce(sum(errors_total), 0)::int`.as('errors'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (totals.done < job.chunks_total) return 'chunks-pending';
+  await trx
+    .updateTable('jobs')
+    .set({
+      status: 'completed',
+      rows_accepted: totals.accepted,
+      rows_rejected: totals.rejected,
+      errors_total: totals.errors,
+      started_at: sql`coalesce(started_at, now())`,
+      finished_at: sql`now()`,
+    })
+    .where('id', '=', jobId)
+    .execute();
+  return 'completed';
+}
+
+export async function markJobFailed(db: Db, jobId: string, reason: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ status: 'failed', error: reason, finished_at: sql`now()` })
+    .where('id', '=', jobId)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+}
+
+/** A finished job's output, one chunk at a time in file order (bounded memory). */
+export async function* readJobOutput(db: Db, jobId: string): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq++) {
+    const row = await db
+      .selectFrom('job_chunks')
+      .select('output')
+      .where('job_id', '=', jobId)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    if (!row) return;
+    if (row.output) yield row.output;
+  }
+}
+
+/** A job's row errors in file order, fetched in keyset pages. */
+export async function* readJobErrors(
+  db: Db,
+  jobId: string,
+  pageSize = 5000,
+): AsyncGenerator<RowError[]> {
+  let after: [number, number] = [-1, -1];
+  for (;;) {
+    const rows = await db
+      .selectFrom('job_row_errors')
+      .select(['chunk_seq', 'ordinal', 'record_number', 'column_name', 'raw_value', 'code', 'message'])
+      .where('job_id', '=', jobId)
+      .where((eb) => eb(eb.refTuple('chunk_seq', 'ordinal'), '>', eb.tuple(after[0], after[1])))
+      .orderBy('chunk_seq')
+      .orderBy('ordinal')
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({
+      recordNumber: r.record_number,
+      column: r.column_name,
+      raw: r.raw_value,
+      code: r.code,
+      message: r.message,
+    }));
+    const last = rows.at(-1)!;
+    after = [last.chunk_seq, last.ordinal];
+    if (rows.length < pageSize) return;
+  }
+}

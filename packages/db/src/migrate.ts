@@ -1,0 +1,45 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationResult, Migrator } from 'kysely/migration';
+import * as jobs0001 from './migrations/0001_jobs.ts';
+
+/**
+ * Migrations are listed here rather than discovered on disk so that they ship
+ * with the code that depends on them and run the same from any working dir.
+ * Names sort in apply order.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_jobs': jobs0001,
+};
+
+export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema
+function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'sluice_migrations',
+    migrationLockTableName: 'sluice_migrations_lock',
+  });
+}
+
+/** Applies pending migrations; concurrent callers serialize on kysely's lock row. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(
+      `Migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+  return results ?? [];
+}
+
+/** Names of migrations not yet applied (empty when the schema is current). */
+// biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

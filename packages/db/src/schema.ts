@@ -1,0 +1,71 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Table types for kysely. Keep in step with migrations/. */
+
+export type JobType = 'normalize' | 'import';
+export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ChunkStatus = 'pending' | 'done';
+
+/** A column of a job's input as the job will treat it (stored as jsonb). */
+export interface JobColumn {
+  name: string;
+  type: string;
+  required: boolean;
+}
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface JobsTable {
+  id: string;
+  type: JobType;
+  status: ColumnType<JobStatus, JobStatus | undefined, JobStatus>;
+  file_name: string | null;
+  /** The header record exactly as uploaded (minus BOM and terminator). */
+  header: Buffer;
+  columns: Json<JobColumn[]>;
+  options: Json<Record<string, unknown>>;
+  bytes_total: number;
+  chunks_total: number;
+  rows_total: number;
+  rows_accepted: number | null;
+  rows_rejected: number | null;
+  errors_total: number | null;
+  error: string | null;
+  created_at: Generated<Date>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface JobChunksTable {
+  job_id: string;
+  seq: number;
+  /** File record number (header = 1) of the chunk's first record. */
+  first_record: number;
+  record_count: number;
+  data: Buffer;
+  status: ColumnType<ChunkStatus, ChunkStatus | undefined, ChunkStatus>;
+  output: Buffer | null;
+  rows_accepted: number | null;
+  rows_rejected: number | null;
+  rows_blank: number | null;
+  errors_total: number | null;
+  processed_by: string | null;
+  processed_at: Date | null;
+}
+
+export interface JobRowErrorsTable {
+  job_id: string;
+  chunk_seq: number;
+  ordinal: number;
+  record_number: number;
+  column_name: string | null;
+  raw_value: string | null;
+  code: string;
+  message: string;
+}
+
+export interface Database {
+  jobs: JobsTable;
+  job_chunks: JobChunksTable;
+  job_row_errors: JobRowErrorsTable;
+}

@@ -1,0 +1,38 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface ApiMetrics {
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  uploadedBytes: Counter;
+  jobsSubmitted: Counter<'type'>;
+}
+
+/** `route` is the matched route template (bounded), never the raw path. */
+export function createApiMetrics(registry: Registry): ApiMetrics {
+  return {
+    httpRequests: new Counter({
+      name: 'sluice_http_requests_total',
+      help: 'HTTP requests by route template, method and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'sluice_http_request_duration_seconds',
+      help: 'HTTP request duration by route template, method and status code',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    uploadedBytes: new Counter({
+      name: 'sluice_upload_bytes_total',
+      help: 'CSV bytes accepted by uploads',
+      registers: [registry],
+    }),
+    jobsSubmitted: new Counter({
+      name: 'sluice_jobs_submitted_total',
+      help: 'Jobs accepted (202) by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+  };
+}

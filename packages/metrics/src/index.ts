@@ -1,0 +1,6 @@
+export type { Registry } from 'prom-client';
+export type { ApiMetrics } from './api-metrics.ts';
+export { createApiMetrics } from './api-metrics.ts';
+export { createMetricsRegistry } from './registry.ts';
+export type { WorkerMetrics } from './worker-metrics.ts';
+export { createWorkerMetrics } from './worker-metrics.ts';

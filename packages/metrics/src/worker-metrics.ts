@@ -1,0 +1,38 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface WorkerMetrics {
+  chunkDuration: Histogram<'outcome'>;
+  rowsProcessed: Counter<'outcome'>;
+  normalizationErrors: Counter<'code'>;
+  jobsFinished: Counter<'type' | 'outcome'>;
+}
+
+export function createWorkerMetrics(registry: Registry): WorkerMetrics {
+  return {
+    chunkDuration: new Histogram({
+      name: 'sluice_chunk_duration_seconds',
+      help: 'Time to load, normalize and commit one chunk, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
+    rowsProcessed: new Counter({
+      name: 'sluice_rows_processed_total',
+      help: 'Data rows committed, by outcome (accepted, rejected, blank)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    normalizationErrors: new Counter({
+      name: 'sluice_normalization_errors_total',
+      help: 'Per-row errors committed, by error code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    jobsFinished: new Counter({
+      name: 'sluice_jobs_finished_total',
+      help: 'Jobs that reached a final state, by type and outcome',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,63 @@
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+
+/**
+ * The one place that says which BullMQ jobs exist: name, queue, payload schema
+ * and options. Producers and workers both go through it, so a payload is
+ * validated on the way in and on the way out.
+ */
+
+export const QUEUE_NAMES = {
+  /** One job per stored chunk: parse + normalize in a thread, commit with done-marker. */
+  chunks: 'sluice-chunks',
+  /** One parent job per upload: runs after all its chunks, commits final statistics. */
+  jobs: 'sluice-jobs',
+} as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export const normalizeChunkPayload = z.object({ jobId: z.uuid(), seq: z.number().int().min(0) });
+export const finalizeJobPayload = z.object({ jobId: z.uuid() });
+
+export type NormalizeChunkPayload = z.infer<typeof normalizeChunkPayload>;
+export type FinalizeJobPayload = z.infer<typeof finalizeJobPayload>;
+
+const keepForADay = { age: 24 * 3600, count: 10_000 };
+const keepFailedForAWeek = { age: 7 * 24 * 3600 };
+
+export const jobCatalog = {
+  'normalize-chunk': {
+    queue: QUEUE_NAMES.chunks,
+    payload: normalizeChunkPayload,
+    options: {
+      // Transient infrastructure failures (database restart, lost lock) get
+      // retried; bad rows never fail a chunk, they become row errors.
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: keepForADay,
+      removeOnFail: keepFailedForAWeek,
+      failParentOnFailure: true,
+    } satisfies JobsOptions,
+  },
+  'finalize-job': {
+    queue: QUEUE_NAMES.jobs,
+    payload: finalizeJobPayload,
+    options: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: keepForADay,
+      removeOnFail: keepFailedForAWeek,
+    } satisfies JobsOptions,
+  },
+} as const;
+
+export type JobName = keyof typeof jobCatalog;
+
+/**
+ * BullMQ job ids derived from our own ids, so enqueuing the same work twice is
+ * a no-op in Redis. BullMQ forbids ':' (its key separator) and all-digit ids.
+ */
+export const bullJobIds = {
+  job: (jobId: string) => `job-${jobId}`,
+  chunk: (jobId: string, seq: number) => `chunk-${jobId}-${seq}`,
+};

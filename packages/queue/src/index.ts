@@ -1,0 +1,17 @@
+export type {
+  FinalizeJobPayload,
+  JobName,
+  NormalizeChunkPayload,
+  QueueName,
+} from './catalog.ts';
+export {
+  bullJobIds,
+  finalizeJobPayload,
+  jobCatalog,
+  normalizeChunkPayload,
+  QUEUE_NAMES,
+} from './catalog.ts';
+export type { ConnectionOptions } from './connections.ts';
+export { createProducerConnection, createWorkerConnection } from './connections.ts';
+export type { JobProducer } from './producer.ts';
+export { createJobProducer } from './producer.ts';

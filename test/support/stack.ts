@@ -1,0 +1,49 @@
+import { findFreePort } from '@sluice/local-services';
+import { inject } from 'vitest';
+import { type AppProcess, spawnApp, waitForHttp } from '../harness/processes.ts';
+
+/** A running Sluice (one API, N workers) on the harness' PostgreSQL and Redis. */
+export interface Stack {
+  apiUrl: string;
+  api: AppProcess;
+  workers: AppProcess[];
+  /** SIGTERM everything and return the exit codes (graceful shutdown = 0). */
+  stop(): Promise<Array<number | null>>;
+}
+
+export interface StackOptions {
+  /** Isolates this stack's queues from other test files on the same Redis. */
+  queuePrefix: string;
+  workers?: number;
+  env?: Record<string, string>;
+  workerEnv?: Record<string, string>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const port = await findFreePort();
+  const env = {
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: options.queuePrefix,
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  const api = spawnApp('api', 'apps/api/src/main.ts', { ...env, PORT: String(port) });
+  const workers = Array.from({ length: options.workers ?? 1 }, (_, i) =>
+    spawnApp(`worker-${i + 1}`, 'apps/worker/src/main.ts', {
+      ...env,
+      WORKER_ID: `worker-${i + 1}`,
+      LOG_LEVEL: 'info',
+      ...options.workerEnv,
+    }),
+  );
+  const apiUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${apiUrl}/health/ready`, 30_000);
+  await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
+  return {
+    apiUrl,
+    api,
+    workers,
+    stop: () => Promise.all([api, ...workers].map((p) => p.stop('SIGTERM'))),
+  };
+}
