@@ -18,7 +18,10 @@ let stack: Stack;
 
 beforeAll(async () => {
   // Small chunks so even modest files span many chunks and chunk boundaries.
-  stack = await startStack({ queuePrefix: '{e2e-normalize}', env: { CHUNK_BYTES: '16KB', MAX_UPLOAD_BYTES: '4MB' } });
+  stack = await startStack({
+    queuePrefix: '{e2e-normalize}',
+    env: { CHUNK_BYTES: '16KB', MAX_UPLOAD_BYTES: '4MB' },
+  });
 });
 
 afterAll(async () => {
@@ -31,7 +34,11 @@ describe('contacts-sample.csv end to end', () => {
   let job: JobBody;
 
   beforeAll(async () => {
-    const submitted = await submitCsv(stack.apiUrl, readFileSync(SAMPLE), '?filename=contacts-sample.csv');
+    const submitted = await submitCsv(
+      stack.apiUrl,
+      readFileSync(SAMPLE),
+      '?filename=contacts-sample.csv',
+    );
     expect(submitted.status).toBe('queued');
     expect(submitted.links.self).toBe(`${stack.apiUrl}/v1/jobs/${submitted.id}`);
     job = await waitForJob(stack.apiUrl, submitted.id);
@@ -39,7 +46,12 @@ describe('contacts-sample.csv end to end', () => {
 
   it('completes with counts for every row', () => {
     expect(job.status).toBe('completed');
-    expect(job.counts).toMatchObject({ rowsTotal: 8, rowsAccepted: 8, rowsRejected: 0, rowsBlank: 0 });
+    expect(job.counts).toMatchObject({
+      rowsTotal: 8,
+      rowsAccepted: 8,
+      rowsRejected: 0,
+      rowsBlank: 0,
+    });
     expect(job.progress).toEqual({ chunksTotal: 1, chunksDone: 1, percent: 100 });
     expect(job.columns.map((c) => `${c.name}:${c.type}`)).toContain('email:email');
     expect(job.columns.map((c) => `${c.name}:${c.type}`)).toContain('phone:phone');
@@ -89,7 +101,10 @@ describe('chunking', () => {
     expect(data).toHaveLength(job.counts.rowsAccepted);
     expect(data.map((r) => Number(r[0]))).toEqual(data.map((_, i) => i + 1));
     // Multi-line notes survive chunking intact.
-    const expectedNotes = Array.from({ length: count }, (_, i) => rows(`${contactRow(i + 1, 7)}\n`)[0]![9]);
+    const expectedNotes = Array.from(
+      { length: count },
+      (_, i) => rows(`${contactRow(i + 1, 7)}\n`)[0]![9],
+    );
     expect(data.map((r) => r[9])).toEqual(expectedNotes.map((n) => n!.replace(/\s+/g, ' ').trim()));
   });
 });
@@ -98,7 +113,11 @@ describe('uploads', () => {
   it('accepts multipart/form-data with the file name', async () => {
     const form = new FormData();
     form.append('phoneRegion', 'GB');
-    form.append('file', new Blob(['name,phone\nAda,020 7946 0018\n'], { type: 'text/csv' }), 'people.csv');
+    form.append(
+      'file',
+      new Blob(['name,phone\nAda,020 7946 0018\n'], { type: 'text/csv' }),
+      'people.csv',
+    );
     const res = await fetch(`${stack.apiUrl}/v1/jobs`, { method: 'POST', body: form });
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toMatch(/\/v1\/jobs\/[0-9a-f-]{36}$/);
@@ -111,19 +130,31 @@ describe('uploads', () => {
   });
 
   it('neutralizes spreadsheet formulas in text cells', async () => {
-    const job = await waitForJob(stack.apiUrl, (await submitCsv(stack.apiUrl, 'note\n=HYPERLINK("http://x")\n')).id);
+    const job = await waitForJob(
+      stack.apiUrl,
+      (await submitCsv(stack.apiUrl, 'note\n=HYPERLINK("http://x")\n')).id,
+    );
     expect((await getText(job.links.result)).body).toBe('note\n"\'=HYPERLINK(""http://x"")"\n');
   });
 });
 
 describe('bad input gets problem+json with a stable code', () => {
   const post = (body: BodyInit, contentType: string) =>
-    fetch(`${stack.apiUrl}/v1/jobs`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    fetch(`${stack.apiUrl}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
 
   async function expectProblem(res: Response, status: number, code: string) {
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const problem = (await res.json()) as { code: string; status: number; title: string; detail: string };
+    const problem = (await res.json()) as {
+      code: string;
+      status: number;
+      title: string;
+      detail: string;
+    };
     expect(problem).toMatchObject({ code, status });
     expect(problem.detail.length).toBeGreaterThan(10);
     return problem;
@@ -134,10 +165,15 @@ describe('bad input gets problem+json with a stable code', () => {
   });
 
   it('413 above the configured size limit, by header and while streaming', async () => {
-    await expectProblem(await post('a\n'.repeat(3 * 1024 * 1024), 'text/csv'), 413, 'payload_too_large');
+    await expectProblem(
+      await post('a\n'.repeat(3 * 1024 * 1024), 'text/csv'),
+      413,
+      'payload_too_large',
+    );
     const big = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let i = 0; i < 80; i++) controller.enqueue(new TextEncoder().encode('abc\n'.repeat(16_384)));
+        for (let i = 0; i < 80; i++)
+          controller.enqueue(new TextEncoder().encode('abc\n'.repeat(16_384)));
         controller.close();
       },
     });
@@ -154,31 +190,57 @@ describe('bad input gets problem+json with a stable code', () => {
     await expectProblem(await post('', 'text/csv'), 400, 'empty_file');
     await expectProblem(await post('\uFEFF\r\n', 'text/csv'), 400, 'empty_file');
     await expectProblem(await post('name,email\r\n', 'text/csv'), 400, 'no_rows');
-    await expectProblem(await post('jane@example.com,2024-01-02\nbob@example.com,2024-02-03\n', 'text/csv'), 400, 'missing_header');
+    await expectProblem(
+      await post('jane@example.com,2024-01-02\nbob@example.com,2024-02-03\n', 'text/csv'),
+      400,
+      'missing_header',
+    );
     await expectProblem(await post('name,,email\nx,y,z\n', 'text/csv'), 400, 'invalid_header');
     await expectProblem(await post('email,Email\nx,y\n', 'text/csv'), 400, 'duplicate_column');
   });
 
   it('400 for an unterminated quote instead of buffering the rest of the file', async () => {
-    const problem = await expectProblem(await post(`a,b\n1,"oops\n${'x,y\n'.repeat(400_000)}`, 'text/csv'), 400, 'record_too_large');
+    const problem = await expectProblem(
+      await post(`a,b\n1,"oops\n${'x,y\n'.repeat(400_000)}`, 'text/csv'),
+      400,
+      'record_too_large',
+    );
     expect(problem).toMatchObject({ record: 2 });
   });
 
   it('404 for unknown jobs, whatever the id looks like', async () => {
-    await expectProblem(await fetch(`${stack.apiUrl}/v1/jobs/00000000-0000-4000-8000-000000000000`), 404, 'job_not_found');
-    await expectProblem(await fetch(`${stack.apiUrl}/v1/jobs/nope/result.csv`), 404, 'job_not_found');
+    await expectProblem(
+      await fetch(`${stack.apiUrl}/v1/jobs/00000000-0000-4000-8000-000000000000`),
+      404,
+      'job_not_found',
+    );
+    await expectProblem(
+      await fetch(`${stack.apiUrl}/v1/jobs/nope/result.csv`),
+      404,
+      'job_not_found',
+    );
     await expectProblem(await fetch(`${stack.apiUrl}/v2/else`), 404, 'not_found');
   });
 
   it('rejects rows with the wrong field count or invalid UTF-8 as row errors, keeping the rest', async () => {
     const body = Buffer.concat([
       Buffer.from('name,email\nok,a@example.com\ntoo,many,fields\n'),
-      Buffer.from([0x62, 0x61, 0x64, 0xff, 0x2c, 0x62, 0x40, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e, 0x63, 0x6f, 0x6d, 0x0a]),
+      Buffer.from([
+        0x62, 0x61, 0x64, 0xff, 0x2c, 0x62, 0x40, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e,
+        0x63, 0x6f, 0x6d, 0x0a,
+      ]),
       Buffer.from('\nlast,c@example.com\n'),
     ]);
     const job = await waitForJob(stack.apiUrl, (await submitCsv(stack.apiUrl, body)).id);
-    expect(job.counts).toMatchObject({ rowsTotal: 5, rowsAccepted: 2, rowsRejected: 2, rowsBlank: 1 });
-    expect((await getText(job.links.result)).body).toBe('name,email\nok,a@example.com\nlast,c@example.com\n');
+    expect(job.counts).toMatchObject({
+      rowsTotal: 5,
+      rowsAccepted: 2,
+      rowsRejected: 2,
+      rowsBlank: 1,
+    });
+    expect((await getText(job.links.result)).body).toBe(
+      'name,email\nok,a@example.com\nlast,c@example.com\n',
+    );
     const errors = rows((await getText(job.links.errors)).body).slice(1);
     expect(errors.map((e) => [e[0], e[3]])).toEqual([
       ['3', 'column_count_mismatch'],

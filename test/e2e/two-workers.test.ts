@@ -1,7 +1,6 @@
-import { inject } from 'vitest';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { getText, postStream, waitForJob, type JobBody } from '../support/client.ts';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { getText, type JobBody, postStream, waitForJob } from '../support/client.ts';
 import { generateContactsCsv } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -23,7 +22,9 @@ afterAll(async () => {
 
 it('two worker processes share the chunks of one big job', async () => {
   const rows = 20_000;
-  const res = await postStream(`${stack.apiUrl}/v1/jobs`, generateContactsCsv(rows, 3), { 'content-type': 'text/csv' });
+  const res = await postStream(`${stack.apiUrl}/v1/jobs`, generateContactsCsv(rows, 3), {
+    'content-type': 'text/csv',
+  });
   expect(res.status, res.body).toBe(202);
   const job: JobBody = await waitForJob(stack.apiUrl, (JSON.parse(res.body) as JobBody).id);
   expect(job.status).toBe('completed');
@@ -39,7 +40,8 @@ it('two worker processes share the chunks of one big job', async () => {
       [job.id],
     );
     expect(split.map((s) => s.processed_by)).toEqual(['worker-1', 'worker-2']);
-    for (const s of split) expect(s.chunks).toBeGreaterThanOrEqual(Math.floor(job.progress.chunksTotal / 10));
+    for (const s of split)
+      expect(s.chunks).toBeGreaterThanOrEqual(Math.floor(job.progress.chunksTotal / 10));
     expect(split.reduce((n, s) => n + s.chunks, 0)).toBe(job.progress.chunksTotal);
   } finally {
     await client.end();

@@ -5,7 +5,14 @@ export interface JobBody {
   id: string;
   status: string;
   progress: { chunksTotal: number; chunksDone: number; percent: number };
-  counts: { rowsTotal: number; rowsAccepted: number; rowsRejected: number; rowsBlank: number; errors: number; bytes: number };
+  counts: {
+    rowsTotal: number;
+    rowsAccepted: number;
+    rowsRejected: number;
+    rowsBlank: number;
+    errors: number;
+    bytes: number;
+  };
   columns: Array<{ name: string; type: string }>;
   links: { self: string; result: string; errors: string };
   error: string | null;
@@ -16,7 +23,11 @@ export function postStream(
   url: string,
   body: AsyncIterable<Uint8Array>,
   headers: Record<string, string>,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers }, (res) => {
       let text = '';
@@ -24,7 +35,9 @@ export function postStream(
       res.on('data', (d) => {
         text += d;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -37,7 +50,11 @@ export function postStream(
   });
 }
 
-export async function submitCsv(apiUrl: string, csv: string | Buffer, query = ''): Promise<JobBody> {
+export async function submitCsv(
+  apiUrl: string,
+  csv: string | Buffer,
+  query = '',
+): Promise<JobBody> {
   const res = await fetch(`${apiUrl}/v1/jobs${query}`, {
     method: 'POST',
     headers: { 'content-type': 'text/csv' },
@@ -49,19 +66,28 @@ export async function submitCsv(apiUrl: string, csv: string | Buffer, query = ''
 }
 
 /** Polls a job until it is completed or failed. */
-export async function waitForJob(apiUrl: string, id: string, timeoutMs = 120_000): Promise<JobBody> {
+export async function waitForJob(
+  apiUrl: string,
+  id: string,
+  timeoutMs = 120_000,
+): Promise<JobBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await fetch(`${apiUrl}/v1/jobs/${id}`);
     expect(res.status).toBe(200);
     const job = (await res.json()) as JobBody;
     if (job.status === 'completed' || job.status === 'failed') return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} still ${job.status} after ${timeoutMs} ms: ${JSON.stringify(job)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `job ${id} still ${job.status} after ${timeoutMs} ms: ${JSON.stringify(job)}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-export async function getText(url: string): Promise<{ status: number; type: string | null; body: string }> {
+export async function getText(
+  url: string,
+): Promise<{ status: number; type: string | null; body: string }> {
   const res = await fetch(url);
   return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
 }

@@ -5,13 +5,39 @@
  * checking a result.
  */
 
-export const CONTACT_HEADER = 'id,name,email,phone,birth_date,country,postal_code,state,employer,notes';
+export const CONTACT_HEADER =
+  'id,name,email,phone,birth_date,country,postal_code,state,employer,notes';
 
 const FIRST = ['jane', 'PETER', 'Seán', 'maría', 'Angus', 'min-jun', 'alice', 'Bob', 'ZOË', 'li'];
-const LAST = ['doe', "O'MALLEY", 'van der berg', 'García López', 'MacLeod', 'Kim', 'smith', 'de la Cruz', 'Nguyễn', 'Øster'];
+const LAST = [
+  'doe',
+  "O'MALLEY",
+  'van der berg',
+  'García López',
+  'MacLeod',
+  'Kim',
+  'smith',
+  'de la Cruz',
+  'Nguyễn',
+  'Øster',
+];
 const DOMAINS = ['Example.COM', 'example.org', 'Mail.Example.NET', 'example.co.uk'];
-const COUNTRIES = ['United States', 'Netherlands', 'IRL', 'España', 'Great Britain', 'us', 'South Korea'];
-const EMPLOYERS = ['INITECH LLC', 'philips', '  Acme\u200b  Corp ', '"Quotes" & Sons', 'Samsung Electronics'];
+const COUNTRIES = [
+  'United States',
+  'Netherlands',
+  'IRL',
+  'España',
+  'Great Britain',
+  'us',
+  'South Korea',
+];
+const EMPLOYERS = [
+  'INITECH LLC',
+  'philips',
+  '  Acme\u200b  Corp ',
+  '"Quotes" & Sons',
+  'Samsung Electronics',
+];
 
 /** Small, fast, seedable PRNG (mulberry32). */
 function random(seed: number): () => number {
@@ -35,17 +61,33 @@ export function contactRow(i: number, seed = 1): string {
   const name = r() < 0.3 ? `${last.toUpperCase()}, ${first}` : `  ${first} ${last} `;
   const email = r() < 0.05 ? 'not-an-email' : ` ${first}.${i}@${pick(DOMAINS)} `;
   const area = 200 + Math.floor(r() * 700);
-  const phone = r() < 0.05 ? '123' : `(${area}) 555-${String(Math.floor(r() * 10_000)).padStart(4, '0')}`;
+  const phone =
+    r() < 0.05 ? '123' : `(${area}) 555-${String(Math.floor(r() * 10_000)).padStart(4, '0')}`;
   const birth = `19${50 + Math.floor(r() * 50)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}`;
   // Some notes span lines inside quotes: chunking must never split them.
   const notes = r() < 0.1 ? `line one\nline "two", with comma` : r() < 0.5 ? '' : `note ${i}`;
-  return [String(i), name, email, phone, birth, pick(COUNTRIES), String(Math.floor(r() * 99_999)), 'CA', pick(EMPLOYERS), notes]
+  return [
+    String(i),
+    name,
+    email,
+    phone,
+    birth,
+    pick(COUNTRIES),
+    String(Math.floor(r() * 99_999)),
+    'CA',
+    pick(EMPLOYERS),
+    notes,
+  ]
     .map(quote)
     .join(',');
 }
 
 /** The whole file as a stream of ~64 KiB buffers (never held whole). */
-export async function* generateContactsCsv(rows: number, seed = 1, lineEnding = '\r\n'): AsyncGenerator<Buffer> {
+export async function* generateContactsCsv(
+  rows: number,
+  seed = 1,
+  lineEnding = '\r\n',
+): AsyncGenerator<Buffer> {
   let batch = CONTACT_HEADER + lineEnding;
   for (let i = 1; i <= rows; i++) {
     batch += contactRow(i, seed) + lineEnding;

@@ -25,12 +25,23 @@ export interface AppDeps {
 /** Dependency outages become 503 + Retry-After so clients back off and retry. */
 function classifyDependencyError(error: unknown): HttpProblem | undefined {
   const unavailable = (what: string) =>
-    new HttpProblem(503, 'dependency_unavailable', 'Service temporarily unavailable', `${what} is unreachable; try again shortly.`, {
-      headers: { 'retry-after': '5' },
-      cause: error,
-    });
+    new HttpProblem(
+      503,
+      'dependency_unavailable',
+      'Service temporarily unavailable',
+      `${what} is unreachable; try again shortly.`,
+      {
+        headers: { 'retry-after': '5' },
+        cause: error,
+      },
+    );
   if (isTransientDatabaseError(error)) return unavailable('The database');
-  if (error instanceof Error && /enableOfflineQueue|Connection is closed|ECONNREFUSED|Stream isn't writeable/i.test(error.message)) {
+  if (
+    error instanceof Error &&
+    /enableOfflineQueue|Connection is closed|ECONNREFUSED|Stream isn't writeable/i.test(
+      error.message,
+    )
+  ) {
     return unavailable('The queue');
   }
   return undefined;
@@ -44,7 +55,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && /^[\w-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    const requestId =
+      typeof incoming === 'string' && /^[\w-]{1,100}$/.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', requestId);
     res.on('finish', () => {
       // Route templates only (bounded label values); unmatched paths share one label.
@@ -54,7 +66,10 @@ export function createApp(deps: AppDeps): express.Express {
       deps.metrics.httpRequests.inc(labels);
       deps.metrics.httpDuration.observe(labels, seconds);
       if (!route.startsWith('/health') && route !== '/metrics') {
-        deps.logger.info({ requestId, ...labels, path: req.originalUrl, ms: Math.round(seconds * 1000) }, 'request');
+        deps.logger.info(
+          { requestId, ...labels, path: req.originalUrl, ms: Math.round(seconds * 1000) },
+          'request',
+        );
       }
     });
     next();
@@ -66,7 +81,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
-  app.use(jobRoutes({ db: deps.db, producer: deps.producer, metrics: deps.metrics, logger: deps.logger, baseUrl, limits: deps.limits }));
+  app.use(
+    jobRoutes({
+      db: deps.db,
+      producer: deps.producer,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      baseUrl,
+      limits: deps.limits,
+    }),
+  );
 
   app.use((req, _res, next) => {
     next(new HttpProblem(404, 'not_found', 'Not found', `No route for ${req.method} ${req.path}.`));

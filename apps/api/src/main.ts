@@ -50,7 +50,10 @@ const app = createApp({
 const server: Server = app.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ url: `http://${config.HOST}:${port}` }, `sluice api listening on http://${config.HOST}:${port}`);
+  logger.info(
+    { url: `http://${config.HOST}:${port}` },
+    `sluice api listening on http://${config.HOST}:${port}`,
+  );
 });
 server.on('error', (err) => {
   logger.fatal({ err }, 'http server failed');

@@ -16,7 +16,11 @@ export class HttpProblem extends Error {
     code: string,
     title: string,
     detail?: string,
-    options: { extra?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      extra?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
   ) {
     super(detail ?? title, { cause: options.cause });
     this.name = 'HttpProblem';
@@ -51,7 +55,10 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
 }
 
 /** Maps anything thrown by a handler to problem+json; never leaks internals. */
-export function problemErrorHandler(logger: Logger, classify: (error: unknown) => HttpProblem | undefined) {
+export function problemErrorHandler(
+  logger: Logger,
+  classify: (error: unknown) => HttpProblem | undefined,
+) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     let problem = error instanceof HttpProblem ? error : classify(error);
     if (!problem) {
@@ -61,7 +68,12 @@ export function problemErrorHandler(logger: Logger, classify: (error: unknown) =
         problem = new HttpProblem(status, 'bad_request', 'Bad request', (error as Error).message);
       } else {
         logger.error({ err: error, path: req.path }, 'unhandled error');
-        problem = new HttpProblem(500, 'internal_error', 'Internal server error', 'The server failed to handle the request; it has been logged.');
+        problem = new HttpProblem(
+          500,
+          'internal_error',
+          'Internal server error',
+          'The server failed to handle the request; it has been logged.',
+        );
       }
     }
     sendProblem(req, res, problem);

@@ -19,15 +19,29 @@ const say = (line: string) => process.stdout.write(`[sluice] ${line}\n`);
 
 mkdirSync(dataDir, { recursive: true });
 say(`data folder: ${dataDir}`);
-const postgres = await startPostgres({ dataDir: `${dataDir}/postgres`, port: optionalPort('SLUICE_PG_PORT') });
+const postgres = await startPostgres({
+  dataDir: `${dataDir}/postgres`,
+  port: optionalPort('SLUICE_PG_PORT'),
+});
 say(`PostgreSQL: ${postgres.url}`);
-const redis = await startRedis({ dataDir: `${dataDir}/redis`, port: optionalPort('SLUICE_REDIS_PORT') });
+const redis = await startRedis({
+  dataDir: `${dataDir}/redis`,
+  port: optionalPort('SLUICE_REDIS_PORT'),
+});
 say(`Redis: ${redis.url}`);
 
-const database = createDatabase({ url: postgres.url, poolSize: 1, applicationName: 'sluice-migrate' });
+const database = createDatabase({
+  url: postgres.url,
+  poolSize: 1,
+  applicationName: 'sluice-migrate',
+});
 try {
   const applied = await migrateToLatest(database.db);
-  say(applied.length ? `migrations applied: ${applied.map((m) => m.migrationName).join(', ')}` : 'schema up to date');
+  say(
+    applied.length
+      ? `migrations applied: ${applied.map((m) => m.migrationName).join(', ')}`
+      : 'schema up to date',
+  );
 } finally {
   await database.close();
 }
@@ -64,10 +78,13 @@ async function stop(exitCode: number) {
   await Promise.all(
     children
       .filter((c) => c.exitCode === null && c.signalCode === null)
-      .map((c) => new Promise((resolve) => {
-        c.once('exit', resolve);
-        c.kill('SIGTERM');
-      })),
+      .map(
+        (c) =>
+          new Promise((resolve) => {
+            c.once('exit', resolve);
+            c.kill('SIGTERM');
+          }),
+      ),
   );
   say('stopping Redis and PostgreSQL...');
   await redis.stop();
@@ -82,4 +99,6 @@ process.on('SIGTERM', () => void stop(0));
 startApp('api', '../../api/src/main.ts');
 startApp('worker', '../../worker/src/main.ts');
 say(`API: http://127.0.0.1:${apiPort}  (Ctrl-C stops everything)`);
-say(`try: curl --data-binary @../shared/data/contacts-sample.csv -H 'content-type: text/csv' http://127.0.0.1:${apiPort}/v1/jobs`);
+say(
+  `try: curl --data-binary @../shared/data/contacts-sample.csv -H 'content-type: text/csv' http://127.0.0.1:${apiPort}/v1/jobs`,
+);

@@ -9,7 +9,12 @@ import type { Logger } from 'pino';
  * The flow's parent job: BullMQ runs it once every chunk job has completed.
  * Commits the job's final statistics exactly once (row lock + status check).
  */
-export function createFinalizer(deps: { db: Kysely<Database>; metrics: WorkerMetrics; logger: Logger; statementTimeoutMs: number }) {
+export function createFinalizer(deps: {
+  db: Kysely<Database>;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  statementTimeoutMs: number;
+}) {
   return async (job: Job) => {
     const { jobId } = finalizeJobPayload.parse(job.data);
     const outcome = await inTransaction(deps.db, (trx) => finalizeJob(trx, jobId), {

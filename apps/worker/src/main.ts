@@ -45,8 +45,16 @@ const pool = new Piscina<ChunkTask, ChunkTaskResult>({
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);
 
-const chunkConnection = createWorkerConnection({ url: config.REDIS_URL, connectionName: `sluice-chunks-${workerId}`, onError: redisError });
-const finalizeConnection = createWorkerConnection({ url: config.REDIS_URL, connectionName: `sluice-jobs-${workerId}`, onError: redisError });
+const chunkConnection = createWorkerConnection({
+  url: config.REDIS_URL,
+  connectionName: `sluice-chunks-${workerId}`,
+  onError: redisError,
+});
+const finalizeConnection = createWorkerConnection({
+  url: config.REDIS_URL,
+  connectionName: `sluice-jobs-${workerId}`,
+  onError: redisError,
+});
 
 const chunkWorker = new Worker(
   QUEUE_NAMES.chunks,
@@ -69,7 +77,12 @@ const chunkWorker = new Worker(
 
 const finalizeWorker = new Worker(
   QUEUE_NAMES.jobs,
-  createFinalizer({ db: database.db, metrics, logger, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS }),
+  createFinalizer({
+    db: database.db,
+    metrics,
+    logger,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  }),
   {
     connection: finalizeConnection,
     prefix: config.QUEUE_PREFIX,
@@ -81,20 +94,29 @@ const finalizeWorker = new Worker(
 async function onChunkFailed(job: Job | undefined, error: Error) {
   if (!job) return;
   const attempts = job.opts.attempts ?? 1;
-  logger.warn({ err: error, bullJobId: job.id, attempt: job.attemptsMade, attempts }, 'chunk attempt failed');
+  logger.warn(
+    { err: error, bullJobId: job.id, attempt: job.attemptsMade, attempts },
+    'chunk attempt failed',
+  );
   if (job.attemptsMade < attempts) return;
   const parsed = normalizeChunkPayload.safeParse(job.data);
   if (!parsed.success) return;
   const { jobId, seq } = parsed.data;
   try {
-    await markJobFailed(database.db, jobId, `chunk ${seq} failed after ${attempts} attempts: ${error.message}`);
+    await markJobFailed(
+      database.db,
+      jobId,
+      `chunk ${seq} failed after ${attempts} attempts: ${error.message}`,
+    );
     metrics.jobsFinished.inc({ type: 'normalize', outcome: 'failed' });
   } catch (err) {
     logger.error({ err, jobId }, 'could not mark job failed');
   }
 }
 chunkWorker.on('failed', (job, error) => void onChunkFailed(job, error));
-finalizeWorker.on('failed', (job, error) => logger.warn({ err: error, bullJobId: job?.id }, 'finalize attempt failed'));
+finalizeWorker.on('failed', (job, error) =>
+  logger.warn({ err: error, bullJobId: job?.id }, 'finalize attempt failed'),
+);
 for (const w of [chunkWorker, finalizeWorker]) {
   w.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
 }
@@ -103,9 +125,15 @@ let metricsServer: Server | undefined;
 if (config.METRICS_PORT !== undefined) {
   metricsServer = await startMetricsServer(registry, config.METRICS_PORT, config.METRICS_HOST);
   const address = metricsServer.address();
-  logger.info({ port: typeof address === 'object' && address ? address.port : undefined }, 'metrics server listening');
+  logger.info(
+    { port: typeof address === 'object' && address ? address.port : undefined },
+    'metrics server listening',
+  );
 }
-logger.info({ threads: config.WORKER_THREADS, queues: Object.values(QUEUE_NAMES) }, 'sluice worker ready');
+logger.info(
+  { threads: config.WORKER_THREADS, queues: Object.values(QUEUE_NAMES) },
+  'sluice worker ready',
+);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -113,7 +141,9 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down: taking no new chunks, finishing in-flight ones');
   const deadline = setTimeout(() => {
-    logger.error('in-flight chunks did not finish in time; exiting (they will be retried elsewhere)');
+    logger.error(
+      'in-flight chunks did not finish in time; exiting (they will be retried elsewhere)',
+    );
     process.exit(1);
   }, 60_000);
   deadline.unref();

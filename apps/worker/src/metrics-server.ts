@@ -2,7 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { Registry } from '@sluice/metrics';
 
 /** Each worker process exposes its own /metrics (Prometheus scrapes every process). */
-export function startMetricsServer(registry: Registry, port: number, host: string): Promise<Server> {
+export function startMetricsServer(
+  registry: Registry,
+  port: number,
+  host: string,
+): Promise<Server> {
   const server = createServer(async (req, res) => {
     if (req.url === '/metrics') {
       res.setHeader('content-type', registry.contentType);

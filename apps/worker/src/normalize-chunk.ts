@@ -30,7 +30,9 @@ function decodeAndParse(data: Uint8Array, maxFields: number): Parsed[] {
       try {
         text = strictUtf8.decode(slice);
       } catch {
-        parsed.push({ error: { code: 'invalid_encoding', message: 'The row is not valid UTF-8 text' } });
+        parsed.push({
+          error: { code: 'invalid_encoding', message: 'The row is not valid UTF-8 text' },
+        });
         continue;
       }
       parsed.push(...parseRecords(text, { maxFields }));
@@ -66,7 +68,13 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     const recordNumber = task.firstRecord + index;
     if ('error' in record) {
       rowsRejected += 1;
-      errors.push({ recordNumber, column: null, raw: null, code: record.error.code, message: record.error.message });
+      errors.push({
+        recordNumber,
+        column: null,
+        raw: null,
+        code: record.error.code,
+        message: record.error.message,
+      });
       return;
     }
     const { fields } = record;
@@ -87,7 +95,13 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     }
     const row = normalizeRow(fields, task.columns, task.options);
     for (const e of row.errors) {
-      errors.push({ recordNumber, column: e.column, raw: e.raw.slice(0, RAW_PREVIEW), code: e.code, message: e.message });
+      errors.push({
+        recordNumber,
+        column: e.column,
+        raw: e.raw.slice(0, RAW_PREVIEW),
+        code: e.code,
+        message: e.message,
+      });
     }
     if (row.rejected) {
       rowsRejected += 1;

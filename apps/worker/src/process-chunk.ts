@@ -5,8 +5,8 @@ import {
   loadChunkWork,
   markJobRunning,
 } from '@sluice/db';
-import type { ColumnSpec, NormalizeOptions } from '@sluice/normalize';
 import type { WorkerMetrics } from '@sluice/metrics';
+import type { ColumnSpec, NormalizeOptions } from '@sluice/normalize';
 import { normalizeChunkPayload } from '@sluice/queue';
 import type { Job } from 'bullmq';
 import type { Kysely } from 'kysely';
@@ -55,7 +55,11 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
         commitChunkResult(trx, {
           jobId,
           seq,
-          output: Buffer.from(result.output.buffer, result.output.byteOffset, result.output.byteLength),
+          output: Buffer.from(
+            result.output.buffer,
+            result.output.byteOffset,
+            result.output.byteLength,
+          ),
           rowsAccepted: result.rowsAccepted,
           rowsRejected: result.rowsRejected,
           rowsBlank: result.rowsBlank,
@@ -81,7 +85,10 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     const byCode = new Map<string, number>();
     for (const e of result.errors) byCode.set(e.code, (byCode.get(e.code) ?? 0) + 1);
     for (const [code, n] of byCode) deps.metrics.normalizationErrors.inc({ code }, n);
-    deps.logger.debug({ jobId, seq, ms: Math.round(seconds * 1000), accepted: result.rowsAccepted }, 'chunk applied');
+    deps.logger.debug(
+      { jobId, seq, ms: Math.round(seconds * 1000), accepted: result.rowsAccepted },
+      'chunk applied',
+    );
     return 'applied';
   };
 }

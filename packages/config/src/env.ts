@@ -19,24 +19,40 @@ export function parseEnv<S extends z.ZodType>(
   env: Record<string, string | undefined>,
 ): z.infer<S> {
   // Empty strings count as unset: `FOO=` in an .env file means "use the default".
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';
       const value = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
-      return value === undefined ? `${name}: ${issue.message}` : `${name}=${JSON.stringify(value)}: ${issue.message}`;
+      return value === undefined
+        ? `${name}: ${issue.message}`
+        : `${name}=${JSON.stringify(value)}: ${issue.message}`;
     }),
   );
 }
 
-const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+};
 
 /** A byte size written as `1048576`, `512kb`, `64MB` or `1GB` (binary units). */
 export const byteSize = z
   .string()
-  .regex(/^\s*\d+(\.\d+)?\s*([kmg]b?|b)?\s*$/i, 'expected a size such as 1048576, 512KB, 64MB or 1GB')
+  .regex(
+    /^\s*\d+(\.\d+)?\s*([kmg]b?|b)?\s*$/i,
+    'expected a size such as 1048576, 512KB, 64MB or 1GB',
+  )
   .transform((s) => {
     const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(s)!;
     return Math.floor(Number(m[1]) * (BYTE_UNITS[m[2]!.toLowerCase()] ?? 1));

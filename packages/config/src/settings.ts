@@ -36,7 +36,10 @@ const workerSchema = z.object({
   THREAD_MAX_HEAP_MB: z.coerce.number().int().min(32).max(8192).default(256),
   MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Identifies this process in chunk bookkeeping; defaults to hostname:pid. */
-  WORKER_ID: z.string().regex(/^[\w.:-]{1,100}$/).optional(),
+  WORKER_ID: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/)
+    .optional(),
   /** Serves /metrics and /health/live for this process when set (0 = any free port). */
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),

@@ -1,6 +1,14 @@
 export type { DatabaseHandle, DatabaseOptions } from './connection.ts';
 export { createDatabase } from './connection.ts';
-export type { ChunkResult, ChunkWork, FinalizeOutcome, JobView, NewChunk, NewJob, RowError } from './jobs.ts';
+export type {
+  ChunkResult,
+  ChunkWork,
+  FinalizeOutcome,
+  JobView,
+  NewChunk,
+  NewJob,
+  RowError,
+} from './jobs.ts';
 export {
   commitChunkResult,
   deleteJob,

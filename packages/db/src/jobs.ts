@@ -372,7 +372,15 @@ export async function* readJobErrors(
   for (;;) {
     const rows = await db
       .selectFrom('job_row_errors')
-      .select(['chunk_seq', 'ordinal', 'record_number', 'column_name', 'raw_value', 'code', 'message'])
+      .select([
+        'chunk_seq',
+        'ordinal',
+        'record_number',
+        'column_name',
+        'raw_value',
+        'code',
+        'message',
+      ])
       .where('job_id', '=', jobId)
       .where((eb) => eb(eb.refTuple('chunk_seq', 'ordinal'), '>', eb.tuple(after[0], after[1])))
       .orderBy('chunk_seq')

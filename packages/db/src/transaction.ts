@@ -27,7 +27,13 @@ const TRANSIENT_SQLSTATES = new Set([
   '57P03', // cannot_connect_now (starting up / recovering)
 ]);
 
-const TRANSIENT_NODE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+const TRANSIENT_NODE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
 
 export function isTransientDatabaseError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -59,10 +65,14 @@ export async function inTransaction<T>(
     try {
       return await db.transaction().execute(async (trx) => {
         if (options.statementTimeoutMs !== undefined) {
-          await sql`select set_config('statement_timeout', ${String(options.statementTimeoutMs)}, true)`.execute(trx);
+          await sql`select set_config('statement_timeout', ${String(options.statementTimeoutMs)}, true)`.execute(
+            trx,
+          );
         }
         if (options.lockTimeoutMs !== undefined) {
-          await sql`select set_config('lock_timeout', ${String(options.lockTimeoutMs)}, true)`.execute(trx);
+          await sql`select set_config('lock_timeout', ${String(options.lockTimeoutMs)}, true)`.execute(
+            trx,
+          );
         }
         return work(trx);
       });

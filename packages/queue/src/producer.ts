@@ -30,4 +30,3 @@ export function createJobProducer(options: { connection: Redis; prefix: string }
     close: () => flows.close(),
   };
 }
-

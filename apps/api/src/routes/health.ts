@@ -8,7 +8,10 @@ export interface HealthDeps {
   redis: Redis;
 }
 
-async function check(name: string, probe: () => Promise<unknown>): Promise<[string, { ok: boolean; detail?: string }]> {
+async function check(
+  name: string,
+  probe: () => Promise<unknown>,
+): Promise<[string, { ok: boolean; detail?: string }]> {
   try {
     await probe();
     return [name, { ok: true }];
@@ -20,7 +23,9 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<[stri
 const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
   Promise.race([
     work,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+    ),
   ]);
 
 /** Liveness says the process serves HTTP; readiness says it can do its job. */
@@ -38,7 +43,8 @@ export function healthRoutes(deps: HealthDeps): Router {
           if (pending.length > 0) throw new Error(`pending: ${pending.join(', ')}`);
         }),
         check('redis', async () => {
-          if ((await within(2000, deps.redis.ping())) !== 'PONG') throw new Error('unexpected PING reply');
+          if ((await within(2000, deps.redis.ping())) !== 'PONG')
+            throw new Error('unexpected PING reply');
         }),
       ]),
     );

@@ -1,7 +1,14 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { formatRecord, neutralizeFormula } from '@sluice/csv';
-import { type Database, deleteJob, getJob, type JobView, readJobErrors, readJobOutput } from '@sluice/db';
+import {
+  type Database,
+  deleteJob,
+  getJob,
+  type JobView,
+  readJobErrors,
+  readJobOutput,
+} from '@sluice/db';
 import type { ApiMetrics } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
 import { type Request, type Response, Router } from 'express';
@@ -25,7 +32,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REGION = /^[A-Za-z]{2}$/;
 
 function jobNotFound(id: string): HttpProblem {
-  return new HttpProblem(404, 'job_not_found', 'Job not found', `There is no job with id ${JSON.stringify(id)}.`);
+  return new HttpProblem(
+    404,
+    'job_not_found',
+    'Job not found',
+    `There is no job with id ${JSON.stringify(id)}.`,
+  );
 }
 
 async function findJob(db: Kysely<Database>, id: string): Promise<JobView> {
@@ -36,21 +48,38 @@ async function findJob(db: Kysely<Database>, id: string): Promise<JobView> {
 
 function requireCompleted(job: JobView): void {
   if (job.status === 'completed') return;
-  throw new HttpProblem(409, 'job_not_completed', 'Job not completed', `The job is ${job.status}; its files are available once it has completed.`, {
-    extra: { jobStatus: job.status },
-  });
+  throw new HttpProblem(
+    409,
+    'job_not_completed',
+    'Job not completed',
+    `The job is ${job.status}; its files are available once it has completed.`,
+    {
+      extra: { jobStatus: job.status },
+    },
+  );
 }
 
 /** Job options from query parameters and multipart fields (fields win). */
 function readJobOptions(query: Request['query'], fields: Record<string, string>) {
-  const pick = (name: string) => fields[name] ?? (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+  const pick = (name: string) =>
+    fields[name] ?? (typeof query[name] === 'string' ? (query[name] as string) : undefined);
   const type = pick('type') ?? 'normalize';
   if (type !== 'normalize') {
-    throw new HttpProblem(400, 'invalid_option', 'Invalid option', `type must be 'normalize' (import jobs need a dataset), not ${JSON.stringify(type)}.`);
+    throw new HttpProblem(
+      400,
+      'invalid_option',
+      'Invalid option',
+      `type must be 'normalize' (import jobs need a dataset), not ${JSON.stringify(type)}.`,
+    );
   }
   const phoneRegion = (pick('phoneRegion') ?? 'US').toUpperCase();
   if (!REGION.test(phoneRegion)) {
-    throw new HttpProblem(400, 'invalid_option', 'Invalid option', `phoneRegion must be a two-letter country code such as US, not ${JSON.stringify(phoneRegion)}.`);
+    throw new HttpProblem(
+      400,
+      'invalid_option',
+      'Invalid option',
+      `phoneRegion must be a two-letter country code such as US, not ${JSON.stringify(phoneRegion)}.`,
+    );
   }
   return { type, options: { phoneRegion } } as const;
 }
@@ -72,15 +101,26 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     } catch (error) {
       // Nothing will ever process a job that is not on the queue: withdraw it
       // so the client's retry is the only copy, and say so.
-      await deleteJob(deps.db, stored.jobId).catch((e) => deps.logger.error({ err: e, jobId: stored.jobId }, 'could not withdraw unqueued job'));
-      throw new HttpProblem(503, 'queue_unavailable', 'Queue unavailable', 'The job queue is unreachable; the upload was not accepted. Try again shortly.', {
-        headers: { 'retry-after': '5' },
-        cause: error,
-      });
+      await deleteJob(deps.db, stored.jobId).catch((e) =>
+        deps.logger.error({ err: e, jobId: stored.jobId }, 'could not withdraw unqueued job'),
+      );
+      throw new HttpProblem(
+        503,
+        'queue_unavailable',
+        'Queue unavailable',
+        'The job queue is unreachable; the upload was not accepted. Try again shortly.',
+        {
+          headers: { 'retry-after': '5' },
+          cause: error,
+        },
+      );
     }
     deps.metrics.uploadedBytes.inc(stored.bytes);
     deps.metrics.jobsSubmitted.inc({ type: job.type });
-    deps.logger.info({ jobId: stored.jobId, chunks: stored.chunks, rows: stored.rows, bytes: stored.bytes }, 'job accepted');
+    deps.logger.info(
+      { jobId: stored.jobId, chunks: stored.chunks, rows: stored.rows, bytes: stored.bytes },
+      'job accepted',
+    );
     const view = await findJob(deps.db, stored.jobId);
     const body = presentJob(view, deps.baseUrl(req));
     res.status(202).location(body.links.self).json(body);
@@ -112,7 +152,13 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       for await (const page of readJobErrors(deps.db, job.id)) {
         yield page
           .map((e) =>
-            formatRecord([String(e.recordNumber), e.column ?? '', neutralizeFormula(e.raw ?? ''), e.code, e.message]),
+            formatRecord([
+              String(e.recordNumber),
+              e.column ?? '',
+              neutralizeFormula(e.raw ?? ''),
+              e.code,
+              e.message,
+            ]),
           )
           .join('');
       }

@@ -26,31 +26,60 @@ export function describeColumns(header: Buffer, maxColumns: number): JobColumn[]
   try {
     text = strictUtf8.decode(header);
   } catch {
-    throw badHeader('invalid_encoding', 'Header is not valid UTF-8', 'The first line of the file is not valid UTF-8 text; save the file as UTF-8 CSV.');
+    throw badHeader(
+      'invalid_encoding',
+      'Header is not valid UTF-8',
+      'The first line of the file is not valid UTF-8 text; save the file as UTF-8 CSV.',
+    );
   }
   const [record] = parseRecords(text, { maxFields: maxColumns });
-  if (!record) throw badHeader('missing_header', 'No header', 'The first line of the file is empty; it must name the columns.');
+  if (!record)
+    throw badHeader(
+      'missing_header',
+      'No header',
+      'The first line of the file is empty; it must name the columns.',
+    );
   if ('error' in record) {
     const code = record.error.code === 'too_many_fields' ? 'too_many_columns' : 'malformed_header';
-    throw badHeader(code, 'Unusable header', `The header line could not be read: ${record.error.message}`);
+    throw badHeader(
+      code,
+      'Unusable header',
+      `The header line could not be read: ${record.error.message}`,
+    );
   }
   const names = record.fields.map((f) => f.trim());
   if (names.every((n) => n === '')) {
-    throw badHeader('missing_header', 'No header', 'The first line of the file is empty; it must name the columns.');
+    throw badHeader(
+      'missing_header',
+      'No header',
+      'The first line of the file is empty; it must name the columns.',
+    );
   }
   const dataLike = names.find((n) => LOOKS_LIKE_DATA.some((re) => re.test(n)));
   if (dataLike !== undefined) {
-    throw badHeader('missing_header', 'No header', `The first line looks like data (${JSON.stringify(dataLike.slice(0, 80))}), not column names; add a header line.`);
+    throw badHeader(
+      'missing_header',
+      'No header',
+      `The first line looks like data (${JSON.stringify(dataLike.slice(0, 80))}), not column names; add a header line.`,
+    );
   }
   const seen = new Map<string, number>();
   return names.map((name, index) => {
     if (name === '') {
-      throw badHeader('invalid_header', 'Unnamed column', `Column ${index + 1} has no name in the header line.`);
+      throw badHeader(
+        'invalid_header',
+        'Unnamed column',
+        `Column ${index + 1} has no name in the header line.`,
+      );
     }
     const key = name.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      throw badHeader('duplicate_column', 'Duplicate column', `Columns ${first + 1} and ${index + 1} are both named ${JSON.stringify(name)}.`);
+      throw badHeader(
+        'duplicate_column',
+        'Duplicate column',
+        `Columns ${first + 1} and ${index + 1} are both named ${JSON.stringify(name)}.`,
+      );
     }
     seen.set(key, index);
     return { name, type: inferColumnType(name), required: false };

@@ -20,14 +20,23 @@ const CSV_MEDIA_TYPES = new Set([
 ]);
 
 export function tooLarge(limit: number): HttpProblem {
-  return new HttpProblem(413, 'payload_too_large', 'File too large', `The upload exceeds the limit of ${limit} bytes.`, {
-    extra: { limitBytes: limit },
-    headers: { connection: 'close' },
-  });
+  return new HttpProblem(
+    413,
+    'payload_too_large',
+    'File too large',
+    `The upload exceeds the limit of ${limit} bytes.`,
+    {
+      extra: { limitBytes: limit },
+      headers: { connection: 'close' },
+    },
+  );
 }
 
 /** Counts bytes as they stream and stops the upload the moment it passes `limit`. */
-async function* limited(source: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {
+async function* limited(
+  source: AsyncIterable<Uint8Array>,
+  limit: number,
+): AsyncGenerator<Uint8Array> {
   let total = 0;
   for await (const piece of source) {
     total += piece.byteLength;
@@ -68,7 +77,14 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
         limits: { files: 1, fields: 50, fieldSize: 64 * 1024, fileSize: maxBytes, parts: 60 },
       });
     } catch (error) {
-      reject(new HttpProblem(400, 'malformed_multipart', 'Malformed multipart body', (error as Error).message));
+      reject(
+        new HttpProblem(
+          400,
+          'malformed_multipart',
+          'Malformed multipart body',
+          (error as Error).message,
+        ),
+      );
       return;
     }
     const fields: Record<string, string> = {};
@@ -96,12 +112,24 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
       });
     });
     parser.on('error', (error) => {
-      const problem = new HttpProblem(400, 'malformed_multipart', 'Malformed multipart body', (error as Error).message);
+      const problem = new HttpProblem(
+        400,
+        'malformed_multipart',
+        'Malformed multipart body',
+        (error as Error).message,
+      );
       if (!gotFile) reject(problem);
     });
     parser.on('close', () => {
       if (!gotFile) {
-        reject(new HttpProblem(400, 'missing_file', 'No file in the form', 'The multipart body has no file part; send the CSV as a file field (e.g. curl -F file=@data.csv).'));
+        reject(
+          new HttpProblem(
+            400,
+            'missing_file',
+            'No file in the form',
+            'The multipart body has no file part; send the CSV as a file field (e.g. curl -F file=@data.csv).',
+          ),
+        );
       }
     });
     req.pipe(parser);

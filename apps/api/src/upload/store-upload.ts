@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { CsvInputError, splitRecords } from '@sluice/csv';
 import {
   type Database,
-  type JobType,
-  inTransaction,
   insertChunk,
   insertJob,
+  inTransaction,
+  type JobType,
   setUploadTotals,
 } from '@sluice/db';
 import type { Kysely } from 'kysely';
@@ -26,13 +26,20 @@ export interface StoredUpload {
   bytes: number;
 }
 
-const emptyFile = () => new HttpProblem(400, 'empty_file', 'Empty file', 'The uploaded file is empty.');
+const emptyFile = () =>
+  new HttpProblem(400, 'empty_file', 'Empty file', 'The uploaded file is empty.');
 
 function inputProblem(error: CsvInputError): HttpProblem {
   if (error.code === 'empty_file') return emptyFile();
-  return new HttpProblem(400, 'record_too_large', 'Record too large', `Record ${error.recordNumber} is larger than the per-record limit; often an opening quote is never closed.`, {
-    extra: { record: error.recordNumber },
-  });
+  return new HttpProblem(
+    400,
+    'record_too_large',
+    'Record too large',
+    `Record ${error.recordNumber} is larger than the per-record limit; often an opening quote is never closed.`,
+    {
+      extra: { record: error.recordNumber },
+    },
+  );
 }
 
 /**
@@ -57,7 +64,14 @@ export async function storeUpload(
       for await (const event of splitRecords(upload.bytes, limits)) {
         if (event.kind === 'header') {
           const columns = describeColumns(event.bytes, limits.maxColumns);
-          await insertJob(trx, { id: jobId, type: job.type, fileName: upload.fileName, header: event.bytes, columns, options: job.options });
+          await insertJob(trx, {
+            id: jobId,
+            type: job.type,
+            fileName: upload.fileName,
+            header: event.bytes,
+            columns,
+            options: job.options,
+          });
           headerSeen = true;
           bytes += event.bytes.byteLength;
           continue;
@@ -74,7 +88,12 @@ export async function storeUpload(
       }
       if (!headerSeen) throw emptyFile();
       if (chunks === 0) {
-        throw new HttpProblem(400, 'no_rows', 'No data rows', 'The file has a header but no data rows.');
+        throw new HttpProblem(
+          400,
+          'no_rows',
+          'No data rows',
+          'The file has a header but no data rows.',
+        );
       }
       await setUploadTotals(trx, jobId, { bytes, chunks, rows });
       return { jobId, chunks, rows, bytes };

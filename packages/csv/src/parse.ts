@@ -1,0 +1,128 @@
+import { CR, checkDialectBytes, dialectByte, LF } from './dialect.ts';
+
+export interface ParseOptions {
+  /** One ASCII character, default ','. */
+  delimiter?: string;
+  /** One ASCII character, default '"'. */
+  quote?: string;
+  /** More fields than this make the record a too_many_fields error. */
+  maxFields: number;
+}
+
+export type ParseErrorCode = 'unterminated_quote' | 'too_many_fields' | 'invalid_quoting';
+
+export type ParseError = { code: ParseErrorCode; message: string };
+
+export type ParsedRecord = { fields: string[] } | { error: ParseError };
+
+/**
+ * Parses CSV text into records with the same boundaries as splitRecords and
+ * recordEnds (see dialect.ts), so that a chunk of N records always yields N
+ * entries. Problems are reported per record and parsing goes on with the next.
+ *
+ * Fields are cut with indexOf and slice (no per-character concatenation): this
+ * runs on every byte of every upload. The next delimiter and next LF are
+ * cached because each search may run past the current field; re-searching per
+ * field would be quadratic in long records.
+ */
+export function parseRecords(text: string, options: ParseOptions): ParsedRecord[] {
+  const delimiterChar = options.delimiter ?? ',';
+  const quoteChar = options.quote ?? '"';
+  const delimiter = dialectByte('delimiter', delimiterChar);
+  const quote = dialectByte('quote', quoteChar);
+  checkDialectBytes(quote, delimiter);
+  const { maxFields } = options;
+  if (!Number.isSafeInteger(maxFields) || maxFields < 1) {
+    throw new RangeError(`maxFields must be a positive integer, got ${maxFields}`);
+  }
+
+  const n = text.length;
+  const records: ParsedRecord[] = [];
+  let pos = 0;
+  let nextDelimiter = -1;
+  let nextLf = -1;
+
+  while (pos < n) {
+    const fields: string[] = [];
+    let error: ParseError | undefined;
+
+    // One iteration per field; `pos` is at the field's first character.
+    for (;;) {
+      if (text.charCodeAt(pos) === quote) {
+        let from = pos + 1;
+        let parts: string[] | undefined; // only for fields with doubled quotes
+        let close = text.indexOf(quoteChar, from);
+        while (close !== -1 && text.charCodeAt(close + 1) === quote) {
+          parts ??= [];
+          parts.push(text.slice(from, close + 1));
+          from = close + 2;
+          close = text.indexOf(quoteChar, from);
+        }
+        if (close === -1) {
+          // Nothing closes it: like the splitter, the record runs to the end.
+          error = unterminated(fields.length + 1);
+          pos = n;
+          break;
+        }
+        pos = close + 1;
+        const c = text.charCodeAt(pos);
+        const last =
+          pos >= n || c === LF || (c === CR && (pos + 1 === n || text.charCodeAt(pos + 1) === LF));
+        if (last || c === delimiter) {
+          fields.push(parts ? parts.join('') + text.slice(from, close) : text.slice(from, close));
+          if (!last) {
+            pos += 1;
+            continue;
+          }
+          pos = c === CR ? pos + 2 : pos + 1;
+          break;
+        }
+        // `"abc"def`: keeping either part would silently change the value.
+        // The rest is scanned as an unquoted field (as the splitter does) to
+        // find where the record ends; the record is reported, not its fields.
+        error ??= invalidQuoting(fields.length + 1);
+      }
+
+      // Unquoted field (or the remains of a badly quoted one): up to the next
+      // delimiter or LF; quotes inside are literal (`5" disk`).
+      if (nextDelimiter < pos) nextDelimiter = indexOrEnd(text, delimiterChar, pos, n);
+      if (nextLf < pos) nextLf = indexOrEnd(text, '\n', pos, n);
+      if (nextDelimiter < nextLf) {
+        fields.push(text.slice(pos, nextDelimiter));
+        pos = nextDelimiter + 1;
+        continue;
+      }
+      let end = nextLf;
+      if (end > pos && text.charCodeAt(end - 1) === CR) end -= 1; // CRLF, or CR ending the text
+      fields.push(text.slice(pos, end));
+      pos = nextLf + 1;
+      break;
+    }
+
+    // Counted after the fact: a record is at most maxRecordBytes (the
+    // splitter's limit), so its fields are bounded anyway.
+    if (!error && fields.length > maxFields) error = tooManyFields(maxFields);
+    records.push(error ? { error } : { fields });
+  }
+  return records;
+}
+
+const unterminated = (field: number): ParseError => ({
+  code: 'unterminated_quote',
+  message: `Field ${field} opens a quote that is never closed.`,
+});
+
+const invalidQuoting = (field: number): ParseError => ({
+  code: 'invalid_quoting',
+  message: `Field ${field} has characters after its closing quote; a quote inside a quoted field must be doubled.`,
+});
+
+const tooManyFields = (max: number): ParseError => ({
+  code: 'too_many_fields',
+  message: `The record has more than ${max} fields.`,
+});
+
+function indexOrEnd(text: string, char: string, from: number, n: number): number {
+  const at = text.indexOf(char, from);
+  return at === -1 ? n : at;
+}

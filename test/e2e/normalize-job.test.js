@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { parseRecords } from '@sluice/csv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getText, submitCsv, waitForJob } from '../support/client.ts';
+import { CONTACT_HEADER, contactRow, generateContactsCsv } from '../support/generate-contacts.ts';
+import { startStack } from '../support/stack.ts';
+
+const SAMPLE = new URL('../../../shared/data/contacts-sample.csv', import.meta.url);
+const EXPECTED = new URL('../../../shared/data/contacts-sample.expected.csv', import.meta.url);
+const rows = (csv) =>
+  parseRecords(csv, { maxFields: 1000 }).map((r) => {
+    if ('error' in r) throw new Error(`unparseable CSV in test: ${r.error.message}`);
+    return r.fields;
+  });
+let stack;
+beforeAll(async () => {
+  // Small chunks so even modest files span many chunks and chunk boundaries.
+  stack = await startStack({
+    queuePrefix: '{e2e-normalize}',
+    env: { CHUNK_BYTES: '16KB', MAX_UPLOAD_BYTES: '4MB' },
+  });
+});
+afterAll(async () => {
+  const codes = await stack?.stop();
+  // Graceful shutdown on SIGTERM exits 0.
+  expect(codes).toEqual(codes?.map(() => 0));
+});
+describe('contacts-sample.csv end to end', () => {
+  let job;
+  beforeAll(async () => {
+    const submitted = await submitCsv(
+      stack.apiUrl,
+      readFileSync(SAMPLE),
+      '?filename=contacts-sample.csv',
+    );
+    expect(submitted.status).toBe('queued');
+    expect(submitted.links.self).toBe(`${stack.apiUrl}/v1/jobs/${submitted.id}`);
+    job = await waitForJob(stack.apiUrl, submitted.id);
+  });
+  it('completes with counts for every row', () => {
+    expect(job.status).toBe('completed');
+    expect(job.counts).toMatchObject({
+      rowsTotal: 8,
+      rowsAccepted: 8,
+      rowsRejected: 0,
+      rowsBlank: 0,
+    });
+    expect(job.progress).toEqual({ chunksTotal: 1, chunksDone: 1, percent: 100 });
+    expect(job.columns.map((c) => `${c.name}:${c.type}`)).toContain('email:email');
+    expect(job.columns.map((c) => `${c.name}:${c.type}`)).toContain('phone:phone');
+  });
+  it('result.csv has one row per accepted input row, emails and phones as expected', async () => {
+    const res = await getText(job.links.result);
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/^text\/csv/);
+    const [header, ...data] = rows(res.body);
+    const [expectedHeader, ...expected] = rows(readFileSync(EXPECTED, 'utf8'));
+    expect(header).toEqual(expectedHeader);
+    expect(data).toHaveLength(job.counts.rowsAccepted);
+    const col = (name) => expectedHeader.indexOf(name);
+    for (const name of ['email', 'phone']) {
+      const i = col(name);
+      expect(data.map((r) => r[i])).toEqual(expected.map((r) => (r[i] === '!error' ? '' : r[i])));
+    }
+  });
+  it('errors.csv lists the !error cells of the email and phone columns with codes', async () => {
+    const res = await getText(job.links.errors);
+    expect(res.status).toBe(200);
+    const [header, ...errors] = rows(res.body);
+    expect(header).toEqual(['row', 'column', 'value', 'code', 'message']);
+    expect(errors.map((e) => [e[0], e[1], e[2], e[3]])).toEqual([
+      ['7', 'email', 'not-an-email', 'invalid_email'],
+      ['7', 'phone', '123', 'invalid_phone'],
+    ]);
+    expect(job.counts.errors).toBe(2);
+  });
+});
+describe('chunking', () => {
+  it('keeps every row, in order, across many chunks with quoted newlines', async () => {
+    const count = 4000;
+    const chunks = [];
+    for await (const piece of generateContactsCsv(count, 7)) chunks.push(piece);
+    const submitted = await submitCsv(stack.apiUrl, Buffer.concat(chunks));
+    const job = await waitForJob(stack.apiUrl, submitted.id);
+    expect(job.status).toBe('completed');
+    expect(job.progress.chunksTotal).toBeGreaterThan(20);
+    expect(job.counts.rowsTotal).toBe(count);
+    expect(job.counts.rowsAccepted + job.counts.rowsRejected).toBe(count);
+    const [header, ...data] = rows((await getText(job.links.result)).body);
+    expect(header).toEqual(CONTACT_HEADER.split(','));
+    expect(data).toHaveLength(job.counts.rowsAccepted);
+    expect(data.map((r) => Number(r[0]))).toEqual(data.map((_, i) => i + 1));
+    // Multi-line notes survive chunking intact.
+    const expectedNotes = Array.from(
+      { length: count },
+      (_, i) => rows(`${contactRow(i + 1, 7)}\n`)[0][9],
+    );
+    expect(data.map((r) => r[9])).toEqual(expectedNotes.map((n) => n.replace(/\s+/g, ' ').trim()));
+  });
+});
+describe('uploads', () => {
+  it('accepts multipart/form-data with the file name', async () => {
+    const form = new FormData();
+    form.append('phoneRegion', 'GB');
+    form.append(
+      'file',
+      new Blob(['name,phone\nAda,020 7946 0018\n'], { type: 'text/csv' }),
+      'people.csv',
+    );
+    const res = await fetch(`${stack.apiUrl}/v1/jobs`, { method: 'POST', body: form });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('location')).toMatch(/\/v1\/jobs\/[0-9a-f-]{36}$/);
+    const body = await res.json();
+    expect(body.fileName).toBe('people.csv');
+    const job = await waitForJob(stack.apiUrl, body.id);
+    const result = await getText(job.links.result);
+    expect(result.body).toBe('name,phone\nAda,+442079460018\n');
+    expect(result.body.length).toBeGreaterThan(0);
+  });
+  it('neutralizes spreadsheet formulas in text cells', async () => {
+    const job = await waitForJob(
+      stack.apiUrl,
+      (await submitCsv(stack.apiUrl, 'note\n=HYPERLINK("http://x")\n')).id,
+    );
+    expect((await getText(job.links.result)).body).toBe('note\n"\'=HYPERLINK(""http://x"")"\n');
+  });
+});
+describe('bad input gets problem+json with a stable code', () => {
+  const post = (body, contentType) =>
+    fetch(`${stack.apiUrl}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
+  async function expectProblem(res, status, code) {
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = await res.json();
+    expect(problem).toMatchObject({ code, status });
+    expect(problem.detail.length).toBeGreaterThan(10);
+    return problem;
+  }
+  it('415 for a body that is not CSV', async () => {
+    await expectProblem(await post('{"a":1}', 'application/json'), 415, 'unsupported_media_type');
+  });
+  it('413 above the configured size limit, by header and while streaming', async () => {
+    await expectProblem(
+      await post('a\n'.repeat(3 * 1024 * 1024), 'text/csv'),
+      413,
+      'payload_too_large',
+    );
+    const big = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 80; i++)
+          controller.enqueue(new TextEncoder().encode('abc\n'.repeat(16384)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${stack.apiUrl}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: big,
+      duplex: 'half',
+    });
+    await expectProblem(streamed, 413, 'payload_too_large');
+  });
+  it('400 for an empty file, a header-only file and a file without a header', async () => {
+    await expectProblem(await post('', 'text/csv'), 400, 'empty_file');
+    await expectProblem(await post('\uFEFF\r\n', 'text/csv'), 400, 'empty_file');
+    await expectProblem(await post('name,email\r\n', 'text/csv'), 400, 'no_rows');
+    await expectProblem(
+      await post('jane@example.com,2024-01-02\nbob@example.com,2024-02-03\n', 'text/csv'),
+      400,
+      'missing_header',
+    );
+    await expectProblem(await post('name,,email\nx,y,z\n', 'text/csv'), 400, 'invalid_header');
+    await expectProblem(await post('email,Email\nx,y\n', 'text/csv'), 400, 'duplicate_column');
+  });
+  it('400 for an unterminated quote instead of buffering the rest of the file', async () => {
+    const problem = await expectProblem(
+      await post(`a,b\n1,"oops\n${'x,y\n'.repeat(400000)}`, 'text/csv'),
+      400,
+      'record_too_large',
+    );
+    expect(problem).toMatchObject({ record: 2 });
+  });
+  it('404 for unknown jobs, whatever the id looks like', async () => {
+    await expectProblem(
+      await fetch(`${stack.apiUrl}/v1/jobs/00000000-0000-4000-8000-000000000000`),
+      404,
+      'job_not_found',
+    );
+    await expectProblem(
+      await fetch(`${stack.apiUrl}/v1/jobs/nope/result.csv`),
+      404,
+      'job_not_found',
+    );
+    await expectProblem(await fetch(`${stack.apiUrl}/v2/else`), 404, 'not_found');
+  });
+  it('rejects rows with the wrong field count or invalid UTF-8 as row errors, keeping the rest', async () => {
+    const body = Buffer.concat([
+      Buffer.from('name,email\nok,a@example.com\ntoo,many,fields\n'),
+      Buffer.from([
+        0x62, 0x61, 0x64, 0xff, 0x2c, 0x62, 0x40, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2e,
+        0x63, 0x6f, 0x6d, 0x0a,
+      ]),
+      Buffer.from('\nlast,c@example.com\n'),
+    ]);
+    const job = await waitForJob(stack.apiUrl, (await submitCsv(stack.apiUrl, body)).id);
+    expect(job.counts).toMatchObject({
+      rowsTotal: 5,
+      rowsAccepted: 2,
+      rowsRejected: 2,
+      rowsBlank: 1,
+    });
+    expect((await getText(job.links.result)).body).toBe(
+      'name,email\nok,a@example.com\nlast,c@example.com\n',
+    );
+    const errors = rows((await getText(job.links.errors)).body).slice(1);
+    expect(errors.map((e) => [e[0], e[3]])).toEqual([
+      ['3', 'column_count_mismatch'],
+      ['4', 'invalid_encoding'],
+    ]);
+  });
+});

@@ -1,0 +1,54 @@
+import { request } from 'node:http';
+import { expect } from 'vitest';
+/** POSTs a CSV from a byte stream (streamed, never assembled in memory). */
+export function postStream(url, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => {
+        text += d;
+      });
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    (async () => {
+      for await (const piece of body) {
+        if (!req.write(piece)) await new Promise((r) => req.once('drain', r));
+      }
+      req.end();
+    })().catch((e) => req.destroy(e));
+  });
+}
+export async function submitCsv(apiUrl, csv, query = '') {
+  const res = await fetch(`${apiUrl}/v1/jobs${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+  });
+  const body = await res.text();
+  expect(res.status, body).toBe(202);
+  return JSON.parse(body);
+}
+/** Polls a job until it is completed or failed. */
+export async function waitForJob(apiUrl, id, timeoutMs = 120000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${apiUrl}/v1/jobs/${id}`);
+    expect(res.status).toBe(200);
+    const job = await res.json();
+    if (job.status === 'completed' || job.status === 'failed') return job;
+    if (Date.now() > deadline)
+      throw new Error(
+        `job ${id} still ${job.status} after ${timeoutMs} ms: ${JSON.stringify(job)}`,
+      );
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+export async function getText(url) {
+  const res = await fetch(url);
+  return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+}

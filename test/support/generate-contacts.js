@@ -1,0 +1,104 @@
+/**
+ * Deterministic generator of messy contacts CSV in the 10-column shape of
+ * ../shared/data/contacts-sample.csv, for tests, memory runs and benchmarks.
+ * Row i is a pure function of (seed, i), so any row can be re-derived when
+ * checking a result.
+ */
+export const CONTACT_HEADER =
+  'id,name,email,phone,birth_date,country,postal_code,state,employer,notes';
+const FIRST = ['jane', 'PETER', 'Seán', 'maría', 'Angus', 'min-jun', 'alice', 'Bob', 'ZOË', 'li'];
+const LAST = [
+  'doe',
+  "O'MALLEY",
+  'van der berg',
+  'García López',
+  'MacLeod',
+  'Kim',
+  'smith',
+  'de la Cruz',
+  'Nguyễn',
+  'Øster',
+];
+const DOMAINS = ['Example.COM', 'example.org', 'Mail.Example.NET', 'example.co.uk'];
+const COUNTRIES = [
+  'United States',
+  'Netherlands',
+  'IRL',
+  'España',
+  'Great Britain',
+  'us',
+  'South Korea',
+];
+const EMPLOYERS = [
+  'INITECH LLC',
+  'philips',
+  '  Acme\u200b  Corp ',
+  '"Quotes" & Sons',
+  'Samsung Electronics',
+];
+/** Small, fast, seedable PRNG (mulberry32). */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const quote = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+export function contactRow(i, seed = 1) {
+  const r = random(seed * 1000003 + i);
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const first = pick(FIRST);
+  const last = pick(LAST);
+  const name = r() < 0.3 ? `${last.toUpperCase()}, ${first}` : `  ${first} ${last} `;
+  const email = r() < 0.05 ? 'not-an-email' : ` ${first}.${i}@${pick(DOMAINS)} `;
+  const area = 200 + Math.floor(r() * 700);
+  const phone =
+    r() < 0.05 ? '123' : `(${area}) 555-${String(Math.floor(r() * 10000)).padStart(4, '0')}`;
+  const birth = `19${50 + Math.floor(r() * 50)}-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)}`;
+  // Some notes span lines inside quotes: chunking must never split them.
+  const notes = r() < 0.1 ? `line one\nline "two", with comma` : r() < 0.5 ? '' : `note ${i}`;
+  return [
+    String(i),
+    name,
+    email,
+    phone,
+    birth,
+    pick(COUNTRIES),
+    String(Math.floor(r() * 99999)),
+    'CA',
+    pick(EMPLOYERS),
+    notes,
+  ]
+    .map(quote)
+    .join(',');
+}
+/** The whole file as a stream of ~64 KiB buffers (never held whole). */
+export async function* generateContactsCsv(rows, seed = 1, lineEnding = '\r\n') {
+  let batch = CONTACT_HEADER + lineEnding;
+  for (let i = 1; i <= rows; i++) {
+    batch += contactRow(i, seed) + lineEnding;
+    if (batch.length >= 65536) {
+      yield Buffer.from(batch);
+      batch = '';
+    }
+  }
+  if (batch) yield Buffer.from(batch);
+}
+/** Generates rows until the output reaches `bytes` (approximately, whole rows). */
+export async function* generateContactsCsvOfSize(bytes, seed = 1) {
+  let total = 0;
+  let batch = `${CONTACT_HEADER}\r\n`;
+  for (let i = 1; total + batch.length < bytes; i++) {
+    batch += `${contactRow(i, seed)}\r\n`;
+    if (batch.length >= 65536) {
+      total += batch.length;
+      yield Buffer.from(batch);
+      batch = '';
+    }
+  }
+  if (batch) yield Buffer.from(batch);
+}
