@@ -39,7 +39,10 @@ const pool = new Piscina<ChunkTask, ChunkTaskResult>({
   maxThreads: config.WORKER_THREADS,
   // A hostile chunk exhausts its thread's heap and fails that task; the
   // process and its other chunks live on.
-  resourceLimits: { maxOldGenerationSizeMb: config.THREAD_MAX_HEAP_MB },
+  resourceLimits: {
+    maxOldGenerationSizeMb: config.THREAD_MAX_HEAP_MB,
+    maxYoungGenerationSizeMb: config.THREAD_YOUNG_GENERATION_MB,
+  },
 });
 
 const registry = createMetricsRegistry('worker');

@@ -1,0 +1,24 @@
+/**
+ * @sluice/normalize: per-column-type normalizers, header type inference and
+ * row normalization. Pure and deterministic: no I/O, no shared mutable state,
+ * so it runs unchanged in worker threads. Invalid values give typed error
+ * codes (ERROR_CODES), never exceptions.
+ *
+ * One module per column type (text.ts, email.ts, phone.ts), each exporting a
+ * ColumnTypeDefinition; registry.ts lists them.
+ */
+export { ERROR_CODES, type ErrorCode } from './errors.ts';
+export { headerKey, inferColumnType } from './infer.ts';
+export { isSupportedPhoneRegion } from './phone.ts';
+export { COLUMN_TYPE_NAMES, COLUMN_TYPES, isColumnType, normalizeValue } from './registry.ts';
+export { normalizeRow } from './row.ts';
+export { cleanText } from './text.ts';
+export type {
+  CellError,
+  CellResult,
+  ColumnSpec,
+  ColumnType,
+  ColumnTypeDefinition,
+  NormalizeOptions,
+  RowResult,
+} from './types.ts';

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from './errors.ts';
+import { COLUMN_TYPE_NAMES, COLUMN_TYPES, isColumnType, normalizeValue } from './registry.ts';
+import type { ColumnType, NormalizeOptions } from './types.ts';
+
+const options = { phoneRegion: 'US' };
+
+describe('registry', () => {
+  it('lists every column type once, each under its own name', () => {
+    expect(COLUMN_TYPE_NAMES).toEqual(['text', 'email', 'phone']);
+    for (const name of COLUMN_TYPE_NAMES) expect(COLUMN_TYPES[name].type).toBe(name);
+  });
+
+  it.each([
+    ['text', true],
+    ['email', true],
+    ['phone', true],
+    ['date', false],
+    ['Email', false],
+    ['toString', false],
+    ['__proto__', false],
+    ['', false],
+  ] as const)('isColumnType(%j) -> %s', (name, expected) => {
+    expect(isColumnType(name)).toBe(expected);
+  });
+
+  it('error codes are stable strings', () => {
+    expect(ERROR_CODES).toEqual({
+      required: 'required',
+      invalidEmail: 'invalid_email',
+      invalidPhone: 'invalid_phone',
+      normalizationFailed: 'normalization_failed',
+    });
+  });
+});
+
+describe('normalizeValue', () => {
+  const blanks = ['', ' ', '   ', '\t', '\r\n', '\u00a0', '\u3000', '\u200b', '\ufeff', '\u0000'];
+  for (const type of COLUMN_TYPE_NAMES) {
+    it.each(blanks)(`${type}: blank %j -> empty value`, (raw) => {
+      expect(normalizeValue(type, raw, options)).toEqual({ ok: true, value: '' });
+    });
+  }
+
+  it('throws TypeError for an unknown type (a caller bug, not bad data)', () => {
+    expect(() => normalizeValue('date' as ColumnType, 'x', options)).toThrow(TypeError);
+  });
+
+  it('turns an unexpected failure inside a normalizer into a cell error', () => {
+    const hostile = {
+      get phoneRegion(): string {
+        throw new Error('boom');
+      },
+    } as NormalizeOptions;
+    expect(normalizeValue('phone', '415 555 2671', hostile)).toEqual({
+      ok: false,
+      code: ERROR_CODES.normalizationFailed,
+      message: 'Could not normalize the value as phone: boom',
+    });
+  });
+
+  it('is deterministic', () => {
+    for (const type of COLUMN_TYPE_NAMES) {
+      for (const raw of [' A@B.COM ', '(415) 555-2671', 'x  y', 'bad']) {
+        expect(normalizeValue(type, raw, options)).toEqual(normalizeValue(type, raw, options));
+      }
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { emailType } from './email.ts';
+import { ERROR_CODES } from './errors.ts';
+import { phoneType } from './phone.ts';
+import { isBlank, textType } from './text.ts';
+import type { CellResult, ColumnType, ColumnTypeDefinition, NormalizeOptions } from './types.ts';
+
+/**
+ * Every column type, by name. Typed as a Record over ColumnType so that a
+ * type added to the union without a definition (or the reverse) does not
+ * compile. Order matters for header inference: earlier types win a synonym.
+ */
+export const COLUMN_TYPES: Readonly<Record<ColumnType, ColumnTypeDefinition>> = Object.freeze({
+  text: textType,
+  email: emailType,
+  phone: phoneType,
+});
+
+export const COLUMN_TYPE_NAMES: readonly ColumnType[] = Object.freeze(
+  Object.keys(COLUMN_TYPES) as ColumnType[],
+);
+
+/** True for the name of a column type this package knows (for validating requests). */
+export function isColumnType(name: string): name is ColumnType {
+  return Object.hasOwn(COLUMN_TYPES, name);
+}
+
+/**
+ * Normalizes one cell. Blank input (empty, whitespace or invisible characters
+ * only) gives an empty value for every type; whether that is acceptable is the
+ * row's business (required columns). An invalid value gives an error code,
+ * never an exception. An unknown `type` is a caller bug and throws TypeError:
+ * validate types from outside with isColumnType.
+ */
+export function normalizeValue(
+  type: ColumnType,
+  raw: string,
+  options: NormalizeOptions,
+): CellResult {
+  if (!isColumnType(type)) throw new TypeError(`Unknown column type ${JSON.stringify(type)}`);
+  if (isBlank(raw)) return { ok: true, value: '' };
+  try {
+    return COLUMN_TYPES[type].normalize(raw, options);
+  } catch (error) {
+    return {
+      ok: false,
+      code: ERROR_CODES.normalizationFailed,
+      message: `Could not normalize the value as ${type}: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}

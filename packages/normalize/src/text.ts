@@ -1,0 +1,48 @@
+import type { CellResult, ColumnTypeDefinition } from './types.ts';
+
+/**
+ * Characters that carry no visible content and are dropped from every value:
+ * C0/C1 control characters other than the whitespace ones (tab, line feed,
+ * vertical tab, form feed, carriage return, next line), the soft hyphen,
+ * zero-width space / non-joiner / joiner, word joiner and invisible
+ * operators, the byte order mark / zero-width no-break space, the Mongolian
+ * vowel separator and the bidirectional marks, embeddings, overrides and
+ * isolates (including deprecated format characters U+206A-U+206F).
+ */
+const IGNORABLE_CLASS =
+  '\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u00AD\\u061C\\u180E' +
+  '\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF';
+
+/**
+ * Whitespace: everything JavaScript's \s matches (ASCII whitespace, NBSP,
+ * U+1680, U+2000-U+200A, line and paragraph separators, U+202F, U+205F,
+ * U+3000) plus NEXT LINE (U+0085), which \s leaves out.
+ */
+const WHITESPACE_CLASS = '\\s\\u0085';
+
+// Single character classes with a `+` at most: linear time on any input.
+const IGNORABLE = new RegExp(`[${IGNORABLE_CLASS}]`, 'g');
+const WHITESPACE_RUN = new RegExp(`[${WHITESPACE_CLASS}]+`, 'g');
+const BLANK = new RegExp(`^[${IGNORABLE_CLASS}${WHITESPACE_CLASS}]*$`);
+
+/**
+ * The base cleaning every textual value gets: invisible characters removed,
+ * Unicode NFC, whitespace runs (any Unicode space, tabs, line breaks)
+ * collapsed to one space, trimmed. `"  Acme\u200b  Corp "` -> `"Acme Corp"`.
+ */
+export function cleanText(raw: string): string {
+  return raw.replace(IGNORABLE, '').normalize('NFC').replace(WHITESPACE_RUN, ' ').trim();
+}
+
+/** True when the value holds nothing but whitespace and invisible characters. */
+export function isBlank(raw: string): boolean {
+  return BLANK.test(raw);
+}
+
+export const textType: ColumnTypeDefinition = {
+  type: 'text',
+  normalize(raw): CellResult {
+    return { ok: true, value: cleanText(raw) };
+  },
+  headerSynonyms: [],
+};
