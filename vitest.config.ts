@@ -11,6 +11,7 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
+          setupFiles: ['test/harness/no-open-handles.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -20,6 +21,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
+          setupFiles: ['test/harness/no-open-handles.ts'],
           testTimeout: 300_000,
           hookTimeout: 120_000,
           // e2e files start whole processes; running them one at a time keeps a

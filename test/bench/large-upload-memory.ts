@@ -70,7 +70,7 @@ const uploadSeconds = (performance.now() - t0) / 1000;
 const { id } = JSON.parse(res.body) as { id: string };
 let job: { status: string; counts: { rowsTotal: number; rowsAccepted: number; bytes: number } };
 for (;;) {
-  job = await (await fetch(`${apiUrl}/v1/jobs/${id}`)).json();
+  job = (await (await fetch(`${apiUrl}/v1/jobs/${id}`)).json()) as typeof job;
   if (job.status === 'completed' || job.status === 'failed') break;
   await new Promise((r) => setTimeout(r, 500));
 }

@@ -139,7 +139,7 @@ describe('uploads', () => {
 });
 
 describe('bad input gets problem+json with a stable code', () => {
-  const post = (body: BodyInit, contentType: string) =>
+  const post = (body: NonNullable<RequestInit['body']>, contentType: string) =>
     fetch(`${stack.apiUrl}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': contentType },

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { PIDS_DIR } from './leaks.ts';
+import './provided-context.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A real app process (API, worker) started by a test. */
+export interface AppProcess {
+  readonly name: string;
+  readonly pid: number;
+  /** Everything it printed so far (stdout + stderr). */
+  output(): string;
+  waitForOutput(pattern: RegExp, timeoutMs: number): Promise<string>;
+  /** Signals it and resolves with the exit code (null when killed by a signal). */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+  kill(): Promise<void>;
+  exited(): Promise<number | null>;
+}
+
+/**
+ * Runs `entry` (a .ts file, relative to the repository root) with this Node.
+ * Its PID is recorded so the harness' teardown fails the run if it is still
+ * alive after the tests.
+ */
+export function spawnApp(name: string, entry: string, env: Record<string, string>): AppProcess {
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error(`could not start ${name}`);
+  const pidsDir = join(inject('harnessDir'), PIDS_DIR);
+  mkdirSync(pidsDir, { recursive: true });
+  writeFileSync(join(pidsDir, `${name}-${child.pid}`), String(child.pid));
+
+  let text = '';
+  const listeners = new Set<() => void>();
+  const collect = (data: Buffer) => {
+    text += data.toString();
+    // Keep the tail only: a chatty process must not grow the test's memory.
+    if (text.length > 1_000_000) text = text.slice(-500_000);
+    for (const l of listeners) l();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const app: AppProcess = {
+    name,
+    pid: child.pid,
+    output: () => text,
+    waitForOutput(pattern, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = pattern.exec(text);
+          if (match) {
+            cleanup();
+            resolve(match[0]);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(
+            new Error(
+              `${name} did not print ${pattern} within ${timeoutMs} ms. Output:\n${text.slice(-4000)}`,
+            ),
+          );
+        }, timeoutMs);
+        const onExit = () => {
+          cleanup();
+          reject(
+            new Error(`${name} exited before printing ${pattern}. Output:\n${text.slice(-4000)}`),
+          );
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          child.removeListener('exit', onExit);
+        };
+        listeners.add(check);
+        child.once('exit', onExit);
+        check();
+      });
+    },
+    async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exit;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const code = await exit;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      await app.stop('SIGKILL');
+    },
+    exited: () => exit,
+  };
+  return app;
+}
+
+/** Polls `url` until it answers 2xx. */
+export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      await res.body?.cancel();
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${url} not ready within ${timeoutMs} ms (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
