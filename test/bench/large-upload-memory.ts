@@ -42,6 +42,8 @@ await database.close();
 
 const port = await findFreePort();
 const env = {
+  // As ./dev start and the Docker image run them; override to compare.
+  NODE_OPTIONS: process.env.NODE_OPTIONS ?? '--max-semi-space-size=4',
   DATABASE_URL: postgres.url,
   REDIS_URL: redis.url,
   PORT: String(port),

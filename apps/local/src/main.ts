@@ -47,6 +47,9 @@ try {
 }
 
 const env = {
+  // A small V8 young generation keeps API and worker memory flat under large
+  // uploads at no measurable speed cost (docs: README, Memory).
+  NODE_OPTIONS: '--max-semi-space-size=4',
   ...process.env,
   DATABASE_URL: postgres.url,
   REDIS_URL: redis.url,
@@ -98,7 +101,21 @@ process.on('SIGTERM', () => void stop(0));
 
 startApp('api', '../../api/src/main.ts');
 startApp('worker', '../../worker/src/main.ts');
-say(`API: http://127.0.0.1:${apiPort}  (Ctrl-C stops everything)`);
+
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+for (let waited = 0; !stopping; waited += 200) {
+  const ready = await fetch(`${apiUrl}/health/ready`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (ready) break;
+  if (waited > 30_000) {
+    say('the API did not become ready within 30 s; stopping');
+    await stop(1);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+say(`Sluice is up: ${apiUrl}  (Ctrl-C stops everything)`);
 say(
-  `try: curl --data-binary @../shared/data/contacts-sample.csv -H 'content-type: text/csv' http://127.0.0.1:${apiPort}/v1/jobs`,
+  `try: curl --data-binary @contacts.csv -H 'content-type: text/csv' http://127.0.0.1:${apiPort}/v1/jobs`,
 );

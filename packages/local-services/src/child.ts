@@ -19,7 +19,14 @@ export class ServerProcess {
     log?: (line: string) => void,
   ) {
     this.name = name;
-    this.child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: Ctrl-C in a terminal signals the whole foreground
+    // group, and the database must outlive the apps that are still shutting
+    // down against it. Whoever started us stops us (or the exit hook does).
+    this.child = spawn(command, args, {
+      ...options,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const collect = (data: Buffer) => {
       for (const line of data.toString().split('\n')) {
         if (!line) continue;

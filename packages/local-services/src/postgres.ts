@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { ServerProcess, waitUntilReady } from './child.ts';
 import type { ServiceHandle } from './handle.ts';
@@ -50,14 +50,23 @@ function serverAccount(): { uid: number; gid: number } | undefined {
   }
 }
 
-function prepareDataDir(dataDir: string, account: { uid: number; gid: number } | undefined): void {
+function prepareDataDir(
+  dataDir: string,
+  account: { uid: number; gid: number } | undefined,
+  log: (line: string) => void,
+): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (!account) return;
-  // The server account must reach the folder: make the parent traversable
-  // (not readable) and hand the data folder itself over.
-  const parent = dirname(dataDir);
-  const mode = statSync(parent).mode;
-  if ((mode & 0o001) === 0) chmodSync(parent, (mode & 0o777) | 0o111);
+  // The server account must reach the folder: every ancestor needs the
+  // execute (traverse) bit for others. Only that bit is added, never read.
+  for (let dir = dirname(resolve(dataDir)); ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode & 0o777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      log(`made ${dir} traversable (o+x) so the postgres account can reach its data folder`);
+    }
+    if (dir === dirname(dir)) break;
+  }
   if (statSync(dataDir).uid !== account.uid) chownSync(dataDir, account.uid, account.gid);
   chmodSync(dataDir, 0o700);
 }
@@ -127,7 +136,11 @@ export async function startPostgres(options: PostgresOptions): Promise<ServiceHa
   const database = options.database ?? 'sluice';
   const binDir = options.binDir ?? findPostgresBinDir();
   const account = serverAccount();
-  prepareDataDir(options.dataDir, account);
+  prepareDataDir(
+    options.dataDir,
+    account,
+    options.log ?? ((line) => process.stderr.write(`[local-services] ${line}\n`)),
+  );
   if (!existsSync(join(options.dataDir, 'PG_VERSION')))
     initdb(binDir, options.dataDir, user, account);
 
