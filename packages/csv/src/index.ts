@@ -6,6 +6,17 @@
  * Record boundaries are defined once (dialect.ts) and shared by the splitter,
  * recordEnds and parseRecords: a chunk of N records always parses into N.
  */
+
+export { DELIMITER_CANDIDATES, type DelimiterGuess, detectDelimiter } from './detect-delimiter.ts';
+export {
+  detectEncoding,
+  type EncodingGuess,
+  INPUT_ENCODINGS,
+  type InputEncoding,
+  InvalidEncodingError,
+  peek,
+  transcodeToUtf8,
+} from './encoding.ts';
 export { CsvInputError, type CsvInputErrorCode } from './errors.ts';
 export { formatRecord } from './format.ts';
 export { neutralizeFormula } from './formula.ts';

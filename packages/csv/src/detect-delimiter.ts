@@ -1,0 +1,43 @@
+import { parseRecords } from './parse.ts';
+
+export const DELIMITER_CANDIDATES = [',', ';', '\t', '|'] as const;
+
+export interface DelimiterGuess {
+  delimiter: string;
+  /** 0..1: share of sampled records that have the modal field count. */
+  confidence: number;
+  fields: number;
+}
+
+/**
+ * Picks the delimiter under which the sample's records most consistently
+ * split into the same number (> 1) of fields. `text` is the start of a file
+ * in UTF-8; a possibly cut last record is ignored unless `complete`.
+ */
+export function detectDelimiter(text: string, complete: boolean, maxRecords = 50): DelimiterGuess {
+  let best: DelimiterGuess = { delimiter: ',', confidence: 0, fields: 1 };
+  let bestScore = -1;
+  const cut = complete ? text.length : text.lastIndexOf('\n') + 1;
+  const body = text.slice(0, cut > 0 ? cut : text.length);
+  for (const delimiter of DELIMITER_CANDIDATES) {
+    const counts = parseRecords(body, { delimiter, maxFields: 10_000 })
+      .slice(0, maxRecords)
+      .flatMap((r) =>
+        'fields' in r && !(r.fields.length === 1 && r.fields[0] === '') ? [r.fields.length] : [],
+      );
+    if (counts.length === 0) continue;
+    const freq = new Map<number, number>();
+    for (const n of counts) freq.set(n, (freq.get(n) ?? 0) + 1);
+    const [modal, hits] = [...freq.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]!;
+    if (modal < 2) continue;
+    const confidence = hits / counts.length;
+    // Consistency first; among equally consistent splits, more fields wins
+    // (a comma inside semicolon-separated values splits fewer rows evenly).
+    const score = confidence * 1000 + Math.min(modal, 999);
+    if (score > bestScore) {
+      bestScore = score;
+      best = { delimiter, confidence, fields: modal };
+    }
+  }
+  return best;
+}
