@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRunning } from '@sluice/local-services';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -40,11 +41,12 @@ export async function findLeaks(o: {
   const redis = new Redis(o.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   try {
+    const ownId = await redis.client('ID');
     for (let i = 0; ; i++) {
       const list = (await redis.client('LIST')) as string;
       const others = list
         .split('\n')
-        .filter((line) => line.includes('id=') && !line.includes('cmd=client|list'))
+        .filter((line) => line.startsWith('id=') && !line.startsWith(`id=${ownId} `))
         .map((line) => /name=(\S*)/.exec(line)?.[1] || 'unnamed');
       if (others.length === 0 || i >= 20) {
         for (const name of others) leaks.push(`Redis connection '${name}'`);
@@ -65,12 +67,12 @@ export async function findLeaks(o: {
   }
   for (const file of files) {
     const pid = Number(readFileSync(join(pidsDir, file), 'utf8'));
+    if (!isRunning(pid)) continue; // gone, as it should be
+    leaks.push(`process ${file} (pid ${pid}) still running`);
     try {
-      process.kill(pid, 0);
-      leaks.push(`process ${file} (pid ${pid}) still running`);
       process.kill(pid, 'SIGKILL');
     } catch {
-      // gone, as it should be
+      // exited meanwhile
     }
   }
   return leaks;

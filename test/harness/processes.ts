@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { PIDS_DIR } from './leaks.ts';
@@ -15,19 +15,25 @@ export interface AppProcess {
   /** Everything it printed so far (stdout + stderr). */
   output(): string;
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<string>;
-  /** Signals it and resolves with the exit code (null when killed by a signal). */
+  /**
+   * Signals it (SIGKILL after `timeoutMs`) and resolves with the exit code
+   * (null when killed by a signal). Chaos tests kill through here too: an app
+   * that exits without being asked has its output printed as a likely crash.
+   */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+  /** kill -9, resolves on exit. */
   kill(): Promise<void>;
   exited(): Promise<number | null>;
 }
 
 /**
- * Runs `entry` (a .ts file, relative to the repository root) with this Node.
+ * Runs `entry` (a .ts file: absolute, or relative to the repository root) with
+ * this Node, in the repository root, with `env` on top of the test's own.
  * Its PID is recorded so the harness' teardown fails the run if it is still
  * alive after the tests.
  */
 export function spawnApp(name: string, entry: string, env: Record<string, string>): AppProcess {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, entry)], {
+  const child: ChildProcess = spawn(process.execPath, [resolve(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,6 +54,16 @@ export function spawnApp(name: string, entry: string, env: Record<string, string
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // An app that dies on its own (crash at import, bad config) otherwise shows
+  // up only as a later timeout ("fetch failed"): print why, once its output is
+  // complete ('close' comes after the last stdout/stderr data).
+  let stopRequested = false;
+  child.once('close', (code, signal) => {
+    if (stopRequested) return;
+    process.stderr.write(
+      `[harness] ${name} (pid ${child.pid}) exited by itself (${signal ?? `code ${code}`}); its output:\n${text.slice(-4000) || '(none)'}\n`,
+    );
+  });
 
   const app: AppProcess = {
     name,
@@ -88,6 +104,7 @@ export function spawnApp(name: string, entry: string, env: Record<string, string
     },
     async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return exit;
+      stopRequested = true;
       child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       const code = await exit;

@@ -37,8 +37,15 @@ export class ServerProcess {
     };
     this.child.stdout?.on('data', collect);
     this.child.stderr?.on('data', collect);
-    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
-    this.child.once('error', (error) => this.tail.push(`spawn failed: ${error.message}`));
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      // A binary that cannot be started (ENOENT, EACCES) emits 'error' and never
+      // 'exit': without this, stop() and whenExited() would wait forever.
+      this.child.once('error', (error) => {
+        this.tail.push(`spawn failed: ${error.message}`);
+        if (this.child.pid === undefined) resolve();
+      });
+    });
     process.once('exit', this.killOnExit);
     void this.exited.then(() => process.removeListener('exit', this.killOnExit));
   }

@@ -33,3 +33,26 @@ export async function waitForPortFree(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Runs `launch` on the caller's port, or on one picked here. A picked port was
+ * free a moment ago, but another process may bind it first (test runs start
+ * many servers in parallel); the server then fails with "Address already in
+ * use" and we pick again. A port the caller asked for is never swapped.
+ */
+export async function launchOnPort(
+  requested: number | undefined,
+  host: string,
+  launch: (port: number) => Promise<void>,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const port = requested ?? (await findFreePort(host));
+    try {
+      await launch(port);
+      return port;
+    } catch (error) {
+      const taken = /Address already in use/i.test((error as Error).message);
+      if (requested !== undefined || !taken || attempt >= 3) throw error;
+    }
+  }
+}

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
+import { resolve } from 'node:path';
 import { ServerProcess, waitUntilReady } from './child.ts';
 import type { ServiceHandle } from './handle.ts';
-import { findFreePort, waitForPortFree } from './ports.ts';
+import { launchOnPort, waitForPortFree } from './ports.ts';
 
 export interface RedisOptions {
   dataDir: string;
@@ -11,18 +12,32 @@ export interface RedisOptions {
   log?: (line: string) => void;
 }
 
-/** Sends PING over a raw socket: no client library needed to know Redis is up. */
-function ping(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
+/**
+ * Asks host:port for its process id over a raw socket (no client library
+ * needed) and checks it is `pid`: a reply from whatever else holds the port
+ * must not count as "our server is ready". Before the server accepts commands
+ * (e.g. -LOADING while it replays the AOF) this is false, and we ask again.
+ */
+function isOurRedis(host: string, port: number, pid: number | undefined): Promise<boolean> {
+  return new Promise((resolvePromise) => {
     const socket = connect({ host, port });
+    let reply = '';
     const done = (ok: boolean) => {
       socket.destroy();
-      resolve(ok);
+      resolvePromise(ok); // later calls are no-ops
     };
     socket.setTimeout(1000, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+    socket.once('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (data) => {
+      reply += data.toString();
+      if (reply.startsWith('-')) return done(false);
+      const match = /\r\nprocess_id:(\d+)\r\n/.exec(reply);
+      if (match) done(Number(match[1]) === pid);
+    });
+    // Whatever holds the port may hang up without a word (no error, no data):
+    // settle then too, or start-up would wait here forever.
+    socket.once('close', () => done(false));
   });
 }
 
@@ -33,52 +48,55 @@ function ping(host: string, port: number): Promise<boolean> {
  */
 export async function startRedis(options: RedisOptions): Promise<ServiceHandle> {
   const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? (await findFreePort(host));
-  mkdirSync(options.dataDir, { recursive: true });
-  const args = [
-    '--port',
-    String(port),
-    '--bind',
-    host,
-    '--dir',
-    options.dataDir,
-    '--appendonly',
-    'yes',
-    '--appendfsync',
-    'everysec',
-    '--maxmemory-policy',
-    'noeviction',
-    '--save',
-    '',
-    '--daemonize',
-    'no',
-    '--protected-mode',
-    'yes',
-  ];
-  let proc: ServerProcess;
-  const launch = async () => {
-    proc = new ServerProcess(
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  let proc: ServerProcess | undefined;
+  const launch = async (port: number) => {
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      host,
+      '--dir',
+      dataDir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--maxmemory-policy',
+      'noeviction',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+    ];
+    const started = new ServerProcess(
       `redis-server on ${host}:${port}`,
       process.env.SLUICE_REDIS_SERVER ?? 'redis-server',
       args,
       {},
       options.log,
     );
-    await waitUntilReady(proc, () => ping(host, port));
+    proc = started;
+    await waitUntilReady(started, () => isOurRedis(host, port, started.child.pid));
   };
-  await launch();
+  const port = await launchOnPort(options.port, host, launch);
+  const current = () => proc!;
   return {
     url: `redis://${host}:${port}`,
     port,
     get pid() {
-      return proc.child.pid;
+      return current().child.pid;
     },
-    stop: () => proc.stop('SIGTERM'),
-    kill: (signal = 'SIGKILL') => proc.stop(signal, 5_000),
+    // SIGTERM: Redis flushes the AOF and exits.
+    stop: () => current().stop('SIGTERM'),
+    kill: (signal = 'SIGKILL') => current().stop(signal, 5_000),
     restart: async () => {
-      await proc.stop('SIGTERM');
+      await current().stop('SIGTERM');
       await waitForPortFree(port, host);
-      await launch();
+      await launch(port);
     },
   };
 }
