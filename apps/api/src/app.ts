@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { HttpProblem, problemErrorHandler } from './problem.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { normalizeRoutes } from './routes/normalize.ts';
 import type { StoreLimits } from './upload/store-upload.ts';
 
 export interface AppDeps {
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
+  app.use(normalizeRoutes());
   app.use(
     jobRoutes({
       db: deps.db,

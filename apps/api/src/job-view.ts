@@ -26,6 +26,8 @@ export function presentJob(job: JobView, baseUrl: string) {
       errors: job.errorsTotal,
     },
     columns: job.columns,
+    // Normalization options and the detected (or given) encoding and delimiter.
+    options: job.options,
     error: job.error,
     // Stable links from the start; the downloads answer 409 until the job completes.
     links: { self, result: `${self}/result.csv`, errors: `${self}/errors.csv` },

@@ -8,6 +8,8 @@ export interface ChunkTask {
   columns: ColumnSpec[];
   options: NormalizeOptions;
   maxColumns: number;
+  /** The file's delimiter (detected at upload); output is always comma-separated. */
+  delimiter: string;
 }
 
 export interface ChunkTaskError {

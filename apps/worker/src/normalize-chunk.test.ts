@@ -8,7 +8,7 @@ const columns: ChunkTask['columns'] = [
   { name: 'phone', type: 'phone', required: false },
 ];
 
-function run(text: string | Uint8Array, recordCount: number, firstRecord = 2) {
+function run(text: string | Uint8Array, recordCount: number, firstRecord = 2, delimiter = ',') {
   const data = typeof text === 'string' ? new TextEncoder().encode(text) : text;
   return normalizeChunk({
     data,
@@ -17,6 +17,7 @@ function run(text: string | Uint8Array, recordCount: number, firstRecord = 2) {
     columns,
     options: { phoneRegion: 'US' },
     maxColumns: 10,
+    delimiter,
   });
 }
 const output = (r: ReturnType<typeof run>) => new TextDecoder().decode(r.output);
@@ -63,6 +64,11 @@ describe('normalizeChunk', () => {
   it('neutralizes formulas in text cells but not in E.164 phones', () => {
     const r = run('=1+2,,+1 415 555 2671\n', 1);
     expect(output(r)).toBe("'=1+2,,+14155552671\n");
+  });
+
+  it("parses by the file's delimiter and writes comma-separated output", () => {
+    const r = run('Ann;"a@b.co";"(415) 555-2671"\nBob, Jr.;;\n', 2, 2, ';');
+    expect(output(r)).toBe('Ann,a@b.co,+14155552671\n"Bob, Jr.",,\n');
   });
 
   it('fails loudly when record boundaries disagree with the splitter', () => {

@@ -5,8 +5,11 @@ import type { ChunkTask, ChunkTaskError, ChunkTaskResult } from './chunk-task.ts
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
-/** Types whose normalized output cannot be read as a spreadsheet formula. */
-const FORMULA_SAFE_TYPES = new Set(['phone']);
+/**
+ * Types whose normalized output has a fixed grammar that no spreadsheet runs
+ * as a formula (a leading + or - is a sign there, and must stay as written).
+ */
+const FORMULA_SAFE_TYPES = new Set(['phone', 'number', 'integer', 'currency', 'percent']);
 
 /** Longest raw value kept in an error report (the full row stays in the input). */
 const RAW_PREVIEW = 200;
@@ -17,13 +20,13 @@ type Parsed = { fields: string[] } | { error: { code: string; message: string } 
  * Decodes the chunk strictly. Invalid UTF-8 is never replaced with U+FFFD:
  * the offending records are found one by one and reported, the rest parsed.
  */
-function decodeAndParse(data: Uint8Array, maxFields: number): Parsed[] {
+function decodeAndParse(data: Uint8Array, maxFields: number, delimiter: string): Parsed[] {
   try {
-    return parseRecords(strictUtf8.decode(data), { maxFields });
+    return parseRecords(strictUtf8.decode(data), { maxFields, delimiter });
   } catch {
     const parsed: Parsed[] = [];
     let start = 0;
-    for (const end of recordEnds(data)) {
+    for (const end of recordEnds(data, undefined, delimiter.charCodeAt(0))) {
       const slice = data.subarray(start, end);
       start = end;
       let text: string;
@@ -35,7 +38,7 @@ function decodeAndParse(data: Uint8Array, maxFields: number): Parsed[] {
         });
         continue;
       }
-      parsed.push(...parseRecords(text, { maxFields }));
+      parsed.push(...parseRecords(text, { maxFields, delimiter }));
     }
     return parsed;
   }
@@ -50,7 +53,7 @@ const isBlank = (fields: readonly string[]) => fields.every((f) => f.trim() === 
  * about a bad row throws.
  */
 export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
-  const records = decodeAndParse(task.data, task.maxColumns);
+  const records = decodeAndParse(task.data, task.maxColumns, task.delimiter);
   if (records.length !== task.recordCount) {
     // The API's splitter and this parser must agree on record boundaries, or
     // row numbers in reports would be wrong. Fail loudly rather than mislabel.

@@ -40,6 +40,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     if (work.jobStatus !== 'queued' && work.jobStatus !== 'running') return 'job-final';
     await markJobRunning(deps.db, jobId);
 
+    const dialect = (work.options.dialect ?? {}) as { delimiter?: string };
     const result = await deps.runTask({
       data: work.data,
       firstRecord: work.firstRecord,
@@ -47,6 +48,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
       columns: work.columns as ColumnSpec[],
       options: work.options as unknown as NormalizeOptions,
       maxColumns: deps.maxColumns,
+      delimiter: dialect.delimiter ?? ',',
     });
 
     const applied = await inTransaction(

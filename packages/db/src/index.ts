@@ -13,6 +13,7 @@ export {
   commitChunkResult,
   deleteJob,
   finalizeJob,
+  finishUpload,
   getJob,
   insertChunk,
   insertJob,
@@ -21,7 +22,6 @@ export {
   markJobRunning,
   readJobErrors,
   readJobOutput,
-  setUploadTotals,
 } from './jobs.ts';
 export { LATEST_MIGRATION, migrateToLatest, pendingMigrations } from './migrate.ts';
 export type { ChunkStatus, Database, JobColumn, JobStatus, JobType } from './schema.ts';

@@ -4,12 +4,12 @@ import { createDatabase } from './connection.ts';
 import {
   commitChunkResult,
   finalizeJob,
+  finishUpload,
   getJob,
   insertChunk,
   insertJob,
   readJobErrors,
   readJobOutput,
-  setUploadTotals,
 } from './jobs.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { inTransaction } from './transaction.ts';
@@ -41,7 +41,12 @@ async function newJob(chunks: number): Promise<string> {
         data: Buffer.from(`chunk ${seq}`),
       });
     }
-    await setUploadTotals(trx, id, { bytes: 100, chunks, rows: chunks * 10 });
+    await finishUpload(trx, id, {
+      bytes: 100,
+      chunks,
+      rows: chunks * 10,
+      columns: [{ name: 'a', type: 'email', required: true }],
+    });
   });
   return id;
 }

@@ -67,14 +67,23 @@ export async function insertChunk(
     .execute();
 }
 
-export async function setUploadTotals(
+/**
+ * Last step of an upload's transaction: totals, and the columns as profiled
+ * over the whole file (types and date orders are only known at the end).
+ */
+export async function finishUpload(
   trx: Transaction<Database>,
   jobId: string,
-  totals: { bytes: number; chunks: number; rows: number },
+  totals: { bytes: number; chunks: number; rows: number; columns: JobColumn[] },
 ): Promise<void> {
   await trx
     .updateTable('jobs')
-    .set({ bytes_total: totals.bytes, chunks_total: totals.chunks, rows_total: totals.rows })
+    .set({
+      bytes_total: totals.bytes,
+      chunks_total: totals.chunks,
+      rows_total: totals.rows,
+      columns: JSON.stringify(totals.columns),
+    })
     .where('id', '=', jobId)
     .execute();
 }
@@ -89,6 +98,7 @@ export interface JobView {
   status: JobStatus;
   fileName: string | null;
   columns: JobColumn[];
+  options: Record<string, unknown>;
   bytesTotal: number;
   chunksTotal: number;
   chunksDone: number;
@@ -132,6 +142,7 @@ export async function getJob(db: Db, jobId: string): Promise<JobView | undefined
       'j.status',
       'j.file_name',
       'j.columns',
+      'j.options',
       'j.bytes_total',
       'j.chunks_total',
       'j.rows_total',
@@ -155,6 +166,7 @@ export async function getJob(db: Db, jobId: string): Promise<JobView | undefined
     status: row.status,
     fileName: row.file_name,
     columns: row.columns,
+    options: row.options,
     bytesTotal: row.bytes_total,
     chunksTotal: row.chunks_total,
     chunksDone: Number(row.chunks_done ?? 0),

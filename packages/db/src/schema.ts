@@ -11,6 +11,14 @@ export interface JobColumn {
   name: string;
   type: string;
   required: boolean;
+  /** Output header when the request renamed the column. */
+  outputName?: string;
+  /** How the type was decided (request, header, values, default) and how sure. */
+  source?: string;
+  confidence?: number;
+  dateOrder?: string;
+  dateOrderSource?: string;
+  note?: string;
 }
 
 type Json<T> = ColumnType<T, string, string>;

@@ -149,9 +149,13 @@ export function normalizeEmail(raw: string): CellResult {
   return { ok: true, value: `${local}@${domain}` };
 }
 
+/** One @ with something dotted after it (a shape, not validation). */
+const EMAIL_SHAPE = /^\s*(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+\s*$/i;
+
 export const emailType: ColumnTypeDefinition = {
   type: 'email',
   normalize: normalizeEmail,
+  looksLike: (raw) => EMAIL_SHAPE.test(raw),
   headerSynonyms: [
     'email',
     'emails',

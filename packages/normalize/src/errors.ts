@@ -7,6 +7,22 @@ export const ERROR_CODES = {
   required: 'required',
   invalidEmail: 'invalid_email',
   invalidPhone: 'invalid_phone',
+  invalidName: 'invalid_name',
+  invalidDate: 'invalid_date',
+  /** Day/month order cannot be decided (e.g. 03/04/2024 with no order given or inferable). */
+  ambiguousDate: 'ambiguous_date',
+  invalidDatetime: 'invalid_datetime',
+  unknownTimeZone: 'unknown_time_zone',
+  unknownCountry: 'unknown_country',
+  invalidPostalCode: 'invalid_postal_code',
+  unknownRegion: 'unknown_region',
+  invalidCompany: 'invalid_company',
+  invalidNumber: 'invalid_number',
+  invalidInteger: 'invalid_integer',
+  invalidCurrency: 'invalid_currency',
+  invalidPercent: 'invalid_percent',
+  invalidBoolean: 'invalid_boolean',
+  invalidUrl: 'invalid_url',
   /**
    * A normalizer failed unexpectedly (a bug, reported per cell so that one bad
    * value cannot take its chunk down).

@@ -7,9 +7,20 @@
  * One module per column type (text.ts, email.ts, phone.ts), each exporting a
  * ColumnTypeDefinition; registry.ts lists them.
  */
+
+export { countryName, toCountryCode } from './country.ts';
+export { inferDateOrder } from './date.ts';
 export { ERROR_CODES, type ErrorCode } from './errors.ts';
 export { headerKey, inferColumnType } from './infer.ts';
+export { type NameParts, splitName } from './name.ts';
+export { isSupportedNumberLocale } from './number.ts';
 export { isSupportedPhoneRegion } from './phone.ts';
+export {
+  ColumnProfiler,
+  type ColumnRequest,
+  type ProfiledColumn,
+  UnknownColumnError,
+} from './profile.ts';
 export { COLUMN_TYPE_NAMES, COLUMN_TYPES, isColumnType, normalizeValue } from './registry.ts';
 export { normalizeRow } from './row.ts';
 export { cleanText } from './text.ts';
@@ -19,6 +30,8 @@ export type {
   ColumnSpec,
   ColumnType,
   ColumnTypeDefinition,
+  DateOrder,
   NormalizeOptions,
+  RowContext,
   RowResult,
 } from './types.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from './errors.ts';
-import { isSupportedPhoneRegion } from './phone.ts';
+import { isSupportedPhoneRegion, looksLikePhone } from './phone.ts';
 import { normalizeValue } from './registry.ts';
 
 const phone = (raw: string, phoneRegion = 'US') => normalizeValue('phone', raw, { phoneRegion });
@@ -160,5 +160,22 @@ describe('isSupportedPhoneRegion', () => {
     ['USA', false],
   ] as const)('%j -> %s', (region, expected) => {
     expect(isSupportedPhoneRegion(region)).toBe(expected);
+  });
+});
+
+describe('looksLikePhone (value sampling)', () => {
+  it.each([
+    ['(415) 555-2671', true],
+    ['+44 131 496 0000', true],
+    ['202.555.0178', true],
+    ['+1 415 555 2671 ext. 12', true],
+    ['4155552671', false],
+    ['12345', false],
+    ['2024-01-02', false],
+    ['31.12.2020', false],
+    ['hello', false],
+    ['$2,500.00', false],
+  ])('%j -> %s', (raw, expected) => {
+    expect(looksLikePhone(raw)).toBe(expected);
   });
 });

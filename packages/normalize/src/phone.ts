@@ -121,9 +121,24 @@ export function normalizePhone(raw: string, options: NormalizeOptions): CellResu
   return invalid(explain(candidates[candidates.length - 1] ?? input, region, options));
 }
 
+/** Digits with phone punctuation, 7 to 15 digits, optional extension (a shape, not validation). */
+const PHONE_SHAPE =
+  /^\s*(?:\+|00)?[\d\s().\-/]{7,24}(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?\s*$/i;
+
+const DATE_SHAPE = /^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\s*$/;
+
+export function looksLikePhone(raw: string): boolean {
+  if (!PHONE_SHAPE.test(raw) || DATE_SHAPE.test(raw)) return false;
+  const digits = raw.replace(/\D/g, '').length;
+  // Plain digit runs are more often ids or amounts than phone numbers, and
+  // short local numbers are rare in exports: ask for punctuation and length.
+  return digits >= 9 && digits <= 18 && /[\s().\-+/]/.test(raw.trim());
+}
+
 export const phoneType: ColumnTypeDefinition = {
   type: 'phone',
   normalize: normalizePhone,
+  looksLike: looksLikePhone,
   headerSynonyms: [
     'phone',
     'phones',

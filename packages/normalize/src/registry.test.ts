@@ -7,7 +7,24 @@ const options = { phoneRegion: 'US' };
 
 describe('registry', () => {
   it('lists every column type once, each under its own name', () => {
-    expect(COLUMN_TYPE_NAMES).toEqual(['text', 'email', 'phone']);
+    expect([...COLUMN_TYPE_NAMES].sort()).toEqual([
+      'boolean',
+      'company',
+      'country',
+      'currency',
+      'date',
+      'datetime',
+      'email',
+      'integer',
+      'name',
+      'number',
+      'percent',
+      'phone',
+      'postal_code',
+      'region',
+      'text',
+      'url',
+    ]);
     for (const name of COLUMN_TYPE_NAMES) expect(COLUMN_TYPES[name].type).toBe(name);
   });
 
@@ -15,7 +32,9 @@ describe('registry', () => {
     ['text', true],
     ['email', true],
     ['phone', true],
-    ['date', false],
+    ['date', true],
+    ['postal_code', true],
+    ['colour', false],
     ['Email', false],
     ['toString', false],
     ['__proto__', false],
@@ -29,6 +48,21 @@ describe('registry', () => {
       required: 'required',
       invalidEmail: 'invalid_email',
       invalidPhone: 'invalid_phone',
+      invalidName: 'invalid_name',
+      invalidDate: 'invalid_date',
+      ambiguousDate: 'ambiguous_date',
+      invalidDatetime: 'invalid_datetime',
+      unknownTimeZone: 'unknown_time_zone',
+      unknownCountry: 'unknown_country',
+      invalidPostalCode: 'invalid_postal_code',
+      unknownRegion: 'unknown_region',
+      invalidCompany: 'invalid_company',
+      invalidNumber: 'invalid_number',
+      invalidInteger: 'invalid_integer',
+      invalidCurrency: 'invalid_currency',
+      invalidPercent: 'invalid_percent',
+      invalidBoolean: 'invalid_boolean',
+      invalidUrl: 'invalid_url',
       normalizationFailed: 'normalization_failed',
     });
   });
@@ -43,7 +77,7 @@ describe('normalizeValue', () => {
   }
 
   it('throws TypeError for an unknown type (a caller bug, not bad data)', () => {
-    expect(() => normalizeValue('date' as ColumnType, 'x', options)).toThrow(TypeError);
+    expect(() => normalizeValue('colour' as ColumnType, 'x', options)).toThrow(TypeError);
   });
 
   it('turns an unexpected failure inside a normalizer into a cell error', () => {

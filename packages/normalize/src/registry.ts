@@ -1,8 +1,24 @@
+import { booleanType } from './boolean.ts';
+import { companyType } from './company.ts';
+import { countryType } from './country.ts';
+import { dateType } from './date.ts';
+import { datetimeType } from './datetime.ts';
 import { emailType } from './email.ts';
 import { ERROR_CODES } from './errors.ts';
+import { nameType } from './name.ts';
+import { currencyType, integerType, numberType, percentType } from './number.ts';
 import { phoneType } from './phone.ts';
+import { postalCodeType } from './postal-code.ts';
+import { regionType } from './region.ts';
 import { isBlank, textType } from './text.ts';
-import type { CellResult, ColumnType, ColumnTypeDefinition, NormalizeOptions } from './types.ts';
+import type {
+  CellResult,
+  ColumnType,
+  ColumnTypeDefinition,
+  NormalizeOptions,
+  RowContext,
+} from './types.ts';
+import { urlType } from './url.ts';
 
 /**
  * Every column type, by name. Typed as a Record over ColumnType so that a
@@ -13,6 +29,19 @@ export const COLUMN_TYPES: Readonly<Record<ColumnType, ColumnTypeDefinition>> = 
   text: textType,
   email: emailType,
   phone: phoneType,
+  name: nameType,
+  company: companyType,
+  date: dateType,
+  datetime: datetimeType,
+  country: countryType,
+  region: regionType,
+  postal_code: postalCodeType,
+  currency: currencyType,
+  percent: percentType,
+  integer: integerType,
+  number: numberType,
+  boolean: booleanType,
+  url: urlType,
 });
 
 export const COLUMN_TYPE_NAMES: readonly ColumnType[] = Object.freeze(
@@ -35,11 +64,12 @@ export function normalizeValue(
   type: ColumnType,
   raw: string,
   options: NormalizeOptions,
+  context: RowContext = {},
 ): CellResult {
   if (!isColumnType(type)) throw new TypeError(`Unknown column type ${JSON.stringify(type)}`);
   if (isBlank(raw)) return { ok: true, value: '' };
   try {
-    return COLUMN_TYPES[type].normalize(raw, options);
+    return COLUMN_TYPES[type].normalize(raw, options, context);
   } catch (error) {
     return {
       ok: false,

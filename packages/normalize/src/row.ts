@@ -1,6 +1,15 @@
+import { toCountryCode } from './country.ts';
 import { ERROR_CODES } from './errors.ts';
 import { normalizeValue } from './registry.ts';
-import type { CellError, ColumnSpec, NormalizeOptions, RowResult } from './types.ts';
+import type { CellError, ColumnSpec, NormalizeOptions, RowContext, RowResult } from './types.ts';
+
+/** The row's country (alpha-2) from its first country column, for postal codes and regions. */
+function rowContext(fields: readonly string[], columns: readonly ColumnSpec[]): RowContext {
+  const index = columns.findIndex((c) => c.type === 'country');
+  if (index < 0) return {};
+  const raw = fields[index];
+  return { country: raw === undefined ? undefined : toCountryCode(raw) };
+}
 
 /**
  * Normalizes one record, column by column. An invalid optional value becomes
@@ -17,11 +26,13 @@ export function normalizeRow(
   const values: string[] = [];
   const errors: CellError[] = [];
   let rejected = false;
+  const context = rowContext(fields, columns);
   let index = 0;
   for (const column of columns) {
     const raw = fields[index] ?? '';
     index += 1;
-    const result = normalizeValue(column.type, raw, options);
+    const cellOptions = column.dateOrder ? { ...options, dateOrder: column.dateOrder } : options;
+    const result = normalizeValue(column.type, raw, cellOptions, context);
     if (result.ok) {
       values.push(result.value);
       if (result.value === '' && column.required) {

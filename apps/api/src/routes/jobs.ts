@@ -14,6 +14,7 @@ import type { JobProducer } from '@sluice/queue';
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { readJobRequest } from '../job-options.ts';
 import { presentJob } from '../job-view.ts';
 import { HttpProblem } from '../problem.ts';
 import { openCsvUpload } from '../upload/request-body.ts';
@@ -29,7 +30,6 @@ export interface JobRoutesDeps {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const REGION = /^[A-Za-z]{2}$/;
 
 function jobNotFound(id: string): HttpProblem {
   return new HttpProblem(
@@ -59,31 +59,6 @@ function requireCompleted(job: JobView): void {
   );
 }
 
-/** Job options from query parameters and multipart fields (fields win). */
-function readJobOptions(query: Request['query'], fields: Record<string, string>) {
-  const pick = (name: string) =>
-    fields[name] ?? (typeof query[name] === 'string' ? (query[name] as string) : undefined);
-  const type = pick('type') ?? 'normalize';
-  if (type !== 'normalize') {
-    throw new HttpProblem(
-      400,
-      'invalid_option',
-      'Invalid option',
-      `type must be 'normalize' (import jobs need a dataset), not ${JSON.stringify(type)}.`,
-    );
-  }
-  const phoneRegion = (pick('phoneRegion') ?? 'US').toUpperCase();
-  if (!REGION.test(phoneRegion)) {
-    throw new HttpProblem(
-      400,
-      'invalid_option',
-      'Invalid option',
-      `phoneRegion must be a two-letter country code such as US, not ${JSON.stringify(phoneRegion)}.`,
-    );
-  }
-  return { type, options: { phoneRegion } } as const;
-}
-
 function downloadName(job: JobView, suffix: string): string {
   const base = (job.fileName ?? job.id).replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_') || job.id;
   return `${base}.${suffix}.csv`;
@@ -94,7 +69,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
 
   router.post('/v1/jobs', async (req: Request, res: Response) => {
     const upload = await openCsvUpload(req, deps.limits.maxUploadBytes);
-    const job = readJobOptions(req.query, upload.fields);
+    const job = readJobRequest(req.query, upload.fields);
     const stored = await storeUpload(deps.db, upload, job, deps.limits);
     try {
       await deps.producer.enqueueJob(stored.jobId, stored.chunks);
@@ -135,7 +110,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     const job = await findJob(deps.db, req.params.id);
     requireCompleted(job);
     res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'normalized'));
-    const header = formatRecord(job.columns.map((c) => neutralizeFormula(c.name)));
+    const header = formatRecord(job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name)));
     const body = (async function* () {
       yield Buffer.from(header);
       yield* readJobOutput(deps.db, job.id);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../problem.ts';
-import { describeColumns } from './header.ts';
+import { readHeaderNames } from './header.ts';
 
 const describe_ = (text: string | Buffer, max = 100) =>
-  describeColumns(Buffer.isBuffer(text) ? text : Buffer.from(text), max);
+  readHeaderNames(Buffer.isBuffer(text) ? text : Buffer.from(text), max);
 
 function problemCode(fn: () => unknown): string {
   try {
@@ -15,14 +15,18 @@ function problemCode(fn: () => unknown): string {
   throw new Error('expected a problem');
 }
 
-describe('describeColumns', () => {
-  it('names and types the columns from the header', () => {
-    expect(describe_('Name, E-mail ,"Mobile Phone",notes\r')).toEqual([
-      { name: 'Name', type: 'text', required: false },
-      { name: 'E-mail', type: 'email', required: false },
-      { name: 'Mobile Phone', type: 'phone', required: false },
-      { name: 'notes', type: 'text', required: false },
+describe('readHeaderNames', () => {
+  it('reads trimmed names, quoted or not, without the CR of a CRLF line', () => {
+    expect(describe_('Name, E-mail ,"Mobile, Phone",notes\r')).toEqual([
+      'Name',
+      'E-mail',
+      'Mobile, Phone',
+      'notes',
     ]);
+  });
+
+  it('splits by the detected delimiter', () => {
+    expect(readHeaderNames(Buffer.from('a;b;"c;d"'), 10, ';')).toEqual(['a', 'b', 'c;d']);
   });
 
   it.each([

@@ -1,6 +1,4 @@
 import { parseRecords } from '@sluice/csv';
-import type { JobColumn } from '@sluice/db';
-import { inferColumnType } from '@sluice/normalize';
 import { HttpProblem } from '../problem.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -17,11 +15,11 @@ function badHeader(code: string, title: string, detail: string): HttpProblem {
 }
 
 /**
- * Reads the header record into the job's columns. A file without a usable
+ * Reads the column names from the header record. A file without a usable
  * header is refused up front: without names there is nothing to map the
  * columns to, and guessing would silently mislabel the user's data.
  */
-export function describeColumns(header: Buffer, maxColumns: number): JobColumn[] {
+export function readHeaderNames(header: Buffer, maxColumns: number, delimiter = ','): string[] {
   let text: string;
   try {
     text = strictUtf8.decode(header);
@@ -32,7 +30,7 @@ export function describeColumns(header: Buffer, maxColumns: number): JobColumn[]
       'The first line of the file is not valid UTF-8 text; save the file as UTF-8 CSV.',
     );
   }
-  const [record] = parseRecords(text, { maxFields: maxColumns });
+  const [record] = parseRecords(text, { maxFields: maxColumns, delimiter });
   if (!record)
     throw badHeader(
       'missing_header',
@@ -82,6 +80,6 @@ export function describeColumns(header: Buffer, maxColumns: number): JobColumn[]
       );
     }
     seen.set(key, index);
-    return { name, type: inferColumnType(name), required: false };
+    return name;
   });
 }

@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { CsvInputError, splitRecords } from '@sluice/csv';
 import {
-  type Database,
-  insertChunk,
-  insertJob,
-  inTransaction,
-  type JobType,
-  setUploadTotals,
-} from '@sluice/db';
+  CsvInputError,
+  detectDelimiter,
+  detectEncoding,
+  InvalidEncodingError,
+  parseRecords,
+  peek,
+  splitRecords,
+  transcodeToUtf8,
+} from '@sluice/csv';
+import { type Database, finishUpload, insertChunk, insertJob, inTransaction } from '@sluice/db';
+import { ColumnProfiler, UnknownColumnError } from '@sluice/normalize';
 import type { Kysely } from 'kysely';
+import type { JobRequest } from '../job-options.ts';
 import { HttpProblem } from '../problem.ts';
-import { describeColumns } from './header.ts';
+import { readHeaderNames } from './header.ts';
 import type { CsvUpload } from './request-body.ts';
 
 export interface StoreLimits {
@@ -26,53 +30,95 @@ export interface StoredUpload {
   bytes: number;
 }
 
+/** Bytes looked at to detect encoding and delimiter. */
+const SNIFF_BYTES = 64 * 1024;
+
 const emptyFile = () =>
   new HttpProblem(400, 'empty_file', 'Empty file', 'The uploaded file is empty.');
 
-function inputProblem(error: CsvInputError): HttpProblem {
-  if (error.code === 'empty_file') return emptyFile();
-  return new HttpProblem(
-    400,
-    'record_too_large',
-    'Record too large',
-    `Record ${error.recordNumber} is larger than the per-record limit; often an opening quote is never closed.`,
-    {
-      extra: { record: error.recordNumber },
-    },
-  );
+function toProblem(error: unknown): unknown {
+  if (error instanceof CsvInputError) {
+    if (error.code === 'empty_file') return emptyFile();
+    return new HttpProblem(
+      400,
+      'record_too_large',
+      'Record too large',
+      `Record ${error.recordNumber} is larger than the per-record limit; often an opening quote is never closed.`,
+      {
+        extra: { record: error.recordNumber },
+      },
+    );
+  }
+  if (error instanceof InvalidEncodingError) {
+    return new HttpProblem(
+      400,
+      'invalid_encoding',
+      'Invalid text encoding',
+      `${error.message} Save the file as UTF-8 CSV or pass encoding=...`,
+    );
+  }
+  if (error instanceof UnknownColumnError) {
+    return new HttpProblem(400, 'unknown_column', 'Unknown column', error.message);
+  }
+  return error;
 }
 
 /**
- * Streams an upload into PostgreSQL: the job row and every chunk in ONE
- * transaction, so either the whole file is durably stored or nothing is.
- * Each chunk is inserted before the next is read (backpressure), so memory
- * stays near one chunk whatever the file size.
+ * Streams an upload into PostgreSQL: detects the encoding (transcoding to
+ * UTF-8) and the delimiter from the first bytes, then writes the job row and
+ * every chunk in ONE transaction, so either the whole file is durably stored
+ * or nothing is. Each chunk is inserted before the next is read
+ * (backpressure): memory stays near one chunk whatever the file size. Column
+ * types and date orders are profiled over the whole file on the way.
  */
 export async function storeUpload(
   db: Kysely<Database>,
   upload: CsvUpload,
-  job: { type: JobType; options: Record<string, unknown> },
+  request: JobRequest,
   limits: StoreLimits,
 ): Promise<StoredUpload> {
   const jobId = randomUUID();
   try {
+    const { sample, complete, stream } = await peek(upload.bytes, SNIFF_BYTES);
+    const encoding = request.encoding
+      ? { encoding: request.encoding, reason: 'request' as const }
+      : detectEncoding(sample, complete);
+    // Lenient decoding is fine for sniffing only; the real decode is strict.
+    const sampleText = new TextDecoder(encoding.encoding).decode(sample);
+    const delimiter = request.delimiter
+      ? { delimiter: request.delimiter, confidence: 1, source: 'request' }
+      : { ...detectDelimiter(sampleText, complete), source: 'detected' };
+    const dialect = {
+      encoding: encoding.encoding,
+      encodingSource: encoding.reason,
+      delimiter: delimiter.delimiter,
+      delimiterSource: delimiter.source,
+      delimiterConfidence: Number(delimiter.confidence.toFixed(2)),
+    };
+    const chunkText = new TextDecoder('utf-8');
+
     return await inTransaction(db, async (trx) => {
       let chunks = 0;
       let rows = 0;
       let bytes = 0;
-      let headerSeen = false;
-      for await (const event of splitRecords(upload.bytes, limits)) {
+      let profiler: ColumnProfiler | undefined;
+      const source = transcodeToUtf8(stream, encoding.encoding);
+      const split = splitRecords(source, {
+        ...limits,
+        delimiter: delimiter.delimiter.charCodeAt(0),
+      });
+      for await (const event of split) {
         if (event.kind === 'header') {
-          const columns = describeColumns(event.bytes, limits.maxColumns);
+          const names = readHeaderNames(event.bytes, limits.maxColumns, delimiter.delimiter);
+          profiler = new ColumnProfiler(names, request.columns, request.options.dateOrder);
           await insertJob(trx, {
             id: jobId,
-            type: job.type,
+            type: request.type,
             fileName: upload.fileName,
             header: event.bytes,
-            columns,
-            options: job.options,
+            columns: names.map((name) => ({ name, type: 'text', required: false })),
+            options: { ...request.options, dialect },
           });
-          headerSeen = true;
           bytes += event.bytes.byteLength;
           continue;
         }
@@ -82,11 +128,19 @@ export async function storeUpload(
           recordCount: event.recordCount,
           data: event.bytes,
         });
+        if (profiler?.wantsRows) {
+          for (const record of parseRecords(chunkText.decode(event.bytes), {
+            delimiter: delimiter.delimiter,
+            maxFields: limits.maxColumns,
+          })) {
+            if ('fields' in record) profiler.add(record.fields);
+          }
+        }
         chunks += 1;
         rows += event.recordCount;
         bytes += event.bytes.byteLength;
       }
-      if (!headerSeen) throw emptyFile();
+      if (!profiler) throw emptyFile();
       if (chunks === 0) {
         throw new HttpProblem(
           400,
@@ -95,11 +149,10 @@ export async function storeUpload(
           'The file has a header but no data rows.',
         );
       }
-      await setUploadTotals(trx, jobId, { bytes, chunks, rows });
+      await finishUpload(trx, jobId, { bytes, chunks, rows, columns: profiler.finish() });
       return { jobId, chunks, rows, bytes };
     });
   } catch (error) {
-    if (error instanceof CsvInputError) throw inputProblem(error);
-    throw error;
+    throw toProblem(error);
   }
 }

@@ -1,0 +1,157 @@
+import { DELIMITER_CANDIDATES, INPUT_ENCODINGS, type InputEncoding } from '@sluice/csv';
+import {
+  type ColumnRequest,
+  type DateOrder,
+  isColumnType,
+  isSupportedPhoneRegion,
+} from '@sluice/normalize';
+import type { Request } from 'express';
+import { HttpProblem } from './problem.ts';
+
+/** Normalization options of a job, as stored with it and handed to workers. */
+export interface JobOptions {
+  phoneRegion: string;
+  dateOrder?: DateOrder | undefined;
+  timeZone: string;
+  locale?: string | undefined;
+}
+
+/** What the client asked for; anything absent is detected from the file. */
+export interface JobRequest {
+  type: 'normalize';
+  options: JobOptions;
+  columns: Record<string, ColumnRequest>;
+  delimiter?: string | undefined;
+  encoding?: InputEncoding | undefined;
+}
+
+const DATE_ORDERS: readonly DateOrder[] = ['DMY', 'MDY', 'YMD'];
+const DELIMITER_NAMES: Record<string, string> = {
+  comma: ',',
+  semicolon: ';',
+  tab: '\t',
+  pipe: '|',
+  '\\t': '\t',
+};
+
+function invalid(detail: string): HttpProblem {
+  return new HttpProblem(400, 'invalid_option', 'Invalid option', detail);
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
+  if (raw === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw invalid(
+      'columns must be a JSON object such as {"Mobile":"phone","DOB":{"type":"date","required":true,"rename":"birth_date"}}.',
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalid('columns must be a JSON object keyed by header name.');
+  }
+  const columns: Record<string, ColumnRequest> = {};
+  for (const [name, spec] of Object.entries(parsed as Record<string, unknown>)) {
+    const request: ColumnRequest =
+      typeof spec === 'string' ? { type: spec as ColumnRequest['type'] } : (spec as ColumnRequest);
+    if (typeof request !== 'object' || request === null)
+      throw invalid(`columns.${name} must be a type name or an object.`);
+    if (request.type !== undefined && !isColumnType(String(request.type))) {
+      throw invalid(`columns.${name}: unknown type ${JSON.stringify(request.type)}.`);
+    }
+    if (request.required !== undefined && typeof request.required !== 'boolean') {
+      throw invalid(`columns.${name}.required must be true or false.`);
+    }
+    if (
+      request.rename !== undefined &&
+      (typeof request.rename !== 'string' || request.rename.trim() === '')
+    ) {
+      throw invalid(`columns.${name}.rename must be a non-empty string.`);
+    }
+    columns[name] = {
+      type: request.type,
+      required: request.required,
+      rename: request.rename?.trim(),
+    };
+  }
+  return columns;
+}
+
+type Pick = (name: string) => string | undefined;
+
+/** Normalization options (shared by jobs and POST /v1/normalize), validated. */
+export function readNormalizeOptions(pick: Pick): JobOptions {
+  const phoneRegion = (pick('phoneRegion') ?? 'US').toUpperCase();
+  if (!isSupportedPhoneRegion(phoneRegion)) {
+    throw invalid(
+      `phoneRegion must be a two-letter country code with a phone numbering plan, such as US, not ${JSON.stringify(phoneRegion)}.`,
+    );
+  }
+  const dateOrder = pick('dateOrder')?.toUpperCase();
+  if (dateOrder !== undefined && !DATE_ORDERS.includes(dateOrder as DateOrder)) {
+    throw invalid(`dateOrder must be one of ${DATE_ORDERS.join(', ')}.`);
+  }
+  const timeZone = pick('timeZone') ?? 'UTC';
+  if (!isTimeZone(timeZone))
+    throw invalid(
+      `timeZone must be an IANA time zone such as Europe/Berlin, not ${JSON.stringify(timeZone)}.`,
+    );
+  const locale = pick('locale');
+  if (locale !== undefined) {
+    let supported = false;
+    try {
+      supported = Intl.NumberFormat.supportedLocalesOf([locale]).length > 0;
+    } catch {
+      supported = false;
+    }
+    if (!supported)
+      throw invalid(
+        `locale must be a BCP 47 locale such as en-US or de, not ${JSON.stringify(locale)}.`,
+      );
+  }
+  return { phoneRegion, dateOrder: dateOrder as DateOrder | undefined, timeZone, locale };
+}
+
+/**
+ * Reads job options from the query string and multipart fields (fields win).
+ * Every option is validated here, so a job never starts with one it cannot use.
+ */
+export function readJobRequest(
+  query: Request['query'],
+  fields: Record<string, string>,
+): JobRequest {
+  const pick: Pick = (name) =>
+    fields[name] ?? (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+  const type = pick('type') ?? 'normalize';
+  if (type !== 'normalize')
+    throw invalid(
+      `type must be 'normalize' (import jobs need a dataset), not ${JSON.stringify(type)}.`,
+    );
+  const rawDelimiter = pick('delimiter');
+  const delimiter =
+    rawDelimiter === undefined ? undefined : (DELIMITER_NAMES[rawDelimiter] ?? rawDelimiter);
+  if (delimiter !== undefined && !(DELIMITER_CANDIDATES as readonly string[]).includes(delimiter)) {
+    throw invalid('delimiter must be one of: comma (,), semicolon (;), tab, pipe (|).');
+  }
+  const encoding = pick('encoding')?.toLowerCase();
+  if (encoding !== undefined && !(INPUT_ENCODINGS as readonly string[]).includes(encoding)) {
+    throw invalid(`encoding must be one of ${INPUT_ENCODINGS.join(', ')}.`);
+  }
+  return {
+    type,
+    options: readNormalizeOptions(pick),
+    columns: parseColumns(pick('columns')),
+    delimiter,
+    encoding: encoding as InputEncoding | undefined,
+  };
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ColumnProfiler, UnknownColumnError } from './profile.ts';
+
+function profile(
+  names: string[],
+  rows: string[][],
+  requested = {},
+  dateOrder?: 'DMY' | 'MDY' | 'YMD',
+) {
+  const p = new ColumnProfiler(names, requested, dateOrder);
+  for (const r of rows) p.add(r);
+  return p.finish();
+}
+
+describe('ColumnProfiler', () => {
+  it('takes types from the request first, then header synonyms, then values', () => {
+    const cols = profile(
+      ['E-Mail', 'misc', 'contact', 'notes'],
+      Array.from({ length: 50 }, (_, i) => [
+        `a${i}@x.io`,
+        `b${i}@y.io`,
+        `+1 415 555 01${String(i % 100).padStart(2, '0')}`,
+        'free text',
+      ]),
+      { misc: { type: 'text', rename: 'other' } },
+    );
+    expect(cols.map((c) => [c.name, c.outputName, c.type, c.source])).toEqual([
+      ['E-Mail', 'E-Mail', 'email', 'header'],
+      ['misc', 'other', 'text', 'request'],
+      ['contact', 'contact', 'phone', 'values'],
+      ['notes', 'notes', 'text', 'default'],
+    ]);
+    expect(cols[2]!.confidence).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('does not infer a type from values when too few look like it', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => [i < 6 ? `a${i}@x.io` : 'n/a']);
+    expect(profile(['misc'], rows)[0]).toMatchObject({ type: 'text', source: 'default' });
+  });
+
+  it('decides day/month order from any value in the whole column, beyond the sample', () => {
+    const rows = Array.from({ length: 5000 }, () => ['03/04/2020']);
+    rows.push(['25/12/2020']);
+    expect(profile(['dob'], rows)[0]).toMatchObject({
+      type: 'date',
+      dateOrder: 'DMY',
+      dateOrderSource: 'values',
+    });
+    const us = Array.from({ length: 10 }, () => ['03/04/2020']).concat([['12/25/2020']]);
+    expect(profile(['dob'], us)[0]).toMatchObject({ dateOrder: 'MDY' });
+  });
+
+  it('reports an undecidable order and honours a job-level one', () => {
+    const rows = [['03/04/2020'], ['05/06/2021']];
+    const undecided = profile(['dob'], rows)[0]!;
+    expect(undecided.dateOrder).toBeUndefined();
+    expect(undecided.dateOrderSource).toBe('undecided');
+    expect(undecided.note).toMatch(/ambiguous/);
+    expect(profile(['dob'], rows, {}, 'MDY')[0]).toMatchObject({
+      dateOrder: 'MDY',
+      dateOrderSource: 'job',
+    });
+  });
+
+  it('reports contradicting evidence and uses the majority', () => {
+    const rows = [['25/12/2020'], ['26/12/2020'], ['12/25/2020']];
+    const col = profile(['dob'], rows)[0]!;
+    expect(col.dateOrder).toBe('DMY');
+    expect(col.note).toMatch(/mixed evidence/);
+  });
+
+  it('refuses requested columns that the header does not have', () => {
+    expect(() => profile(['a'], [], { b: { type: 'email' } })).toThrow(UnknownColumnError);
+  });
+
+  it('stops wanting rows once sampled when no column needs whole-column evidence', () => {
+    const p = new ColumnProfiler(['email'], {});
+    for (let i = 0; i < 1000; i++) p.add([`a${i}@x.io`]);
+    expect(p.wantsRows).toBe(false);
+    const d = new ColumnProfiler(['dob'], {});
+    for (let i = 0; i < 1000; i++) d.add(['01/02/2000']);
+    expect(d.wantsRows).toBe(true);
+  });
+});

@@ -1,0 +1,168 @@
+import { inferDateOrder } from './date.ts';
+import { inferColumnType } from './infer.ts';
+import { COLUMN_TYPE_NAMES, COLUMN_TYPES } from './registry.ts';
+import type { ColumnSpec, ColumnType, DateOrder } from './types.ts';
+
+/** What a request may say about one input column. */
+export interface ColumnRequest {
+  type?: ColumnType | undefined;
+  required?: boolean | undefined;
+  /** Name of the column in the output. */
+  rename?: string | undefined;
+}
+
+/** A column as a job will treat it, with how its type was decided. */
+export interface ProfiledColumn extends ColumnSpec {
+  /** Output header (the input name unless renamed). */
+  outputName: string;
+  source: 'request' | 'header' | 'values' | 'default';
+  /** 0..1; 1 for types given in the request. */
+  confidence: number;
+  /** For date columns: how the day/month order was decided. */
+  dateOrderSource?: 'request' | 'job' | 'values' | 'undecided' | undefined;
+  /** Human-readable note on anything undecided, for the job report. */
+  note?: string | undefined;
+}
+
+/** Rows sampled for inference by values. */
+const SAMPLE_ROWS = 1000;
+/** Share of non-blank sampled values that must look like a type to infer it. */
+const VALUE_THRESHOLD = 0.8;
+/** Types that value sampling may pick (the ones with a reliable shape). */
+const SAMPLED_TYPES = COLUMN_TYPE_NAMES.filter((t) => COLUMN_TYPES[t].looksLike !== undefined);
+
+/**
+ * Decides each column's type (request > header synonym > value sampling >
+ * text) and, for date columns, the day/month order from the WHOLE column: a
+ * single 25/12/1970 settles every 03/04 in the file. Fed record by record as
+ * the upload streams; keeps only counters and a bounded sample.
+ */
+export class ColumnProfiler {
+  private readonly names: readonly string[];
+  private readonly requested: ReadonlyMap<number, ColumnRequest>;
+  private readonly jobDateOrder: DateOrder | undefined;
+  private readonly samples: string[][];
+  private sampled = 0;
+  /** Columns whose date evidence is collected over every row (decided after sampling). */
+  private dateColumns: number[] | undefined;
+  private readonly evidence = new Map<number, { DMY: number; MDY: number; YMD: number }>();
+
+  constructor(
+    names: readonly string[],
+    requested: Readonly<Record<string, ColumnRequest>>,
+    jobDateOrder?: DateOrder,
+  ) {
+    this.names = names;
+    const byName = new Map<string, number>(names.map((n, i) => [n.toLowerCase(), i]));
+    const map = new Map<number, ColumnRequest>();
+    for (const [name, request] of Object.entries(requested)) {
+      const index = byName.get(name.toLowerCase());
+      if (index === undefined) throw new UnknownColumnError(name, names);
+      map.set(index, request);
+    }
+    this.requested = map;
+    this.jobDateOrder = jobDateOrder;
+    this.samples = names.map(() => []);
+  }
+
+  /** True while more rows would change the outcome (the caller may stop parsing). */
+  get wantsRows(): boolean {
+    return this.dateColumns === undefined || this.dateColumns.length > 0;
+  }
+
+  add(fields: readonly string[]): void {
+    if (this.dateColumns === undefined) {
+      for (let i = 0; i < this.names.length; i++) {
+        const value = fields[i];
+        if (value !== undefined && value.trim() !== '') this.samples[i]!.push(value);
+      }
+      this.sampled += 1;
+      if (this.sampled >= SAMPLE_ROWS) this.decideDateColumns();
+      return;
+    }
+    for (const i of this.dateColumns) {
+      const value = fields[i];
+      if (value !== undefined) this.addDateEvidence(i, [value]);
+    }
+  }
+
+  finish(): ProfiledColumn[] {
+    if (this.dateColumns === undefined) this.decideDateColumns();
+    return this.names.map((name, i) => this.describe(name, i));
+  }
+
+  private typeOf(index: number): Pick<ProfiledColumn, 'type' | 'source' | 'confidence'> {
+    const requested = this.requested.get(index)?.type;
+    if (requested) return { type: requested, source: 'request', confidence: 1 };
+    const fromHeader = inferColumnType(this.names[index]!);
+    if (fromHeader !== 'text') return { type: fromHeader, source: 'header', confidence: 0.9 };
+    const values = this.samples[index]!;
+    if (values.length > 0) {
+      let best: { type: ColumnType; share: number } | undefined;
+      for (const type of SAMPLED_TYPES) {
+        const looksLike = COLUMN_TYPES[type].looksLike!;
+        const share = values.filter((v) => looksLike(v)).length / values.length;
+        if (share >= VALUE_THRESHOLD && (!best || share > best.share)) best = { type, share };
+      }
+      if (best)
+        return { type: best.type, source: 'values', confidence: Number(best.share.toFixed(2)) };
+    }
+    return { type: 'text', source: 'default', confidence: 1 };
+  }
+
+  private decideDateColumns(): void {
+    const needsOrder = (i: number) => this.typeOf(i).type === 'date' && !this.jobDateOrder;
+    this.dateColumns = this.names.map((_, i) => i).filter(needsOrder);
+    for (const i of this.dateColumns) this.addDateEvidence(i, this.samples[i]!);
+  }
+
+  private addDateEvidence(index: number, values: readonly string[]): void {
+    const { evidence } = inferDateOrder(values);
+    const total = this.evidence.get(index) ?? { DMY: 0, MDY: 0, YMD: 0 };
+    total.DMY += evidence.DMY;
+    total.MDY += evidence.MDY;
+    total.YMD += evidence.YMD;
+    this.evidence.set(index, total);
+  }
+
+  private describe(name: string, index: number): ProfiledColumn {
+    const request = this.requested.get(index);
+    const typed = this.typeOf(index);
+    const column: ProfiledColumn = {
+      name,
+      outputName: request?.rename ?? name,
+      required: request?.required ?? false,
+      ...typed,
+    };
+    if (typed.type !== 'date') return column;
+    if (this.jobDateOrder)
+      return { ...column, dateOrder: this.jobDateOrder, dateOrderSource: 'job' };
+    const e = this.evidence.get(index) ?? { DMY: 0, MDY: 0, YMD: 0 };
+    // Day-first and month-first evidence in one column contradict each other:
+    // the majority wins, and the note says so.
+    const numeric = e.DMY + e.MDY;
+    if (numeric === 0) {
+      return {
+        ...column,
+        dateOrderSource: 'undecided',
+        note: 'no value decides day/month order; ambiguous dates such as 03/04/2024 are reported as ambiguous_date (set dateOrder)',
+      };
+    }
+    const order: DateOrder = e.DMY >= e.MDY ? 'DMY' : 'MDY';
+    const note =
+      e.DMY > 0 && e.MDY > 0
+        ? `mixed evidence: ${e.DMY} value(s) only valid day-first, ${e.MDY} only month-first; using ${order}`
+        : undefined;
+    return { ...column, dateOrder: order, dateOrderSource: 'values', note };
+  }
+}
+
+export class UnknownColumnError extends Error {
+  readonly code = 'unknown_column';
+  constructor(name: string, names: readonly string[]) {
+    super(
+      `The request names column ${JSON.stringify(name)}, which is not in the header (${names.map((n) => JSON.stringify(n)).join(', ')}).`,
+    );
+    this.name = 'UnknownColumnError';
+  }
+}
