@@ -49,7 +49,7 @@ try {
 const env = {
   // A small V8 young generation keeps API and worker memory flat under large
   // uploads at no measurable speed cost (docs: README, Memory).
-  NODE_OPTIONS: '--max-semi-space-size=4',
+  NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=256',
   ...process.env,
   DATABASE_URL: postgres.url,
   REDIS_URL: redis.url,

@@ -1,0 +1,107 @@
+/**
+ * Rows per second through one thread for the 10-column shape of
+ * ../shared/data/contacts-sample.csv (its rows cycled into a large file),
+ * measured side by side with a reference in the same process: the same
+ * chunks only decoded and parsed. The ratio is what normalization costs.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { parseRecords, splitRecords } from '@sluice/csv';
+import { ColumnProfiler } from '@sluice/normalize';
+// The worker thread's own task function: benchmarks measure the real path.
+import { normalizeChunk } from '../../apps/worker/src/normalize-chunk.ts';
+
+const SAMPLE = new URL('../../../shared/data/contacts-sample.csv', import.meta.url);
+
+export interface ThroughputResult extends Record<string, unknown> {
+  scenario: 'normalize-throughput';
+  rows: number;
+  chunks: number;
+  sluiceRowsPerSecond: number;
+  referenceRowsPerSecond: number;
+  reference: string;
+  ratio: number;
+  machine: string;
+}
+
+function buildFile(rows: number): Buffer {
+  const lines = readFileSync(SAMPLE, 'utf8').split('\r\n').filter(Boolean);
+  const [header, ...data] = lines;
+  const out: string[] = [header!];
+  for (let i = 0; i < rows; i++) out.push(data[i % data.length]!);
+  return Buffer.from(`${out.join('\r\n')}\r\n`);
+}
+
+async function chunksOf(file: Buffer) {
+  const events = [];
+  for await (const e of splitRecords(
+    (async function* () {
+      yield file;
+    })(),
+    { chunkBytes: 1024 * 1024, maxRecordBytes: 1024 * 1024 },
+  ))
+    events.push(e);
+  return events;
+}
+
+export async function normalizeThroughput(rows = 400_000): Promise<ThroughputResult> {
+  const events = await chunksOf(buildFile(rows));
+  const header = events.find((e) => e.kind === 'header')!;
+  const chunks = events.filter((e) => e.kind === 'chunk');
+  const names = parseRecords(header.bytes.toString(), { maxFields: 100 })[0] as {
+    fields: string[];
+  };
+  const profiler = new ColumnProfiler(names.fields, {});
+  const decoder = new TextDecoder();
+  for (const c of chunks) {
+    if (!profiler.wantsRows) break;
+    for (const r of parseRecords(decoder.decode(c.bytes), { maxFields: 100 }))
+      if ('fields' in r) profiler.add(r.fields);
+  }
+  const columns = profiler.finish();
+
+  const sluice = () => {
+    for (const c of chunks) {
+      normalizeChunk({
+        data: c.bytes,
+        firstRecord: c.firstRecord,
+        recordCount: c.recordCount,
+        columns,
+        options: { phoneRegion: 'US', timeZone: 'UTC' },
+        maxColumns: 100,
+        delimiter: ',',
+      });
+    }
+  };
+  const reference = () => {
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    for (const c of chunks) parseRecords(strict.decode(c.bytes), { maxFields: 100 });
+  };
+  const time = (fn: () => void) => {
+    const t0 = performance.now();
+    fn();
+    return (performance.now() - t0) / 1000;
+  };
+  // Warm up both, then alternate so machine noise hits both alike; median of 3.
+  time(sluice);
+  time(reference);
+  const s: number[] = [];
+  const r: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    s.push(time(sluice));
+    r.push(time(reference));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  const sluiceRate = Math.round(rows / median(s));
+  const referenceRate = Math.round(rows / median(r));
+  return {
+    scenario: 'normalize-throughput',
+    rows,
+    chunks: chunks.length,
+    sluiceRowsPerSecond: sluiceRate,
+    referenceRowsPerSecond: referenceRate,
+    reference: 'decode + parse the same chunks, no normalization (same thread, same run)',
+    ratio: Number((sluiceRate / referenceRate).toFixed(3)),
+    machine: `${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+  };
+}
