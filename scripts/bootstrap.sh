@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings a fresh machine to the toolchain Sluice needs, idempotently:
 #   - Node 24 LTS and pnpm, from the npm registry, into ./.tools (never global),
-#   - redis-server and PostgreSQL server binaries, from Debian packages, when missing,
+#   - redis-server, PostgreSQL server binaries and promtool, from Debian packages, when missing,
 #   - the workspace's dependencies (pnpm install --frozen-lockfile).
 # Sourced by ./dev so that PATH carries the pinned node and pnpm afterwards.
 set -euo pipefail
@@ -58,6 +58,15 @@ ensure_services() {
   # Debian's package starts a system-wide Redis; Sluice runs its own on its own ports.
   if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
     as_root systemctl disable --now redis-server >/dev/null 2>&1 || true
+  fi
+  # promtool checks the Prometheus config and alert rules (test/e2e/prometheus-config.test.ts);
+  # the package's own Prometheus server is not wanted here.
+  # Only the test suite needs it: `./dev start` does not pull Prometheus in.
+  if [ "${SLUICE_TEST_TOOLS:-0}" = 1 ]; then
+    command -v promtool >/dev/null || apt_install prometheus
+  fi
+  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
+    as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
   fi
   find_pg_bin >/dev/null || apt_install postgresql
   # PostgreSQL refuses to run as root; local-services runs it as this account when we are root.

@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The monitoring configuration under docker/ is checked with promtool (from the
+// Debian package `prometheus`, installed by scripts/bootstrap.sh): Prometheus
+// config, alert rules and their unit tests, and every PromQL expression of the
+// provisioned Grafana dashboard.
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+
+async function promtool(...args: string[]): Promise<string> {
+  try {
+    const { stdout, stderr } = await run('promtool', args, { cwd: root, timeout: 60_000 });
+    return stdout + stderr;
+  } catch (error) {
+    const e = error as { code?: unknown; stdout?: string; stderr?: string; message: string };
+    if (e.code === 'ENOENT') {
+      throw new Error('promtool not found: run scripts/bootstrap.sh (apt package "prometheus")');
+    }
+    throw new Error(
+      `promtool ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`,
+    );
+  }
+}
+
+interface Target {
+  refId?: string;
+  expr?: string;
+  datasource?: { uid?: string };
+}
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { uid?: string };
+  targets?: Target[];
+  panels?: Panel[];
+}
+
+const dashboardPath = join(root, 'docker/grafana/dashboards/sluice.json');
+const alertsPath = join(root, 'docker/prometheus/alerts.yml');
+
+function allPanels(panels: Panel[]): Panel[] {
+  return panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+}
+
+/** Grafana's built-in interval variables, replaced by plausible values so promtool can parse. */
+function substituteGrafanaVariables(expr: string): string {
+  return expr
+    .replaceAll('$__rate_interval', '5m')
+    .replaceAll('$__interval', '1m')
+    .replaceAll('$__range', '1h');
+}
+
+describe('Prometheus configuration', () => {
+  it('prometheus.yml is valid (and loads alerts.yml)', async () => {
+    expect(await promtool('check', 'config', 'docker/prometheus/prometheus.yml')).toContain(
+      'SUCCESS',
+    );
+  });
+
+  it('alerts.yml is valid', async () => {
+    expect(await promtool('check', 'rules', 'docker/prometheus/alerts.yml')).toContain('SUCCESS');
+  });
+
+  it('every alert passes its unit tests', async () => {
+    expect(await promtool('test', 'rules', 'docker/prometheus/alerts.test.yml')).toContain(
+      'SUCCESS',
+    );
+  });
+
+  it('every alert has a severity, summary, description and runbook, and a unit test', async () => {
+    const rules = (await readFile(alertsPath, 'utf8')).split(/^\s*- alert: /m).slice(1);
+    const tests = await readFile(join(root, 'docker/prometheus/alerts.test.yml'), 'utf8');
+    expect(rules.length).toBeGreaterThanOrEqual(6);
+    for (const rule of rules) {
+      const name = rule.split(/\s/, 1)[0];
+      expect(rule, name).toMatch(/\n\s+severity: (warning|critical)\n/);
+      for (const annotation of ['summary', 'description', 'runbook']) {
+        expect(rule, `${name} ${annotation}`).toMatch(new RegExp(`\\n\\s+${annotation}: \\S`));
+      }
+      expect(tests, `${name} unit test`).toContain(`alertname: ${name}\n`);
+    }
+  });
+});
+
+describe('Grafana dashboard', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sluice-dashboard-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is well-formed and uses the provisioned datasource', async () => {
+    const dashboard = JSON.parse(await readFile(dashboardPath, 'utf8')) as {
+      uid: string;
+      schemaVersion: number;
+      panels: Panel[];
+    };
+    expect(dashboard.uid).toBe('sluice-overview');
+    expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
+    const datasources = await readFile(
+      join(root, 'docker/grafana/provisioning/datasources/prometheus.yml'),
+      'utf8',
+    );
+    const uid = /^\s+uid: (\S+)$/m.exec(datasources)?.[1];
+    expect(uid).toBeDefined();
+
+    const panels = allPanels(dashboard.panels);
+    const ids = panels.map((p) => p.id);
+    expect(new Set(ids).size, 'panel ids are unique').toBe(ids.length);
+    const queried = panels.filter((p) => p.type !== 'row');
+    expect(queried.length).toBeGreaterThanOrEqual(10);
+    for (const panel of queried) {
+      expect(panel.title, `panel ${panel.id} title`).toBeTruthy();
+      expect(panel.datasource?.uid, panel.title).toBe(uid);
+      expect(panel.targets?.length, `${panel.title} targets`).toBeGreaterThan(0);
+      for (const target of panel.targets ?? []) {
+        expect(target.expr?.trim(), `${panel.title} ${target.refId}`).toBeTruthy();
+        expect(target.datasource?.uid, `${panel.title} ${target.refId}`).toBe(uid);
+      }
+    }
+  });
+
+  it('every panel query parses as PromQL', async () => {
+    const dashboard = JSON.parse(await readFile(dashboardPath, 'utf8')) as { panels: Panel[] };
+    const rules = allPanels(dashboard.panels).flatMap((panel) =>
+      (panel.targets ?? []).map((target) => ({
+        record: `dashboard:panel_${panel.id}:${target.refId ?? 'A'}`,
+        expr: substituteGrafanaVariables(target.expr ?? ''),
+      })),
+    );
+    expect(rules.length).toBeGreaterThanOrEqual(10);
+    // JSON is valid YAML, so the rules file can be written as JSON.
+    const file = join(dir, 'dashboard-rules.yml');
+    await writeFile(file, JSON.stringify({ groups: [{ name: 'dashboard', rules }] }, null, 2));
+    expect(await promtool('check', 'rules', file)).toContain(
+      `SUCCESS: ${rules.length} rules found`,
+    );
+  });
+});
