@@ -3,7 +3,12 @@ import { hostname } from 'node:os';
 import { ConfigError, loadWorkerConfig } from '@sluice/config';
 import { createDatabase, markJobFailed } from '@sluice/db';
 import { createMetricsRegistry, createWorkerMetrics } from '@sluice/metrics';
-import { createWorkerConnection, normalizeChunkPayload, QUEUE_NAMES } from '@sluice/queue';
+import {
+  createProducerConnection,
+  createWorkerConnection,
+  normalizeChunkPayload,
+  QUEUE_NAMES,
+} from '@sluice/queue';
 import { type Job, Worker } from 'bullmq';
 import { Piscina } from 'piscina';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
@@ -11,6 +16,7 @@ import { createFinalizer } from './finalize-job.ts';
 import { createLogger } from './logger.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createChunkProcessor } from './process-chunk.ts';
+import { createReconciler } from './reconciler.ts';
 
 let config: ReturnType<typeof loadWorkerConfig>;
 try {
@@ -63,7 +69,7 @@ const chunkWorker = new Worker(
   QUEUE_NAMES.chunks,
   createChunkProcessor({
     db: database.db,
-    runTask: (task) => pool.run(task),
+    runTask: (task, signal) => pool.run(task, { signal }),
     metrics,
     logger,
     workerId,
@@ -120,9 +126,34 @@ chunkWorker.on('failed', (job, error) => void onChunkFailed(job, error));
 finalizeWorker.on('failed', (job, error) =>
   logger.warn({ err: error, bullJobId: job?.id }, 'finalize attempt failed'),
 );
+// BullMQ could not extend a chunk's lock: the chunk is (or will be) handed to
+// another worker. Abort the attempt so it stops early; its commit would be
+// refused anyway (attempt fencing in commitChunkResult).
+chunkWorker.on('lockRenewalFailed', (bullJobIds) => {
+  for (const id of bullJobIds) {
+    logger.warn({ bullJobId: id }, 'chunk lock lost: cancelling its attempt');
+    chunkWorker.cancelJob(id, 'lock lost');
+  }
+});
 for (const w of [chunkWorker, finalizeWorker]) {
   w.on('error', (err) => logger.warn({ err: err.message }, 'worker error'));
 }
+
+const reconcilerConnection = createProducerConnection({
+  url: config.REDIS_URL,
+  connectionName: `sluice-reconciler-${workerId}`,
+  onError: redisError,
+});
+const reconciler = createReconciler({
+  db: database.db,
+  connection: reconcilerConnection,
+  prefix: config.QUEUE_PREFIX,
+  logger: logger.child({ component: 'reconciler' }),
+  intervalMs: config.RECONCILE_INTERVAL_MS,
+  graceMs: config.RECONCILE_GRACE_MS,
+  statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+});
+reconciler.start();
 
 let metricsServer: Server | undefined;
 if (config.METRICS_PORT !== undefined) {
@@ -150,11 +181,12 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, 60_000);
   deadline.unref();
-  await Promise.all([chunkWorker.close(), finalizeWorker.close()]);
+  await Promise.all([reconciler.stop(), chunkWorker.close(), finalizeWorker.close()]);
   await pool.destroy();
   // BullMQ leaves connections it was given open; they are ours to close.
   chunkConnection.disconnect();
   finalizeConnection.disconnect();
+  reconcilerConnection.disconnect();
   metricsServer?.close();
   await database.close();
   logger.info('stopped');

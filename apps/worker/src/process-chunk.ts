@@ -1,4 +1,5 @@
 import {
+  claimChunk,
   commitChunkResult,
   type Database,
   inTransaction,
@@ -15,7 +16,8 @@ import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 
 export interface ChunkProcessorDeps {
   db: Kysely<Database>;
-  runTask: (task: ChunkTask) => Promise<ChunkTaskResult>;
+  /** Runs a task in a thread; the signal aborts it (lock lost). */
+  runTask: (task: ChunkTask, signal?: AbortSignal) => Promise<ChunkTaskResult>;
   metrics: WorkerMetrics;
   logger: Logger;
   workerId: string;
@@ -23,40 +25,75 @@ export interface ChunkProcessorDeps {
   statementTimeoutMs: number;
 }
 
-export type ChunkOutcome = 'applied' | 'already-done' | 'job-gone' | 'job-final';
+export type ChunkOutcome = 'applied' | 'already-done' | 'superseded' | 'job-gone' | 'job-final';
+
+/** Thrown when BullMQ reported this job's lock lost: the attempt stops without committing. */
+export class LockLostError extends Error {
+  override name = 'LockLostError';
+}
 
 /**
- * One `normalize-chunk` job: load the stored chunk, normalize it in a thread,
- * then commit output + row errors + done-marker in one transaction. Safe to
- * run any number of times for the same chunk (BullMQ delivers at least once).
+ * One `normalize-chunk` job: claim the chunk in PostgreSQL (attempt number =
+ * fencing token), load it, normalize it in a thread, then commit output + row
+ * errors + done-marker in one transaction that only succeeds while this
+ * attempt is still the chunk's latest claim. Safe to run any number of times
+ * for the same chunk (BullMQ delivers at least once), and a stale attempt
+ * (lost its lock, chunk re-delivered elsewhere) cannot commit.
+ *
+ * Three parameters so BullMQ hands us the abort signal it fires on
+ * `cancelJob` (main.ts cancels jobs whose lock renewal failed).
  */
 export function createChunkProcessor(deps: ChunkProcessorDeps) {
-  return async (job: Job): Promise<ChunkOutcome> => {
+  return async (job: Job, _token?: string, signal?: AbortSignal): Promise<ChunkOutcome> => {
     const { jobId, seq } = normalizeChunkPayload.parse(job.data);
     const started = process.hrtime.bigint();
+    const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const abandonIfLockLost = () => {
+      if (!signal?.aborted) return;
+      deps.metrics.chunkDuration.observe({ outcome: 'lock-lost' }, elapsed());
+      deps.logger.warn(
+        { jobId, seq, bullJobId: job.id },
+        'chunk lock lost: abandoning this attempt without committing',
+      );
+      throw new LockLostError(`lock lost for chunk ${seq} of job ${jobId}`);
+    };
     const work = await loadChunkWork(deps.db, jobId, seq);
     if (!work) return 'job-gone';
     if (work.status === 'done') return 'already-done';
     if (work.jobStatus !== 'queued' && work.jobStatus !== 'running') return 'job-final';
+    abandonIfLockLost();
+    const attempt = await claimChunk(deps.db, jobId, seq, deps.workerId);
+    if (attempt === undefined) return 'already-done';
     await markJobRunning(deps.db, jobId);
 
     const dialect = (work.options.dialect ?? {}) as { delimiter?: string };
-    const result = await deps.runTask({
-      data: work.data,
-      firstRecord: work.firstRecord,
-      recordCount: work.recordCount,
-      columns: work.columns as ColumnSpec[],
-      options: work.options as unknown as NormalizeOptions,
-      maxColumns: deps.maxColumns,
-      delimiter: dialect.delimiter ?? ',',
-    });
+    let result: ChunkTaskResult;
+    try {
+      result = await deps.runTask(
+        {
+          data: work.data,
+          firstRecord: work.firstRecord,
+          recordCount: work.recordCount,
+          columns: work.columns as ColumnSpec[],
+          options: work.options as unknown as NormalizeOptions,
+          maxColumns: deps.maxColumns,
+          delimiter: dialect.delimiter ?? ',',
+        },
+        signal,
+      );
+    } catch (error) {
+      abandonIfLockLost();
+      throw error;
+    }
+    abandonIfLockLost();
 
-    const applied = await inTransaction(
+    const outcome = await inTransaction(
       deps.db,
       (trx) =>
         commitChunkResult(trx, {
           jobId,
           seq,
+          attempt,
           output: Buffer.from(
             result.output.buffer,
             result.output.byteOffset,
@@ -75,10 +112,21 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
           deps.logger.warn({ err, jobId, seq, attempt, delayMs }, 'retrying chunk commit'),
       },
     );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (!applied) {
+    const seconds = elapsed();
+    if (outcome === 'missing') return 'job-gone';
+    if (outcome === 'already-done') {
       deps.metrics.chunkDuration.observe({ outcome: 'duplicate' }, seconds);
       return 'already-done';
+    }
+    if (outcome === 'superseded') {
+      // Another attempt claimed the chunk after us (we lost the BullMQ lock
+      // and the chunk was re-delivered); its commit is the one that counts.
+      deps.metrics.chunkDuration.observe({ outcome: 'superseded' }, seconds);
+      deps.logger.warn(
+        { jobId, seq, attempt, bullJobId: job.id },
+        'chunk attempt superseded by a newer claim: result discarded',
+      );
+      return 'superseded';
     }
     deps.metrics.chunkDuration.observe({ outcome: 'applied' }, seconds);
     deps.metrics.rowsProcessed.inc({ outcome: 'accepted' }, result.rowsAccepted);

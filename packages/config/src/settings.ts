@@ -49,6 +49,13 @@ const workerSchema = z.object({
   /** Serves /metrics and /health/live for this process when set (0 = any free port). */
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
+  /**
+   * How often the reconciler re-enqueues jobs PostgreSQL says are unfinished
+   * but Redis has lost (0 = off).
+   */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /** A job younger than this is left alone (its upload may still be enqueuing it). */
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
 });
 
 export type ApiConfig = z.infer<typeof apiSchema>;

@@ -1,6 +1,7 @@
 export type { DatabaseHandle, DatabaseOptions } from './connection.ts';
 export { createDatabase } from './connection.ts';
 export type {
+  ChunkCommitOutcome,
   ChunkResult,
   ChunkWork,
   FinalizeOutcome,
@@ -8,11 +9,14 @@ export type {
   NewChunk,
   NewJob,
   RowError,
+  UnfinishedJob,
 } from './jobs.ts';
 export {
+  claimChunk,
   commitChunkResult,
   deleteJob,
   finalizeJob,
+  findUnfinishedJobs,
   finishUpload,
   getJob,
   insertChunk,
@@ -22,6 +26,7 @@ export {
   markJobRunning,
   readJobErrors,
   readJobOutput,
+  tryReconcilerLock,
 } from './jobs.ts';
 export { LATEST_MIGRATION, migrateToLatest, pendingMigrations } from './migrate.ts';
 export type { ChunkStatus, Database, JobColumn, JobStatus, JobType } from './schema.ts';

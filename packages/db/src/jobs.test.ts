@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase } from './connection.ts';
 import {
+  claimChunk,
   commitChunkResult,
   finalizeJob,
+  findUnfinishedJobs,
   finishUpload,
   getJob,
   insertChunk,
   insertJob,
   readJobErrors,
   readJobOutput,
+  tryReconcilerLock,
 } from './jobs.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { inTransaction } from './transaction.ts';
@@ -51,9 +54,10 @@ async function newJob(chunks: number): Promise<string> {
   return id;
 }
 
-const result = (jobId: string, seq: number, errors = 0) => ({
+const result = (jobId: string, seq: number, errors = 0, attempt = 0) => ({
   jobId,
   seq,
+  attempt,
   output: Buffer.from(`out ${seq}\n`),
   rowsAccepted: 10 - errors,
   rowsRejected: errors,
@@ -78,11 +82,14 @@ describe('migrations', () => {
 describe('chunk results', () => {
   it('are applied exactly once, even when committed twice or concurrently', async () => {
     const id = await newJob(2);
-    const attempts = await Promise.all(
-      [1, 2, 3].map(() => inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0, 2)))),
-    );
-    expect(attempts.filter(Boolean)).toHaveLength(1);
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0, 2)))).toBe(false);
+    const attempt = await claimChunk(db, id, 0, 'w');
+    expect(attempt).toBe(1);
+    const commit = () =>
+      inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0, 2, attempt)));
+    const outcomes = await Promise.all([1, 2, 3].map(commit));
+    expect(outcomes.sort()).toEqual(['already-done', 'already-done', 'applied']);
+    expect(await commit()).toBe('already-done');
+    expect(await claimChunk(db, id, 0, 'w')).toBeUndefined();
     const pages = [];
     for await (const page of readJobErrors(db, id)) pages.push(...page);
     expect(pages.map((e) => e.recordNumber)).toEqual([2, 3]);
@@ -137,5 +144,84 @@ describe('chunk results', () => {
       seen.push(...page.map((e) => e.recordNumber));
     expect(seen).toHaveLength(12_001);
     expect(seen.every((n, i) => n === i + 2)).toBe(true);
+  });
+});
+
+describe('attempt fencing', () => {
+  const chunkRow = (id: string) =>
+    db
+      .selectFrom('job_chunks')
+      .select(['status', 'attempt', 'claimed_by', 'output', 'processed_by'])
+      .where('job_id', '=', id)
+      .where('seq', '=', 0)
+      .executeTakeFirstOrThrow();
+
+  it('a later claim supersedes an earlier one: only the latest attempt commits', async () => {
+    const id = await newJob(1);
+    expect(await claimChunk(db, id, 0, 'worker-a')).toBe(1);
+    expect(await claimChunk(db, id, 0, 'worker-b')).toBe(2);
+    expect(await chunkRow(id)).toMatchObject({ attempt: 2, claimed_by: 'worker-b' });
+
+    // Worker A lost its lock and finishes late: its commit writes nothing.
+    const stale = { ...result(id, 0, 3, 1), processedBy: 'worker-a' };
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale))).toBe('superseded');
+    expect(await chunkRow(id)).toMatchObject({ status: 'pending', output: null });
+    const errorsAfterStale = [];
+    for await (const page of readJobErrors(db, id)) errorsAfterStale.push(...page);
+    expect(errorsAfterStale).toEqual([]);
+
+    // Worker B holds the latest claim and commits.
+    const fresh = { ...result(id, 0, 1, 2), processedBy: 'worker-b' };
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, fresh))).toBe('applied');
+    expect(await chunkRow(id)).toMatchObject({ status: 'done', processed_by: 'worker-b' });
+    // A stale commit after B's is still refused, and a never-claimed one too.
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale))).toBe('already-done');
+    const errors = [];
+    for await (const page of readJobErrors(db, id)) errors.push(...page);
+    expect(errors.map((e) => e.recordNumber)).toEqual([2]);
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, result(randomUUID(), 0)))).toBe(
+      'missing',
+    );
+  });
+});
+
+describe('reconciler queries', () => {
+  it('list unfinished jobs past the grace period with their pending chunks', async () => {
+    const id = await newJob(3);
+    const attempt = await claimChunk(db, id, 1, 'w');
+    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 1, 0, attempt)));
+    const recent = await findUnfinishedJobs(db, { olderThanMs: 60_000, limit: 1000 });
+    expect(recent.map((j) => j.id)).not.toContain(id);
+    const all = await findUnfinishedJobs(db, { olderThanMs: 0, limit: 1000 });
+    expect(all.find((j) => j.id === id)).toEqual({ id, chunksTotal: 3, pendingSeqs: [0, 2] });
+    await inTransaction(db, async (trx) => {
+      for (const seq of [0, 2]) {
+        const a = await claimChunk(trx, id, seq, 'w');
+        await commitChunkResult(trx, result(id, seq, 0, a));
+      }
+      await finalizeJob(trx, id);
+    });
+    const after = await findUnfinishedJobs(db, { olderThanMs: 0, limit: 1000 });
+    expect(after.map((j) => j.id)).not.toContain(id);
+  });
+
+  it('let only one reconciler pass hold the lock at a time', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let signalLocked!: (v: boolean) => void;
+    const firstLocked = new Promise<boolean>((resolve) => {
+      signalLocked = resolve;
+    });
+    const first = inTransaction(db, async (trx) => {
+      signalLocked(await tryReconcilerLock(trx));
+      await held;
+    });
+    expect(await firstLocked).toBe(true);
+    expect(await inTransaction(db, (trx) => tryReconcilerLock(trx))).toBe(false);
+    release();
+    await first;
+    expect(await inTransaction(db, (trx) => tryReconcilerLock(trx))).toBe(true);
   });
 });

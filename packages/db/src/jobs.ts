@@ -250,6 +250,8 @@ export interface RowError {
 export interface ChunkResult {
   jobId: string;
   seq: number;
+  /** The attempt number `claimChunk` returned to this worker (fencing token). */
+  attempt: number;
   output: Buffer;
   rowsAccepted: number;
   rowsRejected: number;
@@ -259,15 +261,51 @@ export interface ChunkResult {
 }
 
 /**
+ * Claims a pending chunk for one processing attempt: bumps its attempt counter
+ * and records who claimed it. Returns the new attempt number (the fencing
+ * token to pass to `commitChunkResult`), or undefined when the chunk is gone
+ * or already done. A later claim supersedes every earlier one.
+ */
+export async function claimChunk(
+  db: Db,
+  jobId: string,
+  seq: number,
+  workerId: string,
+): Promise<number | undefined> {
+  const row = await db
+    .updateTable('job_chunks')
+    .set((eb) => ({
+      attempt: eb('attempt', '+', 1),
+      claimed_by: workerId,
+      claimed_at: sql`now()`,
+    }))
+    .where('job_id', '=', jobId)
+    .where('seq', '=', seq)
+    .where('status', '=', 'pending')
+    .returning('attempt')
+    .executeTakeFirst();
+  return row?.attempt;
+}
+
+/**
+ * applied: this attempt's result is the chunk's effect. already-done: another
+ * attempt committed first. superseded: the chunk is still pending but was
+ * claimed again after this attempt (a stale attempt, e.g. one that lost its
+ * BullMQ lock); nothing was written. missing: no such chunk (job deleted).
+ */
+export type ChunkCommitOutcome = 'applied' | 'already-done' | 'superseded' | 'missing';
+
+/**
  * Writes a chunk's output, its row errors and its done-marker in the caller's
- * transaction. The conditional update takes the chunk's row lock first, so a
- * concurrent or repeated attempt waits and then finds the chunk done: returns
- * false and writes nothing. This is what makes a chunk's effect exactly-once.
+ * transaction. The conditional update takes the chunk's row lock first and
+ * requires the chunk to be pending AND still claimed by this attempt, so a
+ * concurrent, repeated or stale attempt writes nothing. This is what makes a
+ * chunk's effect exactly-once, and fences attempts that were superseded.
  */
 export async function commitChunkResult(
   trx: Transaction<Database>,
   result: ChunkResult,
-): Promise<boolean> {
+): Promise<ChunkCommitOutcome> {
   const marked = await trx
     .updateTable('job_chunks')
     .set({
@@ -283,9 +321,19 @@ export async function commitChunkResult(
     .where('job_id', '=', result.jobId)
     .where('seq', '=', result.seq)
     .where('status', '=', 'pending')
+    .where('attempt', '=', result.attempt)
     .returning('seq')
     .executeTakeFirst();
-  if (!marked) return false;
+  if (!marked) {
+    const current = await trx
+      .selectFrom('job_chunks')
+      .select('status')
+      .where('job_id', '=', result.jobId)
+      .where('seq', '=', result.seq)
+      .executeTakeFirst();
+    if (!current) return 'missing';
+    return current.status === 'done' ? 'already-done' : 'superseded';
+  }
   if (result.errors.length > 0) {
     const e = result.errors;
     // One statement per chunk however many errors: arrays unnested server-side.
@@ -302,7 +350,7 @@ export async function commitChunkResult(
         ${e.map((x) => x.message)}::text[]
       ) as t`.execute(trx);
   }
-  return true;
+  return 'applied';
 }
 
 export type FinalizeOutcome = 'completed' | 'already-final' | 'chunks-pending' | 'missing';
@@ -411,4 +459,53 @@ export async function* readJobErrors(
     after = [last.chunk_seq, last.ordinal];
     if (rows.length < pageSize) return;
   }
+}
+
+/**
+ * Takes the reconciler's transaction-level advisory lock if no one holds it.
+ * Released at commit/rollback, so it is safe through PgBouncer in transaction
+ * mode (session-level advisory locks are not).
+ */
+export async function tryReconcilerLock(trx: Transaction<Database>): Promise<boolean> {
+  // Arbitrary fixed key ('sluice-reconciler'), namespaced by two int4 halves.
+  const { rows } = await sql<{
+    locked: boolean;
+  }>`select pg_try_advisory_xact_lock(1936488805, 1919120227) as locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
+
+export interface UnfinishedJob {
+  id: string;
+  chunksTotal: number;
+  /** Chunks not yet done, in file order. */
+  pendingSeqs: number[];
+}
+
+/**
+ * Jobs PostgreSQL says are unfinished (queued or running) and older than the
+ * grace period, oldest first, with the chunks each still has to process.
+ */
+export async function findUnfinishedJobs(
+  db: Db,
+  options: { olderThanMs: number; limit: number },
+): Promise<UnfinishedJob[]> {
+  const rows = await db
+    .selectFrom('jobs as j')
+    .select([
+      'j.id',
+      'j.chunks_total',
+      sql<number[]>`coalesce((
+        select array_agg(c.seq order by c.seq) from job_chunks c
+        where c.job_id = j.id and c.status = 'pending'), '{}')`.as('pending_seqs'),
+    ])
+    .where('j.status', 'in', ['queued', 'running'])
+    .where(
+      'j.created_at',
+      '<',
+      sql<Date>`now() - make_interval(secs => ${options.olderThanMs / 1000})`,
+    )
+    .orderBy('j.created_at')
+    .limit(options.limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, chunksTotal: r.chunks_total, pendingSeqs: r.pending_seqs }));
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationResult, Migrator } from 'kysely/migration';
 import * as jobs0001 from './migrations/0001_jobs.ts';
+import * as chunkAttempts0002 from './migrations/0002_chunk_attempts.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -9,6 +10,7 @@ import * as jobs0001 from './migrations/0001_jobs.ts';
  */
 const migrations: Record<string, Migration> = {
   '0001_jobs': jobs0001,
+  '0002_chunk_attempts': chunkAttempts0002,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

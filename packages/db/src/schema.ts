@@ -59,6 +59,10 @@ export interface JobChunksTable {
   errors_total: number | null;
   processed_by: string | null;
   processed_at: Date | null;
+  /** Bumped by every claim; only the latest attempt may commit (fencing token). */
+  attempt: Generated<number>;
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface JobRowErrorsTable {

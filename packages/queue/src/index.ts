@@ -13,5 +13,5 @@ export {
 } from './catalog.ts';
 export type { ConnectionOptions } from './connections.ts';
 export { createProducerConnection, createWorkerConnection } from './connections.ts';
-export type { JobProducer } from './producer.ts';
+export type { EnqueueOptions, JobProducer } from './producer.ts';
 export { createJobProducer } from './producer.ts';

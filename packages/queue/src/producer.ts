@@ -2,24 +2,39 @@ import { FlowProducer } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { bullJobIds, jobCatalog } from './catalog.ts';
 
+export interface EnqueueOptions {
+  /**
+   * Only these chunks get a child job (the others are already done in
+   * PostgreSQL). Default: every chunk 0..chunkCount-1. With none the parent
+   * runs at once and finalizes.
+   */
+  pendingSeqs?: readonly number[];
+}
+
 export interface JobProducer {
-  /** Enqueues an upload as one flow: parent `finalize-job` with one child per chunk. */
-  enqueueJob(jobId: string, chunkCount: number): Promise<void>;
+  /**
+   * Enqueues an upload as one flow: parent `finalize-job` with one child per
+   * chunk. Job ids are deterministic, so enqueuing the same job again is a
+   * no-op for every job already in Redis (BullMQ answers a duplicate id with
+   * the existing job) and only adds the missing ones.
+   */
+  enqueueJob(jobId: string, chunkCount: number, options?: EnqueueOptions): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createJobProducer(options: { connection: Redis; prefix: string }): JobProducer {
   const flows = new FlowProducer({ connection: options.connection, prefix: options.prefix });
   return {
-    async enqueueJob(jobId, chunkCount) {
+    async enqueueJob(jobId, chunkCount, enqueueOptions = {}) {
       const parent = jobCatalog['finalize-job'];
       const child = jobCatalog['normalize-chunk'];
+      const seqs = enqueueOptions.pendingSeqs ?? Array.from({ length: chunkCount }, (_, i) => i);
       await flows.add({
         name: 'finalize-job',
         queueName: parent.queue,
         data: parent.payload.parse({ jobId }),
         opts: { ...parent.options, jobId: bullJobIds.job(jobId) },
-        children: Array.from({ length: chunkCount }, (_, seq) => ({
+        children: seqs.map((seq) => ({
           name: 'normalize-chunk',
           queueName: child.queue,
           data: child.payload.parse({ jobId, seq }),

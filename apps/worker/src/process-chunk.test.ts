@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import {
+  claimChunk,
+  createDatabase,
+  finishUpload,
+  insertChunk,
+  insertJob,
+  inTransaction,
+  migrateToLatest,
+} from '@sluice/db';
+import { createMetricsRegistry, createWorkerMetrics } from '@sluice/metrics';
+import type { Job } from 'bullmq';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
+import { normalizeChunk } from './normalize-chunk.ts';
+import { createChunkProcessor, LockLostError } from './process-chunk.ts';
+
+const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
+const { db } = handle;
+const registry = createMetricsRegistry('worker');
+const metrics = createWorkerMetrics(registry);
+
+beforeAll(() => migrateToLatest(db));
+afterAll(() => handle.close());
+
+async function newJob(): Promise<string> {
+  const id = randomUUID();
+  await inTransaction(db, async (trx) => {
+    await insertJob(trx, {
+      id,
+      type: 'normalize',
+      fileName: 'x.csv',
+      header: Buffer.from('name'),
+      columns: [{ name: 'name', type: 'text', required: false }],
+      options: {},
+    });
+    await insertChunk(trx, id, {
+      seq: 0,
+      firstRecord: 2,
+      recordCount: 2,
+      data: Buffer.from('a\nb\n'),
+    });
+    await finishUpload(trx, id, {
+      bytes: 9,
+      chunks: 1,
+      rows: 2,
+      columns: [{ name: 'name', type: 'text', required: false }],
+    });
+  });
+  return id;
+}
+
+const chunkRow = (id: string) =>
+  db
+    .selectFrom('job_chunks')
+    .select(['status', 'attempt', 'processed_by'])
+    .where('job_id', '=', id)
+    .executeTakeFirstOrThrow();
+
+function processor(runTask: (task: ChunkTask) => Promise<ChunkTaskResult>, workerId = 'worker-a') {
+  return createChunkProcessor({
+    db,
+    runTask,
+    metrics,
+    logger: pino({ level: 'silent' }),
+    workerId,
+    maxColumns: 10,
+    statementTimeoutMs: 5_000,
+  });
+}
+const fakeJob = (jobId: string) => ({ id: `chunk-${jobId}-0`, data: { jobId, seq: 0 } }) as Job;
+
+describe('chunk processor fencing', () => {
+  it('discards the result of an attempt another worker claimed meanwhile', async () => {
+    const id = await newJob();
+    const stale = processor(async (task) => {
+      // Worker B takes the chunk while A is still normalizing (A lost its lock).
+      expect(await claimChunk(db, id, 0, 'worker-b')).toBe(2);
+      return normalizeChunk(task);
+    });
+    expect(await stale(fakeJob(id))).toBe('superseded');
+    expect(await chunkRow(id)).toMatchObject({ status: 'pending', attempt: 2 });
+    expect(await registry.getSingleMetricAsString('sluice_chunk_duration_seconds')).toMatch(
+      /sluice_chunk_duration_seconds_count\{[^}]*outcome="superseded"\} 1/,
+    );
+    // A fresh attempt (a new claim) commits.
+    expect(await processor(async (t) => normalizeChunk(t), 'worker-c')(fakeJob(id))).toBe(
+      'applied',
+    );
+    expect(await chunkRow(id)).toMatchObject({ status: 'done', processed_by: 'worker-c' });
+  });
+
+  it('abandons an attempt whose BullMQ lock was lost before committing', async () => {
+    const id = await newJob();
+    const controller = new AbortController();
+    const run = processor(async (task) => {
+      controller.abort('lock lost');
+      return normalizeChunk(task);
+    });
+    await expect(run(fakeJob(id), 'token', controller.signal)).rejects.toBeInstanceOf(
+      LockLostError,
+    );
+    expect(await chunkRow(id)).toMatchObject({ status: 'pending', attempt: 1 });
+  });
+});

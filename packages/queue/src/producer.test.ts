@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { bullJobIds, QUEUE_NAMES } from './catalog.ts';
+import { createProducerConnection } from './connections.ts';
+import { createJobProducer } from './producer.ts';
+
+const prefix = '{unit-producer}';
+const connection = createProducerConnection({ url: inject('redisUrl') });
+const producer = createJobProducer({ connection, prefix });
+const jobs = new Queue(QUEUE_NAMES.jobs, { connection, prefix });
+const chunks = new Queue(QUEUE_NAMES.chunks, { connection, prefix });
+
+afterAll(async () => {
+  await producer.close();
+  await jobs.close();
+  await chunks.close();
+  connection.disconnect();
+});
+
+describe('enqueueJob', () => {
+  it('is a no-op for jobs already in Redis: enqueuing a flow twice adds nothing', async () => {
+    const id = randomUUID();
+    await producer.enqueueJob(id, 3);
+    await producer.enqueueJob(id, 3);
+    await producer.enqueueJob(id, 3, { pendingSeqs: [1] });
+    const parent = await jobs.getJob(bullJobIds.job(id));
+    expect(await parent?.getState()).toBe('waiting-children');
+    expect(await parent?.getDependenciesCount()).toMatchObject({ unprocessed: 3 });
+    const waiting = (await chunks.getWaiting()).filter((j) => j.data.jobId === id);
+    expect(waiting.map((j) => j.data.seq).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('adds children only for the pending chunks, and a runnable parent for none', async () => {
+    const id = randomUUID();
+    await producer.enqueueJob(id, 4, { pendingSeqs: [0, 3] });
+    const parent = await jobs.getJob(bullJobIds.job(id));
+    expect(await parent?.getDependenciesCount()).toMatchObject({ unprocessed: 2 });
+    expect(await chunks.getJob(bullJobIds.chunk(id, 1))).toBeUndefined();
+    expect(await chunks.getJob(bullJobIds.chunk(id, 3))).toBeDefined();
+
+    const done = randomUUID();
+    await producer.enqueueJob(done, 2, { pendingSeqs: [] });
+    expect(await (await jobs.getJob(bullJobIds.job(done)))?.getState()).toBe('waiting');
+  });
+});
