@@ -64,6 +64,8 @@ ensure_services() {
   # Only the test suite needs it: `./dev start` does not pull Prometheus in.
   if [ "${SLUICE_TEST_TOOLS:-0}" = 1 ]; then
     command -v promtool >/dev/null || apt_install prometheus
+    [ -x /usr/bin/chromium ] || apt_install chromium
+    command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
   fi
   if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
     as_root systemctl disable --now prometheus >/dev/null 2>&1 || true

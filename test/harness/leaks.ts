@@ -1,21 +1,61 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRunning } from '@sluice/local-services';
+import { isRunning, type ServiceHandle } from '@sluice/local-services';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 export const PIDS_DIR = 'pids';
 
-/** Connections and processes still open after the tests ran. */
+/** Polls `list` until it is empty or ~5 s passed; returns what is left. */
+async function settle(list: () => Promise<string[]>): Promise<string[]> {
+  for (let i = 0; ; i++) {
+    const left = await list();
+    if (left.length === 0 || i >= 20) return left;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Clients still connected to PgBouncer, from its admin console (simple query
+ * protocol only, which node-postgres uses for a query without parameters).
+ */
+async function pgBouncerClients(url: string): Promise<string[]> {
+  const admin = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/pgbouncer') });
+  await admin.connect();
+  try {
+    return await settle(async () => {
+      const { rows } = await admin.query<{ database: string; application_name: string }>(
+        'SHOW CLIENTS',
+      );
+      return rows
+        .filter((r) => r.database !== 'pgbouncer') // this very connection
+        .map((r) => `PgBouncer client connection from '${r.application_name || 'unnamed'}'`);
+    });
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Connections and processes still open after the tests ran. With PgBouncer,
+ * its clients are checked first; then it is stopped, which closes the server
+ * connections it pools, so that PostgreSQL shows only what bypassed it.
+ */
 export async function findLeaks(o: {
-  databaseUrl: string;
+  directDatabaseUrl: string;
+  pgbouncer?: ServiceHandle | undefined;
   redisUrl: string;
   harnessDir: string;
 }): Promise<string[]> {
   const leaks: string[] = [];
 
+  if (o.pgbouncer) {
+    leaks.push(...(await pgBouncerClients(o.pgbouncer.url)));
+    await o.pgbouncer.stop();
+  }
+
   const client = new pg.Client({
-    connectionString: o.databaseUrl,
+    connectionString: o.directDatabaseUrl,
     application_name: 'sluice-leak-check',
   });
   await client.connect();

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { HttpProblem, problemErrorHandler } from './problem.ts';
-import { healthRoutes } from './routes/health.ts';
+import { type HealthSources, healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { normalizeRoutes } from './routes/normalize.ts';
 import type { StoreLimits } from './upload/store-upload.ts';
@@ -18,8 +18,12 @@ export interface AppDeps {
   producer: JobProducer;
   registry: Registry;
   metrics: ApiMetrics;
+  /** Pool stats and queue counts for GET /health. */
+  health: HealthSources;
   logger: Logger;
   publicUrl?: string | undefined;
+  /** Bull Board at /admin/queues (apps/api/src/admin/bull-board.ts). */
+  admin?: express.RequestHandler | undefined;
   limits: StoreLimits & { maxUploadBytes: number };
 }
 
@@ -78,7 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   const baseUrl = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
 
-  app.use(healthRoutes({ db: deps.db, redis: deps.redis }));
+  app.use(healthRoutes({ db: deps.db, redis: deps.redis, ...deps.health }));
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
@@ -93,6 +97,8 @@ export function createApp(deps: AppDeps): express.Express {
       limits: deps.limits,
     }),
   );
+
+  if (deps.admin) app.use(deps.admin);
 
   app.use((req, _res, next) => {
     next(new HttpProblem(404, 'not_found', 'Not found', `No route for ${req.method} ${req.path}.`));

@@ -1,8 +1,14 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadApiConfig } from '@sluice/config';
 import { createDatabase } from '@sluice/db';
-import { createApiMetrics, createMetricsRegistry } from '@sluice/metrics';
-import { createJobProducer, createProducerConnection } from '@sluice/queue';
+import {
+  createApiMetrics,
+  createMetricsRegistry,
+  registerDbPoolMetrics,
+  registerQueueMetrics,
+} from '@sluice/metrics';
+import { createJobProducer, createProducerConnection, createQueueCounter } from '@sluice/queue';
+import { ADMIN_QUEUES_PATH, createAdminBoard } from './admin/bull-board.ts';
 import { createApp } from './app.ts';
 import { createLogger } from './logger.ts';
 
@@ -30,15 +36,45 @@ const redis = createProducerConnection({
   onError: (err) => logger.warn({ err: err.message }, 'redis connection error'),
 });
 const producer = createJobProducer({ connection: redis, prefix: config.QUEUE_PREFIX });
+const admin = createAdminBoard({
+  credentials:
+    config.ADMIN_USER !== undefined && config.ADMIN_PASSWORD !== undefined
+      ? { user: config.ADMIN_USER, password: config.ADMIN_PASSWORD }
+      : undefined,
+  connection: redis,
+  prefix: config.QUEUE_PREFIX,
+  logger,
+  publicUrl: config.PUBLIC_URL,
+});
+if (admin.enabled) {
+  logger.info(
+    { user: config.ADMIN_USER },
+    `admin UI (Bull Board) at ${ADMIN_QUEUES_PATH}: HTTP Basic as ADMIN_USER`,
+  );
+} else {
+  logger.info(
+    `admin UI disabled (${ADMIN_QUEUES_PATH} answers 404): set ADMIN_USER and ADMIN_PASSWORD to enable it`,
+  );
+}
+const queueCounter = createQueueCounter({ connection: redis, prefix: config.QUEUE_PREFIX });
+const dbPool = () => ({
+  total: database.pool.totalCount,
+  idle: database.pool.idleCount,
+  waiting: database.pool.waitingCount,
+});
 const registry = createMetricsRegistry('api');
+registerQueueMetrics(registry, () => queueCounter.counts());
+registerDbPoolMetrics(registry, dbPool);
 const app = createApp({
   db: database.db,
   redis,
   producer,
   registry,
   metrics: createApiMetrics(registry),
+  health: { dbPool, queueCounts: () => queueCounter.counts() },
   logger,
   publicUrl: config.PUBLIC_URL,
+  admin: admin.router,
   limits: {
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     chunkBytes: config.CHUNK_BYTES,
@@ -75,7 +111,8 @@ async function shutdown(signal: string) {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await closed;
-  await producer.close();
+  await Promise.all([producer.close(), queueCounter.close()]);
+  await admin.close();
   redis.disconnect();
   await database.close();
   logger.info('stopped');

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, migrateToLatest } from '@sluice/db';
@@ -46,6 +48,12 @@ try {
   await database.close();
 }
 
+// The queue dashboard (/admin/queues) is on by default here: user `admin`
+// and, unless ADMIN_PASSWORD is set, a password made up for this run.
+const adminUser = process.env.ADMIN_USER || 'admin';
+const generatedPassword = process.env.ADMIN_PASSWORD
+  ? undefined
+  : randomBytes(15).toString('base64url');
 const env = {
   // A small V8 young generation keeps API and worker memory flat under large
   // uploads at no measurable speed cost (docs: README, Memory).
@@ -54,14 +62,33 @@ const env = {
   DATABASE_URL: postgres.url,
   REDIS_URL: redis.url,
   PORT: apiPort,
+  ADMIN_USER: adminUser,
+  ADMIN_PASSWORD: process.env.ADMIN_PASSWORD || generatedPassword,
   WORKER_THREADS: process.env.WORKER_THREADS ?? String(Math.max(1, availableParallelism() - 1)),
 };
+
+/** True when nothing listens on 127.0.0.1:port right now. */
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+// The one worker serves /metrics on METRICS_PORT (default 9464, Prometheus'
+// convention for it); left off when that port is taken.
+const workerMetricsPort =
+  process.env.METRICS_PORT ?? ((await portIsFree(9464)) ? '9464' : undefined);
+
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function startApp(name: string, entry: string): ChildProcess {
+function startApp(
+  name: string,
+  entry: string,
+  extraEnv: Record<string, string> = {},
+): ChildProcess {
   const child = spawn(process.execPath, [fileURLToPath(new URL(entry, import.meta.url))], {
-    env,
+    env: { ...env, ...extraEnv },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
@@ -100,7 +127,11 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 startApp('api', '../../api/src/main.ts');
-startApp('worker', '../../worker/src/main.ts');
+startApp(
+  'worker',
+  '../../worker/src/main.ts',
+  workerMetricsPort ? { METRICS_PORT: workerMetricsPort } : {},
+);
 
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 for (let waited = 0; !stopping; waited += 200) {
@@ -116,6 +147,16 @@ for (let waited = 0; !stopping; waited += 200) {
   await new Promise((r) => setTimeout(r, 200));
 }
 say(`Sluice is up: ${apiUrl}  (Ctrl-C stops everything)`);
+say(
+  `queue dashboard: ${apiUrl}/admin/queues  (user ${adminUser}, password ${
+    generatedPassword ?? 'from ADMIN_PASSWORD'
+  }${generatedPassword ? '; generated for this run, set ADMIN_PASSWORD to choose one' : ''})`,
+);
+say(
+  workerMetricsPort
+    ? `metrics: ${apiUrl}/metrics (API), http://127.0.0.1:${workerMetricsPort}/metrics (worker)`
+    : `metrics: ${apiUrl}/metrics (API); worker metrics off (port 9464 busy: set METRICS_PORT)`,
+);
 say(
   `try: curl --data-binary @contacts.csv -H 'content-type: text/csv' http://127.0.0.1:${apiPort}/v1/jobs`,
 );

@@ -27,4 +27,6 @@ export interface ChunkTaskResult {
   rowsRejected: number;
   rowsBlank: number;
   errors: ChunkTaskError[];
+  /** Values normalized (rows given to the normalizer x columns), by column type. */
+  valuesByType: Record<string, number>;
 }

@@ -2,9 +2,16 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { ConfigError, loadWorkerConfig } from '@sluice/config';
 import { createDatabase, markJobFailed } from '@sluice/db';
-import { createMetricsRegistry, createWorkerMetrics } from '@sluice/metrics';
+import {
+  createMetricsRegistry,
+  createWorkerMetrics,
+  registerDbPoolMetrics,
+  registerQueueMetrics,
+  registerWorkerRuntimeMetrics,
+} from '@sluice/metrics';
 import {
   createProducerConnection,
+  createQueueCounter,
   createWorkerConnection,
   normalizeChunkPayload,
   QUEUE_NAMES,
@@ -17,6 +24,7 @@ import { createLogger } from './logger.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createChunkProcessor } from './process-chunk.ts';
 import { createReconciler } from './reconciler.ts';
+import { threadHeaps } from './thread-heaps.ts';
 
 let config: ReturnType<typeof loadWorkerConfig>;
 try {
@@ -155,6 +163,29 @@ const reconciler = createReconciler({
 });
 reconciler.start();
 
+let stopping = false;
+
+// Scrape-time gauges: queue depth (same helper as the API), pg pool, thread pool.
+const queueCounter = createQueueCounter({
+  connection: reconcilerConnection,
+  prefix: config.QUEUE_PREFIX,
+});
+registerQueueMetrics(registry, () => queueCounter.counts());
+registerDbPoolMetrics(registry, () => ({
+  total: database.pool.totalCount,
+  idle: database.pool.idleCount,
+  waiting: database.pool.waitingCount,
+}));
+registerWorkerRuntimeMetrics(registry, {
+  isConsuming: () =>
+    !stopping &&
+    chunkWorker.isRunning() &&
+    !chunkWorker.isPaused() &&
+    chunkConnection.status === 'ready',
+  pool: () => ({ utilization: pool.utilization, queueSize: pool.queueSize }),
+  threadHeaps: () => threadHeaps(pool.threads),
+});
+
 let metricsServer: Server | undefined;
 if (config.METRICS_PORT !== undefined) {
   metricsServer = await startMetricsServer(registry, config.METRICS_PORT, config.METRICS_HOST);
@@ -169,7 +200,6 @@ logger.info(
   'sluice worker ready',
 );
 
-let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
@@ -181,7 +211,12 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, 60_000);
   deadline.unref();
-  await Promise.all([reconciler.stop(), chunkWorker.close(), finalizeWorker.close()]);
+  await Promise.all([
+    reconciler.stop(),
+    chunkWorker.close(),
+    finalizeWorker.close(),
+    queueCounter.close(),
+  ]);
   await pool.destroy();
   // BullMQ leaves connections it was given open; they are ours to close.
   chunkConnection.disconnect();

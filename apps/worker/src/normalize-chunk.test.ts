@@ -37,6 +37,8 @@ describe('normalizeChunk', () => {
     const r = run('a,b@c.de,\n\n,,\nx,y\n"unterminated,a,b\n', 5);
     expect(r.rowsAccepted + r.rowsRejected + r.rowsBlank).toBe(5);
     expect(r).toMatchObject({ rowsAccepted: 1, rowsBlank: 2, rowsRejected: 2 });
+    // Only the one row that reached the normalizer counts, once per column.
+    expect(r.valuesByType).toEqual({ text: 1, email: 1, phone: 1 });
     expect(r.errors.map((e) => [e.recordNumber, e.code])).toEqual([
       [5, 'column_count_mismatch'],
       [6, 'unterminated_quote'],

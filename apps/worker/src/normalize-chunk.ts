@@ -66,6 +66,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   let rowsAccepted = 0;
   let rowsRejected = 0;
   let rowsBlank = 0;
+  let rowsNormalized = 0;
 
   records.forEach((record, index) => {
     const recordNumber = task.firstRecord + index;
@@ -97,6 +98,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
       return;
     }
     const row = normalizeRow(fields, task.columns, task.options);
+    rowsNormalized += 1;
     for (const e of row.errors) {
       errors.push({
         recordNumber,
@@ -114,5 +116,19 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     lines.push(formatRecord(row.values.map((v, i) => (safe[i] ? v : neutralizeFormula(v)))));
   });
 
-  return { output: encoder.encode(lines.join('')), rowsAccepted, rowsRejected, rowsBlank, errors };
+  // Every normalized row has one value per column: count per type once per chunk.
+  const valuesByType: Record<string, number> = {};
+  if (rowsNormalized > 0) {
+    for (const column of task.columns) {
+      valuesByType[column.type] = (valuesByType[column.type] ?? 0) + rowsNormalized;
+    }
+  }
+  return {
+    output: encoder.encode(lines.join('')),
+    rowsAccepted,
+    rowsRejected,
+    rowsBlank,
+    errors,
+    valuesByType,
+  };
 }

@@ -135,6 +135,9 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     const byCode = new Map<string, number>();
     for (const e of result.errors) byCode.set(e.code, (byCode.get(e.code) ?? 0) + 1);
     for (const [code, n] of byCode) deps.metrics.normalizationErrors.inc({ code }, n);
+    for (const [type, n] of Object.entries(result.valuesByType)) {
+      deps.metrics.rowsNormalized.inc({ type }, n);
+    }
     deps.logger.debug(
       { jobId, seq, ms: Math.round(seconds * 1000), accepted: result.rowsAccepted },
       'chunk applied',

@@ -27,7 +27,10 @@ export function parseEnv<S extends z.ZodType>(
   throw new ConfigError(
     result.error.issues.map((issue) => {
       const name = issue.path.join('.') || '(environment)';
-      const value = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
+      const key = issue.path[0];
+      // Secrets are named, never echoed: the message ends up in logs.
+      const value =
+        typeof key === 'string' && !/PASSWORD|SECRET/.test(key) ? cleaned[key] : undefined;
       return value === undefined
         ? `${name}: ${issue.message}`
         : `${name}=${JSON.stringify(value)}: ${issue.message}`;

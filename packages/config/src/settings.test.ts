@@ -23,6 +23,28 @@ describe('loadApiConfig', () => {
     expect(loadApiConfig({ ...base, MAX_UPLOAD_BYTES: raw }).MAX_UPLOAD_BYTES).toBe(bytes);
   });
 
+  it('takes ADMIN_USER and ADMIN_PASSWORD together or not at all', () => {
+    expect(loadApiConfig(base).ADMIN_USER).toBeUndefined();
+    const both = loadApiConfig({
+      ...base,
+      ADMIN_USER: 'ops',
+      ADMIN_PASSWORD: 'long enough secret',
+    });
+    expect([both.ADMIN_USER, both.ADMIN_PASSWORD]).toEqual(['ops', 'long enough secret']);
+    expect(() => loadApiConfig({ ...base, ADMIN_USER: 'ops' })).toThrow(
+      /ADMIN_PASSWORD: ADMIN_USER and ADMIN_PASSWORD must be set together/,
+    );
+    expect(() => loadApiConfig({ ...base, ADMIN_PASSWORD: 'long enough secret' })).toThrow(
+      /ADMIN_USER: /,
+    );
+    expect(() =>
+      loadApiConfig({ ...base, ADMIN_USER: 'a:b', ADMIN_PASSWORD: 'x'.repeat(12) }),
+    ).toThrow(/ADMIN_USER="a:b"/);
+    expect(() => loadApiConfig({ ...base, ADMIN_USER: 'ops', ADMIN_PASSWORD: 'short' })).toThrow(
+      /ADMIN_PASSWORD: expected at least 12/, // the value (a secret) is not echoed
+    );
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadApiConfig({ ...base, PORT: '' }).PORT).toBe(8080);
   });

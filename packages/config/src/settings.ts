@@ -12,19 +12,40 @@ const common = {
   LOG_LEVEL: logLevel.default('info'),
 };
 
-const apiSchema = z.object({
-  ...common,
-  HOST: z.string().default('127.0.0.1'),
-  PORT: port.default(8080),
-  /** Base URL used in links returned to clients; defaults to http://HOST:PORT. */
-  PUBLIC_URL: z.url().optional(),
-  MAX_UPLOAD_BYTES: byteSize.default(1024 ** 3),
-  /** Target size of one stored chunk; a chunk is one unit of work for a worker. */
-  CHUNK_BYTES: byteSize.default(1024 ** 2),
-  /** A record larger than this (often an unterminated quote) rejects the upload. */
-  MAX_RECORD_BYTES: byteSize.default(1024 ** 2),
-  MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
-});
+const apiSchema = z
+  .object({
+    ...common,
+    HOST: z.string().default('127.0.0.1'),
+    PORT: port.default(8080),
+    /** Base URL used in links returned to clients; defaults to http://HOST:PORT. */
+    PUBLIC_URL: z.url().optional(),
+    MAX_UPLOAD_BYTES: byteSize.default(1024 ** 3),
+    /** Target size of one stored chunk; a chunk is one unit of work for a worker. */
+    CHUNK_BYTES: byteSize.default(1024 ** 2),
+    /** A record larger than this (often an unterminated quote) rejects the upload. */
+    MAX_RECORD_BYTES: byteSize.default(1024 ** 2),
+    MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
+    /**
+     * Credentials (HTTP Basic) for the Bull Board UI at /admin/queues. Both or
+     * neither: unset, the admin UI is disabled (404).
+     */
+    ADMIN_USER: z
+      .string()
+      .regex(/^[^:]{1,200}$/, 'expected 1-200 characters without ":"')
+      .optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').max(1000).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.ADMIN_USER === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
+      const missing = c.ADMIN_USER === undefined ? 'ADMIN_USER' : 'ADMIN_PASSWORD';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message:
+          'ADMIN_USER and ADMIN_PASSWORD must be set together (or neither, to disable the admin UI)',
+      });
+    }
+  });
 
 const workerSchema = z.object({
   ...common,

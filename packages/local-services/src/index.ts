@@ -1,4 +1,6 @@
 export type { ServiceHandle } from './handle.ts';
+export type { PgBouncerOptions } from './pgbouncer.ts';
+export { startPgBouncer } from './pgbouncer.ts';
 export { findFreePort, waitForPortFree } from './ports.ts';
 export type { PostgresOptions } from './postgres.ts';
 export { findPostgresBinDir, startPostgres } from './postgres.ts';

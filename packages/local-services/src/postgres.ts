@@ -37,8 +37,11 @@ export function findPostgresBinDir(): string {
   return join(base, versions[0], 'bin');
 }
 
-/** PostgreSQL refuses to run as root; as root we run it as the `postgres` account. */
-function serverAccount(): { uid: number; gid: number } | undefined {
+/**
+ * PostgreSQL (and PgBouncer) refuse to run as root; as root we run them as the
+ * `postgres` account.
+ */
+export function serverAccount(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   try {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
@@ -51,7 +54,8 @@ function serverAccount(): { uid: number; gid: number } | undefined {
   }
 }
 
-function prepareDataDir(
+/** Creates `dataDir` (0700) and, as root, hands it to the server account. */
+export function prepareDataDir(
   dataDir: string,
   account: { uid: number; gid: number } | undefined,
   log: (line: string) => void,

@@ -1,6 +1,18 @@
 export type { Registry } from 'prom-client';
 export type { ApiMetrics } from './api-metrics.ts';
 export { createApiMetrics } from './api-metrics.ts';
+export type {
+  PoolStats,
+  QueueJobCounts,
+  QueueJobState,
+  WorkerRuntimeSources,
+} from './collectors.ts';
+export {
+  QUEUE_JOB_STATES,
+  registerDbPoolMetrics,
+  registerQueueMetrics,
+  registerWorkerRuntimeMetrics,
+} from './collectors.ts';
 export { createMetricsRegistry } from './registry.ts';
 export type { WorkerMetrics } from './worker-metrics.ts';
 export { createWorkerMetrics } from './worker-metrics.ts';

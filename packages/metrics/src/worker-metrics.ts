@@ -5,6 +5,8 @@ export interface WorkerMetrics {
   rowsProcessed: Counter<'outcome'>;
   normalizationErrors: Counter<'code'>;
   jobsFinished: Counter<'type' | 'outcome'>;
+  /** Cells normalized, by column type (text, email, phone, ...: a bounded set). */
+  rowsNormalized: Counter<'type'>;
 }
 
 export function createWorkerMetrics(registry: Registry): WorkerMetrics {
@@ -32,6 +34,12 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       name: 'sluice_jobs_finished_total',
       help: 'Jobs that reached a final state, by type and outcome',
       labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    rowsNormalized: new Counter({
+      name: 'sluice_rows_normalized_total',
+      help: 'Values normalized in committed chunks, by column type (one per row and column)',
+      labelNames: ['type'],
       registers: [registry],
     }),
   };

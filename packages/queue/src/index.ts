@@ -15,3 +15,5 @@ export type { ConnectionOptions } from './connections.ts';
 export { createProducerConnection, createWorkerConnection } from './connections.ts';
 export type { EnqueueOptions, JobProducer } from './producer.ts';
 export { createJobProducer } from './producer.ts';
+export type { JobCountState, QueueCounter, QueueCounts } from './queue-counts.ts';
+export { createQueueCounter, JOB_COUNT_STATES } from './queue-counts.ts';

@@ -1,12 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { type Database, pendingMigrations } from '@sluice/db';
+import type { PoolStats } from '@sluice/metrics';
+import type { QueueCounts } from '@sluice/queue';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 
-export interface HealthDeps {
+/** What GET /health reports beyond the probes (main.ts wires them). */
+export interface HealthSources {
+  dbPool: () => PoolStats;
+  queueCounts: () => Promise<QueueCounts>;
+}
+
+export interface HealthDeps extends HealthSources {
   db: Kysely<Database>;
   redis: Redis;
 }
+
+const version: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function check(
   name: string,
@@ -16,7 +31,7 @@ async function check(
     await probe();
     return [name, { ok: true }];
   } catch (error) {
-    return [name, { ok: false, detail: error instanceof Error ? error.message : String(error) }];
+    return [name, { ok: false, detail: errorText(error) }];
   }
 }
 
@@ -28,7 +43,24 @@ const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
     ),
   ]);
 
-/** Liveness says the process serves HTTP; readiness says it can do its job. */
+/** Runs a probe, timing it; never throws. */
+async function timed<T>(
+  probe: () => Promise<T>,
+): Promise<{ ok: true; value: T; ms: number } | { ok: false; error: string; ms: number }> {
+  const started = process.hrtime.bigint();
+  const ms = () => Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
+  try {
+    const value = await within(2000, probe());
+    return { ok: true, value, ms: ms() };
+  } catch (error) {
+    return { ok: false, error: errorText(error), ms: ms() };
+  }
+}
+
+/**
+ * Liveness says the process serves HTTP; readiness says it can do its job;
+ * /health is the detailed view for humans (200 ok, 503 degraded).
+ */
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
   router.get('/health/live', (_req, res) => {
@@ -50,6 +82,38 @@ export function healthRoutes(deps: HealthDeps): Router {
     );
     const ready = Object.values(checks).every((c) => c.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+  router.get('/health', async (_req, res) => {
+    const [postgres, redis, queues] = await Promise.all([
+      timed(() => sql`select 1`.execute(deps.db)),
+      timed(async () => {
+        const reply = await deps.redis.ping();
+        if (reply !== 'PONG') throw new Error('unexpected PING reply');
+      }),
+      timed(() => deps.queueCounts()),
+    ]);
+    const ok = postgres.ok && redis.ok && queues.ok;
+    const memory = process.memoryUsage();
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'ok' : 'degraded',
+      version,
+      uptimeSeconds: Math.round(process.uptime()),
+      memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal },
+      database: {
+        ok: postgres.ok,
+        latencyMs: postgres.ms,
+        pool: deps.dbPool(),
+        ...(postgres.ok ? {} : { error: postgres.error }),
+      },
+      redis: {
+        ok: redis.ok,
+        mode: deps.redis.options.sentinels?.length ? 'sentinel' : 'standalone',
+        status: deps.redis.status,
+        pingMs: redis.ms,
+        ...(redis.ok ? {} : { error: redis.error }),
+      },
+      queues: queues.ok ? queues.value : { error: queues.error },
+    });
   });
   return router;
 }

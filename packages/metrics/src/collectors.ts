@@ -1,0 +1,157 @@
+import { Gauge, type Registry } from 'prom-client';
+
+/** BullMQ states reported by `sluice_queue_jobs` (a bounded label set). */
+export const QUEUE_JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'failed',
+  'completed',
+] as const;
+
+export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
+
+/** Job counts by queue name, then by state (as BullMQ's `Queue.getJobCounts()` returns them). */
+export type QueueJobCounts = Record<string, Partial<Record<string, number>>>;
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** A collect() that answers within `ms` or not at all (a scrape must not hang on Redis). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * `sluice_queue_jobs{queue,state}`, read on every scrape through `getCounts`
+ * (the caller's BullMQ `getJobCounts()` per queue; this package does not talk
+ * to Redis itself). When the counts cannot be read the series are left out of
+ * that scrape rather than failing it, and `sluice_queue_counts_up` says 0.
+ */
+export function registerQueueMetrics(
+  registry: Registry,
+  getCounts: () => Promise<QueueJobCounts>,
+  options: { timeoutMs?: number } = {},
+): void {
+  // Both gauges are collected in parallel on each scrape: they share one read
+  // (which also coalesces concurrent scrapes).
+  let reading: Promise<QueueJobCounts | undefined> | undefined;
+  const read = () => {
+    reading ??= within(options.timeoutMs ?? 2_000, getCounts())
+      .catch(() => undefined)
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
+  };
+  new Gauge({
+    name: 'sluice_queue_jobs',
+    help: 'BullMQ jobs per queue and state, read at scrape time',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const counts = await read();
+      if (!counts) return;
+      for (const [queue, byState] of Object.entries(counts)) {
+        for (const state of QUEUE_JOB_STATES) {
+          this.set({ queue, state }, byState[state] ?? 0);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'sluice_queue_counts_up',
+    help: '1 when this scrape could read the BullMQ job counts, else 0',
+    registers: [registry],
+    async collect() {
+      this.set((await read()) ? 1 : 0);
+    },
+  });
+}
+
+/** `sluice_db_pool_connections{state="total|idle|waiting"}` from a pg.Pool's counters. */
+export function registerDbPoolMetrics(registry: Registry, getStats: () => PoolStats): void {
+  new Gauge({
+    name: 'sluice_db_pool_connections',
+    help: 'PostgreSQL pool: open connections (total), idle ones, and queries waiting for one',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const stats = getStats();
+      this.set({ state: 'total' }, stats.total);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
+}
+
+export interface WorkerRuntimeSources {
+  /** True while the process consumes chunks (workers running, Redis connected, not stopping). */
+  isConsuming(): boolean;
+  /** The piscina pool's utilization (0..1) and queued tasks. */
+  pool(): { utilization: number; queueSize: number };
+  /** Used V8 heap of each pool thread, by thread index (undefined: thread did not answer). */
+  threadHeaps(): Promise<Array<number | undefined>>;
+}
+
+/** Per-process worker gauges, all read at scrape time. */
+export function registerWorkerRuntimeMetrics(
+  registry: Registry,
+  sources: WorkerRuntimeSources,
+): void {
+  new Gauge({
+    name: 'sluice_worker_up',
+    help: '1 while the worker consumes jobs, 0 when it is alive but not consuming',
+    registers: [registry],
+    collect() {
+      this.set(sources.isConsuming() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'sluice_worker_pool_utilization',
+    help: 'piscina thread pool utilization (0..1: share of thread time spent running tasks)',
+    registers: [registry],
+    collect() {
+      this.set(sources.pool().utilization);
+    },
+  });
+  new Gauge({
+    name: 'sluice_worker_pool_queue_size',
+    help: 'Chunks waiting for a free piscina thread',
+    registers: [registry],
+    collect() {
+      this.set(sources.pool().queueSize);
+    },
+  });
+  new Gauge({
+    name: 'sluice_worker_thread_heap_bytes',
+    help: 'Used V8 heap of each piscina thread, by thread index',
+    labelNames: ['thread'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      let heaps: Array<number | undefined>;
+      try {
+        heaps = await within(2_000, sources.threadHeaps());
+      } catch {
+        return;
+      }
+      heaps.forEach((bytes, index) => {
+        if (bytes !== undefined) this.set({ thread: String(index) }, bytes);
+      });
+    },
+  });
+}

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { findFreePort } from '@sluice/local-services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getText, submitCsv, waitForJob } from '../support/client.ts';
+import { type Stack, startStack } from '../support/stack.ts';
+
+const SAMPLE = new URL('../../../shared/data/contacts-sample.csv', import.meta.url);
+
+/** The value of the first sample of `name` whose labels include every given one. */
+function sample(text: string, name: string, labels: Record<string, string> = {}) {
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const body = match[2] ?? '';
+    if (Object.entries(labels).every(([k, v]) => body.includes(`${k}="${v}"`))) {
+      return Number(match[3]);
+    }
+  }
+  return undefined;
+}
+
+let stack: Stack;
+let workerMetricsUrl: string;
+
+beforeAll(async () => {
+  const metricsPort = await findFreePort();
+  workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  stack = await startStack({
+    queuePrefix: '{e2e-metrics}',
+    workerEnv: { METRICS_PORT: String(metricsPort), WORKER_THREADS: '2' },
+  });
+  const submitted = await submitCsv(stack.apiUrl, readFileSync(SAMPLE), '?filename=sample.csv');
+  const job = await waitForJob(stack.apiUrl, submitted.id);
+  expect(job.status).toBe('completed');
+});
+
+afterAll(async () => {
+  const codes = await stack?.stop();
+  expect(codes).toEqual(codes?.map(() => 0));
+});
+
+describe('API /metrics', () => {
+  it('reports queue depth per queue and state, and the database pool', async () => {
+    const { status, type, body } = await getText(`${stack.apiUrl}/metrics`);
+    expect(status).toBe(200);
+    expect(type).toContain('text/plain');
+    for (const queue of ['sluice-chunks', 'sluice-jobs']) {
+      for (const state of ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed']) {
+        expect(sample(body, 'sluice_queue_jobs', { queue, state, process: 'api' })).toBeTypeOf(
+          'number',
+        );
+      }
+    }
+    expect(
+      sample(body, 'sluice_queue_jobs', { queue: 'sluice-chunks', state: 'completed' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sample(body, 'sluice_queue_jobs', { queue: 'sluice-chunks', state: 'failed' })).toBe(0);
+    expect(sample(body, 'sluice_db_pool_connections', { state: 'total' })).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(sample(body, 'sluice_db_pool_connections', { state: 'idle' })).toBeTypeOf('number');
+    expect(sample(body, 'sluice_db_pool_connections', { state: 'waiting' })).toBe(0);
+  });
+});
+
+describe('worker /metrics', () => {
+  it('reports process and thread memory, pool utilization, liveness and values by type', async () => {
+    const { status, body } = await getText(workerMetricsUrl);
+    expect(status).toBe(200);
+    expect(sample(body, 'sluice_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sample(body, 'sluice_worker_up', { process: 'worker' })).toBe(1);
+    expect(sample(body, 'sluice_worker_thread_heap_bytes', { thread: '0' })).toBeGreaterThan(0);
+    expect(sample(body, 'sluice_worker_thread_heap_bytes', { thread: '1' })).toBeGreaterThan(0);
+    const utilization = sample(body, 'sluice_worker_pool_utilization');
+    expect(utilization).toBeGreaterThanOrEqual(0);
+    expect(utilization).toBeLessThanOrEqual(1);
+    expect(sample(body, 'sluice_worker_pool_queue_size')).toBe(0);
+    // contacts-sample.csv: 8 rows, one email column.
+    expect(sample(body, 'sluice_rows_normalized_total', { type: 'email' })).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(
+      sample(body, 'sluice_queue_jobs', { queue: 'sluice-chunks', state: 'completed' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(sample(body, 'sluice_db_pool_connections', { state: 'total' })).toBeTypeOf('number');
+  });
+});
+
+describe('GET /health', () => {
+  it('details the database pool, Redis, queues, memory, uptime and version', async () => {
+    const res = await fetch(`${stack.apiUrl}/health`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      memory: { rss: number };
+      queues: Record<string, Record<string, number>>;
+    };
+    expect(body).toMatchObject({
+      status: 'ok',
+      version: expect.any(String),
+      uptimeSeconds: expect.any(Number),
+      memory: { rss: expect.any(Number), heapUsed: expect.any(Number) },
+      database: {
+        ok: true,
+        latencyMs: expect.any(Number),
+        pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0 },
+      },
+      redis: { ok: true, mode: 'standalone', pingMs: expect.any(Number) },
+    });
+    expect(body.memory.rss).toBeGreaterThan(0);
+    for (const queue of ['sluice-chunks', 'sluice-jobs']) {
+      expect(Object.keys(body.queues[queue] ?? {}).sort()).toEqual([
+        'active',
+        'completed',
+        'delayed',
+        'failed',
+        'prioritized',
+        'waiting',
+        'waiting-children',
+      ]);
+    }
+    expect(body.queues['sluice-chunks']?.completed).toBeGreaterThanOrEqual(1);
+  });
+});
