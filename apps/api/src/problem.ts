@@ -32,13 +32,40 @@ export class HttpProblem extends Error {
   }
 }
 
-export function sendProblem(req: Request, res: Response, problem: HttpProblem): void {
-  if (res.headersSent) {
-    // Mid-stream failure: the status line is gone; cutting the connection is
-    // the only honest signal (the client sees a truncated transfer).
-    res.destroy(problem);
-    return;
-  }
+/** Bounds for reading and discarding the unread body of a refused request. */
+const DRAIN_MS = 5_000;
+const DRAIN_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A request refused before its body was read (413, 415, a bad header...) is
+ * usually still sending. Answering and closing at once makes the client's
+ * next write fail (EPIPE) before it ever reads the answer. So the rest of the
+ * body is read and discarded first, within bounds (a "lingering close" as
+ * nginx does), and the connection is closed after the answer.
+ */
+function drainUnreadBody(req: Request): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let drained = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.removeListener('data', count);
+      resolve();
+    };
+    const count = (piece: Buffer) => {
+      drained += piece.byteLength;
+      if (drained > DRAIN_BYTES) done();
+    };
+    const timer = setTimeout(done, DRAIN_MS);
+    req.unpipe();
+    req.on('data', count);
+    req.once('end', done);
+    req.once('close', done);
+    req.resume();
+  });
+}
+
+function writeProblem(req: Request, res: Response, problem: HttpProblem): void {
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
   res
     .status(problem.status)
@@ -52,6 +79,24 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
       instance: req.originalUrl,
       ...problem.extra,
     });
+}
+
+export function sendProblem(req: Request, res: Response, problem: HttpProblem): void {
+  if (res.headersSent) {
+    // Mid-stream failure: the status line is gone; cutting the connection is
+    // the only honest signal (the client sees a truncated transfer).
+    res.destroy(problem);
+    return;
+  }
+  if (req.complete) {
+    writeProblem(req, res, problem);
+    return;
+  }
+  // The connection cannot be reused once its body was cut short.
+  res.setHeader('connection', 'close');
+  void drainUnreadBody(req).then(() => {
+    if (!res.headersSent && !res.destroyed) writeProblem(req, res, problem);
+  });
 }
 
 /** Maps anything thrown by a handler to problem+json; never leaks internals. */

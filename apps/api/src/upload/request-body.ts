@@ -25,10 +25,7 @@ export function tooLarge(limit: number): HttpProblem {
     'payload_too_large',
     'File too large',
     `The upload exceeds the limit of ${limit} bytes.`,
-    {
-      extra: { limitBytes: limit },
-      headers: { connection: 'close' },
-    },
+    { extra: { limitBytes: limit } },
   );
 }
 
@@ -57,7 +54,13 @@ export async function openCsvUpload(req: Request, maxBytes: number): Promise<Csv
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (CSV_MEDIA_TYPES.has(mediaType)) {
     const fileName = typeof req.query.filename === 'string' ? req.query.filename : null;
-    return { bytes: limited(req, maxBytes), fileName, fields: {} };
+    // destroyOnReturn: false: when we stop reading (a 413, a bad header), the
+    // socket must stay open so the refusal can still be sent (see sendProblem).
+    return {
+      bytes: limited(req.iterator({ destroyOnReturn: false }), maxBytes),
+      fileName,
+      fields: {},
+    };
   }
   if (mediaType === 'multipart/form-data') return openMultipart(req, maxBytes);
   throw new HttpProblem(
