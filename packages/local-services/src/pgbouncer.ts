@@ -2,8 +2,8 @@ import { chownSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { ServerProcess, waitUntilReady } from './child.ts';
-import type { ServiceHandle } from './handle.ts';
-import { launchOnPort, waitForPortFree } from './ports.ts';
+import { type ServiceHandle, signalStoppedHandle } from './handle.ts';
+import { launchOnPort } from './ports.ts';
 import { prepareDataDir, serverAccount } from './postgres.ts';
 
 export interface PgBouncerOptions {
@@ -168,20 +168,12 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<Service
     );
   };
   const port = await launchOnPort(options.port, host, launch);
-  const current = () => proc!;
-  return {
+  // SIGTERM: immediate shutdown (SIGINT would wait for every client to leave).
+  return signalStoppedHandle({
     url: urlOf(port, database),
     port,
-    get pid() {
-      return current().child.pid;
-    },
-    // SIGTERM: immediate shutdown (SIGINT would wait for every client to leave).
-    stop: () => current().stop('SIGTERM'),
-    kill: (signal = 'SIGKILL') => current().stop(signal, 5_000),
-    restart: async () => {
-      await current().stop('SIGTERM');
-      await waitForPortFree(port, host);
-      await launch(port);
-    },
-  };
+    host,
+    current: () => proc!,
+    launch,
+  });
 }

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { ServerProcess, waitUntilReady } from './child.ts';
-import type { ServiceHandle } from './handle.ts';
-import { launchOnPort, waitForPortFree } from './ports.ts';
+import { type ServiceHandle, signalStoppedHandle } from './handle.ts';
+import { launchOnPort } from './ports.ts';
 
 export interface RedisOptions {
   dataDir: string;
@@ -83,20 +83,12 @@ export async function startRedis(options: RedisOptions): Promise<ServiceHandle> 
     await waitUntilReady(started, () => isOurRedis(host, port, started.child.pid));
   };
   const port = await launchOnPort(options.port, host, launch);
-  const current = () => proc!;
-  return {
+  // SIGTERM: Redis flushes the AOF and exits.
+  return signalStoppedHandle({
     url: `redis://${host}:${port}`,
     port,
-    get pid() {
-      return current().child.pid;
-    },
-    // SIGTERM: Redis flushes the AOF and exits.
-    stop: () => current().stop('SIGTERM'),
-    kill: (signal = 'SIGKILL') => current().stop(signal, 5_000),
-    restart: async () => {
-      await current().stop('SIGTERM');
-      await waitForPortFree(port, host);
-      await launch(port);
-    },
-  };
+    host,
+    current: () => proc!,
+    launch,
+  });
 }
