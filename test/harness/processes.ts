@@ -33,7 +33,20 @@ export interface AppProcess {
  * alive after the tests.
  */
 export function spawnApp(name: string, entry: string, env: Record<string, string>): AppProcess {
-  const child: ChildProcess = spawn(process.execPath, [resolve(ROOT, entry)], {
+  return spawnProcess(name, process.execPath, [resolve(ROOT, entry)], env);
+}
+
+/**
+ * Runs any program (a real Prometheus, say) under the same bookkeeping as
+ * spawnApp: output captured, PID recorded for the leak check.
+ */
+export function spawnProcess(
+  name: string,
+  file: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): AppProcess {
+  const child: ChildProcess = spawn(file, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
