@@ -7,7 +7,12 @@ import {
   registerDbPoolMetrics,
   registerQueueMetrics,
 } from '@sluice/metrics';
-import { createJobProducer, createProducerConnection, createQueueCounter } from '@sluice/queue';
+import {
+  createJobProducer,
+  createProducerConnection,
+  createQueueCounter,
+  JOB_COUNT_STATES,
+} from '@sluice/queue';
 import { ADMIN_QUEUES_PATH, createAdminBoard } from './admin/bull-board.ts';
 import { createApp } from './app.ts';
 import { createLogger } from './logger.ts';
@@ -63,7 +68,7 @@ const dbPool = () => ({
   waiting: database.pool.waitingCount,
 });
 const registry = createMetricsRegistry('api');
-registerQueueMetrics(registry, () => queueCounter.counts());
+registerQueueMetrics(registry, JOB_COUNT_STATES, () => queueCounter.counts());
 registerDbPoolMetrics(registry, dbPool);
 const app = createApp({
   db: database.db,

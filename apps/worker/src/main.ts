@@ -13,6 +13,7 @@ import {
   createProducerConnection,
   createQueueCounter,
   createWorkerConnection,
+  JOB_COUNT_STATES,
   normalizeChunkPayload,
   QUEUE_NAMES,
 } from '@sluice/queue';
@@ -170,7 +171,7 @@ const queueCounter = createQueueCounter({
   connection: reconcilerConnection,
   prefix: config.QUEUE_PREFIX,
 });
-registerQueueMetrics(registry, () => queueCounter.counts());
+registerQueueMetrics(registry, JOB_COUNT_STATES, () => queueCounter.counts());
 registerDbPoolMetrics(registry, () => ({
   total: database.pool.totalCount,
   idle: database.pool.idleCount,

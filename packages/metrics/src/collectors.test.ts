@@ -7,6 +7,17 @@ import {
 import { createMetricsRegistry } from './registry.ts';
 import { createWorkerMetrics } from './worker-metrics.ts';
 
+/** The states the queue package reads (test data: this package does not know BullMQ). */
+const STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'failed',
+  'completed',
+];
+
 const series = (text: string, name: string) =>
   text.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 
@@ -14,7 +25,7 @@ describe('queue metrics', () => {
   it('reports every state of every queue, missing states as 0, read at scrape time', async () => {
     const registry = createMetricsRegistry('api');
     let waiting = 3;
-    registerQueueMetrics(registry, async () => ({
+    registerQueueMetrics(registry, STATES, async () => ({
       'sluice-chunks': { waiting, active: 1, completed: 7 },
       'sluice-jobs': { 'waiting-children': 2 },
     }));
@@ -40,7 +51,7 @@ describe('queue metrics', () => {
   it('leaves queue series out of the scrape (not fail it) when counts cannot be read', async () => {
     const registry = createMetricsRegistry('api');
     let fail = false;
-    registerQueueMetrics(registry, () =>
+    registerQueueMetrics(registry, STATES, () =>
       fail
         ? Promise.reject(new Error('Connection is closed'))
         : Promise.resolve({ 'sluice-chunks': { waiting: 1 } }),
@@ -54,7 +65,7 @@ describe('queue metrics', () => {
 
   it('gives up on counts that do not arrive in time', async () => {
     const registry = createMetricsRegistry('worker');
-    registerQueueMetrics(registry, () => new Promise(() => {}), { timeoutMs: 50 });
+    registerQueueMetrics(registry, STATES, () => new Promise(() => {}), { timeoutMs: 50 });
     const text = await registry.metrics();
     expect(series(text, 'sluice_queue_jobs')).toEqual([]);
     expect(text).toContain('sluice_queue_counts_up{process="worker"} 0');

@@ -1,18 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
 
-/** BullMQ states reported by `sluice_queue_jobs` (a bounded label set). */
-export const QUEUE_JOB_STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'failed',
-  'completed',
-] as const;
-
-export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
-
 /** Job counts by queue name, then by state (as BullMQ's `Queue.getJobCounts()` returns them). */
 export type QueueJobCounts = Record<string, Partial<Record<string, number>>>;
 
@@ -42,6 +29,8 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
  */
 export function registerQueueMetrics(
   registry: Registry,
+  /** Every state to report (a bounded label set); a state missing from a read counts 0. */
+  states: readonly string[],
   getCounts: () => Promise<QueueJobCounts>,
   options: { timeoutMs?: number } = {},
 ): void {
@@ -66,7 +55,7 @@ export function registerQueueMetrics(
       const counts = await read();
       if (!counts) return;
       for (const [queue, byState] of Object.entries(counts)) {
-        for (const state of QUEUE_JOB_STATES) {
+        for (const state of states) {
           this.set({ queue, state }, byState[state] ?? 0);
         }
       }

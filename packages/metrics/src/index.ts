@@ -4,11 +4,9 @@ export { createApiMetrics } from './api-metrics.ts';
 export type {
   PoolStats,
   QueueJobCounts,
-  QueueJobState,
   WorkerRuntimeSources,
 } from './collectors.ts';
 export {
-  QUEUE_JOB_STATES,
   registerDbPoolMetrics,
   registerQueueMetrics,
   registerWorkerRuntimeMetrics,
