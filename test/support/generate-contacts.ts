@@ -41,8 +41,8 @@ const EMPLOYERS = [
   'Samsung Electronics',
 ];
 
-/** Small, fast, seedable PRNG (mulberry32). */
-function random(seed: number): () => number {
+/** Small, fast, seedable PRNG (mulberry32); also drives the chaos tests' kill schedule. */
+export function random(seed: number): () => number {
   // Scramble the seed (murmur3 fmix32): consecutive seeds would otherwise
   // give correlated first draws.
   let a = seed >>> 0;

@@ -77,3 +77,55 @@ describe('normalizeChunk', () => {
     expect(() => run('a,,\nb,,\n', 3)).toThrow(/expected 3/);
   });
 });
+
+describe('normalizeChunk, values repeated within a chunk', () => {
+  const placeColumns: ChunkTask['columns'] = [
+    { name: 'country', type: 'country', required: false },
+    { name: 'zip', type: 'postal_code', required: false },
+    { name: 'state', type: 'region', required: false },
+    { name: 'note', type: 'text', required: false },
+  ];
+  const runPlaces = (text: string, recordCount: number) =>
+    normalizeChunk({
+      data: new TextEncoder().encode(text),
+      firstRecord: 2,
+      recordCount,
+      columns: placeColumns,
+      options: { phoneRegion: 'US' },
+      maxColumns: 10,
+      delimiter: ',',
+    });
+
+  it("formats the same postal code and region by each row's own country", () => {
+    const r = runPlaces(
+      'US,501,ON,a\nNetherlands,501,ON,b\nCanada,501,ON,c\n,501,ON,d\nUS,501,ON,e\nNL,1012ab,CA,f\nUS,1012ab,CA,g\n',
+      7,
+    );
+    expect(output(r)).toBe(
+      'US,00501,,a\nNL,,ON,b\nCA,,ON,c\n,501,ON,d\nUS,00501,,e\nNL,1012 AB,CA,f\nUS,,CA,g\n',
+    );
+    expect(r.errors.map((e) => [e.recordNumber, e.column, e.code])).toEqual([
+      [2, 'state', 'unknown_region'],
+      [3, 'zip', 'invalid_postal_code'],
+      [4, 'zip', 'invalid_postal_code'],
+      [6, 'state', 'unknown_region'],
+      [8, 'zip', 'invalid_postal_code'],
+    ]);
+  });
+
+  it('writes large outputs with multi-byte characters intact', () => {
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => `España,${28000 + (i % 50)},,"Zoë 🇪🇸 ${i} ${'ß'.repeat(i % 7)}, ok"\n`,
+    );
+    const r = runPlaces(rows.join(''), rows.length);
+    const expected = Array.from(
+      { length: 3000 },
+      (_, i) => `ES,${28000 + (i % 50)},,"Zoë 🇪🇸 ${i} ${'ß'.repeat(i % 7)}, ok"\n`,
+    ).join('');
+    expect(r.output.byteLength).toBeGreaterThan(64 * 1024);
+    expect(r.output.byteLength).toBe(Buffer.byteLength(expected));
+    expect(output(r)).toBe(expected);
+    expect(r.rowsAccepted).toBe(3000);
+  });
+});

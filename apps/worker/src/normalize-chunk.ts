@@ -1,5 +1,5 @@
 import { formatRecord, neutralizeFormula, parseRecords, recordEnds } from '@sluice/csv';
-import { normalizeRow } from '@sluice/normalize';
+import { createRowNormalizer } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskError, ChunkTaskResult } from './chunk-task.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -44,6 +44,33 @@ function decodeAndParse(data: Uint8Array, maxFields: number, delimiter: string):
   }
 }
 
+/**
+ * The chunk's output as UTF-8, written line by line into one growing buffer
+ * (joining ~10,000 lines into one string first cost more than encoding them).
+ * Every line ends in '\n', so no surrogate pair spans two writes: the bytes
+ * are those of encoding the joined lines at once.
+ */
+class Utf8Sink {
+  #bytes = new Uint8Array(64 * 1024);
+  #length = 0;
+
+  write(text: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a pair takes 4).
+    const room = text.length * 3;
+    if (this.#bytes.length - this.#length < room) {
+      const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#length + room));
+      grown.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = grown;
+    }
+    this.#length += encoder.encodeInto(text, this.#bytes.subarray(this.#length)).written;
+  }
+
+  /** The bytes written, in a buffer of their own size (it is copied to the event loop). */
+  bytes(): Uint8Array {
+    return this.#bytes.slice(0, this.#length);
+  }
+}
+
 /** True for a line with no content at all (blank line or only delimiters). */
 const isBlank = (fields: readonly string[]) => fields.every((f) => f.trim() === '');
 
@@ -61,14 +88,17 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   }
   const columnCount = task.columns.length;
   const safe = task.columns.map((c) => FORMULA_SAFE_TYPES.has(c.type));
+  // One per chunk: values repeated within the chunk are normalized once.
+  const normalizeRow = createRowNormalizer(task.columns, task.options);
   const errors: ChunkTaskError[] = [];
-  const lines: string[] = [];
+  const output = new Utf8Sink();
   let rowsAccepted = 0;
   let rowsRejected = 0;
   let rowsBlank = 0;
   let rowsNormalized = 0;
 
-  records.forEach((record, index) => {
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!;
     const recordNumber = task.firstRecord + index;
     if ('error' in record) {
       rowsRejected += 1;
@@ -79,12 +109,12 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
         code: record.error.code,
         message: record.error.message,
       });
-      return;
+      continue;
     }
     const { fields } = record;
     if (isBlank(fields)) {
       rowsBlank += 1;
-      return;
+      continue;
     }
     if (fields.length !== columnCount) {
       rowsRejected += 1;
@@ -95,9 +125,9 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
         code: 'column_count_mismatch',
         message: `Expected ${columnCount} fields as in the header, found ${fields.length}`,
       });
-      return;
+      continue;
     }
-    const row = normalizeRow(fields, task.columns, task.options);
+    const row = normalizeRow(fields);
     rowsNormalized += 1;
     for (const e of row.errors) {
       errors.push({
@@ -110,11 +140,14 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     }
     if (row.rejected) {
       rowsRejected += 1;
-      return;
+      continue;
     }
     rowsAccepted += 1;
-    lines.push(formatRecord(row.values.map((v, i) => (safe[i] ? v : neutralizeFormula(v)))));
-  });
+    // The row's values array is its own: neutralized in place.
+    const values = row.values;
+    for (let i = 0; i < values.length; i++) if (!safe[i]) values[i] = neutralizeFormula(values[i]!);
+    output.write(formatRecord(values));
+  }
 
   // Every normalized row has one value per column: count per type once per chunk.
   const valuesByType: Record<string, number> = {};
@@ -124,7 +157,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     }
   }
   return {
-    output: encoder.encode(lines.join('')),
+    output: output.bytes(),
     rowsAccepted,
     rowsRejected,
     rowsBlank,

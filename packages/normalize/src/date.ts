@@ -192,6 +192,7 @@ const SKIPPED_WORDS: ReadonlySet<string> = new Set([
 // All patterns are anchored and free of nested quantifiers: linear time.
 const NUMERIC = /^(\d{1,4})([/.\- ])(\d{1,2})\2(\d{1,4})\.?$/;
 const SPACES_AROUND_SEPARATOR = /\s*([/.-])\s*/g;
+const HAS_SPACE = /\s/;
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 const SERIAL = /^(\d{1,5})(?:\.0+)?$/;
@@ -436,7 +437,8 @@ export function parseDate(text: string, order: DateOrder | undefined, serials = 
     }
     return excelSerialToDate(n);
   }
-  const numeric = NUMERIC.exec(s.replace(SPACES_AROUND_SEPARATOR, '$1'));
+  // Without whitespace the replacement would give `s` back: skip building it.
+  const numeric = NUMERIC.exec(HAS_SPACE.test(s) ? s.replace(SPACES_AROUND_SEPARATOR, '$1') : s);
   if (numeric) return parseNumeric(numeric, order);
   return parseWords(s);
 }

@@ -22,7 +22,14 @@ export {
   UnknownColumnError,
 } from './profile.ts';
 export { COLUMN_TYPE_NAMES, COLUMN_TYPES, isColumnType, normalizeValue } from './registry.ts';
-export { normalizeRow } from './row.ts';
+export {
+  CONTEXT_FREE_TYPES,
+  createRowNormalizer,
+  DEFAULT_MEMO_ENTRIES,
+  normalizeRow,
+  type RowNormalizer,
+  type RowNormalizerOptions,
+} from './row.ts';
 export { cleanText } from './text.ts';
 export type {
   CellError,

@@ -287,7 +287,12 @@ export function needsRecase(word: string): boolean {
   let upper = 0;
   let lowerCount = 0;
   for (const ch of word) {
-    if (UPPER.test(ch)) upper += 1;
+    const code = ch.charCodeAt(0);
+    // ASCII without the Unicode-aware patterns: A-Z are its only capitals, a-z its only lower case.
+    if (code < 0x80) {
+      if (code >= 0x41 && code <= 0x5a) upper += 1;
+      else if (code >= 0x61 && code <= 0x7a) lowerCount += 1;
+    } else if (UPPER.test(ch)) upper += 1;
     else if (LOWER.test(ch)) lowerCount += 1;
   }
   return upper === 0 || upper > lowerCount;

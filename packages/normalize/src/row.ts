@@ -1,14 +1,54 @@
 import { toCountryCode } from './country.ts';
 import { ERROR_CODES } from './errors.ts';
 import { normalizeValue } from './registry.ts';
-import type { CellError, ColumnSpec, NormalizeOptions, RowContext, RowResult } from './types.ts';
+import type {
+  CellError,
+  CellResult,
+  ColumnSpec,
+  ColumnType,
+  NormalizeOptions,
+  RowContext,
+  RowResult,
+} from './types.ts';
 
-/** The row's country (alpha-2) from its first country column, for postal codes and regions. */
-function rowContext(fields: readonly string[], columns: readonly ColumnSpec[]): RowContext {
-  const index = columns.findIndex((c) => c.type === 'country');
-  if (index < 0) return {};
-  const raw = fields[index];
-  return { country: raw === undefined ? undefined : toCountryCode(raw) };
+/** The index of the row's first country column (the one RowContext.country is read from), or -1. */
+function countryIndex(columns: readonly ColumnSpec[]): number {
+  return columns.findIndex((c) => c.type === 'country');
+}
+
+/** The options a column's cells are normalized with: the job's, with the column's date order. */
+function cellOptions(column: ColumnSpec, options: NormalizeOptions): NormalizeOptions {
+  return column.dateOrder ? { ...options, dateOrder: column.dateOrder } : options;
+}
+
+/**
+ * Adds one cell's outcome to a row: its value, and its error when it failed
+ * or when a required column came out empty. Answers whether the cell rejects
+ * the row.
+ */
+function addCell(
+  column: ColumnSpec,
+  raw: string,
+  result: CellResult,
+  values: string[],
+  errors: CellError[],
+): boolean {
+  if (result.ok) {
+    values.push(result.value);
+    if (result.value === '' && column.required) {
+      errors.push({
+        column: column.name,
+        raw,
+        code: ERROR_CODES.required,
+        message: `A value is required in column ${column.name}`,
+      });
+      return true;
+    }
+    return false;
+  }
+  values.push('');
+  errors.push({ column: column.name, raw, code: result.code, message: result.message });
+  return column.required;
 }
 
 /**
@@ -17,6 +57,9 @@ function rowContext(fields: readonly string[], columns: readonly ColumnSpec[]): 
  * (values are still filled as far as they go, errors all listed). The caller
  * guarantees `fields.length === columns.length`; a missing field reads as
  * empty.
+ *
+ * For many records with the same columns and options, createRowNormalizer
+ * gives the same results faster.
  */
 export function normalizeRow(
   fields: readonly string[],
@@ -26,29 +69,183 @@ export function normalizeRow(
   const values: string[] = [];
   const errors: CellError[] = [];
   let rejected = false;
-  const context = rowContext(fields, columns);
+  const at = countryIndex(columns);
+  const countryRaw = at < 0 ? undefined : fields[at];
+  const context: RowContext =
+    at < 0 ? {} : { country: countryRaw === undefined ? undefined : toCountryCode(countryRaw) };
   let index = 0;
   for (const column of columns) {
     const raw = fields[index] ?? '';
     index += 1;
-    const cellOptions = column.dateOrder ? { ...options, dateOrder: column.dateOrder } : options;
-    const result = normalizeValue(column.type, raw, cellOptions, context);
-    if (result.ok) {
-      values.push(result.value);
-      if (result.value === '' && column.required) {
-        rejected = true;
-        errors.push({
-          column: column.name,
-          raw,
-          code: ERROR_CODES.required,
-          message: `A value is required in column ${column.name}`,
-        });
-      }
-      continue;
-    }
-    values.push('');
-    errors.push({ column: column.name, raw, code: result.code, message: result.message });
-    if (column.required) rejected = true;
+    const result = normalizeValue(column.type, raw, cellOptions(column, options), context);
+    if (addCell(column, raw, result, values, errors)) rejected = true;
   }
   return { values, errors, rejected };
+}
+
+/**
+ * Column types whose result is a function of (raw value, options) alone: they
+ * never read the RowContext. A type missing here (postal_code, region: they
+ * format and check by the row's country) is remembered per row country; a new
+ * type is context-dependent until listed (row-normalizer.test.ts checks the
+ * list).
+ */
+export const CONTEXT_FREE_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>([
+  'text',
+  'name',
+  'email',
+  'phone',
+  'date',
+  'datetime',
+  'country',
+  'company',
+  'number',
+  'integer',
+  'currency',
+  'percent',
+  'boolean',
+  'url',
+]);
+
+/** Distinct values a row normalizer remembers per column (and for the row's country), at most. */
+export const DEFAULT_MEMO_ENTRIES = 4096;
+
+/**
+ * A column whose values rarely repeat stops being remembered: after this many
+ * lookups, fewer than MEMO_MIN_HITS hits switch its memo off (a speed
+ * decision only; results are the same either way).
+ */
+const MEMO_PROBE = 512;
+const MEMO_MIN_HITS = 64;
+
+export interface RowNormalizerOptions {
+  /**
+   * Distinct values remembered per column, at most (default
+   * DEFAULT_MEMO_ENTRIES); 0 remembers nothing. When a memo is full, new
+   * values are normalized without being remembered.
+   */
+  memoEntries?: number;
+}
+
+/** Remembered cell results of one column: raw -> result, per row country for context-dependent types. */
+class ColumnMemo {
+  readonly #limit: number;
+  readonly #contextual: boolean;
+  readonly #plain = new Map<string, CellResult>();
+  readonly #byCountry = new Map<string | undefined, Map<string, CellResult>>();
+  #size = 0;
+  #lookups = 0;
+  #hits = 0;
+  /** False once the memo was found useless for this column (or has no room at all). */
+  active: boolean;
+
+  constructor(limit: number, contextual: boolean) {
+    this.#limit = limit;
+    this.#contextual = contextual;
+    this.active = limit > 0;
+  }
+
+  #table(country: string | undefined): Map<string, CellResult> {
+    if (!this.#contextual) return this.#plain;
+    let table = this.#byCountry.get(country);
+    if (table === undefined) {
+      table = new Map();
+      this.#byCountry.set(country, table);
+    }
+    return table;
+  }
+
+  get(raw: string, country: string | undefined): CellResult | undefined {
+    const found = this.#table(country).get(raw);
+    this.#lookups += 1;
+    if (found !== undefined) this.#hits += 1;
+    else if (this.#lookups === MEMO_PROBE && this.#hits < MEMO_MIN_HITS) this.active = false;
+    return found;
+  }
+
+  set(raw: string, country: string | undefined, result: CellResult): void {
+    if (this.#size >= this.#limit) return;
+    this.#table(country).set(raw, result);
+    this.#size += 1;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+}
+
+/** normalizeRow for many records with the same columns and options; see createRowNormalizer. */
+export interface RowNormalizer {
+  (fields: readonly string[]): RowResult;
+  /** How many results are remembered in all (every column's memo and the row-country memo). */
+  remembered(): number;
+}
+
+/**
+ * A normalizeRow for many records with the same columns and options (one
+ * chunk): it gives exactly the results normalizeRow would, but remembers the
+ * result of each distinct value per column, so repeated values (countries,
+ * states, employers, booleans, dates, phone numbers seen before) are
+ * normalized once. The memo is keyed on everything a result depends on: the
+ * column (hence its type and options, which are fixed at creation; `options`
+ * is copied), the raw value, and for context-dependent types the row's
+ * country (RowContext). It is bounded (`memoEntries` per column) and lives as
+ * long as the returned function.
+ */
+export function createRowNormalizer(
+  columns: readonly ColumnSpec[],
+  options: NormalizeOptions,
+  { memoEntries = DEFAULT_MEMO_ENTRIES }: RowNormalizerOptions = {},
+): RowNormalizer {
+  const fixed: NormalizeOptions = { ...options };
+  const specs = columns.map((column) => ({ ...column }));
+  const plans = specs.map((column) => ({
+    column,
+    type: column.type,
+    options: cellOptions(column, fixed),
+    memo: new ColumnMemo(memoEntries, !CONTEXT_FREE_TYPES.has(column.type)),
+  }));
+  const at = countryIndex(specs);
+  // Row contexts by the raw value of the row's country column (normalizers only read them).
+  const contexts = new Map<string, RowContext>();
+  const noCountry: RowContext = { country: undefined };
+  const contextOf = (raw: string): RowContext => {
+    let context = contexts.get(raw);
+    if (context === undefined) {
+      context = { country: toCountryCode(raw) };
+      if (contexts.size < memoEntries) contexts.set(raw, context);
+    }
+    return context;
+  };
+  const noContext: RowContext = {};
+
+  const normalize = (fields: readonly string[]): RowResult => {
+    const values: string[] = [];
+    const errors: CellError[] = [];
+    let rejected = false;
+    let context = noContext;
+    if (at >= 0) {
+      const raw = fields[at];
+      context = raw === undefined ? noCountry : contextOf(raw);
+    }
+    const country = context.country;
+    for (let index = 0; index < plans.length; index++) {
+      const plan = plans[index]!;
+      const raw = fields[index] ?? '';
+      let result: CellResult | undefined;
+      if (plan.memo.active) {
+        result = plan.memo.get(raw, country);
+        if (result === undefined) {
+          result = normalizeValue(plan.type, raw, plan.options, context);
+          plan.memo.set(raw, country, result);
+        }
+      } else {
+        result = normalizeValue(plan.type, raw, plan.options, context);
+      }
+      if (addCell(plan.column, raw, result, values, errors)) rejected = true;
+    }
+    return { values, errors, rejected };
+  };
+  const remembered = () => plans.reduce((sum, plan) => sum + plan.memo.size, contexts.size);
+  return Object.assign(normalize, { remembered });
 }

@@ -31,7 +31,46 @@ const BLANK = new RegExp(`^[${IGNORABLE_CLASS}${WHITESPACE_CLASS}]*$`);
  * collapsed to one space, trimmed. `"  Acme\u200b  Corp "` -> `"Acme Corp"`.
  */
 export function cleanText(raw: string): string {
-  return raw.replace(IGNORABLE, '').normalize('NFC').replace(WHITESPACE_RUN, ' ').trim();
+  return (
+    cleanAscii(raw) ??
+    raw.replace(IGNORABLE, '').normalize('NFC').replace(WHITESPACE_RUN, ' ').trim()
+  );
+}
+
+/** ASCII whitespace, which cleanText trims from both ends: tab, LF, VT, FF, CR, space. */
+function isAsciiSpace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+}
+
+/**
+ * cleanText without regular expressions or Unicode normalization, for the
+ * most common cells; undefined when the value needs the full treatment.
+ * Handled: ASCII whitespace at either end, around printable ASCII
+ * (U+0020-U+007E) whose only whitespace is single spaces. For those,
+ * cleanText's result is exactly the value without its ends: no invisible
+ * character can be there (they are all control or non-ASCII characters),
+ * NFC leaves ASCII alone, the inner single spaces stay single spaces, and
+ * the whitespace runs at the ends are trimmed.
+ */
+export function cleanAscii(raw: string): string | undefined {
+  let start = 0;
+  let end = raw.length;
+  while (start < end && isAsciiSpace(raw.charCodeAt(start))) start += 1;
+  while (end > start && isAsciiSpace(raw.charCodeAt(end - 1))) end -= 1;
+  // raw[start] and raw[end - 1] are not whitespace: only inner spaces remain to check.
+  let space = false;
+  for (let i = start; i < end; i++) {
+    const code = raw.charCodeAt(i);
+    if (code === 0x20) {
+      if (space) return undefined;
+      space = true;
+    } else if (code < 0x21 || code > 0x7e) {
+      return undefined;
+    } else {
+      space = false;
+    }
+  }
+  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
 }
 
 /** True when the value holds nothing but whitespace and invisible characters. */
