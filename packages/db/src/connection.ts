@@ -34,6 +34,95 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/**
+ * Errors after which a connection must not be used again: the server ended
+ * the session (57P01-57P03), the connection failed (SQLSTATE class 08) or the socket
+ * died. A timed-out or cancelled query (57014) leaves a usable connection.
+ */
+function breaksConnection(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (code.startsWith('57P') || code.startsWith('08')) return true;
+    if (['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+  }
+  return /Connection terminated|Client has encountered a connection error|not queryable/i.test(
+    error.message,
+  );
+}
+
+/**
+ * The pool as kysely sees it. kysely releases clients without the error that
+ * broke them, so pg-pool would put a client back in the idle list if its
+ * socket had not noticed yet (the server's error arrives before the close).
+ * Here each checked-out client remembers a connection-breaking error (from a
+ * query or its 'error' event) and is released WITH it, which makes pg-pool
+ * destroy it instead of handing it to the next caller. The 'error' listener
+ * matters on its own: pg-pool listens only to idle clients, and a checked-out
+ * client whose socket dies emits 'error', which unheard crashes the process.
+ */
+function discardingBrokenClients(pool: pg.Pool): pg.Pool {
+  interface Checkout {
+    proxy: pg.PoolClient;
+    broken: Error | undefined;
+  }
+  // One proxy per client (kysely caches its connection wrapper per object).
+  const checkouts = new WeakMap<pg.PoolClient, Checkout>();
+
+  function proxyFor(client: pg.PoolClient): Checkout {
+    const state: Checkout = { proxy: client, broken: undefined };
+    const remember = (error: unknown) => {
+      if (breaksConnection(error)) state.broken ??= error as Error;
+    };
+    client.on('error', (error) => {
+      state.broken ??= error;
+    });
+    const query = ((...args: Parameters<pg.PoolClient['query']>) => {
+      const result = (client.query as (...a: unknown[]) => unknown)(...args);
+      if (result instanceof Promise) {
+        return result.catch((error: unknown) => {
+          remember(error);
+          throw error;
+        });
+      }
+      return result;
+    }) as pg.PoolClient['query'];
+    const release = (error?: Error | boolean) => {
+      const broken = state.broken;
+      state.broken = undefined;
+      // kysely passes false normally and true for a connection it gave up on.
+      client.release(error === true || error instanceof Error ? error : broken);
+    };
+    state.proxy = new Proxy(client, {
+      get(target, property) {
+        if (property === 'query') return query;
+        if (property === 'release') return release;
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return state;
+  }
+
+  const connect = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    let state = checkouts.get(client);
+    if (!state) {
+      state = proxyFor(client);
+      checkouts.set(client, state);
+    }
+    state.broken = undefined;
+    return state.proxy;
+  };
+  return new Proxy(pool, {
+    get(target, property) {
+      if (property === 'connect') return connect;
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -44,7 +133,9 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     types,
   });
   pool.on('error', (error) => options.onPoolError?.(error));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: discardingBrokenClients(pool) }),
+  });
   let closed: Promise<void> | undefined;
   return {
     db,
