@@ -1,0 +1,15 @@
+export type { Breaker, BreakerOptions, BreakerSettings, BreakerState } from './breaker.ts';
+export { BreakerOpenError, createBreaker, DEFAULT_BREAKER_SETTINGS } from './breaker.ts';
+export { isPostgresUnavailableError, isRedisConnectionError } from './classify.ts';
+export type {
+  BreakerConfig,
+  DependencyBreakers,
+  DependencyBreakersOptions,
+} from './dependencies.ts';
+export {
+  breakerSettingsFrom,
+  createDependencyBreakers,
+  DEPENDENCIES,
+  type Dependency,
+  stateChangeLogLevel,
+} from './dependencies.ts';
