@@ -1,25 +1,67 @@
 /**
- * `pnpm bench [scenario...]`: runs benchmark scenarios, prints one JSON line
- * per scenario and records the figures in docs/benchmarks.md. Benchmarks are
- * never tests: nothing here passes or fails on speed.
+ * `pnpm bench [scenario...]`: runs benchmark scenarios (all of them by
+ * default), prints one JSON line per scenario and records the figures in
+ * docs/benchmarks.md: a section per scenario and a summary table of every
+ * comparison at the top, both replaced when a scenario runs again.
+ * Benchmarks are never tests: nothing here passes or fails on speed.
+ * Progress and per-scenario elapsed time go to stderr.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { largeUploadMemory } from './large-upload-memory.ts';
+import { enqueue } from './enqueue.ts';
+import { importE2e } from './import-e2e.ts';
+import { memory } from './memory.ts';
 import { normalizeThroughput } from './normalize-throughput.ts';
+import { queueOverhead } from './queue-overhead.ts';
+import { scaling } from './scaling.ts';
+import { markdownTable } from './support/markdown.ts';
+import { compare, round, type ScenarioResult } from './support/result.ts';
+import { closeAllScopes } from './support/scope.ts';
+import { say } from './support/stack.ts';
 
-const scenarios: Record<string, { describe: string; run: () => Promise<Record<string, unknown>> }> =
-  {
-    'normalize-throughput': {
-      describe: 'rows/s through one thread, sample 10-column shape; reference: decode + parse only',
-      run: () => normalizeThroughput(Number(process.env.BENCH_ROWS ?? 400_000)),
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const ROWS = env('BENCH_ROWS', 1_000_000);
+
+const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioResult> }> = {
+  'normalize-throughput': {
+    describe:
+      'rows/s through one thread, sample 10-column shape (BENCH_THROUGHPUT_ROWS, default 400000); reference: decode + parse only',
+    run: async () => {
+      const r = await normalizeThroughput(env('BENCH_THROUGHPUT_ROWS', 400_000));
+      const { ratio: _, ...figures } = r;
+      return {
+        ...figures,
+        comparisons: [
+          compare('rows/s, one thread', r.sluiceRowsPerSecond, r.referenceRowsPerSecond),
+        ],
+      };
     },
-    'large-upload-memory': {
-      describe: 'peak RSS of API and worker for one large upload (default 200 MB)',
-      run: () => largeUploadMemory(Number(process.env.BENCH_UPLOAD_MB ?? 200)),
-    },
-  };
+  },
+  'import-e2e': {
+    describe: `a generated contacts CSV (BENCH_ROWS, default ${ROWS}) imported over HTTP into a dataset keyed by email (one worker, ./dev start's thread count); rows read per second from submit to job completed. Reference: \`psql \\copy\` of the same file into an unindexed all-text table on the same PostgreSQL (fsync off for both)`,
+    run: () => importE2e(ROWS),
+  },
+  'queue-overhead': {
+    describe:
+      'a job of one-row chunks (BENCH_QUEUE_JOBS, default 5000; CHUNK_BYTES=1) through the real worker (1 thread, concurrency BENCH_QUEUE_CONCURRENCY, default 4): claim, load, thread, fenced commit, finalize; chunks/s from first claim to job completed. Reference: a bare BullMQ Worker with a no-op processor, same concurrency, same Redis, the same number of jobs added with addBulk; jobs/s from first active to last completed',
+    run: () => queueOverhead(env('BENCH_QUEUE_JOBS', 5_000), env('BENCH_QUEUE_CONCURRENCY', 4)),
+  },
+  enqueue: {
+    describe:
+      'autocannon POSTs of a 3-row CSV to /v1/jobs for BENCH_ENQUEUE_SECONDS (default 10) at 50 and 200 connections; no worker runs (submissions only queue up). Reference: a bare express 5 app in its own process that reads the body and does one BullMQ queue.add on the same Redis. Ratios: sluice / reference (req/s: higher is better; p99: lower is better)',
+    run: () => enqueue(env('BENCH_ENQUEUE_SECONDS', 10), [50, 200]),
+  },
+  memory: {
+    describe:
+      'peak RSS (VmHWM) of the API and of the worker (2 threads) for a generated file of BENCH_MEMORY_SMALL_MB (default 100) and BENCH_MEMORY_LARGE_MB (default 1000): upload, normalize, download result.csv, fresh processes per size, launcher NODE_OPTIONS. Ratio: large / small (flat = 1.0)',
+    run: () => memory(env('BENCH_MEMORY_SMALL_MB', 100), env('BENCH_MEMORY_LARGE_MB', 1000)),
+  },
+  scaling: {
+    describe: `the import-e2e import (BENCH_SCALING_ROWS, default BENCH_ROWS) with 1 and then 2 worker processes of 1 thread each, API and PostgreSQL on the same ${availableParallelism()} cores. Ratio: 2 workers / 1 worker`,
+    run: () => scaling(env('BENCH_SCALING_ROWS', ROWS)),
+  },
+};
 
 const names = process.argv.slice(2);
 for (const name of names) {
@@ -31,39 +73,125 @@ for (const name of names) {
 
 const docs = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
 const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`;
+const SUMMARY_START = '<!-- summary -->';
+const SUMMARY_END = '<!-- /summary -->';
+const SUMMARY_HEADER = ['scenario', 'figure', 'sluice', 'reference', 'ratio', 'run'];
 
-function record(name: string, result: Record<string, unknown>) {
+const cell = (v: unknown) =>
+  String(typeof v === 'object' && v !== null ? JSON.stringify(v) : v).replace(/\|/g, '\\|');
+
+/** Replaces the text between `start` and `end` (markers kept), or appends it. */
+function replaceBetween(text: string, start: string, end: string, body: string): string {
+  const block = `${start}\n${body}\n${end}`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  return i >= 0 && j > i
+    ? text.slice(0, i) + block + text.slice(j + end.length)
+    : `${text.trimEnd()}\n\n${block}\n`;
+}
+
+/** The summary table's rows as they are in the file (cells unescaped as written). */
+function summaryRows(text: string): string[][] {
+  const i = text.indexOf(SUMMARY_START);
+  const j = text.indexOf(SUMMARY_END);
+  if (i < 0 || j < i) return [];
+  return text
+    .slice(i + SUMMARY_START.length, j)
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .slice(2) // header and separator
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim()),
+    );
+}
+
+function record(name: string, result: ScenarioResult, when: string) {
   let text = existsSync(docs)
     ? readFileSync(docs, 'utf8')
     : '# Benchmarks\n\nWritten by `pnpm bench`; each section is replaced when its scenario runs again.\n';
-  const start = `<!-- scenario:${name} -->`;
-  const end = `<!-- /scenario:${name} -->`;
+  const { scenario: _, comparisons, ...figures } = result;
   const section = [
-    start,
     `## ${name}`,
     '',
     scenarios[name]!.describe,
     '',
-    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.`,
+    `Run ${when} UTC on ${machine}.`,
     '',
-    '| figure | value |',
-    '| --- | --- |',
-    ...Object.entries(result)
-      .filter(([k]) => k !== 'scenario')
-      .map(([k, v]) => `| ${k} | ${v} |`),
-    end,
+    markdownTable(
+      ['figure', 'sluice', 'reference', 'ratio'],
+      comparisons.map((c) => [c.figure, c.sluice, c.reference, c.ratio].map(cell)),
+    ),
+    '',
+    markdownTable(
+      ['figure', 'value'],
+      Object.entries(figures).map(([k, v]) => [k, cell(v)]),
+    ),
   ].join('\n');
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  text =
-    i >= 0 && j > i
-      ? text.slice(0, i) + section + text.slice(j + end.length)
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(docs, text);
+  text = replaceBetween(text, `<!-- scenario:${name} -->`, `<!-- /scenario:${name} -->`, section);
+
+  // Summary: this scenario's rows replace its old ones; order follows `scenarios`.
+  const order = Object.keys(scenarios);
+  const rows = [
+    ...summaryRows(text).filter(
+      (r) => r[0] !== `[${name}](#${name})` && order.some((n) => r[0] === `[${n}](#${n})`),
+    ),
+    ...comparisons.map((c) =>
+      [`[${name}](#${name})`, c.figure, c.sluice, c.reference, c.ratio, when.slice(0, 10)].map(
+        cell,
+      ),
+    ),
+  ];
+  const rank = (r: string[]) => order.findIndex((n) => r[0] === `[${n}](#${n})`);
+  rows.sort((a, b) => rank(a) - rank(b));
+  const summary = [
+    '## Summary',
+    '',
+    'Every ratio is Sluice / reference, measured side by side in the same run (memory: large file / small file; scaling: 2 workers / 1 worker). Details per scenario below.',
+    '',
+    markdownTable(SUMMARY_HEADER, rows),
+  ].join('\n');
+  if (text.includes(SUMMARY_START)) {
+    text = replaceBetween(text, SUMMARY_START, SUMMARY_END, summary);
+  } else {
+    // First summary: right after the introduction, before the first section.
+    const first = text.indexOf('<!-- scenario:');
+    const block = `${SUMMARY_START}\n${summary}\n${SUMMARY_END}\n\n`;
+    text = first >= 0 ? text.slice(0, first) + block + text.slice(first) : `${text}\n${block}`;
+  }
+  writeFileSync(docs, `${text.trimEnd()}\n`);
 }
 
-for (const name of names.length ? names : Object.keys(scenarios)) {
-  const result = await scenarios[name]!.run();
-  console.log(JSON.stringify(result));
-  record(name, result);
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping everything the benchmark started`);
+    void closeAllScopes().finally(() => process.exit(130));
+  });
 }
+
+const started = performance.now();
+let failed = 0;
+for (const name of names.length ? names : Object.keys(scenarios)) {
+  say(`${name}: starting`);
+  const t0 = performance.now();
+  try {
+    const result = await scenarios[name]!.run();
+    const elapsedSeconds = round((performance.now() - t0) / 1000, 1);
+    const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+    console.log(JSON.stringify({ ...result, elapsedSeconds }));
+    record(name, { ...result, elapsedSeconds }, when);
+    say(`${name}: done in ${elapsedSeconds} s`);
+  } catch (error) {
+    failed += 1;
+    say(
+      `${name}: FAILED after ${round((performance.now() - t0) / 1000, 1)} s: ${(error as Error).stack}`,
+    );
+  }
+}
+say(`all done in ${round((performance.now() - started) / 1000, 1)} s`);
+process.exit(failed ? 1 : 0);

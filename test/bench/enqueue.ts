@@ -1,0 +1,90 @@
+/**
+ * enqueue: small submissions (a 3-row CSV POSTed to /v1/jobs) under 50 and
+ * 200 concurrent connections (autocannon, programmatic), against a bare
+ * express + BullMQ endpoint on the same Redis under the same load. The API
+ * runs without a worker, so this measures accepting work only: parse, store
+ * in PostgreSQL (one transaction), enqueue the flow, answer 202.
+ */
+import { findFreePort } from '@sluice/local-services';
+import autocannon from 'autocannon';
+import { compare, type ScenarioResult } from './support/result.ts';
+import { withScope } from './support/scope.ts';
+import { say, spawnApp, startApi, startServices, waitForHttp } from './support/stack.ts';
+
+const CSV =
+  'name,email,phone\r\n' +
+  'Jane Doe, Jane.Doe@Example.COM ,(415) 555-0100\r\n' +
+  '"MACLEOD, angus",angus@example.org,+44 20 7946 0958\r\n' +
+  'li kim,not-an-email,646-555-0199\r\n';
+
+interface Load {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(url: string, connections: number, seconds: number): Promise<Load> {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: CSV,
+    connections,
+    duration: seconds,
+  });
+  return {
+    requestsPerSecond: Math.round(r.requests.average),
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+export function enqueue(seconds: number, connectionCounts: number[]): Promise<ScenarioResult> {
+  return withScope(async (scope) => {
+    const services = await startServices(scope, 'enqueue');
+    const api = await startApi(scope, services);
+    const port = await findFreePort();
+    const bare = spawnApp(scope, 'bare-enqueue', 'test/bench/support/bare-enqueue-server.ts', {
+      REDIS_URL: services.redis.url,
+      PORT: String(port),
+    });
+    const bareUrl = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${bareUrl}/health`, bare);
+    const targets = { sluice: `${api.url}/v1/jobs`, reference: `${bareUrl}/v1/jobs` };
+
+    // Warm both up (JIT, pools, connections) before measuring.
+    say('enqueue: warm-up');
+    for (const url of Object.values(targets)) await load(url, 50, 2);
+
+    const comparisons = [];
+    const figures: Record<string, number> = {};
+    for (const connections of connectionCounts) {
+      say(`enqueue: ${connections} connections, ${seconds} s each`);
+      const s = await load(targets.sluice, connections, seconds);
+      const r = await load(targets.reference, connections, seconds);
+      comparisons.push(
+        compare(`req/s, ${connections} connections`, s.requestsPerSecond, r.requestsPerSecond),
+        compare(`p99 latency ms, ${connections} connections`, s.p99Ms, r.p99Ms),
+      );
+      for (const [side, l] of Object.entries({ sluice: s, reference: r }))
+        for (const [k, v] of Object.entries(l)) figures[`${side}@${connections}.${k}`] = v;
+    }
+    return {
+      scenario: 'enqueue',
+      comparisons,
+      seconds,
+      csvBytes: Buffer.byteLength(CSV),
+      ...figures,
+      apiPeakRssMB: api.app.peakRssMb(),
+      referencePeakRssMB: bare.peakRssMb(),
+      workers: 0,
+      reference: 'bare express 5 + one BullMQ queue.add per request, own process, same Redis',
+    };
+  });
+}
