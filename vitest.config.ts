@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects, each with its own real PostgreSQL and Redis started by the
-// harness on free ports: `unit` (tests beside the code) and `e2e` (test/, real
-// API and worker processes).
+// Three projects, each with its own real PostgreSQL and Redis started by the
+// harness on free ports: `unit` (tests beside the code), `e2e` (test/e2e, real
+// API and worker processes) and `chaos` (test/chaos: kills workers, restarts
+// PostgreSQL and Redis). `pnpm test` runs them one after the other.
 export default defineConfig({
   test: {
     projects: [
@@ -26,6 +27,19 @@ export default defineConfig({
           hookTimeout: 120_000,
           // e2e files start whole processes; running them one at a time keeps a
           // 2-core machine from turning every timeout into a flake.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          // The harness' servers only provide its bookkeeping (PIDs, leak
+          // check); chaos files start the PostgreSQL and Redis they break.
+          globalSetup: ['test/harness/global-setup.ts'],
+          setupFiles: ['test/harness/no-open-handles.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

@@ -86,6 +86,39 @@ describe('contacts-sample.csv end to end', () => {
   });
 });
 
+describe('job status cache', () => {
+  it('serves a finished job from Redis (X-Cache HIT) with the same body, counted in metrics', async () => {
+    const submitted = await submitCsv(stack.apiUrl, 'email\na@example.com\n');
+    // While the job may still be running, every read is a MISS (progress moves).
+    const early = await fetch(`${stack.apiUrl}/v1/jobs/${submitted.id}`);
+    const earlyBody = (await early.json()) as JobBody;
+    if (earlyBody.status !== 'completed') expect(early.headers.get('x-cache')).toBe('MISS');
+    await waitForJob(stack.apiUrl, submitted.id);
+
+    const metric = async () => {
+      const text = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+      const hit = /sluice_cache_requests_total\{cache="job_status",result="hit"[^}]*\} (\d+)/.exec(
+        text,
+      );
+      return Number(hit?.[1] ?? 0);
+    };
+    const hitsBefore = await metric();
+    const reads = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${stack.apiUrl}/v1/jobs/${submitted.id}`);
+      reads.push({ cache: res.headers.get('x-cache'), body: await res.json() });
+    }
+    // waitForJob's last read stored it; from then on Redis answers.
+    expect(reads.map((r) => r.cache)).toEqual(['HIT', 'HIT', 'HIT']);
+    expect(reads[1]!.body).toEqual(reads[0]!.body);
+    expect((reads[0]!.body as JobBody).status).toBe('completed');
+    expect(await metric()).toBe(hitsBefore + 3);
+    const download = await fetch(`${stack.apiUrl}/v1/jobs/${submitted.id}/result.csv`);
+    expect(download.headers.get('x-cache')).toBe('HIT');
+    expect(await download.text()).toBe('email\na@example.com\n');
+  });
+});
+
 describe('chunking', () => {
   it('keeps every row, in order, across many chunks with quoted newlines', async () => {
     const count = 4000;

@@ -111,17 +111,23 @@ it('shows queue depth while a job runs and worker memory, via the Prometheus HTT
   const job = await waitForJob(stack.apiUrl, id, 240_000);
   expect(job.status).toBe('completed');
 
-  const drained = await eventually('the backlog drained', async () => {
-    const series = await query(
-      'sluice_queue_jobs{queue="sluice-chunks",state="waiting",process="worker"}',
-    );
-    return series.length > 0 && Number(series[0]!.value[1]) === 0 ? series : undefined;
+  // The job is complete only after its last chunk, but Prometheus samples once
+  // a second: wait for a scrape taken after that, where every chunk counts as
+  // completed and none waits. (A scrape between the last chunk going active and
+  // it completing shows waiting 0 with one chunk short.)
+  const drained = await eventually('every chunk completed and none waiting', async () => {
+    const [waiting, completed] = await Promise.all([
+      query('sluice_queue_jobs{queue="sluice-chunks",state="waiting",process="worker"}'),
+      query('sluice_queue_jobs{queue="sluice-chunks",state="completed",process="worker"}'),
+    ]);
+    const done = Number(completed[0]?.value[1] ?? 0);
+    return waiting.length === 1 &&
+      Number(waiting[0]!.value[1]) === 0 &&
+      done >= job.progress.chunksTotal
+      ? done
+      : undefined;
   });
-  expect(drained).toHaveLength(1);
-  const completed = await query(
-    'sluice_queue_jobs{queue="sluice-chunks",state="completed",process="worker"}',
-  );
-  expect(Number(completed[0]?.value[1])).toBeGreaterThanOrEqual(job.progress.chunksTotal);
+  expect(drained).toBeGreaterThanOrEqual(job.progress.chunksTotal);
 
   const rss = await query('sluice_process_resident_memory_bytes{process="worker"}');
   expect(rss).toHaveLength(1);

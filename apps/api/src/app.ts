@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import {
+  BreakerOpenError,
+  type Dependency,
+  type DependencyBreakers,
+  isPostgresUnavailableError,
+  isRedisConnectionError,
+} from '@sluice/breakers';
 import { type Database, isTransientDatabaseError } from '@sluice/db';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
-import express, { type Request } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { HttpProblem, problemErrorHandler } from './problem.ts';
+import { createJobCache } from './job-cache.ts';
+import { HttpProblem, problemErrorHandler, sendProblem } from './problem.ts';
+import { datasetRoutes } from './routes/datasets.ts';
 import { type HealthSources, healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { normalizeRoutes } from './routes/normalize.ts';
@@ -25,31 +34,106 @@ export interface AppDeps {
   /** Bull Board at /admin/queues (apps/api/src/admin/bull-board.ts). */
   admin?: express.RequestHandler | undefined;
   limits: StoreLimits & { maxUploadBytes: number };
+  /** Server-side cap per statement (SET LOCAL) for request transactions. */
+  statementTimeoutMs: number;
+  /** Redis key prefix (the queue prefix) and TTL of the job status cache (0 = off). */
+  queuePrefix: string;
+  jobCacheTtlSeconds: number;
+  /** Circuit breakers for PostgreSQL and Redis (main.ts creates them; /health shows them). */
+  breakers: DependencyBreakers;
+}
+
+const DEPENDENCY_NAMES: Record<Dependency, string> = {
+  postgres: 'The database',
+  redis: 'The queue',
+};
+
+function dependencyUnavailable(dependency: Dependency, retryAfterMs: number, cause?: unknown) {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new HttpProblem(
+    503,
+    'dependency_unavailable',
+    'Service temporarily unavailable',
+    `${DEPENDENCY_NAMES[dependency]} is unavailable; try again in ${seconds} s.`,
+    { headers: { 'retry-after': String(seconds) }, extra: { dependency }, cause },
+  );
+}
+
+/**
+ * Which dependency an error says is unavailable, if any. PostgreSQL first: a
+ * refused database connection (ECONNREFUSED) must not be taken for Redis.
+ * Contention that outlived its retries (deadlock...) is a 503 too, but the
+ * postgres breaker counts only unavailability (its own classifier).
+ */
+function failedDependency(error: unknown): Dependency | undefined {
+  if (error instanceof BreakerOpenError) return undefined;
+  if (error instanceof HttpProblem) {
+    // The job was stored but could not be enqueued: Redis' fault.
+    return error.code === 'queue_unavailable' && isRedisConnectionError(error.cause)
+      ? 'redis'
+      : undefined;
+  }
+  if (isTransientDatabaseError(error) || isPostgresUnavailableError(error)) return 'postgres';
+  if (isRedisConnectionError(error)) return 'redis';
+  return undefined;
 }
 
 /** Dependency outages become 503 + Retry-After so clients back off and retry. */
 function classifyDependencyError(error: unknown): HttpProblem | undefined {
-  const unavailable = (what: string) =>
-    new HttpProblem(
-      503,
-      'dependency_unavailable',
-      'Service temporarily unavailable',
-      `${what} is unreachable; try again shortly.`,
-      {
-        headers: { 'retry-after': '5' },
-        cause: error,
-      },
-    );
-  if (isTransientDatabaseError(error)) return unavailable('The database');
-  if (
-    error instanceof Error &&
-    /enableOfflineQueue|Connection is closed|ECONNREFUSED|Stream isn't writeable/i.test(
-      error.message,
-    )
-  ) {
-    return unavailable('The queue');
+  if (error instanceof BreakerOpenError) {
+    return dependencyUnavailable(error.dependency as Dependency, error.retryAfterMs, error);
   }
-  return undefined;
+  const dependency = failedDependency(error);
+  return dependency === undefined ? undefined : dependencyUnavailable(dependency, 5_000, error);
+}
+
+/** The dependencies a request cannot be served without (health routes check their own). */
+function dependenciesOf(req: Request): Dependency[] {
+  // Matched as express routes are: case-insensitive, trailing slash allowed.
+  const path = req.path.toLowerCase();
+  if (/^\/v1\/jobs\/?$/.test(path) && req.method === 'POST') return ['postgres', 'redis'];
+  if (/^\/v1\/(jobs|datasets)(\/|$)/.test(path)) return ['postgres'];
+  return [];
+}
+
+/**
+ * Circuit breakers at the HTTP edge. A request that needs a dependency whose
+ * breaker is open (or half-open, its trial query in flight) gets 503
+ * dependency_unavailable at once, with Retry-After until the next trial,
+ * instead of waiting for a connection that will fail. Every other such request
+ * feeds its outcome to the breakers when it ends: an error that says the
+ * dependency is unavailable counts as a failure (noted by `noteFailure`
+ * below), a response under 500 as a success, anything else not at all.
+ */
+function breakerGuard(breakers: DependencyBreakers) {
+  const failures = new WeakMap<Request, Partial<Record<Dependency, unknown>>>();
+  const guard = (req: Request, res: Response, next: NextFunction) => {
+    const needs = dependenciesOf(req);
+    if (needs.length === 0) return next();
+    const refusing = needs.find((d) => !breakers[d].allowsCalls());
+    if (refusing !== undefined) {
+      sendProblem(req, res, dependencyUnavailable(refusing, breakers[refusing].retryAfterMs()));
+      return;
+    }
+    res.once('close', () => {
+      const failed = failures.get(req) ?? {};
+      for (const dependency of needs) {
+        if (dependency in failed) breakers[dependency].record(failed[dependency]);
+        else if (res.writableFinished && res.statusCode < 500) breakers[dependency].record();
+      }
+    });
+    next();
+  };
+  const noteFailure = (error: unknown, req: Request, _res: Response, next: NextFunction) => {
+    const dependency = failedDependency(error);
+    if (dependency !== undefined) {
+      const failed = failures.get(req) ?? {};
+      failed[dependency] = error instanceof HttpProblem ? error.cause : error;
+      failures.set(req, failed);
+    }
+    next(error);
+  };
+  return { guard, noteFailure };
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -81,8 +165,12 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   const baseUrl = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+  const breakers = breakerGuard(deps.breakers);
 
-  app.use(healthRoutes({ db: deps.db, redis: deps.redis, ...deps.health }));
+  app.use(
+    healthRoutes({ db: deps.db, redis: deps.redis, breakers: deps.breakers, ...deps.health }),
+  );
+  app.use(breakers.guard);
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
@@ -95,6 +183,22 @@ export function createApp(deps: AppDeps): express.Express {
       logger: deps.logger,
       baseUrl,
       limits: deps.limits,
+      cache: createJobCache({
+        redis: deps.redis,
+        prefix: deps.queuePrefix,
+        ttlSeconds: deps.jobCacheTtlSeconds,
+        metrics: deps.metrics,
+        logger: deps.logger,
+      }),
+    }),
+  );
+
+  app.use(
+    datasetRoutes({
+      db: deps.db,
+      logger: deps.logger,
+      baseUrl,
+      statementTimeoutMs: deps.statementTimeoutMs,
     }),
   );
 
@@ -103,6 +207,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((req, _res, next) => {
     next(new HttpProblem(404, 'not_found', 'Not found', `No route for ${req.method} ${req.path}.`));
   });
+  app.use(breakers.noteFailure);
   app.use(problemErrorHandler(deps.logger, classifyDependencyError));
   return app;
 }

@@ -1,4 +1,4 @@
-import type { JobView } from '@sluice/db';
+import type { JobSummary, JobView } from '@sluice/db';
 
 /** The public JSON shape of a job (API v1). */
 export function presentJob(job: JobView, baseUrl: string) {
@@ -25,11 +25,46 @@ export function presentJob(job: JobView, baseUrl: string) {
       rowsBlank: job.rowsBlank,
       errors: job.errorsTotal,
     },
+    // Import jobs: the dataset, and what the merge did once the job completed.
+    ...(job.type === 'import'
+      ? {
+          dataset: job.dataset,
+          import: {
+            rowsInserted: job.rowsInserted,
+            rowsUpdated: job.rowsUpdated,
+            rowsUnchanged: job.rowsUnchanged,
+            rowsDuplicate: job.rowsDuplicate,
+          },
+        }
+      : {}),
     columns: job.columns,
     // Normalization options and the detected (or given) encoding and delimiter.
     options: job.options,
     error: job.error,
     // Stable links from the start; the downloads answer 409 until the job completes.
-    links: { self, result: `${self}/result.csv`, errors: `${self}/errors.csv` },
+    links: {
+      self,
+      result: `${self}/result.csv`,
+      errors: `${self}/errors.csv`,
+      ...(job.dataset ? { dataset: `${baseUrl}/v1/datasets/${job.dataset}` } : {}),
+    },
+  };
+}
+
+/** One job in GET /v1/jobs: no per-chunk progress (that is GET /v1/jobs/{id}). */
+export function presentJobSummary(job: JobSummary, baseUrl: string) {
+  return {
+    id: job.id,
+    type: job.type,
+    status: job.status,
+    fileName: job.fileName,
+    ...(job.dataset ? { dataset: job.dataset } : {}),
+    rowsTotal: job.rowsTotal,
+    rowsAccepted: job.rowsAccepted,
+    rowsRejected: job.rowsRejected,
+    error: job.error,
+    createdAt: job.createdAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    links: { self: `${baseUrl}/v1/jobs/${job.id}` },
   };
 }

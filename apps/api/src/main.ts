@@ -1,9 +1,17 @@
 import type { Server } from 'node:http';
+import {
+  breakerSettingsFrom,
+  createDependencyBreakers,
+  isPostgresUnavailableError,
+  isRedisConnectionError,
+  stateChangeLogLevel,
+} from '@sluice/breakers';
 import { ConfigError, loadApiConfig } from '@sluice/config';
 import { createDatabase } from '@sluice/db';
 import {
   createApiMetrics,
   createMetricsRegistry,
+  registerBreakerMetrics,
   registerDbPoolMetrics,
   registerQueueMetrics,
 } from '@sluice/metrics';
@@ -13,6 +21,7 @@ import {
   createQueueCounter,
   JOB_COUNT_STATES,
 } from '@sluice/queue';
+import { sql } from 'kysely';
 import { ADMIN_QUEUES_PATH, createAdminBoard } from './admin/bull-board.ts';
 import { createApp } from './app.ts';
 import { createLogger } from './logger.ts';
@@ -41,6 +50,22 @@ const redis = createProducerConnection({
   onError: (err) => logger.warn({ err: err.message }, 'redis connection error'),
 });
 const producer = createJobProducer({ connection: redis, prefix: config.QUEUE_PREFIX });
+// One breaker per dependency. While open, requests that need it get 503 at
+// once; after BREAKER_RESET_TIMEOUT_MS the probe (one trial query) decides.
+const breakers = createDependencyBreakers({
+  settings: breakerSettingsFrom(config),
+  postgres: {
+    isFailure: isPostgresUnavailableError,
+    probe: () => sql`select 1`.execute(database.db),
+  },
+  redis: { isFailure: isRedisConnectionError, probe: () => redis.ping() },
+  onStateChange: (dependency, state, previous) => {
+    logger[stateChangeLogLevel(state, previous)](
+      { dependency, state, previous },
+      `circuit breaker for ${dependency} is ${state}`,
+    );
+  },
+});
 const admin = createAdminBoard({
   credentials:
     config.ADMIN_USER !== undefined && config.ADMIN_PASSWORD !== undefined
@@ -70,6 +95,7 @@ const dbPool = () => ({
 const registry = createMetricsRegistry('api');
 registerQueueMetrics(registry, JOB_COUNT_STATES, () => queueCounter.counts());
 registerDbPoolMetrics(registry, dbPool);
+registerBreakerMetrics(registry, () => breakers.states());
 const app = createApp({
   db: database.db,
   redis,
@@ -86,6 +112,10 @@ const app = createApp({
     maxRecordBytes: config.MAX_RECORD_BYTES,
     maxColumns: config.MAX_COLUMNS,
   },
+  statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  queuePrefix: config.QUEUE_PREFIX,
+  jobCacheTtlSeconds: config.JOB_CACHE_TTL_SECONDS,
+  breakers,
 });
 
 const server: Server = app.listen(config.PORT, config.HOST, () => {
@@ -107,15 +137,27 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
-  const deadline = setTimeout(() => {
-    logger.error('in-flight requests did not finish in time; exiting');
-    process.exit(1);
-  }, 30_000);
-  deadline.unref();
+  // Stop listening first (new connections are refused from here on); idle
+  // keep-alive connections are closed now, busy ones once their response is done.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
+  closeIdle.unref();
+  logger.info(
+    { signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+    'shutting down: no new connections, finishing in-flight requests',
+  );
+  const deadline = setTimeout(() => {
+    logger.error(
+      { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+      'in-flight requests did not finish in time; exiting',
+    );
+    process.exit(1);
+  }, config.SHUTDOWN_TIMEOUT_MS);
+  deadline.unref();
   await closed;
+  clearInterval(closeIdle);
+  breakers.shutdown();
   await Promise.all([producer.close(), queueCounter.close()]);
   await admin.close();
   redis.disconnect();

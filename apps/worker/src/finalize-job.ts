@@ -1,33 +1,84 @@
-import { type Database, finalizeJob, inTransaction } from '@sluice/db';
+import {
+  type Database,
+  type DatabaseHandle,
+  finalizeImportJob,
+  finalizeJob,
+  getJobType,
+  inTransaction,
+  isTransientDatabaseError,
+  markJobFailed,
+} from '@sluice/db';
 import type { WorkerMetrics } from '@sluice/metrics';
 import { finalizeJobPayload } from '@sluice/queue';
 import type { Job } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 
-/**
- * The flow's parent job: BullMQ runs it once every chunk job has completed.
- * Commits the job's final statistics exactly once (row lock + status check).
- */
-export function createFinalizer(deps: {
+export interface FinalizerDeps {
   db: Kysely<Database>;
+  /** Import merges COPY through a raw pooled client. */
+  pool: DatabaseHandle['pool'];
   metrics: WorkerMetrics;
   logger: Logger;
   statementTimeoutMs: number;
-}) {
+  importStatementTimeoutMs: number;
+}
+
+/**
+ * The flow's parent job: BullMQ runs it once every chunk job has completed.
+ * Commits the job's final statistics exactly once (row lock + status check);
+ * for an import job, in the same transaction, merges the accepted rows into
+ * the dataset. PostgreSQL, not Redis, decides whether every chunk is done.
+ */
+export function createFinalizer(deps: FinalizerDeps) {
+  const retry = {
+    maxAttempts: 5,
+    onRetry: (err: unknown, attempt: number, delayMs: number) =>
+      deps.logger.warn({ err, attempt, delayMs }, 'retrying job finalization'),
+  };
+
+  async function finalizeImport(jobId: string) {
+    try {
+      const result = await finalizeImportJob(deps.pool, jobId, {
+        ...retry,
+        statementTimeoutMs: deps.importStatementTimeoutMs,
+      });
+      if (result.outcome === 'completed') {
+        deps.logger.info({ jobId, dataset: result.dataset, ...result.stats }, 'import merged');
+      }
+      return result.outcome;
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
+      // A data error (a value the column's SQL type refuses, a dataset that
+      // changed shape) fails the same way every time: fail the job, with
+      // the database's words, instead of retrying. Nothing was merged.
+      const reason = `import into the dataset failed: ${error instanceof Error ? error.message : String(error)}`;
+      if (await markJobFailed(deps.db, jobId, reason)) {
+        deps.metrics.jobsFinished.inc({ type: 'import', outcome: 'failed' });
+      }
+      deps.logger.error({ err: error, jobId }, 'import merge failed');
+      return 'failed' as const;
+    }
+  }
+
   return async (job: Job) => {
     const { jobId } = finalizeJobPayload.parse(job.data);
-    const outcome = await inTransaction(deps.db, (trx) => finalizeJob(trx, jobId), {
-      maxAttempts: 5,
-      statementTimeoutMs: deps.statementTimeoutMs,
-    });
+    const type = await getJobType(deps.db, jobId);
+    if (type === undefined) return 'missing';
+    const outcome =
+      type === 'import'
+        ? await finalizeImport(jobId)
+        : await inTransaction(deps.db, (trx) => finalizeJob(trx, jobId), {
+            ...retry,
+            statementTimeoutMs: deps.statementTimeoutMs,
+          });
     if (outcome === 'chunks-pending') {
-      // PostgreSQL, not Redis, decides when a job is complete; try again later.
+      // Try again later (BullMQ backoff); the reconciler covers a lost parent.
       throw new Error(`job ${jobId} still has unfinished chunks`);
     }
     if (outcome === 'completed') {
-      deps.metrics.jobsFinished.inc({ type: 'normalize', outcome: 'completed' });
-      deps.logger.info({ jobId }, 'job completed');
+      deps.metrics.jobsFinished.inc({ type, outcome: 'completed' });
+      deps.logger.info({ jobId, type }, 'job completed');
     }
     return outcome;
   };

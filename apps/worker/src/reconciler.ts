@@ -1,11 +1,19 @@
-import { type Database, findUnfinishedJobs, inTransaction, tryReconcilerLock } from '@sluice/db';
+import {
+  type Database,
+  findUnfinishedJobs,
+  inTransaction,
+  isChunkPending,
+  markJobFailed,
+  tryReconcilerLock,
+  type UnfinishedJob,
+} from '@sluice/db';
 import {
   bullJobIds,
   createJobProducer,
   type createProducerConnection,
   QUEUE_NAMES,
 } from '@sluice/queue';
-import { Queue } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 
@@ -20,11 +28,24 @@ export interface ReconcilerDeps {
   statementTimeoutMs: number;
   /** Most jobs looked at per pass (oldest first). */
   batchSize?: number;
+  /**
+   * A pending chunk claimed this many times without finishing fails its job:
+   * it keeps taking workers down with it (or keeps being cut short), and
+   * retrying it forever would hide that from its owner.
+   */
+  maxChunkClaims?: number;
 }
+
+/** What a pass did about one unfinished job. */
+export type Repair = 'reenqueued' | 'rebuilt' | 'failed-poison';
 
 export type ReconcilePass =
   | { ran: false }
-  | { ran: true; checked: number; reenqueued: Array<{ jobId: string; pendingChunks: number }> };
+  | {
+      ran: true;
+      checked: number;
+      reenqueued: Array<{ jobId: string; pendingChunks: number; repair: Repair }>;
+    };
 
 /**
  * PostgreSQL is the source of truth, Redis only carries work: when Redis loses
@@ -34,13 +55,112 @@ export type ReconcilePass =
  * older than `graceMs`, and re-enqueues those whose BullMQ parent job is
  * missing, with children only for their still-pending chunks. Job ids are
  * deterministic, so a re-enqueue racing the API or another pass adds nothing.
+ *
+ * A flow can also be present yet stuck: its parent failed (a chunk exceeded
+ * BullMQ's stalled limit after repeated worker kills, with failParentOnFailure;
+ * finalize gave up on 'chunks pending') or completed while PostgreSQL still
+ * has pending chunks; its parent is waiting/delayed (no children left to wait
+ * for) while a chunk is pending; or the parent waits for a child that is gone
+ * (key lost, or no longer among its dependencies) without its chunk being
+ * done. Each verdict about a chunk is re-checked in PostgreSQL. Such a flow is
+ * removed and rebuilt from PostgreSQL's pending chunks (when none of its jobs
+ * is locked by a worker; otherwise on a later pass). Removing and re-adding
+ * rather than Job.retry(): a retried parent would still wait for (or fail
+ * on) the same lost children, and BullMQ cannot re-attach a new child to an
+ * existing parent; a fresh flow with the same deterministic ids can.
  */
 export function createReconciler(deps: ReconcilerDeps) {
   const jobsQueue = new Queue(QUEUE_NAMES.jobs, {
     connection: deps.connection,
     prefix: deps.prefix,
   });
-  jobsQueue.on('error', (err) => deps.logger.warn({ err: err.message }, 'reconciler queue error'));
+  const chunksQueue = new Queue(QUEUE_NAMES.chunks, {
+    connection: deps.connection,
+    prefix: deps.prefix,
+  });
+  for (const q of [jobsQueue, chunksQueue]) {
+    q.on('error', (err) => deps.logger.warn({ err: err.message }, 'reconciler queue error'));
+  }
+  const maxChunkClaims = deps.maxChunkClaims ?? 25;
+
+  /** The first of `seqs` PostgreSQL (asked now, not the pass' snapshot) still has pending. */
+  async function firstStillPending(job: UnfinishedJob, seqs: readonly number[]) {
+    for (const seq of seqs) {
+      if (await isChunkPending(deps.db, job.id, seq)) return seq;
+    }
+    return undefined;
+  }
+
+  /**
+   * Why the flow exists but can never finish the job by itself, or undefined
+   * when it can. Every verdict about a chunk is confirmed against PostgreSQL
+   * first: the pass' snapshot of pending chunks may be older than a chunk
+   * that has just committed (and whose BullMQ child then completed or was
+   * trimmed).
+   */
+  async function stuckBecause(job: UnfinishedJob, parent: Job): Promise<string | undefined> {
+    const state = await parent.getState();
+    // No worker will ever run it again (or, completed, it ran with chunks
+    // still pending); 'unknown': its hash survived, its place in a list did not.
+    if (state === 'failed' || state === 'completed' || state === 'unknown') {
+      return `parent ${state}`;
+    }
+    // Finalizing right now (or its worker died: BullMQ's stalled check brings it back).
+    if (state === 'active' || job.pendingSeqs.length === 0) return undefined;
+    if (state !== 'waiting-children') {
+      // waiting, delayed, prioritized: BullMQ is done with every child (one
+      // failed, or all were processed or removed), yet a chunk is pending.
+      // Finalize would only retry 'chunks pending' with backoff, then fail.
+      const seq = await firstStillPending(job, job.pendingSeqs);
+      return seq === undefined ? undefined : `parent ${state} while chunk ${seq} is pending`;
+    }
+    // Waiting for its children: each pending chunk must still be one of the
+    // parent's unprocessed dependencies, and that child job must still exist
+    // (Redis may have lost its key while the parent's dependency set kept it).
+    const unprocessed = new Set((await parent.getDependencies()).unprocessed ?? []);
+    const keys = job.pendingSeqs.map((seq) => chunksQueue.toKey(bullJobIds.chunk(job.id, seq)));
+    const exists = deps.connection.pipeline();
+    for (const key of keys) exists.exists(key);
+    const found = (await exists.exec()) ?? [];
+    const suspects = job.pendingSeqs.filter((_, i) => {
+      const [error, count] = found[i] ?? [null, 0];
+      if (error) throw error;
+      return count !== 1 || !unprocessed.has(keys[i]!);
+    });
+    const seq = await firstStillPending(job, suspects);
+    return seq === undefined ? undefined : `chunk ${seq} pending but its child job is gone or done`;
+  }
+
+  async function repair(
+    job: UnfinishedJob,
+  ): Promise<{ repair: Repair; reason?: string } | undefined> {
+    if (job.maxPendingAttempt >= maxChunkClaims) {
+      const failed = await markJobFailed(
+        deps.db,
+        job.id,
+        `a chunk was started ${job.maxPendingAttempt} times without finishing; giving up on the job`,
+      );
+      return failed ? { repair: 'failed-poison' } : undefined;
+    }
+    const parent = await jobsQueue.getJob(bullJobIds.job(job.id));
+    let reason: string | undefined;
+    if (parent) {
+      reason = await stuckBecause(job, parent);
+      if (reason === undefined) return undefined;
+      try {
+        await parent.remove({ removeChildren: true });
+      } catch (err) {
+        // A worker still holds one of its jobs: try again next pass.
+        deps.logger.info(
+          { err, jobId: job.id, reason },
+          'reconciler: stuck flow busy, retrying later',
+        );
+        return undefined;
+      }
+    }
+    await producer.enqueueJob(job.id, job.chunksTotal, { pendingSeqs: job.pendingSeqs });
+    return parent ? { repair: 'rebuilt', reason } : { repair: 'reenqueued' };
+  }
   const producer = createJobProducer({ connection: deps.connection, prefix: deps.prefix });
   const batchSize = deps.batchSize ?? 500;
   let timer: NodeJS.Timeout | undefined;
@@ -57,20 +177,26 @@ export function createReconciler(deps: ReconcilerDeps) {
           olderThanMs: deps.graceMs,
           limit: batchSize,
         });
-        const reenqueued: Array<{ jobId: string; pendingChunks: number }> = [];
+        const reenqueued: Array<{ jobId: string; pendingChunks: number; repair: Repair }> = [];
         for (const job of candidates) {
           if (stopped) break;
-          if (await jobsQueue.getJob(bullJobIds.job(job.id))) continue;
-          await producer.enqueueJob(job.id, job.chunksTotal, { pendingSeqs: job.pendingSeqs });
-          reenqueued.push({ jobId: job.id, pendingChunks: job.pendingSeqs.length });
-          deps.logger.warn(
-            {
-              jobId: job.id,
-              chunksTotal: job.chunksTotal,
-              pendingChunks: job.pendingSeqs.length,
-            },
-            'reconciler: job missing from Redis, re-enqueued',
-          );
+          const repaired = await repair(job);
+          if (!repaired) continue;
+          const done = repaired.repair;
+          reenqueued.push({ jobId: job.id, pendingChunks: job.pendingSeqs.length, repair: done });
+          const details = {
+            jobId: job.id,
+            chunksTotal: job.chunksTotal,
+            pendingChunks: job.pendingSeqs.length,
+            reason: repaired.reason,
+          };
+          if (done === 'reenqueued') {
+            deps.logger.warn(details, 'reconciler: job missing from Redis, re-enqueued');
+          } else if (done === 'rebuilt') {
+            deps.logger.warn(details, 'reconciler: job flow stuck in Redis, rebuilt');
+          } else {
+            deps.logger.error(details, 'reconciler: chunk keeps failing, job failed');
+          }
         }
         return { ran: true, checked: candidates.length, reenqueued };
       },
@@ -109,7 +235,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       clearTimeout(timer);
       await running;
       await producer.close();
-      await jobsQueue.close();
+      await Promise.all([jobsQueue.close(), chunksQueue.close()]);
     },
   };
 }

@@ -10,6 +10,17 @@ const common = {
   /** Server-side cap for one statement (SET LOCAL statement_timeout). */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: logLevel.default('info'),
+  /**
+   * Circuit breakers (one for PostgreSQL, one for Redis): how long an open
+   * breaker refuses calls before one trial call (probe) may close it again.
+   */
+  BREAKER_RESET_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** Calls within the window before a breaker may open at all (one failure alone never opens it). */
+  BREAKER_VOLUME_THRESHOLD: z.coerce.number().int().min(1).max(10_000).default(5),
+  /** A breaker opens when more than this percentage of the window's calls failed. */
+  BREAKER_ERROR_PERCENTAGE: z.coerce.number().int().min(1).max(100).default(50),
+  /** Rolling window in which a breaker counts calls and failures. */
+  BREAKER_WINDOW_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
 };
 
 const apiSchema = z
@@ -26,6 +37,11 @@ const apiSchema = z
     MAX_RECORD_BYTES: byteSize.default(1024 ** 2),
     MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
     /**
+     * How long finished jobs' status stays cached in Redis (X-Cache on
+     * GET /v1/jobs/{id}); a finished job never changes. 0 turns caching off.
+     */
+    JOB_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(604_800).default(3600),
+    /**
      * Credentials (HTTP Basic) for the Bull Board UI at /admin/queues. Both or
      * neither: unset, the admin UI is disabled (404).
      */
@@ -34,6 +50,11 @@ const apiSchema = z
       .regex(/^[^:]{1,200}$/, 'expected 1-200 characters without ":"')
       .optional(),
     ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').max(1000).optional(),
+    /**
+     * On SIGTERM the API stops accepting connections and lets in-flight
+     * requests (uploads) finish; after this long it exits with status 1.
+     */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   })
   .superRefine((c, ctx) => {
     if ((c.ADMIN_USER === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
@@ -77,6 +98,28 @@ const workerSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   /** A job younger than this is left alone (its upload may still be enqueuing it). */
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /** A pending chunk claimed this often without finishing fails its job (it keeps killing workers). */
+  RECONCILE_MAX_CHUNK_CLAIMS: z.coerce.number().int().min(2).max(1000).default(25),
+  /**
+   * BullMQ lock on a chunk being processed (renewed at half this while the
+   * worker lives). After a crash, the chunk returns to the queue once the
+   * lock expired and the stalled check (every WORKER_STALLED_INTERVAL_MS) ran.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Times a chunk may come back from a crashed worker before BullMQ fails it. */
+  WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(1).max(100).default(3),
+  /**
+   * Statement timeout while an import job merges into its dataset: one
+   * transaction stages and upserts every accepted row, minutes for millions.
+   */
+  IMPORT_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(1_800_000),
+  /**
+   * On SIGTERM a worker takes no new jobs and lets in-flight ones finish;
+   * after this long it exits with status 1 (its chunks return to the queue
+   * once their lock expires and are processed elsewhere).
+   */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
 });
 
 export type ApiConfig = z.infer<typeof apiSchema>;

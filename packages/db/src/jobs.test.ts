@@ -192,8 +192,16 @@ describe('reconciler queries', () => {
     await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 1, 0, attempt)));
     const recent = await findUnfinishedJobs(db, { olderThanMs: 60_000, limit: 1000 });
     expect(recent.map((j) => j.id)).not.toContain(id);
+    // Chunk 2 claimed twice without finishing (say, its workers were killed).
+    await claimChunk(db, id, 2, 'w');
+    await claimChunk(db, id, 2, 'w');
     const all = await findUnfinishedJobs(db, { olderThanMs: 0, limit: 1000 });
-    expect(all.find((j) => j.id === id)).toEqual({ id, chunksTotal: 3, pendingSeqs: [0, 2] });
+    expect(all.find((j) => j.id === id)).toEqual({
+      id,
+      chunksTotal: 3,
+      pendingSeqs: [0, 2],
+      maxPendingAttempt: 2,
+    });
     await inTransaction(db, async (trx) => {
       for (const seq of [0, 2]) {
         const a = await claimChunk(trx, id, seq, 'w');

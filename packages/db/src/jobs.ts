@@ -10,6 +10,8 @@ export interface NewJob {
   header: Buffer;
   columns: JobColumn[];
   options: Record<string, unknown>;
+  /** Import jobs: the dataset to upsert into. */
+  dataset?: string | undefined;
 }
 
 export interface NewChunk {
@@ -30,6 +32,7 @@ export async function insertJob(trx: Transaction<Database>, job: NewJob): Promis
       header: job.header,
       columns: JSON.stringify(job.columns),
       options: JSON.stringify(job.options),
+      dataset: job.dataset ?? null,
       bytes_total: 0,
       chunks_total: 0,
       rows_total: 0,
@@ -110,6 +113,12 @@ export interface JobView {
   rowsBlank: number;
   errorsTotal: number;
   error: string | null;
+  /** Import jobs: the target dataset, and what the merge did (null until completed). */
+  dataset: string | null;
+  rowsInserted: number | null;
+  rowsUpdated: number | null;
+  rowsUnchanged: number | null;
+  rowsDuplicate: number | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -147,6 +156,11 @@ export async function getJob(db: Db, jobId: string): Promise<JobView | undefined
       'j.chunks_total',
       'j.rows_total',
       'j.error',
+      'j.dataset',
+      'j.rows_inserted',
+      'j.rows_updated',
+      'j.rows_unchanged',
+      'j.rows_duplicate',
       'j.created_at',
       'j.started_at',
       'j.finished_at',
@@ -177,10 +191,91 @@ export async function getJob(db: Db, jobId: string): Promise<JobView | undefined
     rowsBlank: Number(row.blank ?? 0),
     errorsTotal: Number(row.errors ?? 0),
     error: row.error,
+    dataset: row.dataset,
+    rowsInserted: row.rows_inserted,
+    rowsUpdated: row.rows_updated,
+    rowsUnchanged: row.rows_unchanged,
+    rowsDuplicate: row.rows_duplicate,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
+}
+
+export interface JobSummary {
+  id: string;
+  type: JobType;
+  status: JobStatus;
+  fileName: string | null;
+  dataset: string | null;
+  rowsTotal: number;
+  /** Final counts; null until the job is completed. */
+  rowsAccepted: number | null;
+  rowsRejected: number | null;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface JobFilter {
+  status?: JobStatus | undefined;
+  type?: JobType | undefined;
+  dataset?: string | undefined;
+}
+
+/** Newest first, with the total matching the filter (for X-Total-Count). */
+export async function listJobs(
+  db: Db,
+  filter: JobFilter,
+  page: { limit: number; offset: number },
+): Promise<{ items: JobSummary[]; total: number }> {
+  let query = db.selectFrom('jobs');
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.type) query = query.where('type', '=', filter.type);
+  if (filter.dataset) query = query.where('dataset', '=', filter.dataset);
+  const [rows, total] = await Promise.all([
+    query
+      .select([
+        'id',
+        'type',
+        'status',
+        'file_name',
+        'dataset',
+        'rows_total',
+        'rows_accepted',
+        'rows_rejected',
+        'error',
+        'created_at',
+        'finished_at',
+      ])
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: total.n,
+    items: rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      status: r.status,
+      fileName: r.file_name,
+      dataset: r.dataset,
+      rowsTotal: r.rows_total,
+      rowsAccepted: r.rows_accepted,
+      rowsRejected: r.rows_rejected,
+      error: r.error,
+      createdAt: r.created_at,
+      finishedAt: r.finished_at,
+    })),
+  };
+}
+
+export async function getJobType(db: Db, jobId: string): Promise<JobType | undefined> {
+  const row = await db.selectFrom('jobs').select('type').where('id', '=', jobId).executeTakeFirst();
+  return row?.type;
 }
 
 /** First chunk picked up: queued -> running (no-op for later chunks). */
@@ -399,13 +494,23 @@ export async function finalizeJob(
   return 'completed';
 }
 
-export async function markJobFailed(db: Db, jobId: string, reason: string): Promise<void> {
-  await db
+/**
+ * Fails an unfinished job with a reason for its owner. Returns the job's type
+ * when this call failed it, undefined when it was final already (or gone).
+ */
+export async function markJobFailed(
+  db: Db,
+  jobId: string,
+  reason: string,
+): Promise<JobType | undefined> {
+  const row = await db
     .updateTable('jobs')
     .set({ status: 'failed', error: reason, finished_at: sql`now()` })
     .where('id', '=', jobId)
     .where('status', 'in', ['queued', 'running'])
-    .execute();
+    .returning('type')
+    .executeTakeFirst();
+  return row?.type;
 }
 
 /** A finished job's output, one chunk at a time in file order (bounded memory). */
@@ -474,11 +579,23 @@ export async function tryReconcilerLock(trx: Transaction<Database>): Promise<boo
   return rows[0]?.locked === true;
 }
 
+export async function isChunkPending(db: Db, jobId: string, seq: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('job_chunks')
+    .select('status')
+    .where('job_id', '=', jobId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return row?.status === 'pending';
+}
+
 export interface UnfinishedJob {
   id: string;
   chunksTotal: number;
   /** Chunks not yet done, in file order. */
   pendingSeqs: number[];
+  /** The most claims any pending chunk has had (a chunk that keeps killing workers). */
+  maxPendingAttempt: number;
 }
 
 /**
@@ -497,6 +614,9 @@ export async function findUnfinishedJobs(
       sql<number[]>`coalesce((
         select array_agg(c.seq order by c.seq) from job_chunks c
         where c.job_id = j.id and c.status = 'pending'), '{}')`.as('pending_seqs'),
+      sql<number>`coalesce((
+        select max(c.attempt) from job_chunks c
+        where c.job_id = j.id and c.status = 'pending'), 0)`.as('max_pending_attempt'),
     ])
     .where('j.status', 'in', ['queued', 'running'])
     .where(
@@ -507,5 +627,10 @@ export async function findUnfinishedJobs(
     .orderBy('j.created_at')
     .limit(options.limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, chunksTotal: r.chunks_total, pendingSeqs: r.pending_seqs }));
+  return rows.map((r) => ({
+    id: r.id,
+    chunksTotal: r.chunks_total,
+    pendingSeqs: r.pending_seqs,
+    maxPendingAttempt: r.max_pending_attempt,
+  }));
 }

@@ -19,6 +19,8 @@ export interface JobColumn {
   dateOrder?: string;
   dateOrderSource?: string;
   note?: string;
+  /** Import jobs: the dataset column this file column fills (absent: not imported). */
+  target?: string;
 }
 
 type Json<T> = ColumnType<T, string, string>;
@@ -42,6 +44,13 @@ export interface JobsTable {
   created_at: Generated<Date>;
   started_at: Date | null;
   finished_at: Date | null;
+  /** Import jobs only: the dataset they upsert into. */
+  dataset: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Import jobs, once merged: what the merge did with the accepted rows. */
+  rows_inserted: ColumnType<number | null, number | null | undefined, number | null>;
+  rows_updated: ColumnType<number | null, number | null | undefined, number | null>;
+  rows_unchanged: ColumnType<number | null, number | null | undefined, number | null>;
+  rows_duplicate: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface JobChunksTable {
@@ -76,7 +85,22 @@ export interface JobRowErrorsTable {
   message: string;
 }
 
+/** A dataset column as declared (stored as jsonb). */
+export interface DatasetColumn {
+  name: string;
+  type: string;
+  required: boolean;
+}
+
+export interface DatasetsTable {
+  name: string;
+  columns: Json<DatasetColumn[]>;
+  key_columns: string[];
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  datasets: DatasetsTable;
   jobs: JobsTable;
   job_chunks: JobChunksTable;
   job_row_errors: JobRowErrorsTable;

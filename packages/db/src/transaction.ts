@@ -1,14 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
-export interface TransactionOptions {
+export interface TransactionOptions extends RetryOptions {
   /** Server-side limit per statement; SET LOCAL, so it also works through PgBouncer. */
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
-  /** Total tries for transient failures. Only pass > 1 for idempotent units. */
-  maxAttempts?: number;
-  baseDelayMs?: number;
-  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 /**
@@ -50,6 +46,36 @@ export function isTransientDatabaseError(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface RetryOptions {
+  /** Total tries for transient failures. Only pass > 1 for idempotent units. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+/**
+ * Runs `unit` again after a transient database failure, with exponential
+ * backoff and full jitter, up to `maxAttempts` tries in all. The unit must be
+ * a whole transaction (or otherwise idempotent): a retry repeats all of it.
+ */
+export async function retryTransient<T>(
+  unit: () => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const maxAttempts = options.maxAttempts ?? 1;
+  const baseDelay = options.baseDelayMs ?? 100;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await unit();
+    } catch (error) {
+      if (attempt >= maxAttempts || !isTransientDatabaseError(error)) throw error;
+      const delay = Math.random() * Math.min(10_000, baseDelay * 2 ** (attempt - 1));
+      options.onRetry?.(error, attempt, delay);
+      await sleep(delay);
+    }
+  }
+}
+
 /**
  * Runs `work` in a transaction with server-side timeouts, retrying transient
  * failures with exponential backoff and full jitter.
@@ -59,11 +85,9 @@ export async function inTransaction<T>(
   work: (trx: Transaction<Database>) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
-  const maxAttempts = options.maxAttempts ?? 1;
-  const baseDelay = options.baseDelayMs ?? 100;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction().execute(async (trx) => {
+  return retryTransient(
+    () =>
+      db.transaction().execute(async (trx) => {
         if (options.statementTimeoutMs !== undefined) {
           await sql`select set_config('statement_timeout', ${String(options.statementTimeoutMs)}, true)`.execute(
             trx,
@@ -75,12 +99,7 @@ export async function inTransaction<T>(
           );
         }
         return work(trx);
-      });
-    } catch (error) {
-      if (attempt >= maxAttempts || !isTransientDatabaseError(error)) throw error;
-      const delay = Math.random() * Math.min(10_000, baseDelay * 2 ** (attempt - 1));
-      options.onRetry?.(error, attempt, delay);
-      await sleep(delay);
-    }
-  }
+      }),
+    options,
+  );
 }

@@ -5,6 +5,7 @@ export interface ApiMetrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   uploadedBytes: Counter;
   jobsSubmitted: Counter<'type'>;
+  cacheRequests: Counter<'cache' | 'result'>;
 }
 
 /** `route` is the matched route template (bounded), never the raw path. */
@@ -32,6 +33,12 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
       name: 'sluice_jobs_submitted_total',
       help: 'Jobs accepted (202) by type',
       labelNames: ['type'],
+      registers: [registry],
+    }),
+    cacheRequests: new Counter({
+      name: 'sluice_cache_requests_total',
+      help: 'Read-through cache lookups by cache and result (hit, miss, error = Redis unavailable, served from PostgreSQL)',
+      labelNames: ['cache', 'result'],
       registers: [registry],
     }),
   };

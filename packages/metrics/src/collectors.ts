@@ -144,3 +144,35 @@ export function registerWorkerRuntimeMetrics(
     },
   });
 }
+
+/** A circuit breaker's state as the breakers package reports it. */
+export type BreakerStateName = 'closed' | 'open' | 'half_open';
+
+/** The gauge's value per state: ordered so that `max(...) == 2` means "some process refuses calls". */
+const BREAKER_STATE_VALUES: Record<BreakerStateName, number> = {
+  closed: 0,
+  half_open: 1,
+  open: 2,
+};
+
+/**
+ * `sluice_breaker_state{dependency}`: 0 closed, 1 half-open, 2 open, read at
+ * scrape time from `getStates` (the process' breakers by dependency name).
+ */
+export function registerBreakerMetrics(
+  registry: Registry,
+  getStates: () => Record<string, BreakerStateName>,
+): void {
+  new Gauge({
+    name: 'sluice_breaker_state',
+    help: 'Circuit breaker state per dependency: 0 closed, 1 half-open, 2 open (calls refused)',
+    labelNames: ['dependency'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [dependency, state] of Object.entries(getStates())) {
+        this.set({ dependency }, BREAKER_STATE_VALUES[state]);
+      }
+    },
+  });
+}

@@ -2,11 +2,13 @@ export type { Registry } from 'prom-client';
 export type { ApiMetrics } from './api-metrics.ts';
 export { createApiMetrics } from './api-metrics.ts';
 export type {
+  BreakerStateName,
   PoolStats,
   QueueJobCounts,
   WorkerRuntimeSources,
 } from './collectors.ts';
 export {
+  registerBreakerMetrics,
   registerDbPoolMetrics,
   registerQueueMetrics,
   registerWorkerRuntimeMetrics,

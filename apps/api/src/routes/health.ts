@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { DependencyBreakers } from '@sluice/breakers';
 import { type Database, pendingMigrations } from '@sluice/db';
 import type { PoolStats } from '@sluice/metrics';
 import type { QueueCounts } from '@sluice/queue';
@@ -15,6 +16,7 @@ export interface HealthSources {
 export interface HealthDeps extends HealthSources {
   db: Kysely<Database>;
   redis: Redis;
+  breakers: DependencyBreakers;
 }
 
 const version: string = JSON.parse(
@@ -35,11 +37,15 @@ async function check(
   }
 }
 
+/** ETIMEDOUT: a dependency that does not answer counts as unavailable for its breaker. */
 const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
   Promise.race([
     work,
     new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+      setTimeout(
+        () => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })),
+        ms,
+      ).unref(),
     ),
   ]);
 
@@ -60,22 +66,29 @@ async function timed<T>(
 /**
  * Liveness says the process serves HTTP; readiness says it can do its job;
  * /health is the detailed view for humans (200 ok, 503 degraded).
+ * Readiness goes through the circuit breakers: while one is open it answers
+ * not ready at once, and its probes count like any other call.
  */
 export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
+  const guarded = deps.breakers;
   router.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/health/ready', async (_req, res) => {
     const checks = Object.fromEntries(
       await Promise.all([
-        check('postgres', () => within(2000, sql`select 1`.execute(deps.db))),
+        check('postgres', () =>
+          guarded.postgres.run(() => within(2000, sql`select 1`.execute(deps.db))),
+        ),
         check('migrations', async () => {
-          const pending = await within(2000, pendingMigrations(deps.db));
+          const pending = await guarded.postgres.run(() =>
+            within(2000, pendingMigrations(deps.db)),
+          );
           if (pending.length > 0) throw new Error(`pending: ${pending.join(', ')}`);
         }),
         check('redis', async () => {
-          if ((await within(2000, deps.redis.ping())) !== 'PONG')
+          if ((await guarded.redis.run(() => within(2000, deps.redis.ping()))) !== 'PONG')
             throw new Error('unexpected PING reply');
         }),
       ]),
@@ -92,7 +105,12 @@ export function healthRoutes(deps: HealthDeps): Router {
       }),
       timed(() => deps.queueCounts()),
     ]);
-    const ok = postgres.ok && redis.ok && queues.ok;
+    const breakers = guarded.states();
+    const ok =
+      postgres.ok &&
+      redis.ok &&
+      queues.ok &&
+      Object.values(breakers).every((state) => state === 'closed');
     const memory = process.memoryUsage();
     res.status(ok ? 200 : 503).json({
       status: ok ? 'ok' : 'degraded',
@@ -113,6 +131,7 @@ export function healthRoutes(deps: HealthDeps): Router {
         ...(redis.ok ? {} : { error: redis.error }),
       },
       queues: queues.ok ? queues.value : { error: queues.error },
+      breakers,
     });
   });
   return router;

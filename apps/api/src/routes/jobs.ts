@@ -5,7 +5,9 @@ import {
   type Database,
   deleteJob,
   getJob,
+  type JobFilter,
   type JobView,
+  listJobs,
   readJobErrors,
   readJobOutput,
 } from '@sluice/db';
@@ -14,11 +16,14 @@ import type { JobProducer } from '@sluice/queue';
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { JobCache } from '../job-cache.ts';
 import { readJobRequest } from '../job-options.ts';
-import { presentJob } from '../job-view.ts';
+import { presentJob, presentJobSummary } from '../job-view.ts';
+import { readPage, setPageHeaders } from '../pagination.ts';
 import { HttpProblem } from '../problem.ts';
 import { openCsvUpload } from '../upload/request-body.ts';
 import { type StoreLimits, storeUpload } from '../upload/store-upload.ts';
+import { findDataset } from './datasets.ts';
 
 export interface JobRoutesDeps {
   db: Kysely<Database>;
@@ -27,6 +32,7 @@ export interface JobRoutesDeps {
   logger: Logger;
   baseUrl: (req: Request) => string;
   limits: StoreLimits & { maxUploadBytes: number };
+  cache: JobCache;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,13 +70,47 @@ function downloadName(job: JobView, suffix: string): string {
   return `${base}.${suffix}.csv`;
 }
 
+const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+const TYPES = ['normalize', 'import'] as const;
+
+function readFilter(req: Request): JobFilter {
+  const one = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
+    const raw = req.query[name];
+    if (raw === undefined) return undefined;
+    if (typeof raw !== 'string' || !(allowed as readonly string[]).includes(raw)) {
+      throw new HttpProblem(
+        400,
+        'invalid_filter',
+        'Invalid filter',
+        `${name} must be one of ${allowed.join(', ')}.`,
+      );
+    }
+    return raw as T;
+  };
+  const dataset = req.query.dataset;
+  if (dataset !== undefined && typeof dataset !== 'string') {
+    throw new HttpProblem(400, 'invalid_filter', 'Invalid filter', 'dataset must be a name.');
+  }
+  return { status: one('status', STATUSES), type: one('type', TYPES), dataset };
+}
+
 export function jobRoutes(deps: JobRoutesDeps): Router {
   const router = Router();
+
+  /** GET /v1/jobs?status=&type=&dataset=&limit=&offset=: newest first, paged. */
+  router.get('/v1/jobs', async (req: Request, res: Response) => {
+    const filter = readFilter(req);
+    const page = readPage(req, 50);
+    const { items, total } = await listJobs(deps.db, filter, page);
+    setPageHeaders(req, res, deps.baseUrl(req), page, total);
+    res.json(items.map((job) => presentJobSummary(job, deps.baseUrl(req))));
+  });
 
   router.post('/v1/jobs', async (req: Request, res: Response) => {
     const upload = await openCsvUpload(req, deps.limits.maxUploadBytes);
     const job = readJobRequest(req.query, upload.fields);
-    const stored = await storeUpload(deps.db, upload, job, deps.limits);
+    const dataset = job.dataset === undefined ? undefined : await findDataset(deps.db, job.dataset);
+    const stored = await storeUpload(deps.db, upload, job, deps.limits, dataset);
     try {
       await deps.producer.enqueueJob(stored.jobId, stored.chunks);
     } catch (error) {
@@ -101,13 +141,24 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.status(202).location(body.links.self).json(body);
   });
 
+  /** Status reads go through the Redis cache (final jobs only; X-Cache says which). */
+  async function findJobCached(id: string, res: Response): Promise<JobView> {
+    if (!UUID.test(id)) throw jobNotFound(id);
+    const { job, cache } = await deps.cache.read(id.toLowerCase(), () =>
+      getJob(deps.db, id.toLowerCase()),
+    );
+    res.setHeader('x-cache', cache);
+    if (!job) throw jobNotFound(id);
+    return job;
+  }
+
   router.get('/v1/jobs/:id', async (req: Request<{ id: string }>, res: Response) => {
-    const job = await findJob(deps.db, req.params.id);
+    const job = await findJobCached(req.params.id, res);
     res.json(presentJob(job, deps.baseUrl(req)));
   });
 
   router.get('/v1/jobs/:id/result.csv', async (req: Request<{ id: string }>, res: Response) => {
-    const job = await findJob(deps.db, req.params.id);
+    const job = await findJobCached(req.params.id, res);
     requireCompleted(job);
     res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'normalized'));
     const header = formatRecord(job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name)));
@@ -119,7 +170,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   });
 
   router.get('/v1/jobs/:id/errors.csv', async (req: Request<{ id: string }>, res: Response) => {
-    const job = await findJob(deps.db, req.params.id);
+    const job = await findJobCached(req.params.id, res);
     requireCompleted(job);
     res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'errors'));
     const body = (async function* () {

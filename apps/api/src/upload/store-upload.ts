@@ -9,9 +9,17 @@ import {
   splitRecords,
   transcodeToUtf8,
 } from '@sluice/csv';
-import { type Database, finishUpload, insertChunk, insertJob, inTransaction } from '@sluice/db';
+import {
+  type Database,
+  type DatasetView,
+  finishUpload,
+  insertChunk,
+  insertJob,
+  inTransaction,
+} from '@sluice/db';
 import { ColumnProfiler, UnknownColumnError } from '@sluice/normalize';
 import type { Kysely } from 'kysely';
+import { mapToDataset } from '../datasets/column-mapping.ts';
 import type { JobRequest } from '../job-options.ts';
 import { HttpProblem } from '../problem.ts';
 import { readHeaderNames } from './header.ts';
@@ -76,6 +84,8 @@ export async function storeUpload(
   upload: CsvUpload,
   request: JobRequest,
   limits: StoreLimits,
+  /** Import jobs: the dataset, whose columns decide the mapped columns' types. */
+  dataset?: DatasetView,
 ): Promise<StoredUpload> {
   const jobId = randomUUID();
   try {
@@ -102,6 +112,7 @@ export async function storeUpload(
       let rows = 0;
       let bytes = 0;
       let profiler: ColumnProfiler | undefined;
+      let targets: Array<string | undefined> = [];
       const source = transcodeToUtf8(stream, encoding.encoding);
       const split = splitRecords(source, {
         ...limits,
@@ -110,10 +121,13 @@ export async function storeUpload(
       for await (const event of split) {
         if (event.kind === 'header') {
           const names = readHeaderNames(event.bytes, limits.maxColumns, delimiter.delimiter);
-          profiler = new ColumnProfiler(names, request.columns, request.options.dateOrder);
+          let requests = request.columns;
+          if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
+          profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
           await insertJob(trx, {
             id: jobId,
             type: request.type,
+            dataset: dataset?.name,
             fileName: upload.fileName,
             header: event.bytes,
             columns: names.map((name) => ({ name, type: 'text', required: false })),
@@ -149,7 +163,11 @@ export async function storeUpload(
           'The file has a header but no data rows.',
         );
       }
-      await finishUpload(trx, jobId, { bytes, chunks, rows, columns: profiler.finish() });
+      const columns = profiler.finish().map((c, i) => {
+        const target = targets[i];
+        return target === undefined ? c : { ...c, target };
+      });
+      await finishUpload(trx, jobId, { bytes, chunks, rows, columns });
       return { jobId, chunks, rows, bytes };
     });
   } catch (error) {

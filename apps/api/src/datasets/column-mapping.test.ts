@@ -1,0 +1,89 @@
+import type { DatasetView } from '@sluice/db';
+import { describe, expect, it } from 'vitest';
+import { HttpProblem } from '../problem.ts';
+import { mapToDataset, toColumnName } from './column-mapping.ts';
+
+const dataset: DatasetView = {
+  name: 'people',
+  columns: [
+    { name: 'email', type: 'email', required: true },
+    { name: 'first_name', type: 'name', required: false },
+    { name: 'joined', type: 'date', required: true },
+    { name: 'score', type: 'integer', required: false },
+  ],
+  key: ['email'],
+  createdAt: new Date(0),
+};
+
+function problemOf(fn: () => unknown): HttpProblem {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof HttpProblem) return error;
+    throw error;
+  }
+  throw new Error('expected an HttpProblem');
+}
+
+describe('toColumnName', () => {
+  it.each([
+    ['First Name', 'first_name'],
+    ['  E-Mail ', 'e_mail'],
+    ['Zip/Postal Code', 'zip_postal_code'],
+    ['Straße', 'stra_e'],
+    ['Café', 'cafe'],
+    ['__id__', 'id'],
+  ])('%j -> %j', (header, name) => expect(toColumnName(header)).toBe(name));
+});
+
+describe('mapToDataset', () => {
+  it('matches headers by name and gives mapped columns the dataset type and required flag', () => {
+    const m = mapToDataset(['Email', 'First Name', 'Joined', 'Notes'], {}, dataset);
+    expect(m.targets).toEqual(['email', 'first_name', 'joined', undefined]);
+    expect(m.requests).toEqual({
+      Email: { type: 'email', required: true, rename: 'email' },
+      'First Name': { type: 'name', required: false, rename: 'first_name' },
+      Joined: { type: 'date', required: true, rename: 'joined' },
+    });
+  });
+
+  it('follows explicit renames (case-insensitively) and keeps requests for unmapped columns', () => {
+    const m = mapToDataset(
+      ['Mail', 'Since', 'Notes'],
+      {
+        mail: { rename: 'email' },
+        SINCE: { rename: 'joined' },
+        Notes: { type: 'text', required: true },
+      },
+      dataset,
+    );
+    expect(m.targets).toEqual(['email', 'joined', undefined]);
+    expect(m.requests.Notes).toEqual({ type: 'text', required: true });
+  });
+
+  it('passes requests for absent headers through so the profiler reports them', () => {
+    const m = mapToDataset(['email', 'joined'], { Phantom: { type: 'text' } }, dataset);
+    expect(m.requests.Phantom).toEqual({ type: 'text' });
+  });
+
+  it('refuses files without the key or a required column, naming them', () => {
+    const p = problemOf(() => mapToDataset(['First Name', 'score'], {}, dataset));
+    expect(p.code).toBe('missing_dataset_column');
+    expect(p.extra.missing).toEqual(['email', 'joined']);
+  });
+
+  it('refuses two headers for one column, renames to unknown columns and type conflicts', () => {
+    expect(
+      problemOf(() =>
+        mapToDataset(['email', 'E-mail', 'joined'], { 'E-mail': { rename: 'email' } }, dataset),
+      ).code,
+    ).toBe('duplicate_dataset_column');
+    expect(
+      problemOf(() => mapToDataset(['email', 'x'], { x: { rename: 'nope' } }, dataset)).code,
+    ).toBe('unknown_dataset_column');
+    expect(
+      problemOf(() => mapToDataset(['email', 'joined'], { joined: { type: 'text' } }, dataset))
+        .code,
+    ).toBe('type_conflict');
+  });
+});

@@ -1,0 +1,109 @@
+import type { DatasetView } from '@sluice/db';
+import type { ColumnRequest, ColumnType } from '@sluice/normalize';
+import { HttpProblem } from '../problem.ts';
+
+/** How a header name matches a dataset column by default: `First Name` -> `first_name`. */
+export function toColumnName(header: string): string {
+  return header
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+export interface DatasetMapping {
+  /** Column requests for the profiler: mapped columns get the dataset's type and required flag. */
+  requests: Record<string, ColumnRequest>;
+  /** Per header position, the dataset column it fills (undefined: not imported). */
+  targets: Array<string | undefined>;
+}
+
+function mappingProblem(
+  code: string,
+  title: string,
+  detail: string,
+  extra: Record<string, unknown>,
+) {
+  return new HttpProblem(400, code, title, detail, { extra });
+}
+
+/**
+ * Maps a file's header onto a dataset: a column named in the request with
+ * `rename` goes to that dataset column; otherwise a header matches the
+ * dataset column of the same name (case, spaces and punctuation aside).
+ * Header columns that match nothing are normalized but not imported. Every
+ * key column and every required dataset column must be present, and the
+ * dataset's types win over any type in the request, which would contradict
+ * the table's declared type.
+ */
+export function mapToDataset(
+  headerNames: readonly string[],
+  requested: Record<string, ColumnRequest>,
+  dataset: DatasetView,
+): DatasetMapping {
+  const byName = new Map(dataset.columns.map((c) => [c.name, c]));
+  // Requested names match headers case-insensitively, as in the profiler.
+  const byHeader = new Map(Object.entries(requested).map(([k, v]) => [k.toLowerCase(), v]));
+  const headers = new Set(headerNames.map((h) => h.toLowerCase()));
+  // Requests for names the header lacks stay in, so the profiler reports them.
+  const requests: Record<string, ColumnRequest> = Object.fromEntries(
+    Object.entries(requested).filter(([k]) => !headers.has(k.toLowerCase())),
+  );
+  const targets: Array<string | undefined> = [];
+  const filledBy = new Map<string, string>();
+  for (const header of headerNames) {
+    const request = byHeader.get(header.toLowerCase());
+    const wanted = request?.rename ?? toColumnName(header);
+    const column = byName.get(wanted);
+    if (!column) {
+      if (request?.rename !== undefined) {
+        throw mappingProblem(
+          'unknown_dataset_column',
+          'Unknown dataset column',
+          `Column ${JSON.stringify(header)} is renamed to ${JSON.stringify(request.rename)}, which dataset ${dataset.name} does not have.`,
+          { column: header, dataset: dataset.name },
+        );
+      }
+      if (request) requests[header] = request;
+      targets.push(undefined);
+      continue;
+    }
+    const previous = filledBy.get(column.name);
+    if (previous !== undefined) {
+      throw mappingProblem(
+        'duplicate_dataset_column',
+        'Two columns for one dataset column',
+        `Columns ${JSON.stringify(previous)} and ${JSON.stringify(header)} both map to dataset column ${column.name}; rename one of them.`,
+        { columns: [previous, header], target: column.name },
+      );
+    }
+    if (request?.type !== undefined && request.type !== column.type) {
+      throw mappingProblem(
+        'type_conflict',
+        'Type conflicts with the dataset',
+        `Column ${JSON.stringify(header)} is requested as ${request.type}, but dataset column ${column.name} is ${column.type}.`,
+        { column: header, target: column.name },
+      );
+    }
+    filledBy.set(column.name, header);
+    targets.push(column.name);
+    requests[header] = {
+      type: column.type as ColumnType,
+      required: column.required || dataset.key.includes(column.name),
+      rename: column.name,
+    };
+  }
+  const missing = dataset.columns
+    .filter((c) => (c.required || dataset.key.includes(c.name)) && !filledBy.has(c.name))
+    .map((c) => c.name);
+  if (missing.length > 0) {
+    throw mappingProblem(
+      'missing_dataset_column',
+      'Required dataset columns missing',
+      `The file has no column for ${missing.join(', ')} (required by dataset ${dataset.name}). Name the header like the dataset column or map it with columns={"Header":{"rename":"${missing[0]}"}}.`,
+      { missing, dataset: dataset.name },
+    );
+  }
+  return { requests, targets };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { HttpProblem } from '../problem.ts';
+import { MAX_DATASET_COLUMNS, readDatasetDeclaration } from './declaration.ts';
+
+const valid = {
+  name: 'contacts',
+  columns: [
+    { name: 'email', type: 'email' },
+    { name: 'joined', type: 'date', required: true },
+    { name: 'vip', type: 'boolean', required: false },
+  ],
+  key: ['email'],
+};
+
+function refusal(body: unknown): HttpProblem {
+  try {
+    readDatasetDeclaration(body);
+  } catch (error) {
+    if (error instanceof HttpProblem) return error;
+    throw error;
+  }
+  throw new Error(`accepted ${JSON.stringify(body)}`);
+}
+
+describe('readDatasetDeclaration', () => {
+  it('accepts a valid declaration and makes key columns required', () => {
+    expect(readDatasetDeclaration(valid)).toEqual({
+      name: 'contacts',
+      columns: [
+        { name: 'email', type: 'email', required: true },
+        { name: 'joined', type: 'date', required: true },
+        { name: 'vip', type: 'boolean', required: false },
+      ],
+      key: ['email'],
+    });
+  });
+
+  it.each([
+    ['not an object', []],
+    ['null', null],
+    ['name with a quote', { ...valid, name: 'a"b' }],
+    ['name with SQL', { ...valid, name: 'x; drop table jobs' }],
+    ['upper-case name', { ...valid, name: 'Contacts' }],
+    ['leading underscore', { ...valid, name: '_contacts' }],
+    ['64-character name', { ...valid, name: `a${'b'.repeat(63)}` }],
+    ['no columns', { ...valid, columns: [] }],
+    [
+      'too many columns',
+      {
+        ...valid,
+        columns: Array.from({ length: MAX_DATASET_COLUMNS + 1 }, (_, i) => ({
+          name: `c${i}`,
+          type: 'text',
+        })),
+      },
+    ],
+    ['bad column name', { ...valid, columns: [{ name: 'e mail', type: 'email' }] }],
+    [
+      'system column name',
+      { ...valid, columns: [{ name: '_job_id', type: 'text' }], key: ['_job_id'] },
+    ],
+    ['duplicate column', { ...valid, columns: [valid.columns[0], valid.columns[0]] }],
+    ['unknown type', { ...valid, columns: [{ name: 'email', type: 'money' }] }],
+    ['inherited property as type', { ...valid, columns: [{ name: 'email', type: 'constructor' }] }],
+    [
+      'non-boolean required',
+      { ...valid, columns: [{ name: 'email', type: 'email', required: 'yes' }] },
+    ],
+    ['missing key', { ...valid, key: undefined }],
+    ['empty key', { ...valid, key: [] }],
+    ['key not a column', { ...valid, key: ['phone'] }],
+    ['repeated key column', { ...valid, key: ['email', 'email'] }],
+  ])('refuses %s with invalid_dataset', (_, body) => {
+    const p = refusal(body);
+    expect(p.status).toBe(400);
+    expect(p.code).toBe('invalid_dataset');
+  });
+});

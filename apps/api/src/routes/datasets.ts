@@ -1,0 +1,122 @@
+import {
+  countDatasetRows,
+  createDataset,
+  type Database,
+  type DatasetView,
+  getDataset,
+  inTransaction,
+  listDatasets,
+  readDatasetRows,
+} from '@sluice/db';
+import express, { type Request, type Response, Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { readDatasetDeclaration } from '../datasets/declaration.ts';
+import { readPage, setPageHeaders } from '../pagination.ts';
+import { HttpProblem } from '../problem.ts';
+
+export interface DatasetRoutesDeps {
+  db: Kysely<Database>;
+  logger: Logger;
+  baseUrl: (req: Request) => string;
+  statementTimeoutMs: number;
+}
+
+export function datasetNotFound(name: string): HttpProblem {
+  return new HttpProblem(
+    404,
+    'dataset_not_found',
+    'Dataset not found',
+    `There is no dataset named ${JSON.stringify(name)}.`,
+  );
+}
+
+/** Looks a dataset up by the name in a URL or request; 404 problem when absent. */
+export async function findDataset(db: Kysely<Database>, name: string): Promise<DatasetView> {
+  const dataset = await getDataset(db, name);
+  if (!dataset) throw datasetNotFound(name);
+  return dataset;
+}
+
+function presentDataset(dataset: DatasetView, baseUrl: string, rowCount?: number) {
+  const self = `${baseUrl}/v1/datasets/${dataset.name}`;
+  return {
+    name: dataset.name,
+    columns: dataset.columns,
+    key: dataset.key,
+    ...(rowCount === undefined ? {} : { rowCount }),
+    createdAt: dataset.createdAt.toISOString(),
+    links: { self, rows: `${self}/rows` },
+  };
+}
+
+/**
+ * Datasets: declared tables that import jobs upsert into.
+ * POST /v1/datasets, GET /v1/datasets, GET /v1/datasets/{name},
+ * GET /v1/datasets/{name}/rows (limit/offset, Link + X-Total-Count).
+ */
+export function datasetRoutes(deps: DatasetRoutesDeps): Router {
+  const router = Router();
+  const timeouts = { statementTimeoutMs: deps.statementTimeoutMs };
+
+  router.post(
+    '/v1/datasets',
+    express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }),
+    async (req: Request, res: Response) => {
+      if (!req.is('application/json') && !req.is('application/*+json')) {
+        throw new HttpProblem(
+          415,
+          'unsupported_media_type',
+          'Unsupported media type',
+          'Send the dataset declaration as application/json.',
+        );
+      }
+      const declaration = readDatasetDeclaration(req.body);
+      const created = await inTransaction(
+        deps.db,
+        (trx) => createDataset(trx, declaration),
+        timeouts,
+      );
+      if (!created) {
+        throw new HttpProblem(
+          409,
+          'dataset_exists',
+          'Dataset exists',
+          `A dataset named ${declaration.name} exists already; datasets are never replaced implicitly.`,
+        );
+      }
+      deps.logger.info({ dataset: declaration.name }, 'dataset created');
+      const body = presentDataset(
+        await findDataset(deps.db, declaration.name),
+        deps.baseUrl(req),
+        0,
+      );
+      res.status(201).location(body.links.self).json(body);
+    },
+  );
+
+  router.get('/v1/datasets', async (req: Request, res: Response) => {
+    const page = readPage(req);
+    const { items, total } = await listDatasets(deps.db, page);
+    setPageHeaders(req, res, deps.baseUrl(req), page, total);
+    res.json(items.map((d) => presentDataset(d, deps.baseUrl(req))));
+  });
+
+  router.get('/v1/datasets/:name', async (req: Request<{ name: string }>, res: Response) => {
+    const dataset = await findDataset(deps.db, req.params.name);
+    res.json(presentDataset(dataset, deps.baseUrl(req), await countDatasetRows(deps.db, dataset)));
+  });
+
+  router.get('/v1/datasets/:name/rows', async (req: Request<{ name: string }>, res: Response) => {
+    const dataset = await findDataset(deps.db, req.params.name);
+    const page = readPage(req);
+    const [rows, total] = await Promise.all([
+      readDatasetRows(deps.db, dataset, page),
+      countDatasetRows(deps.db, dataset),
+    ]);
+    setPageHeaders(req, res, deps.baseUrl(req), page, total);
+    res.json(rows);
+  });
+
+  return router;
+}

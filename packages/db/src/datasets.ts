@@ -1,0 +1,187 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database, DatasetColumn } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The PostgreSQL schema that holds every dataset table (see 0003_datasets). */
+export const DATASET_SCHEMA = 'sluice_datasets';
+
+/**
+ * Dataset and column names: lower-case ASCII, digits and underscores, starting
+ * with a letter, at most 63 bytes (PostgreSQL's identifier limit). Nothing
+ * else ever reaches SQL as an identifier, and it is quoted even so. A leading
+ * underscore is reserved for Sluice's own columns (`_job_id`, `_updated_at`).
+ */
+export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+
+export function isValidIdentifier(name: string): boolean {
+  return IDENTIFIER_PATTERN.test(name);
+}
+
+/** Double-quotes an identifier that passed the allowlist; throws on anything else. */
+export function quoteIdentifier(name: string): string {
+  if (!isValidIdentifier(name))
+    throw new TypeError(`Not a valid identifier: ${JSON.stringify(name)}`);
+  return `"${name}"`;
+}
+
+/**
+ * The SQL type each Sluice column type is stored as. Normalized values are
+ * already in the canonical text form of these types (ISO dates, plain
+ * decimals, true/false), so the cast at merge time cannot reinterpret them.
+ * Numbers are `numeric`: exact, never rounded, any size.
+ */
+export const DATASET_SQL_TYPES: Readonly<Record<string, string>> = Object.freeze({
+  text: 'text',
+  email: 'text',
+  phone: 'text',
+  name: 'text',
+  company: 'text',
+  date: 'date',
+  datetime: 'timestamptz',
+  country: 'text',
+  region: 'text',
+  postal_code: 'text',
+  currency: 'numeric',
+  percent: 'numeric',
+  integer: 'numeric',
+  number: 'numeric',
+  boolean: 'boolean',
+  url: 'text',
+});
+
+/** Sluice's bookkeeping columns on every dataset table. */
+export const DATASET_SYSTEM_COLUMNS = ['_job_id', '_updated_at'] as const;
+
+export interface NewDataset {
+  name: string;
+  columns: DatasetColumn[];
+  key: string[];
+}
+
+export interface DatasetView {
+  name: string;
+  columns: DatasetColumn[];
+  key: string[];
+  createdAt: Date;
+}
+
+/** Fully qualified, quoted table of a dataset. */
+export function datasetTable(name: string): string {
+  return `${quoteIdentifier(DATASET_SCHEMA)}.${quoteIdentifier(name)}`;
+}
+
+function sqlType(type: string): string {
+  const t = DATASET_SQL_TYPES[type];
+  if (!t) throw new TypeError(`No SQL type for column type ${JSON.stringify(type)}`);
+  return t;
+}
+
+/**
+ * Creates a dataset: its catalog row and its typed table (primary key = the
+ * dataset key, which import merges upsert on) in the caller's transaction.
+ * Returns false when a dataset of that name exists already. Callers validate
+ * names and types first; this re-checks identifiers as it quotes them.
+ */
+export async function createDataset(
+  trx: Transaction<Database>,
+  dataset: NewDataset,
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('datasets')
+    .values({
+      name: dataset.name,
+      columns: JSON.stringify(dataset.columns),
+      key_columns: dataset.key,
+    })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('name')
+    .executeTakeFirst();
+  if (!inserted) return false;
+  const keySet = new Set(dataset.key);
+  const columnDefs = dataset.columns.map(
+    (c) =>
+      `${quoteIdentifier(c.name)} ${sqlType(c.type)}${c.required || keySet.has(c.name) ? ' not null' : ''}`,
+  );
+  const ddl = `create table ${datasetTable(dataset.name)} (
+    ${columnDefs.join(',\n    ')},
+    _job_id uuid not null,
+    _updated_at timestamptz not null default now(),
+    primary key (${dataset.key.map(quoteIdentifier).join(', ')})
+  )`;
+  await sql.raw(ddl).execute(trx);
+  return true;
+}
+
+function toView(row: {
+  name: string;
+  columns: DatasetColumn[];
+  key_columns: string[];
+  created_at: Date;
+}): DatasetView {
+  return { name: row.name, columns: row.columns, key: row.key_columns, createdAt: row.created_at };
+}
+
+export async function getDataset(db: Db, name: string): Promise<DatasetView | undefined> {
+  if (!isValidIdentifier(name)) return undefined;
+  const row = await db
+    .selectFrom('datasets')
+    .select(['name', 'columns', 'key_columns', 'created_at'])
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return row ? toView(row) : undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export async function listDatasets(
+  db: Db,
+  page: { limit: number; offset: number },
+): Promise<Page<DatasetView>> {
+  const [rows, total] = await Promise.all([
+    db
+      .selectFrom('datasets')
+      .select(['name', 'columns', 'key_columns', 'created_at'])
+      .orderBy('name')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    db.selectFrom('datasets').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toView), total: total.n };
+}
+
+export async function countDatasetRows(db: Db, dataset: DatasetView): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::bigint as n from ${sql.raw(
+    datasetTable(dataset.name),
+  )}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** A dataset row for the API: values in canonical text form, booleans as booleans, NULL as null. */
+export type DatasetRow = Record<string, string | boolean | null>;
+
+/**
+ * One page of a dataset's rows in key order. Values are read as text (the
+ * normalized form; numbers keep every digit) except booleans.
+ */
+export async function readDatasetRows(
+  db: Db,
+  dataset: DatasetView,
+  page: { limit: number; offset: number },
+): Promise<DatasetRow[]> {
+  const select = dataset.columns.map((c) =>
+    c.type === 'boolean'
+      ? quoteIdentifier(c.name)
+      : `${quoteIdentifier(c.name)}::text as ${quoteIdentifier(c.name)}`,
+  );
+  const order = dataset.key.map(quoteIdentifier).join(', ');
+  const { rows } = await sql<DatasetRow>`select ${sql.raw(select.join(', '))}
+    from ${sql.raw(datasetTable(dataset.name))}
+    order by ${sql.raw(order)}
+    limit ${page.limit} offset ${page.offset}`.execute(db);
+  return rows;
+}

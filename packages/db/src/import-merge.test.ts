@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDatabase } from './connection.ts';
+import { countDatasetRows, createDataset, getDataset, readDatasetRows } from './datasets.ts';
+import { finalizeImportJob } from './import-merge.ts';
+import {
+  claimChunk,
+  commitChunkResult,
+  finishUpload,
+  getJob,
+  insertChunk,
+  insertJob,
+} from './jobs.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { JobColumn } from './schema.ts';
+import { inTransaction } from './transaction.ts';
+
+const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
+const { db, pool } = handle;
+const options = { statementTimeoutMs: 30_000, maxAttempts: 3 };
+
+// File columns: email -> email (key), Name -> full_name, Score -> score, Notes (not imported).
+const columns: JobColumn[] = [
+  { name: 'email', type: 'email', required: true, target: 'email' },
+  { name: 'Name', type: 'name', required: false, target: 'full_name' },
+  { name: 'Score', type: 'integer', required: false, target: 'score' },
+  { name: 'Notes', type: 'text', required: false },
+];
+
+let dataset: string;
+
+beforeAll(async () => {
+  await migrateToLatest(db);
+  dataset = `people_${randomUUID().slice(0, 8)}`;
+  await inTransaction(db, (trx) =>
+    createDataset(trx, {
+      name: dataset,
+      columns: [
+        { name: 'email', type: 'email', required: true },
+        { name: 'full_name', type: 'name', required: false },
+        { name: 'score', type: 'integer', required: false },
+        { name: 'joined', type: 'date', required: false },
+      ],
+      key: ['email'],
+    }),
+  );
+});
+afterAll(() => handle.close());
+
+/** An import job whose chunks are all done with the given normalized outputs. */
+async function importJob(outputs: string[]): Promise<string> {
+  const id = randomUUID();
+  await inTransaction(db, async (trx) => {
+    await insertJob(trx, {
+      id,
+      type: 'import',
+      fileName: 'people.csv',
+      header: Buffer.from('email,Name,Score,Notes'),
+      columns,
+      options: {},
+      dataset,
+    });
+    for (const [seq] of outputs.entries()) {
+      await insertChunk(trx, id, {
+        seq,
+        firstRecord: 2 + seq * 10,
+        recordCount: 10,
+        data: Buffer.from('x'),
+      });
+    }
+    await finishUpload(trx, id, {
+      bytes: 1,
+      chunks: outputs.length,
+      rows: outputs.length * 10,
+      columns,
+    });
+  });
+  for (const [seq, output] of outputs.entries()) {
+    const attempt = (await claimChunk(db, id, seq, 'test'))!;
+    await inTransaction(db, (trx) =>
+      commitChunkResult(trx, {
+        jobId: id,
+        seq,
+        attempt,
+        output: Buffer.from(output),
+        rowsAccepted: output.split('\n').filter(Boolean).length,
+        rowsRejected: 0,
+        rowsBlank: 0,
+        errors: [],
+        processedBy: 'test',
+      }),
+    );
+  }
+  return id;
+}
+
+async function rows() {
+  const view = (await getDataset(db, dataset))!;
+  return readDatasetRows(db, view, { limit: 100, offset: 0 });
+}
+
+describe('finalizeImportJob', () => {
+  it('upserts by key: inserts, then updates changed rows, leaves identical rows alone', async () => {
+    const first = await importJob([
+      'a@x.org,Ann Lee,1,keep out\nb@x.org,Bob Ray,,\n',
+      'c@x.org,"Cy, Jr.",3,\n',
+    ]);
+    const r1 = await finalizeImportJob(pool, first, options);
+    expect(r1).toEqual({
+      outcome: 'completed',
+      dataset,
+      stats: { staged: 3, inserted: 3, updated: 0, unchanged: 0, duplicate: 0 },
+    });
+    expect(await rows()).toEqual([
+      { email: 'a@x.org', full_name: 'Ann Lee', score: '1', joined: null },
+      { email: 'b@x.org', full_name: 'Bob Ray', score: null, joined: null },
+      { email: 'c@x.org', full_name: 'Cy, Jr.', score: '3', joined: null },
+    ]);
+    const job = (await getJob(db, first))!;
+    expect(job).toMatchObject({
+      status: 'completed',
+      rowsInserted: 3,
+      rowsUpdated: 0,
+      rowsAccepted: 3,
+    });
+
+    // Edited file: a changed, b identical, d new; d appears twice (last wins).
+    const second = await importJob([
+      'a@x.org,Ann Lee-Smith,2,\nb@x.org,Bob Ray,,\n',
+      'd@x.org,Dee,4,\nd@x.org,Dee,5,\n',
+    ]);
+    const r2 = await finalizeImportJob(pool, second, options);
+    expect(r2).toMatchObject({
+      outcome: 'completed',
+      stats: { staged: 4, inserted: 1, updated: 1, unchanged: 1, duplicate: 1 },
+    });
+    expect(await countDatasetRows(db, (await getDataset(db, dataset))!)).toBe(4);
+    expect((await rows()).map((r) => [r.email, r.full_name, r.score])).toEqual([
+      ['a@x.org', 'Ann Lee-Smith', '2'],
+      ['b@x.org', 'Bob Ray', null],
+      ['c@x.org', 'Cy, Jr.', '3'],
+      ['d@x.org', 'Dee', '5'],
+    ]);
+    // The unchanged row kept the job that last wrote it.
+    const { rows: owners } = await sql<{ email: string; job: string }>`
+      select email, _job_id::text as job from ${sql.raw(`sluice_datasets.${dataset}`)} order by email`.execute(
+      db,
+    );
+    expect(owners.map((o) => o.job)).toEqual([second, first, first, second]);
+  });
+
+  it('commits once: a repeated or concurrent finalize changes nothing', async () => {
+    const id = await importJob(['e@x.org,Eve,1,\n']);
+    const results = await Promise.all([
+      finalizeImportJob(pool, id, options),
+      finalizeImportJob(pool, id, options),
+      finalizeImportJob(pool, id, options),
+    ]);
+    expect(results.filter((r) => r.outcome === 'completed')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'already-final')).toHaveLength(2);
+    expect(await finalizeImportJob(pool, id, options)).toEqual({ outcome: 'already-final' });
+    expect((await rows()).filter((r) => r.email === 'e@x.org')).toHaveLength(1);
+  });
+
+  it('waits for pending chunks and leaves the dataset untouched', async () => {
+    const id = randomUUID();
+    await inTransaction(db, async (trx) => {
+      await insertJob(trx, {
+        id,
+        type: 'import',
+        fileName: null,
+        header: Buffer.from('email'),
+        columns,
+        options: {},
+        dataset,
+      });
+      await insertChunk(trx, id, {
+        seq: 0,
+        firstRecord: 2,
+        recordCount: 1,
+        data: Buffer.from('x'),
+      });
+      await finishUpload(trx, id, { bytes: 1, chunks: 1, rows: 1, columns });
+    });
+    const before = await rows();
+    expect(await finalizeImportJob(pool, id, options)).toEqual({ outcome: 'chunks-pending' });
+    expect(await rows()).toEqual(before);
+    expect(await finalizeImportJob(pool, randomUUID(), options)).toEqual({ outcome: 'missing' });
+  });
+
+  it('a value the column type cannot hold fails the merge atomically with a clear error', async () => {
+    const before = await rows();
+    const id = await importJob(['f@x.org,Fay,1,\n', 'g@x.org,Gus,not-a-number,\n']);
+    await expect(finalizeImportJob(pool, id, options)).rejects.toThrow(
+      /invalid input syntax for type numeric/,
+    );
+    expect(await rows()).toEqual(before);
+    expect((await getJob(db, id))!.status).toBe('queued');
+  });
+});

@@ -1,0 +1,236 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DATASET_SQL_TYPES, datasetTable, quoteIdentifier } from './datasets.ts';
+import type { DatasetColumn, JobColumn } from './schema.ts';
+import { isTransientDatabaseError, type RetryOptions, retryTransient } from './transaction.ts';
+
+export interface ImportMergeOptions extends RetryOptions {
+  /** SET LOCAL statement_timeout for the merge (large imports need minutes). */
+  statementTimeoutMs: number;
+  lockTimeoutMs?: number;
+}
+
+/** What merging an import job's accepted rows into its dataset did. */
+export interface ImportStats {
+  /** Accepted rows staged from the chunks. */
+  staged: number;
+  inserted: number;
+  updated: number;
+  /** Key already present with identical values: nothing written. */
+  unchanged: number;
+  /** Rows superseded by a later row with the same key in the same file (last one wins). */
+  duplicate: number;
+}
+
+export type ImportFinalizeOutcome =
+  | { outcome: 'completed'; dataset: string; stats: ImportStats }
+  | { outcome: 'already-final' | 'chunks-pending' | 'missing' };
+
+/** The staging table, private to the merge's transaction (dropped at commit). */
+const STAGE = 'pg_temp.sluice_import_stage';
+
+interface JobRow {
+  status: string;
+  type: string;
+  chunks_total: number;
+  dataset: string | null;
+  columns: JobColumn[];
+}
+
+/**
+ * Builds the merge statement: the staged rows, cast to the dataset's types,
+ * last row per key wins (file order), upserted by key. A key already present
+ * with the same values is left alone (no new row version, no `_updated_at`
+ * bump), which is also what makes re-running an import a no-op.
+ */
+function mergeStatement(
+  jobColumns: JobColumn[],
+  datasetName: string,
+  datasetColumns: DatasetColumn[],
+  key: string[],
+): string {
+  const typeOf = new Map(datasetColumns.map((c) => [c.name, c.type]));
+  const mapped = jobColumns.flatMap((c, i) =>
+    c.target === undefined ? [] : [{ stage: `c${i}`, target: c.target }],
+  );
+  const casts = mapped.map(({ stage, target }) => {
+    const sqlType = DATASET_SQL_TYPES[typeOf.get(target) ?? ''];
+    if (!sqlType) throw new TypeError(`Dataset column ${target} has no SQL type`);
+    return `nullif(s.${stage}, '')::${sqlType} as ${quoteIdentifier(target)}`;
+  });
+  const targets = mapped.map((m) => quoteIdentifier(m.target));
+  const keys = key.map(quoteIdentifier);
+  const keySet = new Set(key);
+  const updatable = mapped
+    .filter((m) => !keySet.has(m.target))
+    .map((m) => quoteIdentifier(m.target));
+  const table = datasetTable(datasetName);
+  const onConflict =
+    updatable.length === 0
+      ? 'do nothing'
+      : `do update set ${updatable.map((c) => `${c} = excluded.${c}`).join(', ')},
+           _job_id = excluded._job_id, _updated_at = excluded._updated_at
+         where (${updatable.map((c) => `d.${c}`).join(', ')})
+           is distinct from (${updatable.map((c) => `excluded.${c}`).join(', ')})`;
+  return `
+    with src as (
+      select distinct on (${keys.join(', ')}) ${targets.join(', ')}
+      from (select s._ord, ${casts.join(', ')} from ${STAGE} s) t
+      order by ${keys.join(', ')}, t._ord desc
+    ), merged as (
+      insert into ${table} as d (${targets.join(', ')}, _job_id, _updated_at)
+      select ${targets.join(', ')}, $1::uuid, now() from src
+      on conflict (${keys.join(', ')}) ${onConflict}
+      returning (xmax = 0) as inserted
+    )
+    select
+      (select count(*) from ${STAGE})::int as staged,
+      (select count(*) from src)::int as distinct_rows,
+      (count(*) filter (where inserted))::int as inserted,
+      (count(*) filter (where not inserted))::int as updated
+    from merged`;
+}
+
+async function copyInto(client: pg.PoolClient, columns: string[], data: Buffer): Promise<void> {
+  const stream = client.query(
+    copyFrom(`copy ${STAGE} (${columns.join(', ')}) from stdin (format csv)`),
+  );
+  await pipeline(Readable.from([data]), stream);
+}
+
+async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMergeOptions) {
+  await client.query('begin');
+  await client.query(`select set_config('statement_timeout', $1, true)`, [
+    String(options.statementTimeoutMs),
+  ]);
+  if (options.lockTimeoutMs !== undefined) {
+    await client.query(`select set_config('lock_timeout', $1, true)`, [
+      String(options.lockTimeoutMs),
+    ]);
+  }
+  // The job row lock makes the merge and the final statistics happen once.
+  const job = (
+    await client.query<JobRow>(
+      'select status, type, chunks_total, dataset, columns from jobs where id = $1 for update',
+      [jobId],
+    )
+  ).rows[0];
+  if (!job) return { outcome: 'missing' } as const;
+  if (job.status !== 'queued' && job.status !== 'running')
+    return { outcome: 'already-final' } as const;
+  if (job.type !== 'import' || job.dataset === null) {
+    throw new TypeError(`job ${jobId} is not an import job`);
+  }
+  const done = (
+    await client.query<{ n: number }>(
+      `select count(*)::int as n from job_chunks where job_id = $1 and status = 'done'`,
+      [jobId],
+    )
+  ).rows[0]!.n;
+  if (done < job.chunks_total) return { outcome: 'chunks-pending' } as const;
+  const dataset = (
+    await client.query<{ columns: DatasetColumn[]; key_columns: string[] }>(
+      'select columns, key_columns from datasets where name = $1',
+      [job.dataset],
+    )
+  ).rows[0];
+  if (!dataset) throw new Error(`dataset ${job.dataset} of job ${jobId} does not exist`);
+  // Imports into one dataset take turns: concurrent upserts of overlapping
+  // keys would otherwise deadlock each other. Transaction-scoped (PgBouncer).
+  await client.query(`select pg_advisory_xact_lock(hashtextextended('sluice-dataset:' || $1, 0))`, [
+    job.dataset,
+  ]);
+  const stageColumns = job.columns.map((_, i) => `c${i}`);
+  await client.query(
+    `create temp table sluice_import_stage (
+       _ord bigint generated always as identity,
+       ${stageColumns.map((c) => `${c} text`).join(', ')}
+     ) on commit drop`,
+  );
+  // Chunk outputs are the normalized, accepted rows in file order; one chunk in memory at a time.
+  for (let seq = 0; seq < job.chunks_total; seq++) {
+    const output = (
+      await client.query<{ output: Buffer | null }>(
+        'select output from job_chunks where job_id = $1 and seq = $2',
+        [jobId, seq],
+      )
+    ).rows[0]?.output;
+    if (output && output.byteLength > 0) await copyInto(client, stageColumns, output);
+  }
+  // An aggregate without GROUP BY: exactly one row, even when nothing was written.
+  const merged = (
+    await client.query<{
+      staged: number;
+      distinct_rows: number;
+      inserted: number;
+      updated: number;
+    }>(mergeStatement(job.columns, job.dataset, dataset.columns, dataset.key_columns), [jobId])
+  ).rows[0]!;
+  const stats: ImportStats = {
+    staged: merged.staged,
+    inserted: merged.inserted,
+    updated: merged.updated,
+    unchanged: merged.distinct_rows - merged.inserted - merged.updated,
+    duplicate: merged.staged - merged.distinct_rows,
+  };
+  return { outcome: 'completed' as const, dataset: job.dataset, stats };
+}
+
+/**
+ * The final step of an import job, exactly once: in ONE transaction, stage
+ * every chunk's accepted rows (COPY into a temporary table), upsert them into
+ * the dataset by its key, and commit the job's final statistics. Nothing of
+ * the import is visible before that commit, so a crash at any point leaves
+ * the dataset untouched and the step can simply run again (BullMQ retries
+ * the parent job; the reconciler re-enqueues it if Redis lost it).
+ *
+ * Uses a raw pooled client because COPY needs one; a client whose connection
+ * broke is destroyed, never returned to the pool.
+ */
+export async function finalizeImportJob(
+  pool: pg.Pool,
+  jobId: string,
+  options: ImportMergeOptions,
+): Promise<ImportFinalizeOutcome> {
+  return retryTransient(async () => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    // A checked-out client whose connection dies emits 'error'; unheard, that
+    // would crash the process. Heard, it marks the client for destruction.
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onError);
+    try {
+      const result = await mergeOnce(client, jobId, options);
+      if (result.outcome !== 'completed') {
+        await client.query('rollback');
+        return result;
+      }
+      const { stats } = result;
+      await client.query(
+        `update jobs set status = 'completed',
+           rows_accepted = t.accepted, rows_rejected = t.rejected, errors_total = t.errors,
+           rows_inserted = $2, rows_updated = $3, rows_unchanged = $4, rows_duplicate = $5,
+           started_at = coalesce(started_at, now()), finished_at = now()
+         from (select coalesce(sum(rows_accepted), 0)::int as accepted,
+                      coalesce(sum(rows_rejected), 0)::int as rejected,
+                      coalesce(sum(errors_total), 0)::int as errors
+               from job_chunks where job_id = $1) t
+         where id = $1`,
+        [jobId, stats.inserted, stats.updated, stats.unchanged, stats.duplicate],
+      );
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      if (isTransientDatabaseError(error)) broken = error as Error;
+      else await client.query('rollback').catch((e: Error) => (broken = e));
+      throw error;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }, options);
+}

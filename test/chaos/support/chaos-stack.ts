@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  findFreePort,
+  type ServiceHandle,
+  startPostgres,
+  startRedis,
+} from '@sluice/local-services';
+import prepareDatabase from '../../harness/prepare-database.ts';
+import { type AppProcess, spawnApp, waitForHttp } from '../../harness/processes.ts';
+
+/**
+ * Sluice on its OWN PostgreSQL and Redis, which a chaos test may stop, kill,
+ * restart or flush without disturbing anything else: one API and a set of
+ * workers that can be killed and replaced one by one.
+ */
+export interface ChaosStack {
+  apiUrl: string;
+  postgres: ServiceHandle;
+  redis: ServiceHandle;
+  workers: AppProcess[];
+  /** The WORKER_ID of each slot's current worker (what job_chunks.claimed_by records). */
+  workerIds(): string[];
+  /** kill -9 worker `index` and start a replacement in its slot. */
+  killAndReplaceWorker(index: number): Promise<void>;
+  /** Every worker's output so far, including replaced ones. */
+  workerOutput(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Short locks and stall checks so a killed worker's chunks come back in
+ * seconds, a reconciler that runs every second, small chunks so a modest
+ * file spans many: the same code paths as production, on a faster clock.
+ */
+const WORKER_ENV = {
+  WORKER_THREADS: '1',
+  WORKER_CONCURRENCY: '2',
+  WORKER_LOCK_DURATION_MS: '4000',
+  WORKER_STALLED_INTERVAL_MS: '2000',
+  WORKER_MAX_STALLED_COUNT: '3',
+  RECONCILE_INTERVAL_MS: '1000',
+  RECONCILE_GRACE_MS: '5000',
+  LOG_LEVEL: 'info',
+};
+
+export async function startChaosStack(options: { workers: number }): Promise<ChaosStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-chaos-'));
+  const postgres = await startPostgres({ dataDir: join(dir, 'postgres'), durable: false });
+  let redis: ServiceHandle | undefined;
+  try {
+    redis = await startRedis({ dataDir: join(dir, 'redis') });
+    await prepareDatabase(postgres.url);
+  } catch (error) {
+    await Promise.all([postgres.stop(), redis?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const env = {
+    DATABASE_URL: postgres.url,
+    REDIS_URL: redis.url,
+    QUEUE_PREFIX: '{chaos}',
+  };
+  const port = await findFreePort();
+  const api = spawnApp('chaos-api', 'apps/api/src/main.ts', {
+    ...env,
+    PORT: String(port),
+    CHUNK_BYTES: '32KB',
+    LOG_LEVEL: 'warn',
+  });
+  let spawned = 0;
+  const retired: AppProcess[] = [];
+  const ids = new Map<AppProcess, string>();
+  const startWorker = () => {
+    spawned += 1;
+    const id = `chaos-worker-${spawned}`;
+    const worker = spawnApp(id, 'apps/worker/src/main.ts', {
+      ...env,
+      ...WORKER_ENV,
+      WORKER_ID: id,
+    });
+    ids.set(worker, id);
+    return worker;
+  };
+  const workers = Array.from({ length: options.workers }, startWorker);
+  const apiUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${apiUrl}/health/ready`, 30_000);
+  await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
+
+  return {
+    apiUrl,
+    postgres,
+    redis,
+    workers,
+    workerIds: () => workers.map((w) => ids.get(w)!),
+    async killAndReplaceWorker(index) {
+      const victim = workers[index]!;
+      await victim.kill();
+      retired.push(victim);
+      workers[index] = startWorker();
+    },
+    workerOutput: () => [...retired, ...workers].map((w) => w.output()).join('\n'),
+    async stop() {
+      await Promise.all([api, ...workers].map((p) => p.stop('SIGTERM', 20_000)));
+      await Promise.all([postgres.stop(), redis?.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,222 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createDatabase, migrateToLatest } from '@sluice/db';
+import { findFreePort, type ServiceHandle, startPostgres } from '@sluice/local-services';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { getText, type JobBody, postStream, submitCsv, waitForJob } from '../support/client.ts';
+import { generateContactsCsv } from '../support/generate-contacts.ts';
+import { type Stack, startStack } from '../support/stack.ts';
+
+// PostgreSQL goes down under a running Sluice and comes back. The circuit
+// breakers make the API answer 503 (fast, once open) and the worker pause
+// instead of burning its chunks' attempts; both recover by themselves, and
+// no job, in flight or new, is lost or failed.
+//
+// A DEDICATED PostgreSQL (stopping the harness' one would disturb other
+// files); the harness' Redis with this file's own queue prefix.
+
+const SAMPLE = readFileSync(new URL('../../../shared/data/contacts-sample.csv', import.meta.url));
+const RESET_MS = 1_000;
+
+let dir: string;
+let postgres: ServiceHandle;
+let stack: Stack;
+let workerMetricsUrl: string;
+
+/** The value of the first sample of `name` whose labels include every given one. */
+function sample(text: string, name: string, labels: Record<string, string> = {}) {
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const body = match[2] ?? '';
+    if (Object.entries(labels).every(([k, v]) => body.includes(`${k}="${v}"`))) {
+      return Number(match[3]);
+    }
+  }
+  return undefined;
+}
+
+/** Polls `probe` until it returns true; fails with the last value seen. */
+async function until(what: string, probe: () => Promise<unknown>, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last === true) return;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not within ${timeoutMs} ms (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function post(
+  csv: Buffer,
+): Promise<{ status: number; ms: number; headers: Headers; body: string }> {
+  const started = performance.now();
+  const res = await fetch(`${stack.apiUrl}/v1/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+  });
+  const body = await res.text();
+  return { status: res.status, ms: performance.now() - started, headers: res.headers, body };
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-pg-outage-'));
+  postgres = await startPostgres({ dataDir: join(dir, 'postgres'), durable: false });
+  const setup = createDatabase({
+    url: postgres.url,
+    poolSize: 1,
+    applicationName: 'e2e-outage-setup',
+  });
+  try {
+    await migrateToLatest(setup.db);
+  } finally {
+    await setup.close();
+  }
+  const metricsPort = await findFreePort();
+  workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  stack = await startStack({
+    queuePrefix: '{e2e-pg-outage}',
+    env: {
+      DATABASE_URL: postgres.url,
+      CHUNK_BYTES: '8KB',
+      BREAKER_RESET_TIMEOUT_MS: String(RESET_MS),
+    },
+    workerEnv: {
+      METRICS_PORT: String(metricsPort),
+      WORKER_THREADS: '1',
+      WORKER_CONCURRENCY: '1',
+    },
+  });
+});
+
+afterAll(async () => {
+  const codes = await stack?.stop();
+  await postgres?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  expect(codes).toEqual([0, 0]);
+});
+
+it('answers 503 while PostgreSQL is down, pauses the worker, and recovers by itself without losing a job', async () => {
+  // Before: everything works.
+  const before = await submitCsv(stack.apiUrl, SAMPLE, '?filename=before.csv');
+  expect((await waitForJob(stack.apiUrl, before.id)).status).toBe('completed');
+
+  // A job with many small chunks, in flight when PostgreSQL goes away.
+  const rows = 30_000;
+  const res = await postStream(`${stack.apiUrl}/v1/jobs`, generateContactsCsv(rows, 5), {
+    'content-type': 'text/csv',
+  });
+  expect(res.status, res.body).toBe(202);
+  const inFlight = JSON.parse(res.body) as JobBody;
+  expect(inFlight.progress.chunksTotal).toBeGreaterThan(100);
+
+  await postgres.stop();
+
+  // Readiness says so at once.
+  await until(
+    'ready is 503',
+    async () => (await fetch(`${stack.apiUrl}/health/ready`)).status === 503,
+    10_000,
+  );
+  const ready = (await (await fetch(`${stack.apiUrl}/health/ready`)).json()) as {
+    status: string;
+    checks: Record<string, { ok: boolean }>;
+  };
+  expect(ready.status).toBe('not_ready');
+  expect(ready.checks.postgres?.ok).toBe(false);
+  expect(ready.checks.redis?.ok).toBe(true);
+
+  // Submissions get 503 problem+json with Retry-After, first from failed
+  // connections, then (breaker open) without trying.
+  const first = await post(SAMPLE);
+  expect(first.status, first.body).toBe(503);
+  expect(first.headers.get('content-type')).toContain('application/problem+json');
+  expect(JSON.parse(first.body).code).toBe('dependency_unavailable');
+  expect(Number(first.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  await until('API postgres breaker open', async () => {
+    await post(SAMPLE);
+    const health = (await (await fetch(`${stack.apiUrl}/health`)).json()) as {
+      breakers: Record<string, string>;
+    };
+    return health.breakers.postgres === 'open';
+  });
+  const refused = [];
+  for (let i = 0; i < 5; i++) refused.push(await post(SAMPLE));
+  for (const r of refused) {
+    expect(r.status, r.body).toBe(503);
+    expect(r.headers.get('content-type')).toContain('application/problem+json');
+    const problem = JSON.parse(r.body) as { code: string; dependency?: string };
+    expect(problem.code).toBe('dependency_unavailable');
+    expect(problem.dependency).toBe('postgres');
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  }
+  expect(median(refused.map((r) => r.ms))).toBeLessThan(100);
+  const apiMetrics = await getText(`${stack.apiUrl}/metrics`);
+  expect(
+    sample(apiMetrics.body, 'sluice_breaker_state', { dependency: 'postgres' }),
+  ).toBeGreaterThanOrEqual(1);
+  expect(sample(apiMetrics.body, 'sluice_breaker_state', { dependency: 'redis' })).toBe(0);
+
+  // The worker's breaker opened on its failing chunks: it stopped taking jobs.
+  await until('worker breaker open and worker paused', async () => {
+    const { body } = await getText(workerMetricsUrl);
+    return (
+      (sample(body, 'sluice_breaker_state', { dependency: 'postgres' }) ?? 0) >= 1 &&
+      sample(body, 'sluice_worker_up') === 0
+    );
+  });
+  const worker = stack.workers[0]!;
+  expect(worker.output()).toMatch(/circuit breaker for postgres is open/);
+  expect(worker.output()).toMatch(/paused: taking no jobs until breakers close/);
+  expect(worker.output()).toMatch(
+    new RegExp(`"bullJobId":"chunk-${inFlight.id}-\\d+"[^\\n]*handed back to the queue`),
+  );
+
+  // PostgreSQL comes back: no manual action from here on.
+  await postgres.restart();
+  await until(
+    'ready again',
+    async () => (await fetch(`${stack.apiUrl}/health/ready`)).status === 200,
+  );
+  await until('worker resumed', async () => {
+    const { body } = await getText(workerMetricsUrl);
+    return (
+      sample(body, 'sluice_breaker_state', { dependency: 'postgres' }) === 0 &&
+      sample(body, 'sluice_worker_up') === 1
+    );
+  });
+
+  const after = await submitCsv(stack.apiUrl, SAMPLE, '?filename=after.csv');
+  const afterJob = await waitForJob(stack.apiUrl, after.id);
+  expect(afterJob.status, afterJob.error ?? '').toBe('completed');
+  expect(afterJob.counts.rowsTotal).toBe(8);
+  expect((await getText(afterJob.links.result)).body.split('\n').slice(1, -1)).toHaveLength(
+    afterJob.counts.rowsAccepted,
+  );
+
+  // The job in flight during the outage completes with every row, not failed.
+  const job = await waitForJob(stack.apiUrl, inFlight.id, 180_000);
+  expect(job.status, job.error ?? '').toBe('completed');
+  expect(job.counts.rowsTotal).toBe(rows);
+  expect(job.counts.rowsAccepted + job.counts.rowsRejected + job.counts.rowsBlank).toBe(rows);
+  expect(job.progress.chunksDone).toBe(job.progress.chunksTotal);
+  const lines = (await getText(job.links.result)).body.split('\n').slice(1, -1);
+  expect(lines).toHaveLength(job.counts.rowsAccepted);
+  const ids = lines.map((line) => Number(line.slice(0, line.indexOf(','))));
+  expect(ids.every((n, i) => i === 0 || n > ids[i - 1]!)).toBe(true);
+  // No chunk exhausted its attempts on the outage.
+  const { body } = await getText(workerMetricsUrl);
+  expect(sample(body, 'sluice_queue_jobs', { queue: 'sluice-chunks', state: 'failed' })).toBe(0);
+  expect(sample(body, 'sluice_jobs_finished_total', { outcome: 'failed' }) ?? 0).toBe(0);
+});
