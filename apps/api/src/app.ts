@@ -112,7 +112,8 @@ function breakerGuard(breakers: DependencyBreakers) {
     if (needs.length === 0) return next();
     const refusing = needs.find((d) => !breakers[d].allowsCalls());
     if (refusing !== undefined) {
-      sendProblem(req, res, dependencyUnavailable(refusing, breakers[refusing].retryAfterMs()));
+      const refusal = breakers[refusing].refuse();
+      sendProblem(req, res, dependencyUnavailable(refusing, refusal.retryAfterMs, refusal));
       return;
     }
     res.once('close', () => {

@@ -95,7 +95,11 @@ const dbPool = () => ({
 const registry = createMetricsRegistry('api');
 registerQueueMetrics(registry, JOB_COUNT_STATES, () => queueCounter.counts());
 registerDbPoolMetrics(registry, dbPool);
-registerBreakerMetrics(registry, () => breakers.states());
+registerBreakerMetrics(
+  registry,
+  () => breakers.states(),
+  () => breakers.refusals(),
+);
 const app = createApp({
   db: database.db,
   redis,

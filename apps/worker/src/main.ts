@@ -305,7 +305,11 @@ registerDbPoolMetrics(registry, () => ({
   idle: database.pool.idleCount,
   waiting: database.pool.waitingCount,
 }));
-registerBreakerMetrics(registry, () => breakers.states());
+registerBreakerMetrics(
+  registry,
+  () => breakers.states(),
+  () => breakers.refusals(),
+);
 registerWorkerRuntimeMetrics(registry, {
   isConsuming: () =>
     !stopping &&

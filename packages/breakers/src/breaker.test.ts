@@ -231,9 +231,17 @@ describe('createDependencyBreakers', () => {
     });
     try {
       const registry = createMetricsRegistry('worker');
-      registerBreakerMetrics(registry, () => breakers.states());
+      registerBreakerMetrics(
+        registry,
+        () => breakers.states(),
+        () => breakers.refusals(),
+      );
       const gauge = async () =>
         (await registry.metrics()).split('\n').filter((l) => l.startsWith('sluice_breaker_state{'));
+      const refusals = async () =>
+        (await registry.metrics())
+          .split('\n')
+          .filter((l) => l.startsWith('sluice_breaker_refusals_total{'));
       expect(breakers.states()).toEqual({ postgres: 'closed', redis: 'closed' });
       expect(await gauge()).toEqual([
         'sluice_breaker_state{dependency="postgres",process="worker"} 0',
@@ -247,6 +255,25 @@ describe('createDependencyBreakers', () => {
       expect(await gauge()).toContain(
         'sluice_breaker_state{dependency="redis",process="worker"} 2',
       );
+      // Refused calls are counted, whether run() refused them or the caller
+      // asked first and refused itself (the API's edge guard).
+      let tried = false;
+      await expect(
+        breakers.redis.run(async () => {
+          tried = true;
+        }),
+      ).rejects.toBeInstanceOf(BreakerOpenError);
+      expect(tried).toBe(false);
+      expect(breakers.redis.allowsCalls()).toBe(false);
+      const refusal = breakers.redis.refuse();
+      expect(refusal).toBeInstanceOf(BreakerOpenError);
+      expect(refusal.dependency).toBe('redis');
+      expect(refusal.retryAfterMs).toBeGreaterThanOrEqual(1000);
+      expect(breakers.refusals()).toEqual({ postgres: 0, redis: 2 });
+      expect(await refusals()).toEqual([
+        'sluice_breaker_refusals_total{dependency="postgres",process="worker"} 0',
+        'sluice_breaker_refusals_total{dependency="redis",process="worker"} 2',
+      ]);
     } finally {
       breakers.shutdown();
     }
@@ -254,7 +281,11 @@ describe('createDependencyBreakers', () => {
 
   it('reports half-open as 1', async () => {
     const registry = createMetricsRegistry('api');
-    registerBreakerMetrics(registry, () => ({ postgres: 'half_open' }));
+    registerBreakerMetrics(
+      registry,
+      () => ({ postgres: 'half_open' }),
+      () => ({ postgres: 0 }),
+    );
     expect(await registry.metrics()).toContain(
       'sluice_breaker_state{dependency="postgres",process="api"} 1',
     );

@@ -75,6 +75,14 @@ export interface Breaker {
   /** Milliseconds until the next trial call (for Retry-After); 0 when closed. */
   retryAfterMs(): number;
   /**
+   * Counts a call its caller refused because `allowsCalls()` said no (the
+   * API's edge guard answers 503 without trying) and returns the error to
+   * answer with.
+   */
+  refuse(): BreakerOpenError;
+  /** Calls refused since start, by `run` or `refuse` (for `sluice_breaker_refusals_total`). */
+  refusals(): number;
+  /**
    * Runs `work` (calls to the dependency) through the breaker. While it is
    * open this rejects at once with BreakerOpenError and `work` is not called.
    * `work` is never timed out here: a timeout would not cancel the call.
@@ -189,19 +197,24 @@ export function createBreaker(options: BreakerOptions): Breaker {
   };
   const refused = (error: unknown) =>
     error instanceof Error && (error as { code?: unknown }).code === 'EOPENBREAKER';
+  let refusals = 0;
+  const refuse = () => {
+    refusals += 1;
+    return new BreakerOpenError(options.name, retryAfterMs());
+  };
 
   return {
     name: options.name,
     state: () => current,
     allowsCalls: () => circuit.closed || circuit.pendingClose,
     retryAfterMs,
+    refuse,
+    refusals: () => refusals,
     async run<T>(work: () => Promise<T>): Promise<T> {
       try {
         return (await circuit.fire(work)) as T;
       } catch (error) {
-        if (refused(error) || circuit.isShutdown) {
-          throw new BreakerOpenError(options.name, retryAfterMs());
-        }
+        if (refused(error) || circuit.isShutdown) throw refuse();
         throw error;
       }
     },

@@ -16,6 +16,8 @@ export interface DependencyBreakersOptions {
 export interface DependencyBreakers extends Record<Dependency, Breaker> {
   /** Every breaker's state, by dependency (for /health and the gauge). */
   states(): Record<Dependency, BreakerState>;
+  /** Calls each breaker refused since start, by dependency (for the refusals counter). */
+  refusals(): Record<Dependency, number>;
   shutdown(): void;
 }
 
@@ -69,6 +71,7 @@ export function createDependencyBreakers(options: DependencyBreakersOptions): De
     postgres,
     redis,
     states: () => ({ postgres: postgres.state(), redis: redis.state() }),
+    refusals: () => ({ postgres: postgres.refusals(), redis: redis.refusals() }),
     shutdown() {
       postgres.shutdown();
       redis.shutdown();

@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** Job counts by queue name, then by state (as BullMQ's `Queue.getJobCounts()` returns them). */
 export type QueueJobCounts = Record<string, Partial<Record<string, number>>>;
@@ -158,11 +158,27 @@ const BREAKER_STATE_VALUES: Record<BreakerStateName, number> = {
 /**
  * `sluice_breaker_state{dependency}`: 0 closed, 1 half-open, 2 open, read at
  * scrape time from `getStates` (the process' breakers by dependency name).
+ * `sluice_breaker_refusals_total{dependency}`: calls refused without trying
+ * the dependency (503 at the API, jobs handed back by a worker), read from
+ * `getRefusals` (counts since the process started).
  */
 export function registerBreakerMetrics(
   registry: Registry,
   getStates: () => Record<string, BreakerStateName>,
+  getRefusals: () => Record<string, number>,
 ): void {
+  new Counter({
+    name: 'sluice_breaker_refusals_total',
+    help: 'Calls refused by an open circuit breaker without trying the dependency',
+    labelNames: ['dependency'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [dependency, count] of Object.entries(getRefusals())) {
+        this.inc({ dependency }, count);
+      }
+    },
+  });
   new Gauge({
     name: 'sluice_breaker_state',
     help: 'Circuit breaker state per dependency: 0 closed, 1 half-open, 2 open (calls refused)',
