@@ -41,26 +41,32 @@ const DRAIN_BYTES = 64 * 1024 * 1024;
  * usually still sending. Answering and closing at once makes the client's
  * next write fail (EPIPE) before it ever reads the answer. So the rest of the
  * body is read and discarded first, within bounds (a "lingering close" as
- * nginx does), and the connection is closed after the answer.
+ * nginx does). Resolves true when the body was read to its end (the
+ * connection can serve the next request), false when a bound cut it short.
  */
-function drainUnreadBody(req: Request): Promise<void> {
-  if (req.complete || req.destroyed) return Promise.resolve();
+function drainUnreadBody(req: Request): Promise<boolean> {
+  if (req.complete) return Promise.resolve(true);
+  if (req.destroyed) return Promise.resolve(false);
   return new Promise((resolve) => {
     let drained = 0;
-    const done = () => {
+    const done = (complete: boolean) => {
       clearTimeout(timer);
       req.removeListener('data', count);
-      resolve();
+      req.removeListener('end', ended);
+      req.removeListener('close', closed);
+      resolve(complete);
     };
     const count = (piece: Buffer) => {
       drained += piece.byteLength;
-      if (drained > DRAIN_BYTES) done();
+      if (drained > DRAIN_BYTES) done(false);
     };
-    const timer = setTimeout(done, DRAIN_MS);
+    const ended = () => done(true);
+    const closed = () => done(req.complete);
+    const timer = setTimeout(() => done(false), DRAIN_MS);
     req.unpipe();
     req.on('data', count);
-    req.once('end', done);
-    req.once('close', done);
+    req.once('end', ended);
+    req.once('close', closed);
     req.resume();
   });
 }
@@ -92,10 +98,12 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
     writeProblem(req, res, problem);
     return;
   }
-  // The connection cannot be reused once its body was cut short.
-  res.setHeader('connection', 'close');
-  void drainUnreadBody(req).then(() => {
-    if (!res.headersSent && !res.destroyed) writeProblem(req, res, problem);
+  void drainUnreadBody(req).then((complete) => {
+    if (res.headersSent || res.destroyed) return;
+    // A connection whose body was cut short cannot carry another request; one
+    // read to its end (a small refused upload) stays open for the client's next.
+    if (!complete) res.setHeader('connection', 'close');
+    writeProblem(req, res, problem);
   });
 }
 
