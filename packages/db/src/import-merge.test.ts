@@ -95,6 +95,20 @@ async function importJob(outputs: string[]): Promise<string> {
   return id;
 }
 
+/** Resolves once some session waits for an advisory lock (the finalize under test). */
+async function waitForLockWaiter(): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(
+      db,
+    );
+    if (rows[0]!.n > 0) return;
+    if (Date.now() > deadline) throw new Error('no session ever waited for the dataset lock');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 async function rows() {
   const view = (await getDataset(db, dataset))!;
   return readDatasetRows(db, view, { limit: 100, offset: 0 });
@@ -161,6 +175,30 @@ describe('finalizeImportJob', () => {
     expect(results.filter((r) => r.outcome === 'already-final')).toHaveLength(2);
     expect(await finalizeImportJob(pool, id, options)).toEqual({ outcome: 'already-final' });
     expect((await rows()).filter((r) => r.email === 'e@x.org')).toHaveLength(1);
+  });
+
+  it('stamps finishedAt when the merge ends, not when its transaction began', async () => {
+    const id = await importJob(['f@x.org,Fay,2,\n']);
+    // Hold the dataset's merge lock: the finalize transaction begins, then
+    // waits here; its job must not be stamped finished before the wait.
+    const holder = await pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(
+        `select pg_advisory_xact_lock(hashtextextended('sluice-dataset:' || $1, 0))`,
+        [dataset],
+      );
+      const merged = finalizeImportJob(pool, id, options);
+      await waitForLockWaiter();
+      const released = (await holder.query<{ at: Date }>('select clock_timestamp() as at')).rows[0]!
+        .at;
+      await holder.query('commit');
+      expect((await merged).outcome).toBe('completed');
+      const job = await getJob(db, id);
+      expect(job!.finishedAt!.getTime()).toBeGreaterThanOrEqual(released.getTime());
+    } finally {
+      holder.release();
+    }
   });
 
   it('waits for pending chunks and leaves the dataset untouched', async () => {

@@ -210,11 +210,13 @@ export async function finalizeImportJob(
         return result;
       }
       const { stats } = result;
+      // finished_at by clock_timestamp(): now() is this transaction's start,
+      // before the lock wait and the merge (seconds for a large import).
       await client.query(
         `update jobs set status = 'completed',
            rows_accepted = t.accepted, rows_rejected = t.rejected, errors_total = t.errors,
            rows_inserted = $2, rows_updated = $3, rows_unchanged = $4, rows_duplicate = $5,
-           started_at = coalesce(started_at, now()), finished_at = now()
+           started_at = coalesce(started_at, now()), finished_at = clock_timestamp()
          from (select coalesce(sum(rows_accepted), 0)::int as accepted,
                       coalesce(sum(rows_rejected), 0)::int as rejected,
                       coalesce(sum(errors_total), 0)::int as errors

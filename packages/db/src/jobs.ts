@@ -487,7 +487,8 @@ export async function finalizeJob(
       rows_rejected: totals.rejected,
       errors_total: totals.errors,
       started_at: sql`coalesce(started_at, now())`,
-      finished_at: sql`now()`,
+      // now() is the transaction's start; the job finishes at its commit.
+      finished_at: sql`clock_timestamp()`,
     })
     .where('id', '=', jobId)
     .execute();
@@ -505,7 +506,7 @@ export async function markJobFailed(
 ): Promise<JobType | undefined> {
   const row = await db
     .updateTable('jobs')
-    .set({ status: 'failed', error: reason, finished_at: sql`now()` })
+    .set({ status: 'failed', error: reason, finished_at: sql`clock_timestamp()` })
     .where('id', '=', jobId)
     .where('status', 'in', ['queued', 'running'])
     .returning('type')
