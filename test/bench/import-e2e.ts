@@ -31,7 +31,7 @@ export function importE2e(rows: number): Promise<ScenarioResult> {
       WORKER_THREADS: String(LAUNCHER_WORKER_THREADS),
     });
     say(`import-e2e: Sluice import (1 worker, ${LAUNCHER_WORKER_THREADS} thread(s))`);
-    const sluice = await importContacts(api.url, file, 'contacts');
+    const sluice = await importContacts(api.url, services.postgres.url, file, 'contacts');
     if (sluice.rowsRead !== rows) throw new Error(`Sluice read ${sluice.rowsRead} of ${rows} rows`);
 
     return {

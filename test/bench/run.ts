@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { breakerRefusal } from './breaker-refusal.ts';
 import { enqueue } from './enqueue.ts';
 import { importE2e } from './import-e2e.ts';
 import { memory } from './memory.ts';
@@ -26,7 +27,7 @@ const ROWS = env('BENCH_ROWS', 1_000_000);
 const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioResult> }> = {
   'normalize-throughput': {
     describe:
-      'rows/s through one thread, sample 10-column shape (BENCH_THROUGHPUT_ROWS, default 400000); reference: decode + parse only',
+      'rows/s through one thread, generated contacts (test/support/generate-contacts.ts, 10 columns) (BENCH_THROUGHPUT_ROWS, default 400000); reference: decode + parse only',
     run: async () => {
       const r = await normalizeThroughput(env('BENCH_THROUGHPUT_ROWS', 400_000));
       const { ratio: _, ...figures } = r;
@@ -51,6 +52,11 @@ const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioR
     describe:
       'autocannon POSTs of a 3-row CSV to /v1/jobs for BENCH_ENQUEUE_SECONDS (default 10) at 50 and 200 connections; no worker runs (submissions only queue up). Reference: a bare express 5 app in its own process that reads the body and does one BullMQ queue.add on the same Redis. Ratios: sluice / reference (req/s: higher is better; p99: lower is better)',
     run: () => enqueue(env('BENCH_ENQUEUE_SECONDS', 10), [50, 200]),
+  },
+  'breaker-refusal': {
+    describe:
+      "PostgreSQL stopped and the API's postgres breaker open; autocannon POSTs of a 2-row CSV to /v1/jobs for BENCH_REFUSAL_SECONDS (default 10) at 50 connections, all answered 503 by the breaker. Reference: GET /health/live on the same API process under the same load. Ratios: sluice / reference",
+    run: () => breakerRefusal(env('BENCH_REFUSAL_SECONDS', 10)),
   },
   memory: {
     describe:

@@ -1,7 +1,10 @@
 /**
  * scaling: the import-e2e import with 1 and then 2 worker processes
  * (WORKER_THREADS=1 each) against one API and one PostgreSQL on the same
- * machine; rows/s each, ratio 2 workers / 1 worker.
+ * machine; rows/s each, ratio 2 workers / 1 worker. Three spans: submit to
+ * completed (includes the upload, one API process either way), first chunk
+ * to merge committed, and the chunk phase alone (the part workers share; the
+ * merge is one transaction whatever the number of workers).
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +25,7 @@ function importWith(services: Services, api: Api, file: string, workers: number)
     for (let i = 1; i <= workers; i++)
       await startWorker(scope, services, `worker-${i}`, { WORKER_THREADS: '1' });
     say(`scaling: import with ${workers} worker process(es)`);
-    return importContacts(api.url, file, `contacts_${workers}w`);
+    return importContacts(api.url, services.postgres.url, file, `contacts_${workers}w`);
   });
 }
 
@@ -42,6 +45,11 @@ export function scaling(rows: number): Promise<ScenarioResult> {
           'rows/s, first chunk to merge committed',
           two.processingRowsPerSecond,
           one.processingRowsPerSecond,
+        ),
+        compare(
+          'rows/s, chunk phase (first claim to last chunk committed)',
+          two.chunkPhaseRowsPerSecond,
+          one.chunkPhaseRowsPerSecond,
         ),
       ],
       rows,

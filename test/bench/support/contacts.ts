@@ -5,6 +5,7 @@
 import { createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
 import { CONTACT_HEADER, generateContactsCsv } from '../../support/generate-contacts.ts';
 import { createDataset, getJson, processingSeconds, submitFile, waitForJob } from './jobs.ts';
 import { round } from './result.ts';
@@ -58,11 +59,40 @@ export interface ImportFigures {
   rowsPerSecond: number;
   /** rowsRead / processingSeconds */
   processingRowsPerSecond: number;
+  /** First chunk claimed to last chunk committed (what more workers share). */
+  chunkPhaseSeconds: number;
+  /** rowsRead / chunkPhaseSeconds */
+  chunkPhaseRowsPerSecond: number;
+  /** Last chunk committed to job completed: the merge into the dataset, one transaction. */
+  mergeSeconds: number;
+}
+
+/** The job's two phases from its chunk timestamps (server clock, read from PostgreSQL). */
+async function phases(
+  databaseUrl: string,
+  jobId: string,
+): Promise<{ chunkSeconds: number; mergeSeconds: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ chunk: number; merge: number }>(
+      `select extract(epoch from max(c.processed_at) - min(c.claimed_at))::float8 as chunk,
+              extract(epoch from j.finished_at - max(c.processed_at))::float8 as merge
+         from job_chunks c join jobs j on j.id = c.job_id
+        where c.job_id = $1
+        group by j.finished_at`,
+      [jobId],
+    );
+    return { chunkSeconds: rows[0]!.chunk, mergeSeconds: rows[0]!.merge };
+  } finally {
+    await client.end();
+  }
 }
 
 /** Declares `dataset`, imports `file` into it over HTTP and times it. */
 export async function importContacts(
   apiUrl: string,
+  databaseUrl: string,
   file: string,
   dataset: string,
 ): Promise<ImportFigures> {
@@ -76,6 +106,7 @@ export async function importContacts(
   const totalSeconds = (performance.now() - submitted.startedMs) / 1000;
   const { rowCount } = await getJson<{ rowCount: number }>(`${apiUrl}/v1/datasets/${dataset}`);
   const rows = job.counts.rowsTotal;
+  const { chunkSeconds, mergeSeconds } = await phases(databaseUrl, submitted.id);
   return {
     rowsRead: rows,
     rowsAccepted: job.counts.rowsAccepted,
@@ -87,5 +118,8 @@ export async function importContacts(
     processingSeconds: round(processingSeconds(job), 1),
     rowsPerSecond: Math.round(rows / totalSeconds),
     processingRowsPerSecond: Math.round(rows / processingSeconds(job)),
+    chunkPhaseSeconds: round(chunkSeconds, 1),
+    chunkPhaseRowsPerSecond: Math.round(rows / chunkSeconds),
+    mergeSeconds: round(mergeSeconds, 1),
   };
 }
