@@ -172,6 +172,18 @@ it('answers 503 while PostgreSQL is down, pauses the worker, and recovers by its
   ).toBeGreaterThanOrEqual(1);
   expect(sample(apiMetrics.body, 'sluice_breaker_state', { dependency: 'redis' })).toBe(0);
 
+  // A finished job's status is still answered, from the Redis cache (stored
+  // by waitForJob's last read); a running job's status needs PostgreSQL: 503.
+  const cached = await fetch(`${stack.apiUrl}/v1/jobs/${before.id}`);
+  expect(cached.status).toBe(200);
+  expect(cached.headers.get('x-cache')).toBe('HIT');
+  expect(((await cached.json()) as JobBody).status).toBe('completed');
+  const uncached = await fetch(`${stack.apiUrl}/v1/jobs/${inFlight.id}`);
+  expect(uncached.status).toBe(503);
+  expect(uncached.headers.get('content-type')).toContain('application/problem+json');
+  expect(Number(uncached.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect(((await uncached.json()) as { code: string }).code).toBe('dependency_unavailable');
+
   // The worker's breaker opened on its failing chunks: it stopped taking jobs.
   await until('worker breaker open and worker paused', async () => {
     const { body } = await getText(workerMetricsUrl);

@@ -87,11 +87,19 @@ function classifyDependencyError(error: unknown): HttpProblem | undefined {
   return dependency === undefined ? undefined : dependencyUnavailable(dependency, 5_000, error);
 }
 
-/** The dependencies a request cannot be served without (health routes check their own). */
+/**
+ * The dependencies a request cannot be served without (health routes check
+ * their own). A job's status (GET /v1/jobs/{id}) is left to its route: a
+ * finished job comes from the Redis cache even while PostgreSQL is down, and
+ * a miss goes through the postgres breaker there.
+ */
 function dependenciesOf(req: Request): Dependency[] {
   // Matched as express routes are: case-insensitive, trailing slash allowed.
   const path = req.path.toLowerCase();
   if (/^\/v1\/jobs\/?$/.test(path) && req.method === 'POST') return ['postgres', 'redis'];
+  if (/^\/v1\/jobs\/[^/]+\/?$/.test(path) && (req.method === 'GET' || req.method === 'HEAD')) {
+    return [];
+  }
   if (/^\/v1\/(jobs|datasets)(\/|$)/.test(path)) return ['postgres'];
   return [];
 }
@@ -191,6 +199,7 @@ export function createApp(deps: AppDeps): express.Express {
         metrics: deps.metrics,
         logger: deps.logger,
       }),
+      postgresBreaker: deps.breakers.postgres,
     }),
   );
 

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Breaker } from '@sluice/breakers';
 import { formatRecord, neutralizeFormula } from '@sluice/csv';
 import {
   type Database,
@@ -33,6 +34,12 @@ export interface JobRoutesDeps {
   baseUrl: (req: Request) => string;
   limits: StoreLimits & { maxUploadBytes: number };
   cache: JobCache;
+  /**
+   * The status route is not behind the API's edge guard (app.ts), so that a
+   * finished job is answered from the cache while PostgreSQL is down; a cache
+   * miss reads PostgreSQL through this breaker (refused at once while open).
+   */
+  postgresBreaker: Breaker;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -141,11 +148,16 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.status(202).location(body.links.self).json(body);
   });
 
-  /** Status reads go through the Redis cache (final jobs only; X-Cache says which). */
-  async function findJobCached(id: string, res: Response): Promise<JobView> {
+  /**
+   * Status reads go through the Redis cache (final jobs only; X-Cache says
+   * which). `viaBreaker` for a route the edge guard does not cover.
+   */
+  async function findJobCached(id: string, res: Response, viaBreaker = false): Promise<JobView> {
     if (!UUID.test(id)) throw jobNotFound(id);
-    const { job, cache } = await deps.cache.read(id.toLowerCase(), () =>
-      getJob(deps.db, id.toLowerCase()),
+    const read = () => getJob(deps.db, id.toLowerCase());
+    const { job, cache } = await deps.cache.read(
+      id.toLowerCase(),
+      viaBreaker ? () => deps.postgresBreaker.run(read) : read,
     );
     res.setHeader('x-cache', cache);
     if (!job) throw jobNotFound(id);
@@ -153,7 +165,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   }
 
   router.get('/v1/jobs/:id', async (req: Request<{ id: string }>, res: Response) => {
-    const job = await findJobCached(req.params.id, res);
+    const job = await findJobCached(req.params.id, res, true);
     res.json(presentJob(job, deps.baseUrl(req)));
   });
 
