@@ -7,7 +7,7 @@
  * that needs no dependency). The refusals counter shows that every measured
  * submission was refused at the edge, none tried PostgreSQL.
  */
-import autocannon from 'autocannon';
+import { type LoadTarget, runLoad } from './support/load.ts';
 import { compare, prefixed, type ScenarioResult } from './support/result.ts';
 import { withScope } from './support/scope.ts';
 import { say, startApi, startServices } from './support/stack.ts';
@@ -15,38 +15,7 @@ import { say, startApi, startServices } from './support/stack.ts';
 const CSV = 'name,email\r\nJane Doe,jane@example.com\r\n';
 const CONNECTIONS = 50;
 
-interface Load {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function load(
-  target: { url: string; method: 'GET' | 'POST'; body?: string },
-  seconds: number,
-): Promise<Load> {
-  const r = await autocannon({
-    url: target.url,
-    method: target.method,
-    headers: target.body ? { 'content-type': 'text/csv' } : {},
-    body: target.body,
-    connections: CONNECTIONS,
-    duration: seconds,
-  });
-  return {
-    requestsPerSecond: Math.round(r.requests.average),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    maxMs: r.latency.max,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors,
-  };
-}
+const load = (target: LoadTarget, seconds: number) => runLoad(target, CONNECTIONS, seconds);
 
 async function postgresRefusals(apiUrl: string): Promise<number> {
   const text = await (await fetch(`${apiUrl}/metrics`)).text();
@@ -60,8 +29,8 @@ export function breakerRefusal(seconds: number): Promise<ScenarioResult> {
   return withScope(async (scope) => {
     const services = await startServices(scope, 'breaker-refusal');
     const api = await startApi(scope, services);
-    const submit = { url: `${api.url}/v1/jobs`, method: 'POST' as const, body: CSV };
-    const live = { url: `${api.url}/health/live`, method: 'GET' as const };
+    const submit = { url: `${api.url}/v1/jobs`, csv: CSV };
+    const live = { url: `${api.url}/health/live` };
 
     say('breaker-refusal: stopping PostgreSQL, opening the breaker');
     await services.postgres.stop();

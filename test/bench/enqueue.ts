@@ -6,7 +6,7 @@
  * in PostgreSQL (one transaction), enqueue the flow, answer 202.
  */
 import { findFreePort } from '@sluice/local-services';
-import autocannon from 'autocannon';
+import { runLoad } from './support/load.ts';
 import { compare, type ScenarioResult } from './support/result.ts';
 import { withScope } from './support/scope.ts';
 import { say, spawnApp, startApi, startServices, waitForHttp } from './support/stack.ts';
@@ -17,33 +17,8 @@ const CSV =
   '"MACLEOD, angus",angus@example.org,+44 20 7946 0958\r\n' +
   'li kim,not-an-email,646-555-0199\r\n';
 
-interface Load {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function load(url: string, connections: number, seconds: number): Promise<Load> {
-  const r = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'text/csv' },
-    body: CSV,
-    connections,
-    duration: seconds,
-  });
-  return {
-    requestsPerSecond: Math.round(r.requests.average),
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    requests: r.requests.total,
-    non2xx: r.non2xx,
-    errors: r.errors,
-  };
-}
+const load = (url: string, connections: number, seconds: number) =>
+  runLoad({ url, csv: CSV }, connections, seconds);
 
 export function enqueue(seconds: number, connectionCounts: number[]): Promise<ScenarioResult> {
   return withScope(async (scope) => {
