@@ -49,7 +49,7 @@ beforeAll(async () => {
 afterAll(() => handle.close());
 
 /** An import job whose chunks are all done with the given normalized outputs. */
-async function importJob(outputs: string[]): Promise<string> {
+async function importJob(outputs: string[], into = dataset): Promise<string> {
   const id = randomUUID();
   await inTransaction(db, async (trx) => {
     await insertJob(trx, {
@@ -59,7 +59,7 @@ async function importJob(outputs: string[]): Promise<string> {
       header: Buffer.from('email,Name,Score,Notes'),
       columns,
       options: {},
-      dataset,
+      dataset: into,
     });
     for (const [seq] of outputs.entries()) {
       await insertChunk(trx, id, {
@@ -162,6 +162,46 @@ describe('finalizeImportJob', () => {
       db,
     );
     expect(owners.map((o) => o.job)).toEqual([second, first, first, second]);
+  });
+
+  it('into an empty dataset (plain INSERT): last row per key wins, duplicates counted', async () => {
+    const empty = `people_${randomUUID().slice(0, 8)}`;
+    await inTransaction(db, (trx) =>
+      createDataset(trx, {
+        name: empty,
+        columns: [
+          { name: 'email', type: 'email', required: true },
+          { name: 'full_name', type: 'name', required: false },
+          { name: 'score', type: 'integer', required: false },
+        ],
+        key: ['email'],
+      }),
+    );
+    const id = await importJob(
+      ['k@x.org,Kim,1,\nl@x.org,Lou,2,\n', 'k@x.org,Kim Park,3,\nk@x.org,Kim Park,4,\n'],
+      empty,
+    );
+    expect(await finalizeImportJob(pool, id, options)).toEqual({
+      outcome: 'completed',
+      dataset: empty,
+      stats: { staged: 4, inserted: 2, updated: 0, unchanged: 0, duplicate: 2 },
+    });
+    const { rows: stored } = await sql<{ email: string; full_name: string; score: string }>`
+      select email, full_name, score::text as score
+      from ${sql.raw(`sluice_datasets.${empty}`)} order by email`.execute(db);
+    expect(stored).toEqual([
+      { email: 'k@x.org', full_name: 'Kim Park', score: '4' },
+      { email: 'l@x.org', full_name: 'Lou', score: '2' },
+    ]);
+    // The same file again goes the upsert way (the table is no longer empty): nothing changes.
+    const again = await importJob(
+      ['k@x.org,Kim,1,\nl@x.org,Lou,2,\n', 'k@x.org,Kim Park,3,\nk@x.org,Kim Park,4,\n'],
+      empty,
+    );
+    expect(await finalizeImportJob(pool, again, options)).toMatchObject({
+      outcome: 'completed',
+      stats: { staged: 4, inserted: 0, updated: 0, unchanged: 2, duplicate: 2 },
+    });
   });
 
   it('commits once: a repeated or concurrent finalize changes nothing', async () => {
