@@ -121,3 +121,29 @@ describe('GET /health', () => {
     expect(body.queues['sluice-chunks']?.completed).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('what operators read', () => {
+  /** Metric names a /metrics text declares (its `# TYPE` lines, present before any sample). */
+  const declared = (text: string) =>
+    new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
+
+  it('the dashboard, the alert rules and the metric docs name only metrics API or worker export', async () => {
+    const exported = new Set([
+      ...declared((await getText(`${stack.apiUrl}/metrics`)).body),
+      ...declared((await getText(workerMetricsUrl)).body),
+    ]);
+    // A histogram's series carry suffixes its TYPE line does not.
+    const base = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
+    for (const file of [
+      'docker/grafana/dashboards/sluice.json',
+      'docker/prometheus/alerts.yml',
+      'docker/prometheus/README.md',
+    ]) {
+      const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      const named = new Set([...text.matchAll(/\bsluice_[a-z0-9_]+\b/g)].map((m) => m[0]));
+      expect(named.size, file).toBeGreaterThan(3);
+      const unknown = [...named].filter((n) => !exported.has(n) && !exported.has(base(n)));
+      expect(unknown, file).toEqual([]);
+    }
+  });
+});
