@@ -10,7 +10,7 @@ import { type Stack, startStack } from '../support/stack.ts';
 
 /**
  * A real Prometheus (Debian's, installed by ./dev test) scrapes the API and a
- * worker every second while a job runs; the assertions go through its HTTP
+ * worker every 250 ms while a job runs; the assertions go through its HTTP
  * API, as an operator's dashboards and alerts would.
  */
 let stack: Stack;
@@ -40,7 +40,7 @@ async function eventually<T>(
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`Prometheus never showed ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -48,7 +48,9 @@ beforeAll(async () => {
   const workerPort = await findFreePort();
   stack = await startStack({
     queuePrefix: '{e2e-prom}',
-    env: { CHUNK_BYTES: '16KB' },
+    // Small chunks: ~430 of them, processed one at a time for a few seconds,
+    // which is many 250 ms scrapes even on a faster machine than this one.
+    env: { CHUNK_BYTES: '8KB' },
     workerEnv: { METRICS_PORT: String(workerPort), WORKER_THREADS: '1', WORKER_CONCURRENCY: '1' },
   });
   dir = mkdtempSync(join(tmpdir(), 'sluice-prom-'));
@@ -56,7 +58,7 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'prometheus.yml'),
     [
-      'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+      'global: { scrape_interval: 250ms, evaluation_interval: 1s }',
       'scrape_configs:',
       `  - job_name: sluice-api\n    static_configs: [{ targets: ['${apiTarget}'] }]`,
       `  - job_name: sluice-worker\n    static_configs: [{ targets: ['127.0.0.1:${workerPort}'] }]`,
@@ -98,7 +100,7 @@ it('shows queue depth while a job runs and worker memory, via the Prometheus HTT
   expect(res.status, res.body).toBe(202);
   const id = (JSON.parse(res.body) as JobBody).id;
 
-  // One worker, one chunk at a time, 100+ chunks: the backlog is visible for seconds.
+  // One worker, one chunk at a time, 400+ chunks: the backlog is visible for seconds.
   const backlog = await eventually('a chunk backlog', async () => {
     const series = await query(
       'sluice_queue_jobs{queue="sluice-chunks",state="waiting",process="api"}',
