@@ -4,7 +4,7 @@ import {
   createDependencyBreakers,
   isPostgresUnavailableError,
   isRedisConnectionError,
-  stateChangeLogLevel,
+  logStateChange,
 } from '@sluice/breakers';
 import { ConfigError, loadApiConfig } from '@sluice/config';
 import { createDatabase } from '@sluice/db';
@@ -59,12 +59,8 @@ const breakers = createDependencyBreakers({
     probe: () => sql`select 1`.execute(database.db),
   },
   redis: { isFailure: isRedisConnectionError, probe: () => redis.ping() },
-  onStateChange: (dependency, state, previous) => {
-    logger[stateChangeLogLevel(state, previous)](
-      { dependency, state, previous },
-      `circuit breaker for ${dependency} is ${state}`,
-    );
-  },
+  onStateChange: (dependency, state, previous) =>
+    logStateChange(logger, dependency, state, previous),
 });
 const admin = createAdminBoard({
   credentials:

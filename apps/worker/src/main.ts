@@ -6,7 +6,7 @@ import {
   createDependencyBreakers,
   isPostgresUnavailableError,
   isRedisConnectionError,
-  stateChangeLogLevel,
+  logStateChange,
 } from '@sluice/breakers';
 import { ConfigError, loadWorkerConfig } from '@sluice/config';
 import { createDatabase, markJobFailed } from '@sluice/db';
@@ -110,10 +110,7 @@ const breakers = createDependencyBreakers({
   },
   redis: { isFailure: isRedisConnectionError, probe: () => reconcilerConnection.ping() },
   onStateChange: (dependency, state, previous) => {
-    logger[stateChangeLogLevel(state, previous)](
-      { dependency, state, previous },
-      `circuit breaker for ${dependency} is ${state}`,
-    );
+    logStateChange(logger, dependency, state, previous);
     syncPause();
   },
 });

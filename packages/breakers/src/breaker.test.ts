@@ -5,6 +5,7 @@ import { isPostgresUnavailableError, isRedisConnectionError } from './classify.t
 import {
   breakerSettingsFrom,
   createDependencyBreakers,
+  logStateChange,
   stateChangeLogLevel,
 } from './dependencies.ts';
 
@@ -314,6 +315,27 @@ describe('shared wiring of API and worker', () => {
     expect(stateChangeLogLevel('closed', 'half_open')).toBe('info');
     expect(stateChangeLogLevel('half_open', 'open')).toBe('debug');
     expect(stateChangeLogLevel('open', 'half_open')).toBe('debug');
+  });
+
+  it('logs a state change with its dependency and states, at that level', () => {
+    const lines: unknown[] = [];
+    const at = (level: string) => (fields: Record<string, unknown>, message: string) =>
+      lines.push([level, fields, message]);
+    const logger = { debug: at('debug'), info: at('info'), warn: at('warn') };
+    logStateChange(logger, 'postgres', 'open', 'closed');
+    logStateChange(logger, 'redis', 'closed', 'half_open');
+    expect(lines).toEqual([
+      [
+        'warn',
+        { dependency: 'postgres', state: 'open', previous: 'closed' },
+        'circuit breaker for postgres is open',
+      ],
+      [
+        'info',
+        { dependency: 'redis', state: 'closed', previous: 'half_open' },
+        'circuit breaker for redis is closed',
+      ],
+    ]);
   });
 });
 

@@ -51,6 +51,25 @@ export function stateChangeLogLevel(
   return state === 'open' ? 'warn' : 'info';
 }
 
+/** A logger as pino's (matched by shape: this package imports no logging library). */
+export type StateChangeLogger = Record<
+  'debug' | 'info' | 'warn',
+  (fields: Record<string, unknown>, message: string) => void
+>;
+
+/** The log line of a state change, at `stateChangeLogLevel` (API and worker log the same). */
+export function logStateChange(
+  logger: StateChangeLogger,
+  dependency: Dependency,
+  state: BreakerState,
+  previous: BreakerState,
+): void {
+  logger[stateChangeLogLevel(state, previous)](
+    { dependency, state, previous },
+    `circuit breaker for ${dependency} is ${state}`,
+  );
+}
+
 /** One breaker per dependency, same settings; what the API and each worker create at start. */
 export function createDependencyBreakers(options: DependencyBreakersOptions): DependencyBreakers {
   const make = (dependency: Dependency) => {

@@ -11,5 +11,7 @@ export {
   createDependencyBreakers,
   DEPENDENCIES,
   type Dependency,
+  logStateChange,
+  type StateChangeLogger,
   stateChangeLogLevel,
 } from './dependencies.ts';
