@@ -2,22 +2,10 @@ import { readFileSync } from 'node:fs';
 import { findFreePort } from '@sluice/local-services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getText, submitCsv, waitForJob } from '../support/client.ts';
+import { sample } from '../support/metrics-text.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 const SAMPLE = new URL('../../../shared/data/contacts-sample.csv', import.meta.url);
-
-/** The value of the first sample of `name` whose labels include every given one. */
-function sample(text: string, name: string, labels: Record<string, string> = {}) {
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const body = match[2] ?? '';
-    if (Object.entries(labels).every(([k, v]) => body.includes(`${k}="${v}"`))) {
-      return Number(match[3]);
-    }
-  }
-  return undefined;
-}
 
 let stack: Stack;
 let workerMetricsUrl: string;

@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDatabase, migrateToLatest } from '@sluice/db';
 import { findFreePort, type ServiceHandle, startPostgres } from '@sluice/local-services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import prepareDatabase from '../harness/prepare-database.ts';
 import { getText, type JobBody, postStream, submitCsv, waitForJob } from '../support/client.ts';
 import { generateContactsCsv } from '../support/generate-contacts.ts';
+import { sample } from '../support/metrics-text.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 // PostgreSQL goes down under a running Sluice and comes back. The circuit
@@ -23,19 +24,6 @@ let dir: string;
 let postgres: ServiceHandle;
 let stack: Stack;
 let workerMetricsUrl: string;
-
-/** The value of the first sample of `name` whose labels include every given one. */
-function sample(text: string, name: string, labels: Record<string, string> = {}) {
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const body = match[2] ?? '';
-    if (Object.entries(labels).every(([k, v]) => body.includes(`${k}="${v}"`))) {
-      return Number(match[3]);
-    }
-  }
-  return undefined;
-}
 
 /** Polls `probe` until it returns true; fails with the last value seen. */
 async function until(what: string, probe: () => Promise<unknown>, timeoutMs = 60_000) {
@@ -67,16 +55,7 @@ async function post(csv: Buffer): Promise<{ status: number; headers: Headers; bo
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sluice-pg-outage-'));
   postgres = await startPostgres({ dataDir: join(dir, 'postgres'), durable: false });
-  const setup = createDatabase({
-    url: postgres.url,
-    poolSize: 1,
-    applicationName: 'e2e-outage-setup',
-  });
-  try {
-    await migrateToLatest(setup.db);
-  } finally {
-    await setup.close();
-  }
+  await prepareDatabase(postgres.url);
   const metricsPort = await findFreePort();
   workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   stack = await startStack({

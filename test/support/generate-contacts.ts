@@ -8,6 +8,31 @@
 export const CONTACT_HEADER =
   'id,name,email,phone,birth_date,country,postal_code,state,employer,notes';
 
+/** Each generated column's Sluice type, in header order. */
+const CONTACT_TYPES: Record<string, string> = {
+  id: 'integer',
+  name: 'name',
+  email: 'email',
+  phone: 'phone',
+  birth_date: 'date',
+  country: 'country',
+  postal_code: 'postal_code',
+  state: 'region',
+  employer: 'company',
+  notes: 'text',
+};
+
+/** The generated file's columns as a dataset declares them; `required` marks its key column. */
+export function contactDatasetColumns(
+  required: string,
+): Array<{ name: string; type: string; required?: boolean }> {
+  return CONTACT_HEADER.split(',').map((name) => ({
+    name,
+    type: CONTACT_TYPES[name]!,
+    ...(name === required ? { required: true } : {}),
+  }));
+}
+
 const FIRST = ['jane', 'PETER', 'Seán', 'maría', 'Angus', 'min-jun', 'alice', 'Bob', 'ZOË', 'li'];
 const LAST = [
   'doe',

@@ -6,7 +6,11 @@ import { createWriteStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { CONTACT_HEADER, generateContactsCsv } from '../../support/generate-contacts.ts';
+import {
+  CONTACT_HEADER,
+  contactDatasetColumns,
+  generateContactsCsv,
+} from '../../support/generate-contacts.ts';
 import { createDataset, getJson, processingSeconds, submitFile, waitForJob } from './jobs.ts';
 import { round } from './result.ts';
 
@@ -15,27 +19,7 @@ export const CONTACT_COLUMNS = CONTACT_HEADER.split(',');
 
 /** A dataset for the generated file: every column, Sluice types, keyed by email. */
 export function contactsDataset(name: string) {
-  const types: Record<string, string> = {
-    id: 'integer',
-    name: 'name',
-    email: 'email',
-    phone: 'phone',
-    birth_date: 'date',
-    country: 'country',
-    postal_code: 'postal_code',
-    state: 'region',
-    employer: 'company',
-    notes: 'text',
-  };
-  return {
-    name,
-    columns: CONTACT_COLUMNS.map((c) => ({
-      name: c,
-      type: types[c] ?? 'text',
-      ...(c === 'email' ? { required: true } : {}),
-    })),
-    key: ['email'],
-  };
+  return { name, columns: contactDatasetColumns('email'), key: ['email'] };
 }
 
 /** Writes `rows` generated contacts (plus the header) to `path`; returns its size in bytes. */

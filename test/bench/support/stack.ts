@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, migrateToLatest } from '@sluice/db';
 import {
   findFreePort,
   type ServiceHandle,
   startPostgres,
   startRedis,
 } from '@sluice/local-services';
+import prepareDatabase from '../../harness/prepare-database.ts';
 import type { Scope } from './scope.ts';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -53,12 +53,7 @@ export async function startServices(scope: Scope, name: string): Promise<Service
   scope.defer(() => postgres.stop());
   const redis = await startRedis({ dataDir: join(dir, 'redis') });
   scope.defer(() => redis.stop());
-  const database = createDatabase({ url: postgres.url, poolSize: 1 });
-  try {
-    await migrateToLatest(database.db);
-  } finally {
-    await database.close();
-  }
+  await prepareDatabase(postgres.url);
   return {
     dir,
     postgres,

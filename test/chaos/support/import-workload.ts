@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { type JobBody, postStream } from '../../support/client.ts';
-import { generateContactsCsv } from '../../support/generate-contacts.ts';
+import { contactDatasetColumns, generateContactsCsv } from '../../support/generate-contacts.ts';
 import {
   digest,
   expectChunkInvariants,
@@ -19,18 +19,7 @@ import {
  * output and error report, the counts and the merge statistics.
  */
 
-const COLUMNS = [
-  { name: 'id', type: 'integer', required: true },
-  { name: 'name', type: 'name' },
-  { name: 'email', type: 'email' },
-  { name: 'phone', type: 'phone' },
-  { name: 'birth_date', type: 'date' },
-  { name: 'country', type: 'country' },
-  { name: 'postal_code', type: 'postal_code' },
-  { name: 'state', type: 'region' },
-  { name: 'employer', type: 'company' },
-  { name: 'notes', type: 'text' },
-];
+const COLUMNS = contactDatasetColumns('id');
 
 export interface ImportOutcome {
   job: JobBody & { import?: { rowsInserted: number; rowsUpdated: number } };
