@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  BreakerOpenError,
-  type Dependency,
-  type DependencyBreakers,
-  isPostgresUnavailableError,
-  isRedisConnectionError,
-} from '@sluice/breakers';
+import { BreakerOpenError, type Dependency, type DependencyBreakers } from '@sluice/breakers';
 import { type Database, isTransientDatabaseError } from '@sluice/db';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
-import type { JobProducer } from '@sluice/queue';
+import { isRedisConnectionError, type JobProducer } from '@sluice/queue';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
@@ -73,7 +67,8 @@ function failedDependency(error: unknown): Dependency | undefined {
       ? 'redis'
       : undefined;
   }
-  if (isTransientDatabaseError(error) || isPostgresUnavailableError(error)) return 'postgres';
+  // Unavailable or contention (db's one table of PostgreSQL error classes).
+  if (isTransientDatabaseError(error)) return 'postgres';
   if (isRedisConnectionError(error)) return 'redis';
   return undefined;
 }

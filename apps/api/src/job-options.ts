@@ -1,4 +1,9 @@
-import { DELIMITER_CANDIDATES, INPUT_ENCODINGS, type InputEncoding } from '@sluice/csv';
+import {
+  DELIMITER_CANDIDATES,
+  type Delimiter,
+  INPUT_ENCODINGS,
+  type InputEncoding,
+} from '@sluice/csv';
 import {
   type ColumnRequest,
   type DateOrder,
@@ -23,7 +28,7 @@ export interface JobRequest {
   dataset?: string | undefined;
   options: JobOptions;
   columns: Record<string, ColumnRequest>;
-  delimiter?: string | undefined;
+  delimiter?: Delimiter | undefined;
   encoding?: InputEncoding | undefined;
 }
 
@@ -101,6 +106,9 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
 
 type Pick = (name: string) => string | undefined;
 
+const isDelimiter = (d: string): d is Delimiter =>
+  (DELIMITER_CANDIDATES as readonly string[]).includes(d);
+
 /** Normalization options (shared by jobs and POST /v1/normalize), validated. */
 export function readNormalizeOptions(pick: Pick): JobOptions {
   const phoneRegion = (pick('phoneRegion') ?? 'US').toUpperCase();
@@ -155,7 +163,7 @@ export function readJobRequest(
   const rawDelimiter = pick('delimiter');
   const delimiter =
     rawDelimiter === undefined ? undefined : (DELIMITER_NAMES[rawDelimiter] ?? rawDelimiter);
-  if (delimiter !== undefined && !(DELIMITER_CANDIDATES as readonly string[]).includes(delimiter)) {
+  if (delimiter !== undefined && !isDelimiter(delimiter)) {
     throw invalid('delimiter must be one of: comma (,), semicolon (;), tab, pipe (|).');
   }
   const encoding = pick('encoding')?.toLowerCase();

@@ -1,7 +1,6 @@
 import { createMetricsRegistry, registerBreakerMetrics } from '@sluice/metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Breaker, BreakerOpenError, type BreakerState, createBreaker } from './breaker.ts';
-import { isPostgresUnavailableError, isRedisConnectionError } from './classify.ts';
 import {
   breakerSettingsFrom,
   createDependencyBreakers,
@@ -227,7 +226,7 @@ describe('createDependencyBreakers', () => {
     const breakers = createDependencyBreakers({
       settings: { resetTimeoutMs: 5_000, volumeThreshold: 2 },
       postgres: { isFailure },
-      redis: { isFailure: isRedisConnectionError },
+      redis: { isFailure },
       onStateChange: (dependency, state) => changes.push(`${dependency}:${state}`),
     });
     try {
@@ -336,69 +335,5 @@ describe('shared wiring of API and worker', () => {
         'circuit breaker for redis is closed',
       ],
     ]);
-  });
-});
-
-describe('isRedisConnectionError', () => {
-  it.each([
-    [
-      'refused',
-      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' }),
-    ],
-    [
-      'offline queue off',
-      new Error("Stream isn't writeable and enableOfflineQueue options is false"),
-    ],
-    ['closed', new Error('Connection is closed.')],
-    [
-      'retries',
-      Object.assign(new Error('Reached the max retries per request limit (which is 1).'), {
-        name: 'MaxRetriesPerRequestError',
-      }),
-    ],
-    ['loading', new Error('LOADING Redis is loading the dataset in memory')],
-    ['wrapped', new Error('queue unavailable', { cause: new Error('Connection is closed.') })],
-  ])('%s: yes', (_, error) => {
-    expect(isRedisConnectionError(error)).toBe(true);
-  });
-
-  it.each([
-    ['wrong type', new Error('WRONGTYPE Operation against a key holding the wrong kind of value')],
-    ['script', new Error('ERR Error running script')],
-    ['not an error', 'ECONNREFUSED'],
-  ])('%s: no', (_, error) => {
-    expect(isRedisConnectionError(error)).toBe(false);
-  });
-});
-
-describe('isPostgresUnavailableError', () => {
-  const pg = (code: string, message = 'x') => Object.assign(new Error(message), { code });
-  it.each([
-    ['refused', pg('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
-    ['reset', pg('ECONNRESET', 'read ECONNRESET')],
-    ['connection failure (08006)', pg('08006')],
-    ['cannot connect (08001)', pg('08001')],
-    ['admin shutdown', pg('57P01', 'terminating connection due to administrator command')],
-    ['starting up', pg('57P03', 'the database system is starting up')],
-    ['too many connections', pg('53300')],
-    ['socket dropped', new Error('Connection terminated unexpectedly')],
-    ['client timeout', new Error('Connection terminated due to connection timeout')],
-    ['pool timeout', new Error('timeout exceeded when trying to connect')],
-    ['wrapped', new Error('load failed', { cause: pg('57P01') })],
-  ])('%s: yes', (_, error) => {
-    expect(isPostgresUnavailableError(error)).toBe(true);
-  });
-
-  it.each([
-    ['unique violation', pg('23505', 'duplicate key value')],
-    ['syntax', pg('42601')],
-    ['statement timeout', pg('57014', 'canceling statement due to statement timeout')],
-    // Contention is retried, but the server answered: not an outage.
-    ['serialization failure', pg('40001')],
-    ['deadlock', pg('40P01')],
-    ['lock timeout', pg('55P03')],
-    ['not an error', 'ECONNREFUSED'],
-  ])('%s: no', (_, error) => {
-    expect(isPostgresUnavailableError(error)).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { withTimeout } from '@sluice/util';
 import CircuitBreaker from 'opossum';
 
 /** What /health and the `sluice_breaker_state` gauge report. */
@@ -53,7 +54,9 @@ export interface BreakerOptions extends Partial<BreakerSettings> {
    * as failures. Every other error (a constraint violation, bad input, a bug)
    * proves the dependency answered, and opossum counts it as a success. This
    * package imports no client library: the caller passes its classifier
-   * (`isTransientDatabaseError` from @sluice/db, `isRedisConnectionError`).
+   * (`isPostgresUnavailableError` from @sluice/db, `isRedisConnectionError`
+   * from @sluice/queue; not db's wider `isTransientDatabaseError`, which
+   * also retries contention, where the server did answer).
    */
   isFailure: (error: unknown) => boolean;
   /**
@@ -158,24 +161,13 @@ export function createBreaker(options: BreakerOptions): Breaker {
 
   const probe = options.probe;
   const runProbe = async () => {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        probe!(),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${settings.probeTimeoutMs} ms`)),
-            settings.probeTimeoutMs,
-          );
-        }),
-      ]);
+      await withTimeout(probe!(), settings.probeTimeoutMs);
     } catch (error) {
       throw new ProbeFailure(
         `${options.name} probe failed: ${error instanceof Error ? error.message : String(error)}`,
         { cause: error },
       );
-    } finally {
-      clearTimeout(timer);
     }
   };
 

@@ -1,6 +1,5 @@
 export type { Breaker, BreakerOptions, BreakerSettings, BreakerState } from './breaker.ts';
 export { BreakerOpenError, createBreaker, DEFAULT_BREAKER_SETTINGS } from './breaker.ts';
-export { isPostgresUnavailableError, isRedisConnectionError } from './classify.ts';
 export type {
   BreakerConfig,
   DependencyBreakers,

@@ -1,9 +1,11 @@
 import { parseRecords } from './parse.ts';
 
 export const DELIMITER_CANDIDATES = [',', ';', '\t', '|'] as const;
+/** A field delimiter Sluice reads (detected or given). */
+export type Delimiter = (typeof DELIMITER_CANDIDATES)[number];
 
 export interface DelimiterGuess {
-  delimiter: string;
+  delimiter: Delimiter;
   /** 0..1: share of sampled records that have the modal field count. */
   confidence: number;
   fields: number;

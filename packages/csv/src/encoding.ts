@@ -2,14 +2,8 @@
  * Input encodings Sluice reads. Everything is transcoded to UTF-8 at the door
  * (the API), so chunks, workers and outputs only ever see UTF-8.
  */
-export type InputEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
-
-export const INPUT_ENCODINGS: readonly InputEncoding[] = [
-  'utf-8',
-  'utf-16le',
-  'utf-16be',
-  'windows-1252',
-];
+export const INPUT_ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
+export type InputEncoding = (typeof INPUT_ENCODINGS)[number];
 
 export interface EncodingGuess {
   encoding: InputEncoding;

@@ -7,7 +7,12 @@
  * recordEnds and parseRecords: a chunk of N records always parses into N.
  */
 
-export { DELIMITER_CANDIDATES, type DelimiterGuess, detectDelimiter } from './detect-delimiter.ts';
+export {
+  DELIMITER_CANDIDATES,
+  type Delimiter,
+  type DelimiterGuess,
+  detectDelimiter,
+} from './detect-delimiter.ts';
 export {
   detectEncoding,
   type EncodingGuess,

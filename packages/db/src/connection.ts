@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { isPostgresUnavailableError } from './postgres-errors.ts';
 import type { Database } from './schema.ts';
 
 export interface DatabaseOptions {
@@ -35,28 +36,13 @@ const types = {
 };
 
 /**
- * Errors after which a connection must not be used again: the server ended
- * the session (57P01-57P03), the connection failed (SQLSTATE class 08) or the socket
- * died. A timed-out or cancelled query (57014) leaves a usable connection.
- */
-function breaksConnection(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (code.startsWith('57P') || code.startsWith('08')) return true;
-    if (['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
-  }
-  return /Connection terminated|Client has encountered a connection error|not queryable/i.test(
-    error.message,
-  );
-}
-
-/**
  * The pool as kysely sees it. kysely releases clients without the error that
  * broke them, so pg-pool would put a client back in the idle list if its
  * socket had not noticed yet (the server's error arrives before the close).
  * Here each checked-out client remembers a connection-breaking error (from a
- * query or its 'error' event) and is released WITH it, which makes pg-pool
+ * query or its 'error' event; for a query, an error that says PostgreSQL is
+ * unavailable: the session ended or the socket died, while a timed-out or
+ * cancelled query (57014) leaves a usable connection) and is released WITH it, which makes pg-pool
  * destroy it instead of handing it to the next caller. The 'error' listener
  * matters on its own: pg-pool listens only to idle clients, and a checked-out
  * client whose socket dies emits 'error', which unheard crashes the process.
@@ -72,7 +58,7 @@ function discardingBrokenClients(pool: pg.Pool): pg.Pool {
   function proxyFor(client: pg.PoolClient): Checkout {
     const state: Checkout = { proxy: client, broken: undefined };
     const remember = (error: unknown) => {
-      if (breaksConnection(error)) state.broken ??= error as Error;
+      if (isPostgresUnavailableError(error)) state.broken ??= error as Error;
     };
     client.on('error', (error) => {
       state.broken ??= error;

@@ -1,7 +1,7 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, DatasetColumn } from './schema.ts';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { StoredDatasetColumn } from '@sluice/contract';
+import { sql, type Transaction } from 'kysely';
+import type { Database, Executor } from './schema.ts';
+import { storedJson } from './stored-json.ts';
 
 /** The PostgreSQL schema that holds every dataset table (see 0003_datasets). */
 export const DATASET_SCHEMA = 'sluice_datasets';
@@ -55,13 +55,13 @@ export const DATASET_SYSTEM_COLUMNS = ['_job_id', '_updated_at'] as const;
 
 export interface NewDataset {
   name: string;
-  columns: DatasetColumn[];
+  columns: StoredDatasetColumn[];
   key: string[];
 }
 
 export interface DatasetView {
   name: string;
-  columns: DatasetColumn[];
+  columns: StoredDatasetColumn[];
   key: string[];
   createdAt: Date;
 }
@@ -91,7 +91,7 @@ export async function createDataset(
     .insertInto('datasets')
     .values({
       name: dataset.name,
-      columns: JSON.stringify(dataset.columns),
+      columns: storedJson.datasetColumns.write(dataset.columns),
       key_columns: dataset.key,
     })
     .onConflict((oc) => oc.column('name').doNothing())
@@ -115,14 +115,19 @@ export async function createDataset(
 
 function toView(row: {
   name: string;
-  columns: DatasetColumn[];
+  columns: unknown;
   key_columns: string[];
   created_at: Date;
 }): DatasetView {
-  return { name: row.name, columns: row.columns, key: row.key_columns, createdAt: row.created_at };
+  return {
+    name: row.name,
+    columns: storedJson.datasetColumns.read(row.columns),
+    key: row.key_columns,
+    createdAt: row.created_at,
+  };
 }
 
-export async function getDataset(db: Db, name: string): Promise<DatasetView | undefined> {
+export async function getDataset(db: Executor, name: string): Promise<DatasetView | undefined> {
   if (!isValidIdentifier(name)) return undefined;
   const row = await db
     .selectFrom('datasets')
@@ -138,7 +143,7 @@ export interface Page<T> {
 }
 
 export async function listDatasets(
-  db: Db,
+  db: Executor,
   page: { limit: number; offset: number },
 ): Promise<Page<DatasetView>> {
   const [rows, total] = await Promise.all([
@@ -154,7 +159,7 @@ export async function listDatasets(
   return { items: rows.map(toView), total: total.n };
 }
 
-export async function countDatasetRows(db: Db, dataset: DatasetView): Promise<number> {
+export async function countDatasetRows(db: Executor, dataset: DatasetView): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*)::bigint as n from ${sql.raw(
     datasetTable(dataset.name),
   )}`.execute(db);
@@ -169,7 +174,7 @@ export type DatasetRow = Record<string, string | boolean | null>;
  * normalized form; numbers keep every digit) except booleans.
  */
 export async function readDatasetRows(
-  db: Db,
+  db: Executor,
   dataset: DatasetView,
   page: { limit: number; offset: number },
 ): Promise<DatasetRow[]> {

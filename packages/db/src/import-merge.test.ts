@@ -1,27 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { StoredJobColumn } from '@sluice/contract';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { claimChunk, commitChunkResult } from './chunks.ts';
 import { createDatabase } from './connection.ts';
 import { countDatasetRows, createDataset, getDataset, readDatasetRows } from './datasets.ts';
 import { finalizeImportJob } from './import-merge.ts';
-import {
-  claimChunk,
-  commitChunkResult,
-  finishUpload,
-  getJob,
-  insertChunk,
-  insertJob,
-} from './jobs.ts';
+import { getJob } from './job-views.ts';
 import { migrateToLatest } from './migrate.ts';
-import type { JobColumn } from './schema.ts';
+import { STORED_OPTIONS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
+import { finishUpload, insertChunk, insertJob } from './uploads.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
 const { db, pool } = handle;
 const options = { statementTimeoutMs: 30_000, maxAttempts: 3 };
 
 // File columns: email -> email (key), Name -> full_name, Score -> score, Notes (not imported).
-const columns: JobColumn[] = [
+const columns: StoredJobColumn[] = [
   { name: 'email', type: 'email', required: true, target: 'email' },
   { name: 'Name', type: 'name', required: false, target: 'full_name' },
   { name: 'Score', type: 'integer', required: false, target: 'score' },
@@ -58,7 +54,7 @@ async function importJob(outputs: string[], into = dataset): Promise<string> {
       fileName: 'people.csv',
       header: Buffer.from('email,Name,Score,Notes'),
       columns,
-      options: {},
+      options: STORED_OPTIONS,
       dataset: into,
     });
     for (const [seq] of outputs.entries()) {
@@ -250,7 +246,7 @@ describe('finalizeImportJob', () => {
         fileName: null,
         header: Buffer.from('email'),
         columns,
-        options: {},
+        options: STORED_OPTIONS,
         dataset,
       });
       await insertChunk(trx, id, {

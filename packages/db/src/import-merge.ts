@@ -1,10 +1,17 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import {
+  isFinal,
+  type JobStatus,
+  type StoredDatasetColumn,
+  type StoredJobColumn,
+} from '@sluice/contract';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DATASET_SQL_TYPES, datasetTable, quoteIdentifier } from './datasets.ts';
-import type { DatasetColumn, JobColumn } from './schema.ts';
-import { isTransientDatabaseError, type RetryOptions, retryTransient } from './transaction.ts';
+import { isTransientDatabaseError } from './postgres-errors.ts';
+import { storedJson } from './stored-json.ts';
+import { type RetryOptions, retryTransient } from './transaction.ts';
 
 export interface ImportMergeOptions extends RetryOptions {
   /** SET LOCAL statement_timeout for the merge (large imports need minutes). */
@@ -32,11 +39,12 @@ export type ImportFinalizeOutcome =
 const STAGE = 'pg_temp.sluice_import_stage';
 
 interface JobRow {
-  status: string;
+  status: JobStatus;
   type: string;
   chunks_total: number;
   dataset: string | null;
-  columns: JobColumn[];
+  /** jsonb: parsed through the contract before use. */
+  columns: unknown;
 }
 
 /**
@@ -52,9 +60,9 @@ interface JobRow {
  * 950 k rows in a side-by-side run).
  */
 function mergeStatement(
-  jobColumns: JobColumn[],
+  jobColumns: StoredJobColumn[],
   datasetName: string,
-  datasetColumns: DatasetColumn[],
+  datasetColumns: StoredDatasetColumn[],
   key: string[],
   targetEmpty: boolean,
 ): string {
@@ -127,8 +135,7 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
     )
   ).rows[0];
   if (!job) return { outcome: 'missing' } as const;
-  if (job.status !== 'queued' && job.status !== 'running')
-    return { outcome: 'already-final' } as const;
+  if (isFinal(job.status)) return { outcome: 'already-final' } as const;
   if (job.type !== 'import' || job.dataset === null) {
     throw new TypeError(`job ${jobId} is not an import job`);
   }
@@ -140,7 +147,7 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
   ).rows[0]!.n;
   if (done < job.chunks_total) return { outcome: 'chunks-pending' } as const;
   const dataset = (
-    await client.query<{ columns: DatasetColumn[]; key_columns: string[] }>(
+    await client.query<{ columns: unknown; key_columns: string[] }>(
       'select columns, key_columns from datasets where name = $1',
       [job.dataset],
     )
@@ -157,7 +164,9 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
       `select not exists (select from ${datasetTable(job.dataset)}) as empty`,
     )
   ).rows[0]!.empty;
-  const stageColumns = job.columns.map((_, i) => `c${i}`);
+  const jobColumns = storedJson.jobColumns.read(job.columns);
+  const datasetColumns = storedJson.datasetColumns.read(dataset.columns);
+  const stageColumns = jobColumns.map((_, i) => `c${i}`);
   await client.query(
     `create temp table sluice_import_stage (
        _ord bigint generated always as identity,
@@ -181,10 +190,9 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
       distinct_rows: number;
       inserted: number;
       updated: number;
-    }>(
-      mergeStatement(job.columns, job.dataset, dataset.columns, dataset.key_columns, targetEmpty),
-      [jobId],
-    )
+    }>(mergeStatement(jobColumns, job.dataset, datasetColumns, dataset.key_columns, targetEmpty), [
+      jobId,
+    ])
   ).rows[0]!;
   const stats: ImportStats = {
     staged: merged.staged,

@@ -1,3 +1,15 @@
+/**
+ * @sluice/db: PostgreSQL through one pg pool and kysely. Every write of a
+ * job's effect is a transaction (inTransaction retries transient failures);
+ * what the jsonb columns hold is @sluice/contract's, parsed on write and read.
+ *
+ * Modules by concern: uploads (the API's writes), chunks (a worker's claim
+ * and fenced commit), job-completion (finalize, fail), job-views (reads for
+ * the API), reconcile (the reconciler's queries), datasets and import-merge,
+ * postgres-errors (the one table of PostgreSQL failure classes).
+ */
+export type { ChunkCommitOutcome, ChunkResult, ChunkWork } from './chunks.ts';
+export { claimChunk, commitChunkResult, loadChunkWork, markJobRunning } from './chunks.ts';
 export type { DatabaseHandle, DatabaseOptions } from './connection.ts';
 export { createDatabase } from './connection.ts';
 export type { DatasetRow, DatasetView, NewDataset, Page } from './datasets.ts';
@@ -14,47 +26,21 @@ export {
 } from './datasets.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';
 export { finalizeImportJob } from './import-merge.ts';
-export type {
-  ChunkCommitOutcome,
-  ChunkResult,
-  ChunkWork,
-  FinalizeOutcome,
-  JobFilter,
-  JobSummary,
-  JobView,
-  NewChunk,
-  NewJob,
-  RowError,
-  UnfinishedJob,
-} from './jobs.ts';
-export {
-  claimChunk,
-  commitChunkResult,
-  deleteJob,
-  finalizeJob,
-  findUnfinishedJobs,
-  finishUpload,
-  getJob,
-  getJobType,
-  insertChunk,
-  insertJob,
-  isChunkPending,
-  listJobs,
-  loadChunkWork,
-  markJobFailed,
-  markJobRunning,
-  readJobErrors,
-  readJobOutput,
-  tryReconcilerLock,
-} from './jobs.ts';
+export type { FinalizeOutcome } from './job-completion.ts';
+export { finalizeJob, markJobFailed } from './job-completion.ts';
+export type { JobFilter, JobSummary, JobView } from './job-views.ts';
+export { getJob, getJobType, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 export { LATEST_MIGRATION, migrateToLatest, pendingMigrations } from './migrate.ts';
-export type {
-  ChunkStatus,
-  Database,
-  DatasetColumn,
-  JobColumn,
-  JobStatus,
-  JobType,
-} from './schema.ts';
+export {
+  isPostgresUnavailableError,
+  isTransientDatabaseError,
+  type PostgresErrorClass,
+  postgresErrorClass,
+} from './postgres-errors.ts';
+export type { UnfinishedJob } from './reconcile.ts';
+export { findUnfinishedJobs, isChunkPending, tryReconcilerLock } from './reconcile.ts';
+export type { Database } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
-export { inTransaction, isTransientDatabaseError, retryTransient } from './transaction.ts';
+export { inTransaction, retryTransient } from './transaction.ts';
+export type { NewChunk, NewJob } from './uploads.ts';
+export { deleteJob, finishUpload, insertChunk, insertJob } from './uploads.ts';

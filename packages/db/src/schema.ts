@@ -1,29 +1,24 @@
-import type { ColumnType, Generated } from 'kysely';
+import type {
+  ChunkStatus,
+  JobStatus,
+  JobType,
+  StoredDatasetColumn,
+  StoredJobColumn,
+  StoredJobOptions,
+} from '@sluice/contract';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
-/** Table types for kysely. Keep in step with migrations/. */
+/**
+ * Table types for kysely. Keep in step with migrations/. What the jsonb
+ * columns hold is @sluice/contract's, parsed on write and on read.
+ */
 
-export type JobType = 'normalize' | 'import';
-export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type ChunkStatus = 'pending' | 'done';
-
-/** A column of a job's input as the job will treat it (stored as jsonb). */
-export interface JobColumn {
-  name: string;
-  type: string;
-  required: boolean;
-  /** Output header when the request renamed the column. */
-  outputName?: string;
-  /** How the type was decided (request, header, values, default) and how sure. */
-  source?: string;
-  confidence?: number;
-  dateOrder?: string;
-  dateOrderSource?: string;
-  note?: string;
-  /** Import jobs: the dataset column this file column fills (absent: not imported). */
-  target?: string;
-}
-
-type Json<T> = ColumnType<T, string, string>;
+/**
+ * A jsonb column holding a T: written as JSON text, read as `unknown`, so
+ * that every read goes through the contract's schema (a row written by
+ * another version cannot pass for a T unchecked).
+ */
+type Json<_T> = ColumnType<unknown, string, string>;
 
 export interface JobsTable {
   id: string;
@@ -32,8 +27,8 @@ export interface JobsTable {
   file_name: string | null;
   /** The header record exactly as uploaded (minus BOM and terminator). */
   header: Buffer;
-  columns: Json<JobColumn[]>;
-  options: Json<Record<string, unknown>>;
+  columns: Json<StoredJobColumn[]>;
+  options: Json<StoredJobOptions>;
   bytes_total: number;
   chunks_total: number;
   rows_total: number;
@@ -85,16 +80,9 @@ export interface JobRowErrorsTable {
   message: string;
 }
 
-/** A dataset column as declared (stored as jsonb). */
-export interface DatasetColumn {
-  name: string;
-  type: string;
-  required: boolean;
-}
-
 export interface DatasetsTable {
   name: string;
-  columns: Json<DatasetColumn[]>;
+  columns: Json<StoredDatasetColumn[]>;
   key_columns: string[];
   created_at: Generated<Date>;
 }
@@ -105,3 +93,6 @@ export interface Database {
   job_chunks: JobChunksTable;
   job_row_errors: JobRowErrorsTable;
 }
+
+/** The database or an open transaction: queries that do not care which. */
+export type Executor = Kysely<Database> | Transaction<Database>;

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase } from './connection.ts';
-import { inTransaction, isTransientDatabaseError } from './transaction.ts';
+import { isTransientDatabaseError } from './postgres-errors.ts';
+import { inTransaction } from './transaction.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 2 });
 afterAll(() => handle.close());

@@ -1,3 +1,4 @@
+import { withTimeout } from '@sluice/util';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
 /** Job counts by queue name, then by state (as BullMQ's `Queue.getJobCounts()` returns them). */
@@ -7,18 +8,6 @@ export interface PoolStats {
   total: number;
   idle: number;
   waiting: number;
-}
-
-/** A collect() that answers within `ms` or not at all (a scrape must not hang on Redis). */
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-      timer.unref();
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -35,10 +24,11 @@ export function registerQueueMetrics(
   options: { timeoutMs?: number } = {},
 ): void {
   // Both gauges are collected in parallel on each scrape: they share one read
-  // (which also coalesces concurrent scrapes).
+  // (which also coalesces concurrent scrapes). It answers in time or not at
+  // all: a scrape must not hang on Redis.
   let reading: Promise<QueueJobCounts | undefined> | undefined;
   const read = () => {
-    reading ??= within(options.timeoutMs ?? 2_000, getCounts())
+    reading ??= withTimeout(getCounts(), options.timeoutMs ?? 2_000)
       .catch(() => undefined)
       .finally(() => {
         reading = undefined;
@@ -134,7 +124,7 @@ export function registerWorkerRuntimeMetrics(
       this.reset();
       let heaps: Array<number | undefined>;
       try {
-        heaps = await within(2_000, sources.threadHeaps());
+        heaps = await withTimeout(sources.threadHeaps(), 2_000);
       } catch {
         return;
       }

@@ -1,9 +1,5 @@
-import {
-  DATASET_SQL_TYPES,
-  type DatasetColumn,
-  isValidIdentifier,
-  type NewDataset,
-} from '@sluice/db';
+import type { StoredDatasetColumn } from '@sluice/contract';
+import { DATASET_SQL_TYPES, isValidIdentifier, type NewDataset } from '@sluice/db';
 import { COLUMN_TYPE_NAMES, isColumnType } from '@sluice/normalize';
 import { HttpProblem } from '../problem.ts';
 
@@ -38,7 +34,7 @@ export function readDatasetDeclaration(body: unknown): NewDataset {
     });
   }
   const seen = new Set<string>();
-  const declared: DatasetColumn[] = columns.map((column: unknown, i) => {
+  const declared: StoredDatasetColumn[] = columns.map((column: unknown, i) => {
     const c = (column ?? {}) as Record<string, unknown>;
     if (typeof c.name !== 'string' || !isValidIdentifier(c.name)) {
       throw invalid(`columns[${i}].name must be ${identifierRule}.`, {

@@ -1,6 +1,7 @@
+import type { RowError } from '@sluice/contract';
 import { formatRecord, neutralizeFormula, parseRecords, recordEnds } from '@sluice/csv';
 import { createRowNormalizer } from '@sluice/normalize';
-import type { ChunkTask, ChunkTaskError, ChunkTaskResult } from './chunk-task.ts';
+import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
@@ -90,7 +91,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   const safe = task.columns.map((c) => FORMULA_SAFE_TYPES.has(c.type));
   // One per chunk: values repeated within the chunk are normalized once.
   const normalizeRow = createRowNormalizer(task.columns, task.options);
-  const errors: ChunkTaskError[] = [];
+  const errors: RowError[] = [];
   const output = new Utf8Sink();
   let rowsAccepted = 0;
   let rowsRejected = 0;

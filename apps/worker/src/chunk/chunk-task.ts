@@ -1,3 +1,4 @@
+import type { RowError } from '@sluice/contract';
 import type { ColumnSpec, NormalizeOptions } from '@sluice/normalize';
 
 /** What the event loop hands a thread for one chunk (structured-clone friendly). */
@@ -12,21 +13,13 @@ export interface ChunkTask {
   delimiter: string;
 }
 
-export interface ChunkTaskError {
-  recordNumber: number;
-  column: string | null;
-  raw: string | null;
-  code: string;
-  message: string;
-}
-
 export interface ChunkTaskResult {
   /** Normalized CSV lines of the accepted rows, UTF-8, no header. */
   output: Uint8Array;
   rowsAccepted: number;
   rowsRejected: number;
   rowsBlank: number;
-  errors: ChunkTaskError[];
+  errors: RowError[];
   /** Values normalized (rows given to the normalizer x columns), by column type. */
   valuesByType: Record<string, number>;
 }

@@ -1,0 +1,35 @@
+/**
+ * @sluice/contract: what Sluice stores and hands between processes, defined
+ * once: job types and statuses, the options and columns stored with a job
+ * and a dataset (zod schemas, parsed by @sluice/db on write and on read), and
+ * the per-row error. Pure: imports only the pure packages whose facts it
+ * names (column types from normalize, encodings and delimiters from csv).
+ */
+export {
+  CHUNK_STATUSES,
+  type ChunkStatus,
+  isFinal,
+  JOB_STATUSES,
+  JOB_TYPES,
+  type JobStatus,
+  type JobType,
+  UNFINISHED_JOB_STATUSES,
+  type UnfinishedJobStatus,
+} from './job-status.ts';
+export type { RowError } from './row-error.ts';
+export {
+  columnTypeSchema,
+  type Dialect,
+  dateOrderSchema,
+  dialectSchema,
+  type NormalizationOptions,
+  normalizationOptionsSchema,
+  type StoredDatasetColumn,
+  type StoredJobColumn,
+  type StoredJobOptions,
+  storedDatasetColumnSchema,
+  storedDatasetColumnsSchema,
+  storedJobColumnSchema,
+  storedJobColumnsSchema,
+  storedJobOptionsSchema,
+} from './stored-job.ts';

@@ -1,0 +1,77 @@
+import { DELIMITER_CANDIDATES, INPUT_ENCODINGS } from '@sluice/csv';
+import { type ColumnType, type DateOrder, isColumnType } from '@sluice/normalize';
+import { z } from 'zod';
+
+/**
+ * What is stored with a job (jobs.options and jobs.columns, jsonb): written
+ * by the API at upload, read by every worker for every chunk, shown by
+ * GET /v1/jobs/{id}. @sluice/db parses both on write and on read, so a
+ * value that does not fit never reaches PostgreSQL, and a stored value that
+ * does not fit (written by another version) is a clear error instead of a
+ * wrong normalization. Semantic checks (is this a real time zone? a phone
+ * region with a numbering plan?) are the API's, with messages for people.
+ */
+
+export const columnTypeSchema = z.custom<ColumnType>(
+  (value) => typeof value === 'string' && isColumnType(value),
+  { message: 'not a column type' },
+);
+
+export const dateOrderSchema = z.enum(['DMY', 'MDY', 'YMD']) satisfies z.ZodType<DateOrder>;
+
+/** Options of the normalizers: what @sluice/normalize's NormalizeOptions reads. */
+export const normalizationOptionsSchema = z.object({
+  /** ISO 3166-1 alpha-2 region for phone numbers without a country code. */
+  phoneRegion: z.string().regex(/^[A-Z]{2}$/),
+  dateOrder: dateOrderSchema.optional(),
+  /** IANA zone for datetimes without an offset. */
+  timeZone: z.string().min(1),
+  /** BCP 47 locale for numbers; absent: decided per value. */
+  locale: z.string().min(1).optional(),
+});
+export type NormalizationOptions = z.infer<typeof normalizationOptionsSchema>;
+
+/** How the file was read: the encoding and delimiter, given or detected, and how sure. */
+export const dialectSchema = z.object({
+  encoding: z.enum(INPUT_ENCODINGS),
+  /** 'request', or how it was detected ('bom', 'nul-pattern', 'valid-utf8', 'not-utf8'). */
+  encodingSource: z.string(),
+  delimiter: z.enum(DELIMITER_CANDIDATES),
+  /** 'request' or 'detected'. */
+  delimiterSource: z.string(),
+  delimiterConfidence: z.number().min(0).max(1),
+});
+export type Dialect = z.infer<typeof dialectSchema>;
+
+export const storedJobOptionsSchema = normalizationOptionsSchema.extend({ dialect: dialectSchema });
+export type StoredJobOptions = z.infer<typeof storedJobOptionsSchema>;
+
+/** A column of a job's input as the job treats it (decided over the whole file at upload). */
+export const storedJobColumnSchema = z.object({
+  name: z.string(),
+  type: columnTypeSchema,
+  required: z.boolean(),
+  /** Output header when the request renamed the column. */
+  outputName: z.string().optional(),
+  /** How the type was decided, and how sure (1 for a type given in the request). */
+  source: z.enum(['request', 'header', 'values', 'default']).optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  /** Date columns: the day/month order decided for the column, and how. */
+  dateOrder: dateOrderSchema.optional(),
+  dateOrderSource: z.enum(['request', 'job', 'values', 'undecided']).optional(),
+  /** Anything undecided, for the job report. */
+  note: z.string().optional(),
+  /** Import jobs: the dataset column this file column fills (absent: not imported). */
+  target: z.string().optional(),
+});
+export type StoredJobColumn = z.infer<typeof storedJobColumnSchema>;
+export const storedJobColumnsSchema = z.array(storedJobColumnSchema);
+
+/** A dataset column as declared (datasets.columns, jsonb). */
+export const storedDatasetColumnSchema = z.object({
+  name: z.string(),
+  type: columnTypeSchema,
+  required: z.boolean(),
+});
+export type StoredDatasetColumn = z.infer<typeof storedDatasetColumnSchema>;
+export const storedDatasetColumnsSchema = z.array(storedDatasetColumnSchema);

@@ -1,0 +1,172 @@
+import type {
+  ChunkStatus,
+  JobStatus,
+  RowError,
+  StoredJobColumn,
+  StoredJobOptions,
+} from '@sluice/contract';
+import { sql, type Transaction } from 'kysely';
+import type { Database, Executor } from './schema.ts';
+import { storedJson } from './stored-json.ts';
+
+/** First chunk picked up: queued -> running (no-op for later chunks). */
+export async function markJobRunning(db: Executor, jobId: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ status: 'running', started_at: sql`now()` })
+    .where('id', '=', jobId)
+    .where('status', '=', 'queued')
+    .execute();
+}
+
+export interface ChunkWork {
+  status: ChunkStatus;
+  firstRecord: number;
+  recordCount: number;
+  data: Buffer;
+  header: Buffer;
+  columns: StoredJobColumn[];
+  options: StoredJobOptions;
+  jobStatus: JobStatus;
+}
+
+/** Everything a worker needs to process one chunk. */
+export async function loadChunkWork(
+  db: Executor,
+  jobId: string,
+  seq: number,
+): Promise<ChunkWork | undefined> {
+  const row = await db
+    .selectFrom('job_chunks as c')
+    .innerJoin('jobs as j', 'j.id', 'c.job_id')
+    .select([
+      'c.status',
+      'c.first_record',
+      'c.record_count',
+      'c.data',
+      'j.header',
+      'j.columns',
+      'j.options',
+      'j.status as job_status',
+    ])
+    .where('c.job_id', '=', jobId)
+    .where('c.seq', '=', seq)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    status: row.status,
+    firstRecord: row.first_record,
+    recordCount: row.record_count,
+    data: row.data,
+    header: row.header,
+    columns: storedJson.jobColumns.read(row.columns),
+    options: storedJson.jobOptions.read(row.options),
+    jobStatus: row.job_status,
+  };
+}
+
+export interface ChunkResult {
+  jobId: string;
+  seq: number;
+  /** The attempt number `claimChunk` returned to this worker (fencing token). */
+  attempt: number;
+  output: Buffer;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsBlank: number;
+  errors: readonly RowError[];
+  processedBy: string;
+}
+
+/**
+ * Claims a pending chunk for one processing attempt: bumps its attempt counter
+ * and records who claimed it. Returns the new attempt number (the fencing
+ * token to pass to `commitChunkResult`), or undefined when the chunk is gone
+ * or already done. A later claim supersedes every earlier one.
+ */
+export async function claimChunk(
+  db: Executor,
+  jobId: string,
+  seq: number,
+  workerId: string,
+): Promise<number | undefined> {
+  const row = await db
+    .updateTable('job_chunks')
+    .set((eb) => ({
+      attempt: eb('attempt', '+', 1),
+      claimed_by: workerId,
+      claimed_at: sql`now()`,
+    }))
+    .where('job_id', '=', jobId)
+    .where('seq', '=', seq)
+    .where('status', '=', 'pending')
+    .returning('attempt')
+    .executeTakeFirst();
+  return row?.attempt;
+}
+
+/**
+ * applied: this attempt's result is the chunk's effect. already-done: another
+ * attempt committed first. superseded: the chunk is still pending but was
+ * claimed again after this attempt (a stale attempt, e.g. one that lost its
+ * BullMQ lock); nothing was written. missing: no such chunk (job deleted).
+ */
+export type ChunkCommitOutcome = 'applied' | 'already-done' | 'superseded' | 'missing';
+
+/**
+ * Writes a chunk's output, its row errors and its done-marker in the caller's
+ * transaction. The conditional update takes the chunk's row lock first and
+ * requires the chunk to be pending AND still claimed by this attempt, so a
+ * concurrent, repeated or stale attempt writes nothing. This is what makes a
+ * chunk's effect exactly-once, and fences attempts that were superseded.
+ */
+export async function commitChunkResult(
+  trx: Transaction<Database>,
+  result: ChunkResult,
+): Promise<ChunkCommitOutcome> {
+  const marked = await trx
+    .updateTable('job_chunks')
+    .set({
+      status: 'done',
+      output: result.output,
+      rows_accepted: result.rowsAccepted,
+      rows_rejected: result.rowsRejected,
+      rows_blank: result.rowsBlank,
+      errors_total: result.errors.length,
+      processed_by: result.processedBy,
+      processed_at: sql`now()`,
+    })
+    .where('job_id', '=', result.jobId)
+    .where('seq', '=', result.seq)
+    .where('status', '=', 'pending')
+    .where('attempt', '=', result.attempt)
+    .returning('seq')
+    .executeTakeFirst();
+  if (!marked) {
+    const current = await trx
+      .selectFrom('job_chunks')
+      .select('status')
+      .where('job_id', '=', result.jobId)
+      .where('seq', '=', result.seq)
+      .executeTakeFirst();
+    if (!current) return 'missing';
+    return current.status === 'done' ? 'already-done' : 'superseded';
+  }
+  if (result.errors.length > 0) {
+    const e = result.errors;
+    // One statement per chunk however many errors: arrays unnested server-side.
+    await sql`
+      insert into job_row_errors
+        (job_id, chunk_seq, ordinal, record_number, column_name, raw_value, code, message)
+      select ${result.jobId}::uuid, ${result.seq}::int, t.*
+      from unnest(
+        ${e.map((_, i) => i)}::int[],
+        ${e.map((x) => x.recordNumber)}::int[],
+        ${e.map((x) => x.column)}::text[],
+        ${e.map((x) => x.raw)}::text[],
+        ${e.map((x) => x.code)}::text[],
+        ${e.map((x) => x.message)}::text[]
+      ) as t`.execute(trx);
+  }
+  return 'applied';
+}

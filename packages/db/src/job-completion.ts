@@ -1,0 +1,67 @@
+import { isFinal, type JobType, UNFINISHED_JOB_STATUSES } from '@sluice/contract';
+import { sql, type Transaction } from 'kysely';
+import type { Database, Executor } from './schema.ts';
+
+export type FinalizeOutcome = 'completed' | 'already-final' | 'chunks-pending' | 'missing';
+
+/**
+ * Commits a job's final statistics once every chunk is done. Locks the job row
+ * so two finalizers cannot both complete it.
+ */
+export async function finalizeJob(
+  trx: Transaction<Database>,
+  jobId: string,
+): Promise<FinalizeOutcome> {
+  const job = await trx
+    .selectFrom('jobs')
+    .select(['status', 'chunks_total'])
+    .where('id', '=', jobId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!job) return 'missing';
+  if (isFinal(job.status)) return 'already-final';
+  const totals = await trx
+    .selectFrom('job_chunks')
+    .where('job_id', '=', jobId)
+    .select([
+      sql<number>`count(*) filter (where status = 'done')::int`.as('done'),
+      sql<number>`coalesce(sum(rows_accepted), 0)::int`.as('accepted'),
+      sql<number>`coalesce(sum(rows_rejected), 0)::int`.as('rejected'),
+      sql<number>`coalesce(sum(errors_total), 0)::int`.as('errors'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (totals.done < job.chunks_total) return 'chunks-pending';
+  await trx
+    .updateTable('jobs')
+    .set({
+      status: 'completed',
+      rows_accepted: totals.accepted,
+      rows_rejected: totals.rejected,
+      errors_total: totals.errors,
+      started_at: sql`coalesce(started_at, now())`,
+      // now() is the transaction's start; the job finishes at its commit.
+      finished_at: sql`clock_timestamp()`,
+    })
+    .where('id', '=', jobId)
+    .execute();
+  return 'completed';
+}
+
+/**
+ * Fails an unfinished job with a reason for its owner. Returns the job's type
+ * when this call failed it, undefined when it was final already (or gone).
+ */
+export async function markJobFailed(
+  db: Executor,
+  jobId: string,
+  reason: string,
+): Promise<JobType | undefined> {
+  const row = await db
+    .updateTable('jobs')
+    .set({ status: 'failed', error: reason, finished_at: sql`clock_timestamp()` })
+    .where('id', '=', jobId)
+    .where('status', 'in', UNFINISHED_JOB_STATUSES)
+    .returning('type')
+    .executeTakeFirst();
+  return row?.type;
+}

@@ -1,0 +1,246 @@
+import type {
+  JobStatus,
+  JobType,
+  RowError,
+  StoredJobColumn,
+  StoredJobOptions,
+} from '@sluice/contract';
+import { sql } from 'kysely';
+import type { Executor } from './schema.ts';
+import { storedJson } from './stored-json.ts';
+
+export interface JobView {
+  id: string;
+  type: JobType;
+  status: JobStatus;
+  fileName: string | null;
+  columns: StoredJobColumn[];
+  options: StoredJobOptions;
+  bytesTotal: number;
+  chunksTotal: number;
+  chunksDone: number;
+  rowsTotal: number;
+  /** Live sums over finished chunks while running; final figures once completed. */
+  rowsProcessed: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsBlank: number;
+  errorsTotal: number;
+  error: string | null;
+  /** Import jobs: the target dataset, and what the merge did (null until completed). */
+  dataset: string | null;
+  rowsInserted: number | null;
+  rowsUpdated: number | null;
+  rowsUnchanged: number | null;
+  rowsDuplicate: number | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/** A job with its progress, aggregated from its chunks in the same snapshot. */
+export async function getJob(db: Executor, jobId: string): Promise<JobView | undefined> {
+  const row = await db
+    .selectFrom('jobs as j')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('job_chunks as c')
+          .whereRef('c.job_id', '=', 'j.id')
+          .where('c.status', '=', 'done')
+          .select([
+            sql<number>`count(*)::int`.as('chunks_done'),
+            sql<number>`coalesce(sum(c.record_count), 0)::bigint`.as('records_done'),
+            sql<number>`coalesce(sum(c.rows_accepted), 0)::bigint`.as('accepted'),
+            sql<number>`coalesce(sum(c.rows_rejected), 0)::bigint`.as('rejected'),
+            sql<number>`coalesce(sum(c.rows_blank), 0)::bigint`.as('blank'),
+            sql<number>`coalesce(sum(c.errors_total), 0)::bigint`.as('errors'),
+          ])
+          .as('p'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'j.id',
+      'j.type',
+      'j.status',
+      'j.file_name',
+      'j.columns',
+      'j.options',
+      'j.bytes_total',
+      'j.chunks_total',
+      'j.rows_total',
+      'j.error',
+      'j.dataset',
+      'j.rows_inserted',
+      'j.rows_updated',
+      'j.rows_unchanged',
+      'j.rows_duplicate',
+      'j.created_at',
+      'j.started_at',
+      'j.finished_at',
+      'p.chunks_done',
+      'p.records_done',
+      'p.accepted',
+      'p.rejected',
+      'p.blank',
+      'p.errors',
+    ])
+    .where('j.id', '=', jobId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    fileName: row.file_name,
+    columns: storedJson.jobColumns.read(row.columns),
+    options: storedJson.jobOptions.read(row.options),
+    bytesTotal: row.bytes_total,
+    chunksTotal: row.chunks_total,
+    chunksDone: Number(row.chunks_done ?? 0),
+    rowsTotal: row.rows_total,
+    rowsProcessed: Number(row.records_done ?? 0),
+    rowsAccepted: Number(row.accepted ?? 0),
+    rowsRejected: Number(row.rejected ?? 0),
+    rowsBlank: Number(row.blank ?? 0),
+    errorsTotal: Number(row.errors ?? 0),
+    error: row.error,
+    dataset: row.dataset,
+    rowsInserted: row.rows_inserted,
+    rowsUpdated: row.rows_updated,
+    rowsUnchanged: row.rows_unchanged,
+    rowsDuplicate: row.rows_duplicate,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export interface JobSummary {
+  id: string;
+  type: JobType;
+  status: JobStatus;
+  fileName: string | null;
+  dataset: string | null;
+  rowsTotal: number;
+  /** Final counts; null until the job is completed. */
+  rowsAccepted: number | null;
+  rowsRejected: number | null;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface JobFilter {
+  status?: JobStatus | undefined;
+  type?: JobType | undefined;
+  dataset?: string | undefined;
+}
+
+/** Newest first, with the total matching the filter (for X-Total-Count). */
+export async function listJobs(
+  db: Executor,
+  filter: JobFilter,
+  page: { limit: number; offset: number },
+): Promise<{ items: JobSummary[]; total: number }> {
+  let query = db.selectFrom('jobs');
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.type) query = query.where('type', '=', filter.type);
+  if (filter.dataset) query = query.where('dataset', '=', filter.dataset);
+  const [rows, total] = await Promise.all([
+    query
+      .select([
+        'id',
+        'type',
+        'status',
+        'file_name',
+        'dataset',
+        'rows_total',
+        'rows_accepted',
+        'rows_rejected',
+        'error',
+        'created_at',
+        'finished_at',
+      ])
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: total.n,
+    items: rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      status: r.status,
+      fileName: r.file_name,
+      dataset: r.dataset,
+      rowsTotal: r.rows_total,
+      rowsAccepted: r.rows_accepted,
+      rowsRejected: r.rows_rejected,
+      error: r.error,
+      createdAt: r.created_at,
+      finishedAt: r.finished_at,
+    })),
+  };
+}
+
+export async function getJobType(db: Executor, jobId: string): Promise<JobType | undefined> {
+  const row = await db.selectFrom('jobs').select('type').where('id', '=', jobId).executeTakeFirst();
+  return row?.type;
+}
+
+/** A finished job's output, one chunk at a time in file order (bounded memory). */
+export async function* readJobOutput(db: Executor, jobId: string): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq++) {
+    const row = await db
+      .selectFrom('job_chunks')
+      .select('output')
+      .where('job_id', '=', jobId)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    if (!row) return;
+    if (row.output) yield row.output;
+  }
+}
+
+/** A job's row errors in file order, fetched in keyset pages. */
+export async function* readJobErrors(
+  db: Executor,
+  jobId: string,
+  pageSize = 5000,
+): AsyncGenerator<RowError[]> {
+  let after: [number, number] = [-1, -1];
+  for (;;) {
+    const rows = await db
+      .selectFrom('job_row_errors')
+      .select([
+        'chunk_seq',
+        'ordinal',
+        'record_number',
+        'column_name',
+        'raw_value',
+        'code',
+        'message',
+      ])
+      .where('job_id', '=', jobId)
+      .where((eb) => eb(eb.refTuple('chunk_seq', 'ordinal'), '>', eb.tuple(after[0], after[1])))
+      .orderBy('chunk_seq')
+      .orderBy('ordinal')
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows.map((r) => ({
+      recordNumber: r.record_number,
+      column: r.column_name,
+      raw: r.raw_value,
+      code: r.code,
+      message: r.message,
+    }));
+    const last = rows.at(-1)!;
+    after = [last.chunk_seq, last.ordinal];
+    if (rows.length < pageSize) return;
+  }
+}
