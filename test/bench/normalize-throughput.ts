@@ -11,7 +11,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { parseRecords, splitRecords } from '@sluice/csv';
 import { ColumnProfiler } from '@sluice/normalize';
 // The worker thread's own task function: benchmarks measure the real path.
-import { normalizeChunk } from '../../apps/worker/src/normalize-chunk.ts';
+import { normalizeChunk } from '../../apps/worker/src/chunk/normalize-chunk.ts';
 import { CONTACT_HEADER, contactRow } from '../support/generate-contacts.ts';
 
 export interface ThroughputResult extends Record<string, unknown> {

@@ -1,13 +1,8 @@
 import type { Server } from 'node:http';
-import {
-  breakerSettingsFrom,
-  createDependencyBreakers,
-  isPostgresUnavailableError,
-  isRedisConnectionError,
-  logStateChange,
-} from '@sluice/breakers';
-import { ConfigError, loadApiConfig } from '@sluice/config';
-import { createDatabase } from '@sluice/db';
+import { breakerSettingsFrom, createDependencyBreakers, logStateChange } from '@sluice/breakers';
+import { loadApiConfig } from '@sluice/config';
+import { createDatabase, isPostgresUnavailableError } from '@sluice/db';
+import { createProcessLogger, loadConfigOrExit, onShutdownSignals } from '@sluice/lifecycle';
 import {
   createApiMetrics,
   createMetricsRegistry,
@@ -19,25 +14,15 @@ import {
   createJobProducer,
   createProducerConnection,
   createQueueCounter,
+  isRedisConnectionError,
   JOB_COUNT_STATES,
 } from '@sluice/queue';
 import { sql } from 'kysely';
 import { ADMIN_QUEUES_PATH, createAdminBoard } from './admin/bull-board.ts';
 import { createApp } from './app.ts';
-import { createLogger } from './logger.ts';
 
-let config: ReturnType<typeof loadApiConfig>;
-try {
-  config = loadApiConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  throw error;
-}
-
-const logger = createLogger(config.LOG_LEVEL);
+const config = loadConfigOrExit(loadApiConfig);
+const logger = createProcessLogger({ process: 'api', level: config.LOG_LEVEL });
 const database = createDatabase({
   url: config.DATABASE_URL,
   poolSize: config.DATABASE_POOL_SIZE,
@@ -133,37 +118,24 @@ server.on('error', (err) => {
 // Uploads can be slow; keep the default header timeout but do not cut bodies.
 server.requestTimeout = 0;
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  // Stop listening first (new connections are refused from here on); idle
-  // keep-alive connections are closed now, busy ones once their response is done.
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
-  closeIdle.unref();
-  logger.info(
-    { signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
-    'shutting down: no new connections, finishing in-flight requests',
-  );
-  const deadline = setTimeout(() => {
-    logger.error(
-      { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
-      'in-flight requests did not finish in time; exiting',
-    );
-    process.exit(1);
-  }, config.SHUTDOWN_TIMEOUT_MS);
-  deadline.unref();
-  await closed;
-  clearInterval(closeIdle);
-  breakers.shutdown();
-  await Promise.all([producer.close(), queueCounter.close()]);
-  await admin.close();
-  redis.disconnect();
-  await database.close();
-  logger.info('stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+onShutdownSignals({
+  logger,
+  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  stoppingMessage: 'shutting down: no new connections, finishing in-flight requests',
+  deadlineMessage: 'in-flight requests did not finish in time; exiting',
+  async stop() {
+    // Stop listening first (new connections are refused from here on); idle
+    // keep-alive connections are closed now, busy ones once their response is done.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
+    closeIdle.unref();
+    await closed;
+    clearInterval(closeIdle);
+    breakers.shutdown();
+    await Promise.all([producer.close(), queueCounter.close()]);
+    await admin.close();
+    redis.disconnect();
+    await database.close();
+  },
+});

@@ -8,11 +8,10 @@ import {
   isTransientDatabaseError,
   markJobFailed,
 } from '@sluice/db';
+import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
-import { finalizeJobPayload } from '@sluice/queue';
-import type { Job } from 'bullmq';
+import type { FinalizeJobPayload } from '@sluice/queue';
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 
 export interface FinalizerDeps {
   db: Kysely<Database>;
@@ -61,8 +60,7 @@ export function createFinalizer(deps: FinalizerDeps) {
     }
   }
 
-  return async (job: Job) => {
-    const { jobId } = finalizeJobPayload.parse(job.data);
+  return async ({ jobId }: FinalizeJobPayload) => {
     const type = await getJobType(deps.db, jobId);
     if (type === undefined) return 'missing';
     const outcome =

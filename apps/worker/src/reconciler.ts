@@ -7,15 +7,14 @@ import {
   tryReconcilerLock,
   type UnfinishedJob,
 } from '@sluice/db';
+import type { Logger } from '@sluice/lifecycle';
 import {
-  bullJobIds,
+  createFlowInspector,
   createJobProducer,
   type createProducerConnection,
-  QUEUE_NAMES,
+  type FlowView,
 } from '@sluice/queue';
-import { type Job, Queue } from 'bullmq';
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 
 export interface ReconcilerDeps {
   db: Kysely<Database>;
@@ -70,17 +69,11 @@ export type ReconcilePass =
  * existing parent; a fresh flow with the same deterministic ids can.
  */
 export function createReconciler(deps: ReconcilerDeps) {
-  const jobsQueue = new Queue(QUEUE_NAMES.jobs, {
+  const flows = createFlowInspector({
     connection: deps.connection,
     prefix: deps.prefix,
+    onError: (err) => deps.logger.warn({ err: err.message }, 'reconciler queue error'),
   });
-  const chunksQueue = new Queue(QUEUE_NAMES.chunks, {
-    connection: deps.connection,
-    prefix: deps.prefix,
-  });
-  for (const q of [jobsQueue, chunksQueue]) {
-    q.on('error', (err) => deps.logger.warn({ err: err.message }, 'reconciler queue error'));
-  }
   const maxChunkClaims = deps.maxChunkClaims ?? 25;
 
   /** The first of `seqs` PostgreSQL (asked now, not the pass' snapshot) still has pending. */
@@ -98,8 +91,8 @@ export function createReconciler(deps: ReconcilerDeps) {
    * that has just committed (and whose BullMQ child then completed or was
    * trimmed).
    */
-  async function stuckBecause(job: UnfinishedJob, parent: Job): Promise<string | undefined> {
-    const state = await parent.getState();
+  async function stuckBecause(job: UnfinishedJob, flow: FlowView): Promise<string | undefined> {
+    const state = await flow.state();
     // No worker will ever run it again (or, completed, it ran with chunks
     // still pending); 'unknown': its hash survived, its place in a list did not.
     if (state === 'failed' || state === 'completed' || state === 'unknown') {
@@ -117,16 +110,7 @@ export function createReconciler(deps: ReconcilerDeps) {
     // Waiting for its children: each pending chunk must still be one of the
     // parent's unprocessed dependencies, and that child job must still exist
     // (Redis may have lost its key while the parent's dependency set kept it).
-    const unprocessed = new Set((await parent.getDependencies()).unprocessed ?? []);
-    const keys = job.pendingSeqs.map((seq) => chunksQueue.toKey(bullJobIds.chunk(job.id, seq)));
-    const exists = deps.connection.pipeline();
-    for (const key of keys) exists.exists(key);
-    const found = (await exists.exec()) ?? [];
-    const suspects = job.pendingSeqs.filter((_, i) => {
-      const [error, count] = found[i] ?? [null, 0];
-      if (error) throw error;
-      return count !== 1 || !unprocessed.has(keys[i]!);
-    });
+    const suspects = await flow.chunksWithoutChild(job.pendingSeqs);
     const seq = await firstStillPending(job, suspects);
     return seq === undefined ? undefined : `chunk ${seq} pending but its child job is gone or done`;
   }
@@ -142,13 +126,13 @@ export function createReconciler(deps: ReconcilerDeps) {
       );
       return failed ? { repair: 'failed-poison' } : undefined;
     }
-    const parent = await jobsQueue.getJob(bullJobIds.job(job.id));
+    const flow = await flows.find(job.id);
     let reason: string | undefined;
-    if (parent) {
-      reason = await stuckBecause(job, parent);
+    if (flow) {
+      reason = await stuckBecause(job, flow);
       if (reason === undefined) return undefined;
       try {
-        await parent.remove({ removeChildren: true });
+        await flow.remove();
       } catch (err) {
         // A worker still holds one of its jobs: try again next pass.
         deps.logger.info(
@@ -159,7 +143,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       }
     }
     await producer.enqueueJob(job.id, job.chunksTotal, { pendingSeqs: job.pendingSeqs });
-    return parent ? { repair: 'rebuilt', reason } : { repair: 'reenqueued' };
+    return flow ? { repair: 'rebuilt', reason } : { repair: 'reenqueued' };
   }
   const producer = createJobProducer({ connection: deps.connection, prefix: deps.prefix });
   const batchSize = deps.batchSize ?? 500;
@@ -235,7 +219,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       clearTimeout(timer);
       await running;
       await producer.close();
-      await Promise.all([jobsQueue.close(), chunksQueue.close()]);
+      await flows.close();
     },
   };
 }

@@ -52,6 +52,8 @@ export const jobCatalog = {
 } as const;
 
 export type JobName = keyof typeof jobCatalog;
+/** The payload a job of this name carries (validated by the catalog on both sides). */
+export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payload']>;
 
 /**
  * BullMQ job ids derived from our own ids, so enqueuing the same work twice is

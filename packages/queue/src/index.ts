@@ -1,6 +1,14 @@
+/**
+ * @sluice/queue: everything BullMQ and Redis. The job catalog (names,
+ * queues, payload schemas, options), the producer side (one flow per job),
+ * the consumer side (one Worker per job name, payloads parsed through the
+ * catalog, hand-back without using an attempt), the reconciler's flow
+ * inspection, queue depth, connections and the Redis error classifier.
+ */
 export type {
   FinalizeJobPayload,
   JobName,
+  JobPayload,
   NormalizeChunkPayload,
   QueueName,
 } from './catalog.ts';
@@ -13,7 +21,19 @@ export {
 } from './catalog.ts';
 export type { ConnectionOptions } from './connections.ts';
 export { createProducerConnection, createWorkerConnection } from './connections.ts';
+export type {
+  AttemptFailure,
+  ConsumerEvents,
+  ConsumerSettings,
+  Consumers,
+  JobAttempt,
+  JobHandlers,
+} from './consumers.ts';
+export { createConsumers, HandBack } from './consumers.ts';
+export type { FlowInspector, FlowView } from './flows.ts';
+export { createFlowInspector } from './flows.ts';
 export type { EnqueueOptions, JobProducer } from './producer.ts';
 export { createJobProducer } from './producer.ts';
 export type { JobCountState, QueueCounter, QueueCounts } from './queue-counts.ts';
 export { createQueueCounter, JOB_COUNT_STATES } from './queue-counts.ts';
+export { isRedisConnectionError } from './redis-errors.ts';

@@ -8,9 +8,8 @@ import {
   inTransaction,
   migrateToLatest,
 } from '@sluice/db';
+import { createProcessLogger } from '@sluice/lifecycle';
 import { createMetricsRegistry, createWorkerMetrics } from '@sluice/metrics';
-import type { Job } from 'bullmq';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 import { normalizeChunk } from './normalize-chunk.ts';
@@ -33,7 +32,17 @@ async function newJob(): Promise<string> {
       fileName: 'x.csv',
       header: Buffer.from('name'),
       columns: [{ name: 'name', type: 'text', required: false }],
-      options: {},
+      options: {
+        phoneRegion: 'US',
+        timeZone: 'UTC',
+        dialect: {
+          encoding: 'utf-8',
+          encodingSource: 'request',
+          delimiter: ',',
+          delimiterSource: 'request',
+          delimiterConfidence: 1,
+        },
+      },
     });
     await insertChunk(trx, id, {
       seq: 0,
@@ -63,13 +72,18 @@ function processor(runTask: (task: ChunkTask) => Promise<ChunkTaskResult>, worke
     db,
     runTask,
     metrics,
-    logger: pino({ level: 'silent' }),
+    logger: createProcessLogger({ process: 'worker', level: 'silent' }),
     workerId,
     maxColumns: 10,
     statementTimeoutMs: 5_000,
   });
 }
-const fakeJob = (jobId: string) => ({ id: `chunk-${jobId}-0`, data: { jobId, seq: 0 } }) as Job;
+/** The first chunk of a job, as @sluice/queue's consumer hands it over. */
+const firstChunk = (jobId: string) => ({ jobId, seq: 0 });
+const attempt = (jobId: string, signal?: AbortSignal) => ({
+  bullJobId: `chunk-${jobId}-0`,
+  signal,
+});
 
 describe('chunk processor fencing', () => {
   it('discards the result of an attempt another worker claimed meanwhile', async () => {
@@ -79,15 +93,15 @@ describe('chunk processor fencing', () => {
       expect(await claimChunk(db, id, 0, 'worker-b')).toBe(2);
       return normalizeChunk(task);
     });
-    expect(await stale(fakeJob(id))).toBe('superseded');
+    expect(await stale(firstChunk(id), attempt(id))).toBe('superseded');
     expect(await chunkRow(id)).toMatchObject({ status: 'pending', attempt: 2 });
     expect(await registry.getSingleMetricAsString('sluice_chunk_duration_seconds')).toMatch(
       /sluice_chunk_duration_seconds_count\{[^}]*outcome="superseded"\} 1/,
     );
     // A fresh attempt (a new claim) commits.
-    expect(await processor(async (t) => normalizeChunk(t), 'worker-c')(fakeJob(id))).toBe(
-      'applied',
-    );
+    expect(
+      await processor(async (t) => normalizeChunk(t), 'worker-c')(firstChunk(id), attempt(id)),
+    ).toBe('applied');
     expect(await chunkRow(id)).toMatchObject({ status: 'done', processed_by: 'worker-c' });
   });
 
@@ -98,7 +112,7 @@ describe('chunk processor fencing', () => {
       controller.abort('lock lost');
       return normalizeChunk(task);
     });
-    await expect(run(fakeJob(id), 'token', controller.signal)).rejects.toBeInstanceOf(
+    await expect(run(firstChunk(id), attempt(id, controller.signal))).rejects.toBeInstanceOf(
       LockLostError,
     );
     expect(await chunkRow(id)).toMatchObject({ status: 'pending', attempt: 1 });

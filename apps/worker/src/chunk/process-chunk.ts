@@ -1,3 +1,4 @@
+import { isFinal } from '@sluice/contract';
 import {
   claimChunk,
   commitChunkResult,
@@ -6,12 +7,10 @@ import {
   loadChunkWork,
   markJobRunning,
 } from '@sluice/db';
+import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
-import type { ColumnSpec, NormalizeOptions } from '@sluice/normalize';
-import { normalizeChunkPayload } from '@sluice/queue';
-import type { Job } from 'bullmq';
+import type { JobAttempt, NormalizeChunkPayload } from '@sluice/queue';
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 
 export interface ChunkProcessorDeps {
@@ -40,19 +39,22 @@ export class LockLostError extends Error {
  * for the same chunk (BullMQ delivers at least once), and a stale attempt
  * (lost its lock, chunk re-delivered elsewhere) cannot commit.
  *
- * Three parameters so BullMQ hands us the abort signal it fires on
- * `cancelJob` (main.ts cancels jobs whose lock renewal failed).
+ * `attempt.signal` is aborted when BullMQ could not renew the job's lock
+ * (@sluice/queue's consumers cancel such attempts).
  */
 export function createChunkProcessor(deps: ChunkProcessorDeps) {
-  return async (job: Job, _token?: string, signal?: AbortSignal): Promise<ChunkOutcome> => {
-    const { jobId, seq } = normalizeChunkPayload.parse(job.data);
+  return async (
+    { jobId, seq }: NormalizeChunkPayload,
+    attempt: Pick<JobAttempt, 'bullJobId' | 'signal'>,
+  ): Promise<ChunkOutcome> => {
+    const { signal, bullJobId } = attempt;
     const started = process.hrtime.bigint();
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     const abandonIfLockLost = () => {
       if (!signal?.aborted) return;
       deps.metrics.chunkDuration.observe({ outcome: 'lock-lost' }, elapsed());
       deps.logger.warn(
-        { jobId, seq, bullJobId: job.id },
+        { jobId, seq, bullJobId },
         'chunk lock lost: abandoning this attempt without committing',
       );
       throw new LockLostError(`lock lost for chunk ${seq} of job ${jobId}`);
@@ -60,13 +62,12 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     const work = await loadChunkWork(deps.db, jobId, seq);
     if (!work) return 'job-gone';
     if (work.status === 'done') return 'already-done';
-    if (work.jobStatus !== 'queued' && work.jobStatus !== 'running') return 'job-final';
+    if (isFinal(work.jobStatus)) return 'job-final';
     abandonIfLockLost();
-    const attempt = await claimChunk(deps.db, jobId, seq, deps.workerId);
-    if (attempt === undefined) return 'already-done';
+    const claimed = await claimChunk(deps.db, jobId, seq, deps.workerId);
+    if (claimed === undefined) return 'already-done';
     await markJobRunning(deps.db, jobId);
 
-    const dialect = (work.options.dialect ?? {}) as { delimiter?: string };
     let result: ChunkTaskResult;
     try {
       result = await deps.runTask(
@@ -74,10 +75,10 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
           data: work.data,
           firstRecord: work.firstRecord,
           recordCount: work.recordCount,
-          columns: work.columns as ColumnSpec[],
-          options: work.options as unknown as NormalizeOptions,
+          columns: work.columns,
+          options: work.options,
           maxColumns: deps.maxColumns,
-          delimiter: dialect.delimiter ?? ',',
+          delimiter: work.options.dialect.delimiter,
         },
         signal,
       );
@@ -93,7 +94,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
         commitChunkResult(trx, {
           jobId,
           seq,
-          attempt,
+          attempt: claimed,
           output: Buffer.from(
             result.output.buffer,
             result.output.byteOffset,
@@ -123,7 +124,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
       // and the chunk was re-delivered); its commit is the one that counts.
       deps.metrics.chunkDuration.observe({ outcome: 'superseded' }, seconds);
       deps.logger.warn(
-        { jobId, seq, attempt, bullJobId: job.id },
+        { jobId, seq, attempt: claimed, bullJobId },
         'chunk attempt superseded by a newer claim: result discarded',
       );
       return 'superseded';

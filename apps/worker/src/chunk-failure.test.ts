@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createDatabase,
+  getJob,
+  insertChunk,
+  insertJob,
+  inTransaction,
+  migrateToLatest,
+} from '@sluice/db';
+import { createProcessLogger } from '@sluice/lifecycle';
+import { createMetricsRegistry, createWorkerMetrics } from '@sluice/metrics';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createChunkFailureHandler } from './chunk-failure.ts';
+
+const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 2 });
+const registry = createMetricsRegistry('worker');
+const onFailure = createChunkFailureHandler({
+  db: handle.db,
+  metrics: createWorkerMetrics(registry),
+  logger: createProcessLogger({ process: 'worker', level: 'silent' }),
+});
+
+beforeAll(() => migrateToLatest(handle.db));
+afterAll(() => handle.close());
+
+async function newJob(): Promise<string> {
+  const id = randomUUID();
+  await inTransaction(handle.db, async (trx) => {
+    await insertJob(trx, {
+      id,
+      type: 'normalize',
+      fileName: null,
+      header: Buffer.from('a'),
+      columns: [{ name: 'a', type: 'text', required: false }],
+      options: {
+        phoneRegion: 'US',
+        timeZone: 'UTC',
+        dialect: {
+          encoding: 'utf-8',
+          encodingSource: 'request',
+          delimiter: ',',
+          delimiterSource: 'request',
+          delimiterConfidence: 1,
+        },
+      },
+    });
+    await insertChunk(trx, id, {
+      seq: 0,
+      firstRecord: 2,
+      recordCount: 1,
+      data: Buffer.from('x\n'),
+    });
+  });
+  return id;
+}
+
+const failure = (jobId: string, attemptsMade: number) => ({
+  name: 'normalize-chunk' as const,
+  bullJobId: `chunk-${jobId}-4`,
+  payload: { jobId, seq: 4 },
+  attemptsMade,
+  attempts: 8,
+  final: attemptsMade >= 8,
+});
+
+describe('createChunkFailureHandler', () => {
+  it('leaves the job alone while the chunk has attempts left', async () => {
+    const id = await newJob();
+    await onFailure(failure(id, 3), new Error('boom'));
+    expect(await getJob(handle.db, id)).toMatchObject({ status: 'queued', error: null });
+  });
+
+  it("fails the job when the chunk's last attempt failed, saying which chunk and why", async () => {
+    const id = await newJob();
+    await onFailure(failure(id, 8), new Error('thread crashed'));
+    expect(await getJob(handle.db, id)).toMatchObject({
+      status: 'failed',
+      error: 'chunk 4 failed after 8 attempts: thread crashed',
+    });
+    expect(await registry.getSingleMetricAsString('sluice_jobs_finished_total')).toMatch(
+      /type="normalize",outcome="failed"[^\n]*\} 1/,
+    );
+    // A job final already stays as it is (and is not counted twice).
+    await onFailure(failure(id, 8), new Error('again'));
+    expect((await getJob(handle.db, id))?.error).toMatch(/thread crashed/);
+    expect(await registry.getSingleMetricAsString('sluice_jobs_finished_total')).toMatch(
+      /type="normalize",outcome="failed"[^\n]*\} 1/,
+    );
+  });
+});

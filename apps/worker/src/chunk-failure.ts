@@ -1,0 +1,40 @@
+import { type Database, markJobFailed } from '@sluice/db';
+import type { Logger } from '@sluice/lifecycle';
+import type { WorkerMetrics } from '@sluice/metrics';
+import type { AttemptFailure } from '@sluice/queue';
+import type { Kysely } from 'kysely';
+
+/**
+ * A chunk that exhausted its attempts fails its whole job: no partial
+ * results. Earlier attempts are only logged (BullMQ retries them with
+ * backoff). A job final already (completed, failed elsewhere) stays as it is.
+ */
+export function createChunkFailureHandler(deps: {
+  db: Kysely<Database>;
+  metrics: WorkerMetrics;
+  logger: Logger;
+}) {
+  return async (failure: AttemptFailure<'normalize-chunk'>, error: Error): Promise<void> => {
+    deps.logger.warn(
+      {
+        err: error,
+        bullJobId: failure.bullJobId,
+        attempt: failure.attemptsMade,
+        attempts: failure.attempts,
+      },
+      'chunk attempt failed',
+    );
+    if (!failure.final || failure.payload === undefined) return;
+    const { jobId, seq } = failure.payload;
+    try {
+      const type = await markJobFailed(
+        deps.db,
+        jobId,
+        `chunk ${seq} failed after ${failure.attempts} attempts: ${error.message}`,
+      );
+      if (type) deps.metrics.jobsFinished.inc({ type, outcome: 'failed' });
+    } catch (err) {
+      deps.logger.error({ err, jobId }, 'could not mark job failed');
+    }
+  };
+}

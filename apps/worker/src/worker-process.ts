@@ -1,0 +1,204 @@
+import type { Server } from 'node:http';
+import { breakerSettingsFrom, createDependencyBreakers, logStateChange } from '@sluice/breakers';
+import type { WorkerConfig } from '@sluice/config';
+import { type DatabaseHandle, isPostgresUnavailableError } from '@sluice/db';
+import type { Logger } from '@sluice/lifecycle';
+import {
+  createMetricsRegistry,
+  createWorkerMetrics,
+  registerBreakerMetrics,
+  registerDbPoolMetrics,
+  registerQueueMetrics,
+  registerWorkerRuntimeMetrics,
+} from '@sluice/metrics';
+import {
+  createConsumers,
+  createQueueCounter,
+  isRedisConnectionError,
+  JOB_COUNT_STATES,
+  type JobName,
+} from '@sluice/queue';
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import type { Piscina } from 'piscina';
+import type { ChunkTask, ChunkTaskResult } from './chunk/chunk-task.ts';
+import { createChunkProcessor } from './chunk/process-chunk.ts';
+import { threadHeaps } from './chunk/thread-heaps.ts';
+import { createChunkFailureHandler } from './chunk-failure.ts';
+import { createFinalizer } from './finalize-job.ts';
+import { startMetricsServer } from './metrics-server.ts';
+import { createBreakerPause, runThroughPostgres } from './outage-policy.ts';
+import { createReconciler } from './reconciler.ts';
+
+export interface WorkerProcessDeps {
+  config: WorkerConfig;
+  workerId: string;
+  logger: Logger;
+  database: DatabaseHandle;
+  /**
+   * Redis: one blocking connection per consumed queue, and a fail-fast
+   * (producer) one for the reconciler, the redis breaker's probe and queue
+   * depth, which errors out at once while Redis is down.
+   */
+  redis: { consumers: Record<JobName, Redis>; control: Redis };
+  /** The piscina pool that parses and normalizes chunks (chunk/normalize-thread.ts). */
+  pool: Piscina<ChunkTask, ChunkTaskResult>;
+}
+
+/**
+ * A worker process, wired: BullMQ consumers for chunk and finalize jobs run
+ * through the postgres breaker (an outage hands jobs back and pauses the
+ * consumers), the reconciler, metrics. Owns its deps from here on: `stop`
+ * closes them. main.ts reads configuration, builds the deps and wires signals.
+ */
+export function createWorkerProcess(deps: WorkerProcessDeps) {
+  const { config, logger, database } = deps;
+  const registry = createMetricsRegistry('worker');
+  const metrics = createWorkerMetrics(registry);
+
+  const breakers = createDependencyBreakers({
+    settings: breakerSettingsFrom(config),
+    postgres: {
+      isFailure: isPostgresUnavailableError,
+      probe: () => sql`select 1`.execute(database.db),
+    },
+    redis: { isFailure: isRedisConnectionError, probe: () => deps.redis.control.ping() },
+    onStateChange: (dependency, state, previous) => {
+      logStateChange(logger, dependency, state, previous);
+      pause.sync();
+    },
+  });
+  const throughPostgres = runThroughPostgres(breakers.postgres, config.BREAKER_RESET_TIMEOUT_MS);
+
+  const processChunk = createChunkProcessor({
+    db: database.db,
+    runTask: (task, signal) => deps.pool.run(task, { signal }),
+    metrics,
+    logger,
+    workerId: deps.workerId,
+    maxColumns: config.MAX_COLUMNS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
+  const finalize = createFinalizer({
+    db: database.db,
+    pool: database.pool,
+    metrics,
+    logger,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    importStatementTimeoutMs: config.IMPORT_STATEMENT_TIMEOUT_MS,
+  });
+  const chunkFailed = createChunkFailureHandler({ db: database.db, metrics, logger });
+
+  const consumers = createConsumers({
+    connections: deps.redis.consumers,
+    prefix: config.QUEUE_PREFIX,
+    settings: {
+      concurrency: {
+        // Two chunks per thread: one normalizing while the other loads or commits.
+        'normalize-chunk': config.WORKER_CONCURRENCY ?? config.WORKER_THREADS * 2,
+        'finalize-job': 4,
+      },
+      // An import's merge dies with its worker too; it resumes the same way.
+      lockDurationMs: config.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
+    },
+    handlers: {
+      'normalize-chunk': (payload, attempt) =>
+        throughPostgres(() => processChunk(payload, attempt), attempt),
+      'finalize-job': (payload, attempt) => throughPostgres(() => finalize(payload), attempt),
+    },
+    events: {
+      failed(failure, error) {
+        if (failure.name === 'normalize-chunk') {
+          void chunkFailed(failure as Parameters<typeof chunkFailed>[0], error);
+        } else {
+          logger.warn({ err: error, bullJobId: failure.bullJobId }, 'finalize attempt failed');
+        }
+      },
+      // BullMQ's own Redis calls failing: the redis breaker's failures...
+      error(err) {
+        logger.warn({ err: err.message }, 'worker error');
+        breakers.redis.record(err);
+      },
+      // ...and a job completed (moved in Redis): its successes.
+      completed: () => breakers.redis.record(),
+      handedBack({ bullJobId, delayMs, cause }) {
+        logger.warn(
+          { bullJobId, delayMs, err: cause instanceof Error ? cause.message : String(cause) },
+          'dependency unavailable: job handed back to the queue without using an attempt',
+        );
+      },
+      handBackFailed({ bullJobId, error }) {
+        logger.warn({ err: error, bullJobId }, 'could not hand a job back; it fails');
+      },
+      lockLost({ bullJobId }) {
+        logger.warn({ bullJobId }, 'job lock lost: cancelling its attempt');
+      },
+    },
+  });
+  const pause = createBreakerPause({ states: () => breakers.states(), consumers, logger });
+
+  const reconciler = createReconciler({
+    db: database.db,
+    connection: deps.redis.control,
+    prefix: config.QUEUE_PREFIX,
+    logger: logger.child({ component: 'reconciler' }),
+    intervalMs: config.RECONCILE_INTERVAL_MS,
+    graceMs: config.RECONCILE_GRACE_MS,
+    maxChunkClaims: config.RECONCILE_MAX_CHUNK_CLAIMS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  });
+
+  // Scrape-time gauges: queue depth (same helper as the API), pg pool, thread pool.
+  const queueCounter = createQueueCounter({
+    connection: deps.redis.control,
+    prefix: config.QUEUE_PREFIX,
+  });
+  registerQueueMetrics(registry, JOB_COUNT_STATES, () => queueCounter.counts());
+  registerDbPoolMetrics(registry, () => ({
+    total: database.pool.totalCount,
+    idle: database.pool.idleCount,
+    waiting: database.pool.waitingCount,
+  }));
+  registerBreakerMetrics(
+    registry,
+    () => breakers.states(),
+    () => breakers.refusals(),
+  );
+  let stopping = false;
+  registerWorkerRuntimeMetrics(registry, {
+    isConsuming: () => !stopping && consumers.isConsuming('normalize-chunk'),
+    pool: () => ({ utilization: deps.pool.utilization, queueSize: deps.pool.queueSize }),
+    threadHeaps: () => threadHeaps(deps.pool.threads),
+  });
+
+  let metricsServer: Server | undefined;
+  return {
+    /** Starts taking jobs, the reconciler and (with METRICS_PORT) the metrics server. */
+    async start(): Promise<{ metricsPort: number | undefined }> {
+      consumers.start();
+      reconciler.start();
+      if (config.METRICS_PORT === undefined) return { metricsPort: undefined };
+      metricsServer = await startMetricsServer(registry, config.METRICS_PORT, config.METRICS_HOST);
+      const address = metricsServer.address();
+      return { metricsPort: typeof address === 'object' && address ? address.port : undefined };
+    },
+    /**
+     * Takes no new jobs, lets the ones in flight finish and commit (the rest
+     * of a job stays queued for other workers), then closes every connection.
+     */
+    async stop(): Promise<void> {
+      stopping = true;
+      pause.stop();
+      await Promise.all([reconciler.stop(), consumers.close(), queueCounter.close()]);
+      breakers.shutdown();
+      await deps.pool.destroy();
+      // BullMQ leaves connections it was given open; they are ours to close.
+      for (const connection of Object.values(deps.redis.consumers)) connection.disconnect();
+      deps.redis.control.disconnect();
+      metricsServer?.close();
+      await database.close();
+    },
+  };
+}
