@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { ColumnSpec } from './column-type.ts';
 import { ERROR_CODES } from './errors.ts';
 import { inferColumnType } from './infer.ts';
 import { normalizeRow } from './row.ts';
-import type { ColumnSpec } from './types.ts';
 
 /**
  * The email and phone columns of the shared sample data

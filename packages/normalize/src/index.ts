@@ -4,17 +4,27 @@
  * so it runs unchanged in worker threads. Invalid values give typed error
  * codes (ERROR_CODES), never exceptions.
  *
- * One module per column type (text.ts, email.ts, phone.ts), each exporting a
- * ColumnTypeDefinition; registry.ts lists them.
+ * One module per column type under types/ (types/text.ts, types/email.ts,
+ * types/phone.ts, ...), each exporting a ColumnTypeDefinition; registry.ts
+ * lists them. The machinery the types share stays at the top: column-type.ts
+ * (the contract), registry.ts, row.ts (row normalization), infer.ts and
+ * profile.ts (type inference), clean-text.ts, lookup-key.ts, errors.ts.
  */
 
-export { countryName, toCountryCode } from './country.ts';
-export { inferDateOrder } from './date.ts';
+export { cleanText } from './clean-text.ts';
+export type {
+  CellError,
+  CellResult,
+  ColumnSpec,
+  ColumnType,
+  ColumnTypeDefinition,
+  DateOrder,
+  NormalizeOptions,
+  RowContext,
+  RowResult,
+} from './column-type.ts';
 export { ERROR_CODES, type ErrorCode } from './errors.ts';
 export { headerKey, inferColumnType } from './infer.ts';
-export { type NameParts, splitName } from './name.ts';
-export { isSupportedNumberLocale } from './number.ts';
-export { isSupportedPhoneRegion } from './phone.ts';
 export {
   ColumnProfiler,
   type ColumnRequest,
@@ -30,15 +40,8 @@ export {
   type RowNormalizer,
   type RowNormalizerOptions,
 } from './row.ts';
-export { cleanText } from './text.ts';
-export type {
-  CellError,
-  CellResult,
-  ColumnSpec,
-  ColumnType,
-  ColumnTypeDefinition,
-  DateOrder,
-  NormalizeOptions,
-  RowContext,
-  RowResult,
-} from './types.ts';
+export { countryName, toCountryCode } from './types/country.ts';
+export { inferDateOrder } from './types/date.ts';
+export { type NameParts, splitName } from './types/name.ts';
+export { isSupportedNumberLocale } from './types/number.ts';
+export { isSupportedPhoneRegion } from './types/phone.ts';

@@ -1,5 +1,5 @@
+import type { ColumnType } from './column-type.ts';
 import { COLUMN_TYPE_NAMES, COLUMN_TYPES } from './registry.ts';
-import type { ColumnType } from './types.ts';
 
 /**
  * Words that qualify a column name without changing its type, before or after

@@ -1,7 +1,7 @@
-import { inferDateOrder } from './date.ts';
+import type { ColumnSpec, ColumnType, DateOrder } from './column-type.ts';
 import { inferColumnType } from './infer.ts';
 import { COLUMN_TYPE_NAMES, COLUMN_TYPES } from './registry.ts';
-import type { ColumnSpec, ColumnType, DateOrder } from './types.ts';
+import { inferDateOrder } from './types/date.ts';
 
 /** What a request may say about one input column. */
 export interface ColumnRequest {

@@ -1,24 +1,25 @@
-import { booleanType } from './boolean.ts';
-import { companyType } from './company.ts';
-import { countryType } from './country.ts';
-import { dateType } from './date.ts';
-import { datetimeType } from './datetime.ts';
-import { emailType } from './email.ts';
-import { ERROR_CODES } from './errors.ts';
-import { nameType } from './name.ts';
-import { currencyType, integerType, numberType, percentType } from './number.ts';
-import { phoneType } from './phone.ts';
-import { postalCodeType } from './postal-code.ts';
-import { regionType } from './region.ts';
-import { isBlank, textType } from './text.ts';
+import { isBlank } from './clean-text.ts';
 import type {
   CellResult,
   ColumnType,
   ColumnTypeDefinition,
   NormalizeOptions,
   RowContext,
-} from './types.ts';
-import { urlType } from './url.ts';
+} from './column-type.ts';
+import { ERROR_CODES } from './errors.ts';
+import { booleanType } from './types/boolean.ts';
+import { companyType } from './types/company.ts';
+import { countryType } from './types/country.ts';
+import { dateType } from './types/date.ts';
+import { datetimeType } from './types/datetime.ts';
+import { emailType } from './types/email.ts';
+import { nameType } from './types/name.ts';
+import { currencyType, integerType, numberType, percentType } from './types/number.ts';
+import { phoneType } from './types/phone.ts';
+import { postalCodeType } from './types/postal-code.ts';
+import { regionType } from './types/region.ts';
+import { textType } from './types/text.ts';
+import { urlType } from './types/url.ts';
 
 /**
  * Every column type, by name. Typed as a Record over ColumnType so that a

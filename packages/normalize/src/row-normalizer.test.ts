@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ColumnSpec, ColumnType, NormalizeOptions } from './column-type.ts';
 import { COLUMN_TYPE_NAMES, normalizeValue } from './registry.ts';
 import { CONTEXT_FREE_TYPES, createRowNormalizer, normalizeRow } from './row.ts';
-import type { ColumnSpec, ColumnType, NormalizeOptions } from './types.ts';
 
 const options: NormalizeOptions = { phoneRegion: 'US' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ColumnSpec } from './column-type.ts';
 import { ERROR_CODES } from './errors.ts';
 import { normalizeRow } from './row.ts';
-import type { ColumnSpec } from './types.ts';
 
 const options = { phoneRegion: 'US' };
 

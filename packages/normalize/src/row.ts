@@ -1,6 +1,3 @@
-import { toCountryCode } from './country.ts';
-import { ERROR_CODES } from './errors.ts';
-import { normalizeValue } from './registry.ts';
 import type {
   CellError,
   CellResult,
@@ -9,7 +6,10 @@ import type {
   NormalizeOptions,
   RowContext,
   RowResult,
-} from './types.ts';
+} from './column-type.ts';
+import { ERROR_CODES } from './errors.ts';
+import { normalizeValue } from './registry.ts';
+import { toCountryCode } from './types/country.ts';
 
 /** The index of the row's first country column (the one RowContext.country is read from), or -1. */
 function countryIndex(columns: readonly ColumnSpec[]): number {

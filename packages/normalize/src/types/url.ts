@@ -24,9 +24,9 @@
  *   e-mail address, not a URL.
  */
 import { domainToUnicode } from 'node:url';
-import { ERROR_CODES } from './errors.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition } from './types.ts';
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 
 const ACCEPTED_SCHEMES = new Set(['http', 'https', 'ftp']);
 /** A scheme and its colon at the start (RFC 3986 scheme characters). */

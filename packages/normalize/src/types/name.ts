@@ -1,6 +1,6 @@
-import { ERROR_CODES } from './errors.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition } from './types.ts';
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 
 /** A person name split into its parts (each '' when absent). */
 export interface NameParts {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from './errors.ts';
+import { ERROR_CODES } from '../errors.ts';
+import { normalizeValue } from '../registry.ts';
 import { isSupportedPhoneRegion, looksLikePhone } from './phone.ts';
-import { normalizeValue } from './registry.ts';
 
 const phone = (raw: string, phoneRegion = 'US') => normalizeValue('phone', raw, { phoneRegion });
 

@@ -63,10 +63,10 @@ import tr from 'i18n-iso-countries/langs/tr.json' with { type: 'json' };
 import uk from 'i18n-iso-countries/langs/uk.json' with { type: 'json' };
 import vi from 'i18n-iso-countries/langs/vi.json' with { type: 'json' };
 import zh from 'i18n-iso-countries/langs/zh.json' with { type: 'json' };
-import { ERROR_CODES } from './errors.ts';
-import { joinKey, lookupWords } from './lookup-key.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition } from './types.ts';
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
+import { joinKey, lookupWords } from '../lookup-key.ts';
 
 /**
  * Languages whose country names are recognized, in order of precedence when

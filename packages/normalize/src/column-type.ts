@@ -32,7 +32,7 @@ export interface NormalizeOptions {
   dateOrder?: DateOrder | undefined;
   /** IANA zone for datetimes written without an offset; default 'UTC'. */
   timeZone?: string | undefined;
-  /** BCP 47 locale for numbers ('de' reads 1.234,50); default: decided per value, see number.ts. */
+  /** BCP 47 locale for numbers ('de' reads 1.234,50); default: decided per value, see types/number.ts. */
   locale?: string | undefined;
 }
 

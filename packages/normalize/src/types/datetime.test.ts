@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { DateOrder, NormalizeOptions } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 import { datetimeType } from './datetime.ts';
-import { ERROR_CODES } from './errors.ts';
-import type { DateOrder, NormalizeOptions } from './types.ts';
 
 const base: NormalizeOptions = { phoneRegion: 'US' };
 const datetime = (raw: string, timeZone?: string, dateOrder?: DateOrder) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../errors.ts';
 import { companyType } from './company.ts';
-import { ERROR_CODES } from './errors.ts';
 
 const options = { phoneRegion: 'US' };
 const company = (raw: string) => companyType.normalize(raw, options, {});

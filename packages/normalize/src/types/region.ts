@@ -28,11 +28,12 @@
  *   unknown_region: a code column with a value that is no code is an error,
  *   while a name may be a region of another country.
  */
+
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition, RowContext } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
+import { joinKey, lookupWords } from '../lookup-key.ts';
 import { toCountryCode } from './country.ts';
-import { ERROR_CODES } from './errors.ts';
-import { joinKey, lookupWords } from './lookup-key.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition, RowContext } from './types.ts';
 
 /** Code -> names and abbreviations (the code itself, in any case and with dots, always matches). */
 const US_REGIONS: Readonly<Record<string, readonly string[]>> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from './errors.ts';
+import { ERROR_CODES } from '../errors.ts';
 import { type NameParts, nameType, needsRecase, properCaseWord, splitName } from './name.ts';
 
 const options = { phoneRegion: 'US' };

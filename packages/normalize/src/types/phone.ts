@@ -26,9 +26,9 @@ import {
   parsePhoneNumberFromString,
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
-import { ERROR_CODES } from './errors.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition, NormalizeOptions } from './types.ts';
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition, NormalizeOptions } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 
 /** libphonenumber-js refuses longer input too; checking first skips all work on huge cells. */
 const MAX_INPUT = 250;

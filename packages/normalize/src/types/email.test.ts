@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from './errors.ts';
-import { normalizeValue } from './registry.ts';
+import { ERROR_CODES } from '../errors.ts';
+import { normalizeValue } from '../registry.ts';
 
 const options = { phoneRegion: 'US' };
 const email = (raw: string) => normalizeValue('email', raw, options);

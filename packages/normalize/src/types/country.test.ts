@@ -1,7 +1,7 @@
 import { getAlpha2Codes, getAlpha3Codes, getNames } from 'i18n-iso-countries/index.js';
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../errors.ts';
 import { countryName, countryType, toCountryCode } from './country.ts';
-import { ERROR_CODES } from './errors.ts';
 import { postalCodeType } from './postal-code.ts';
 import { regionType } from './region.ts';
 

@@ -1,5 +1,3 @@
-import type { CellResult, ColumnTypeDefinition } from './types.ts';
-
 /**
  * Characters that carry no visible content and are dropped from every value:
  * C0/C1 control characters other than the whitespace ones (tab, line feed,
@@ -77,11 +75,3 @@ export function cleanAscii(raw: string): string | undefined {
 export function isBlank(raw: string): boolean {
   return BLANK.test(raw);
 }
-
-export const textType: ColumnTypeDefinition = {
-  type: 'text',
-  normalize(raw): CellResult {
-    return { ok: true, value: cleanText(raw) };
-  },
-  headerSynonyms: [],
-};

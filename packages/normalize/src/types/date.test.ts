@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { DateOrder, NormalizeOptions } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 import { dateType, inferDateOrder, parseDate } from './date.ts';
-import { ERROR_CODES } from './errors.ts';
-import type { DateOrder, NormalizeOptions } from './types.ts';
 
 const options: NormalizeOptions = { phoneRegion: 'US' };
 const date = (raw: string, dateOrder?: DateOrder) =>

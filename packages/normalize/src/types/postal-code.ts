@@ -31,10 +31,11 @@
  * A value invalid for its country is invalid_postal_code, with a message
  * naming the country and the expected form.
  */
+
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition, RowContext } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 import { countryName } from './country.ts';
-import { ERROR_CODES } from './errors.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition, RowContext } from './types.ts';
 
 /** No postal code is this long, even badly spaced; longer values are rejected untouched. */
 const MAX_INPUT = 40;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from './errors.ts';
+import type { ColumnTypeDefinition } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 import {
   currencyType,
   integerType,
@@ -8,7 +9,6 @@ import {
   parseDecimal,
   percentType,
 } from './number.ts';
-import type { ColumnTypeDefinition } from './types.ts';
 
 // The registry does not list these types yet: call the definitions directly.
 const run = (definition: ColumnTypeDefinition) => (raw: string, locale?: string) =>

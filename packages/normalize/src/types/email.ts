@@ -1,7 +1,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
-import { ERROR_CODES } from './errors.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition } from './types.ts';
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 
 // RFC 5321 limits (in octets of the ASCII form: IDN labels are measured as
 // their punycode A-labels, the form that goes over the wire).

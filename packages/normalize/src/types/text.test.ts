@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeValue } from './registry.ts';
-import { cleanText, isBlank } from './text.ts';
+import { cleanText, isBlank } from '../clean-text.ts';
+import { normalizeValue } from '../registry.ts';
 
 const options = { phoneRegion: 'US' };
 const text = (raw: string) => normalizeValue('text', raw, options);

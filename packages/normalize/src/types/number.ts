@@ -58,9 +58,10 @@
  * number output `1.234` as 1234. A locale Intl does not know is ignored
  * (values are read as without one); isSupportedNumberLocale validates it.
  */
-import { ERROR_CODES, type ErrorCode } from './errors.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition } from './types.ts';
+
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import { ERROR_CODES, type ErrorCode } from '../errors.ts';
 
 export interface ParsedDecimal {
   /** -1 for a negative value; zero is never negative (`-0` has sign 1). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from './errors.ts';
+import { ERROR_CODES } from '../errors.ts';
 import { normalizeUrl, urlType } from './url.ts';
 
 // The registry does not list this type yet: call the definition directly.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '../errors.ts';
 import { booleanType, parseBoolean } from './boolean.ts';
-import { ERROR_CODES } from './errors.ts';
 
 // The registry does not list this type yet: call the definition directly.
 const boolean = (raw: string) => booleanType.normalize(raw, { phoneRegion: 'US' }, {});

@@ -11,9 +11,10 @@
  * (`perhaps`, `2`, `-`, `n/a`) is `invalid_boolean`: guessing would turn an
  * unknown into a fact. A blank cell stays empty (handled before this module).
  */
-import { ERROR_CODES } from './errors.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition } from './types.ts';
+
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 
 const TRUE_WORDS = [
   'yes',

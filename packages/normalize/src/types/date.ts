@@ -44,9 +44,15 @@
  * Output years are 0001-9999. Invalid calendar dates (`31/02/2000`,
  * `2023-02-29`) are `invalid_date` with the reason in the message.
  */
-import { ERROR_CODES } from './errors.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition, DateOrder, NormalizeOptions } from './types.ts';
+
+import { cleanText } from '../clean-text.ts';
+import type {
+  CellResult,
+  ColumnTypeDefinition,
+  DateOrder,
+  NormalizeOptions,
+} from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 
 /** Cells longer than this are not dates; checking first bounds all work on huge cells. */
 const MAX_INPUT = 100;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from './errors.ts';
+import { ERROR_CODES } from '../errors.ts';
 import { postalCodeType } from './postal-code.ts';
 
 const options = { phoneRegion: 'US' };

@@ -47,10 +47,11 @@
  * remedy is the same, setting the date order); anything else is
  * invalid_datetime with the reason in the message.
  */
+
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition, NormalizeOptions } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
 import { type CalendarDate, excelSerialToDate, formatDate, pad, parseDate } from './date.ts';
-import { ERROR_CODES } from './errors.ts';
-import { cleanText } from './text.ts';
-import type { CellResult, ColumnTypeDefinition, NormalizeOptions } from './types.ts';
 
 /** Cells longer than this are not date-times; checking first bounds all work on huge cells. */
 const MAX_INPUT = 120;
