@@ -1,7 +1,7 @@
 import { cleanText } from '../clean-text.ts';
 import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
-import { properCaseWord } from './name.ts';
+import { properCaseWord } from './name-case.ts';
 
 // Every pattern below is a single character class, a fixed literal or an
 // anchored pattern of bounded length: linear time whatever the input length.

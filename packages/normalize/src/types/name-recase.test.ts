@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { needsRecase } from './name.ts';
+import { needsRecase } from './name-case.ts';
 
 /** needsRecase with the Unicode-aware patterns for every character (no ASCII shortcut). */
 const UPPER = /^[\p{Lu}\p{Lt}]$/u;

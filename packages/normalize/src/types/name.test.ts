@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../errors.ts';
-import { type NameParts, nameType, needsRecase, properCaseWord, splitName } from './name.ts';
+import { type NameParts, nameType, splitName } from './name.ts';
+import { needsRecase, properCaseWord } from './name-case.ts';
 
 const options = { phoneRegion: 'US' };
 const name = (raw: string) => nameType.normalize(raw, options, {});

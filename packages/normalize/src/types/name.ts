@@ -1,6 +1,8 @@
 import { cleanText } from '../clean-text.ts';
 import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
+import { lower, needsRecase, properCaseWord } from './name-case.ts';
+import { HONORIFICS, PARTICLES, SUFFIX_LIST, SURNAME_STARTS } from './name-data.ts';
 
 /** A person name split into its parts (each '' when absent). */
 export interface NameParts {
@@ -18,33 +20,9 @@ export interface NameParts {
 // Every pattern below is a single character class, a fixed literal or an
 // anchored pattern of bounded length: linear time whatever the input length.
 const LETTER = /\p{L}/u;
-const UPPER = /^[\p{Lu}\p{Lt}]$/u;
-const LOWER = /^\p{Ll}$/u;
 const URL_LIKE = /:\/\/|\bwww\./i;
 const COMMA = /[,\uFF0C]/;
-/** Letters, marks, digits and apostrophes: the runs of a word that are cased as one. */
-const WORD_RUN = /[\p{L}\p{M}\p{N}'\u2019\u02BC]+/gu;
-const APOSTROPHE = /['\u2019\u02BC]/;
-const DIGIT_START = /^\p{N}/u;
 const ORDINAL = /^\d+(?:st|nd|rd|th)\.?$/i;
-
-/**
- * Honorifics recognized before a name (lower case, without a trailing
- * period) and how they are written: abbreviations with a period.
- */
-const HONORIFICS: ReadonlyMap<string, string> = new Map([
-  ['dr', 'Dr.'],
-  ['mr', 'Mr.'],
-  ['mrs', 'Mrs.'],
-  ['ms', 'Ms.'],
-  ['mx', 'Mx.'],
-  ['prof', 'Prof.'],
-  ['rev', 'Rev.'],
-  ['hon', 'Hon.'],
-  ['sir', 'Sir'],
-  ['dame', 'Dame'],
-  ['miss', 'Miss'],
-]);
 
 interface Suffix {
   text: string;
@@ -52,177 +30,9 @@ interface Suffix {
   credential: boolean;
 }
 
-/**
- * Suffixes recognized after a name (lower case, without a trailing period).
- * Roman numerals are limited to those that are not also a name or an
- * initial: V and X stay initials, VI is a numeral only when written in
- * capitals in a name that is not all capitals (`Vi` is a given name).
- */
-const SUFFIX_LIST: readonly (readonly [key: string, text: string, credential: boolean])[] = [
-  ['jr', 'Jr.', false],
-  ['sr', 'Sr.', false],
-  ['ii', 'II', false],
-  ['iii', 'III', false],
-  ['iv', 'IV', false],
-  ['vii', 'VII', false],
-  ['viii', 'VIII', false],
-  ['ix', 'IX', false],
-  ['phd', 'PhD', true],
-  ['ph.d', 'PhD', true],
-  ['md', 'MD', true],
-  ['m.d', 'MD', true],
-  ['dds', 'DDS', true],
-  ['d.d.s', 'DDS', true],
-  ['dmd', 'DMD', true],
-  ['d.m.d', 'DMD', true],
-  ['dvm', 'DVM', true],
-  ['d.v.m', 'DVM', true],
-  ['esq', 'Esq.', true],
-  ['cpa', 'CPA', true],
-  ['c.p.a', 'CPA', true],
-  ['mba', 'MBA', true],
-  ['m.b.a', 'MBA', true],
-];
 const SUFFIXES: ReadonlyMap<string, Suffix> = new Map(
   SUFFIX_LIST.map(([key, text, credential]) => [key, { text, credential }]),
 );
-
-/**
- * Particles of family names, kept in lower case inside a name (`Peter van der
- * Berg`, `Juan de la Cruz`) but capitalized as the first word (`Van der Berg`)
- * and as the last one (`Thanh Le`, where it is the family name itself).
- */
-const PARTICLES: ReadonlySet<string> = new Set([
-  'al',
-  'bin',
-  'binti',
-  'da',
-  'das',
-  'de',
-  'del',
-  'della',
-  'den',
-  'der',
-  'des',
-  'di',
-  'do',
-  'dos',
-  'du',
-  'ibn',
-  'la',
-  'le',
-  'ten',
-  'ter',
-  'van',
-  'vom',
-  'von',
-  'zu',
-  'zum',
-  'zur',
-]);
-
-/**
- * Family names written with a capital after `Mac`. Only a known list: many
- * names merely start with those letters (Macy, Mack, Mace, Machado, Macias,
- * Macedo, Machiavelli, Macron).
- */
-const MAC_NAMES: ReadonlySet<string> = new Set([
-  'macadam',
-  'macalister',
-  'macallister',
-  'macarthur',
-  'macaskill',
-  'macaulay',
-  'macbain',
-  'macbean',
-  'macbeth',
-  'macbride',
-  'maccabe',
-  'maccallum',
-  'maccarthy',
-  'maccormack',
-  'maccormick',
-  'maccrae',
-  'macdermott',
-  'macdonagh',
-  'macdonald',
-  'macdonnell',
-  'macdougall',
-  'macdowell',
-  'macduff',
-  'maceachern',
-  'macewan',
-  'macewen',
-  'macfadyen',
-  'macfarlane',
-  'macgillivray',
-  'macgowan',
-  'macgrath',
-  'macgregor',
-  'macguire',
-  'macinnes',
-  'macinnis',
-  'macintyre',
-  'maciver',
-  'mackay',
-  'mackellar',
-  'mackenzie',
-  'mackinnon',
-  'maclachlan',
-  'maclaren',
-  'maclean',
-  'macleish',
-  'maclennan',
-  'macleod',
-  'macmahon',
-  'macmanus',
-  'macmaster',
-  'macmillan',
-  'macmurray',
-  'macnab',
-  'macnamara',
-  'macnaughton',
-  'macneil',
-  'macneill',
-  'macnicol',
-  'macphail',
-  'macphee',
-  'macpherson',
-  'macquarrie',
-  'macqueen',
-  'macrae',
-  'macritchie',
-  'macsween',
-  'mactavish',
-  'macvicar',
-  'macwilliams',
-]);
-
-/**
- * Words that start a family name when the value does not say where it
- * starts (splitName): the particles and a few more (Seán Ó Briain, Luis San
- * Martín, Mohamed El Sayed), in lower case.
- */
-const SURNAME_STARTS: ReadonlySet<string> = new Set([
-  ...PARTICLES,
-  'ó',
-  'ní',
-  'nic',
-  'uí',
-  'mac',
-  'mc',
-  'el',
-  'san',
-  'santa',
-  'st',
-  'st.',
-  'ste',
-  'ste.',
-]);
-
-const MC = /^mc\p{L}\p{L}/u;
-/** One letter, an apostrophe, a letter: O'Brien, D'Angelo, N'Dour. */
-const LETTER_APOSTROPHE = /^\p{L}['\u2019\u02BC]\p{L}/u;
 
 function invalid(reason: string): CellResult {
   return {
@@ -230,72 +40,6 @@ function invalid(reason: string): CellResult {
     code: ERROR_CODES.invalidName,
     message: `Not a valid person name: ${reason}`,
   };
-}
-
-/** Lower case; capital dotted I (Turkish) becomes a plain i instead of i + combining dot. */
-function lower(s: string): string {
-  return s.replace(/\u0130/g, 'i').toLowerCase();
-}
-
-/**
- * `lowered` with the character at `at` in upper case, or as written in
- * `original` when it already was a capital there (keeps `İ`).
- */
-function upperAt(lowered: string, original: string, at: number): string {
-  const code = lowered.codePointAt(at);
-  if (code === undefined) return lowered;
-  const ch = String.fromCodePoint(code);
-  const written = original.slice(at, at + ch.length);
-  const upper = UPPER.test(written) ? written : ch.toUpperCase();
-  return lowered.slice(0, at) + upper + lowered.slice(at + ch.length);
-}
-
-/** Proper case for one run of letters (with apostrophes and digits). */
-function caseRun(run: string): string {
-  const low = lower(run);
-  // 21st, 3rd: a run that starts with a digit stays in lower case.
-  if (DIGIT_START.test(low) || low.length !== run.length) return low;
-  const start = low.search(LETTER);
-  if (start < 0) return low;
-  const word = low.slice(start);
-  let out = upperAt(low, run, start);
-  if (LETTER_APOSTROPHE.test(word)) {
-    out = upperAt(out, run, start + word.search(APOSTROPHE) + 1);
-  } else if (MC.test(word) || MAC_NAMES.has(word)) {
-    out = upperAt(out, run, start + (word.startsWith('mc') ? 2 : 3));
-  }
-  return out;
-}
-
-/**
- * Proper case for one word written all in lower case or in capitals: every
- * part between hyphens, periods and other punctuation gets a capital
- * (`garcía-lópez` -> `García-López`, `j.r.r.` -> `J.R.R.`), with the
- * Mc/Mac/O' rules (`MCDONALD` -> `McDonald`, `macleod` -> `MacLeod`,
- * `o'brien` -> `O'Brien`; Mac only for known names).
- */
-export function properCaseWord(word: string): string {
-  return word.replace(WORD_RUN, caseRun);
-}
-
-/**
- * True when a word is written all in lower case or mostly in capitals, the
- * words that are re-cased; mixed case (`DeVito`, `Min-jun`, `McDonald`,
- * `Van`) is kept as written.
- */
-export function needsRecase(word: string): boolean {
-  let upper = 0;
-  let lowerCount = 0;
-  for (const ch of word) {
-    const code = ch.charCodeAt(0);
-    // ASCII without the Unicode-aware patterns: A-Z are its only capitals, a-z its only lower case.
-    if (code < 0x80) {
-      if (code >= 0x41 && code <= 0x5a) upper += 1;
-      else if (code >= 0x61 && code <= 0x7a) lowerCount += 1;
-    } else if (UPPER.test(ch)) upper += 1;
-    else if (LOWER.test(ch)) lowerCount += 1;
-  }
-  return upper === 0 || upper > lowerCount;
 }
 
 function honorific(token: string): string | undefined {
