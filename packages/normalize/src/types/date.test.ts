@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DateOrder, NormalizeOptions } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
-import { dateType, inferDateOrder, parseDate } from './date.ts';
+import { dateType, inferDateOrder } from './date.ts';
+import { parseDate } from './date-parse.ts';
 
 const options: NormalizeOptions = { phoneRegion: 'US' };
 const date = (raw: string, dateOrder?: DateOrder) =>

@@ -4,7 +4,7 @@
  * finer digits are cut off).
  *
  * Accepted forms (after the base text cleaning):
- * - a date in any form of date.ts (ISO, numeric with the column's or job's
+ * - a date in any form of date-parse.ts (ISO, numeric with the column's or job's
  *   order, month names), then `T`, a space, a comma or `at`, then a time
  *   `H:MM`, `H:MM:SS`, `H:MM:SS.fff` with an optional `AM`/`PM` (`a.m.`,
  *   `pm`), or `H AM|PM`; then optionally a zone. A date alone is midnight.
@@ -14,33 +14,14 @@
  * - ISO basic format: `20240304T170500Z`;
  * - Unix time: 10 digits (seconds, optionally with a fraction) or 13 digits
  *   (milliseconds): `1709571900`, `1709571900123`;
- * - Excel serial date-times (1900 system, see date.ts): `45355.7118055556`,
+ * - Excel serial date-times (1900 system, see date-parse.ts): `45355.7118055556`,
  *   a wall time in the job's zone like any value without a zone.
  *
- * Zones written after the time:
- * - `Z`, numeric offsets `+01:00`, `+0100`, `+01`, `-5`, with or without a
- *   `UTC`/`GMT` prefix (`GMT+1`, `UTC-05:30`);
- * - common abbreviations, read as the fixed offset they name (`PST` is always
- *   -08:00, even in July; `CET` is +01:00): UTC, GMT, UT, Z, WET, WEST, BST
- *   (British Summer Time), CET, CEST, MET, MEST, EET, EEST, MSK, EST, EDT,
- *   CST, CDT (North American Central), MST, MDT, PST, PDT, AKST, AKDT, HST,
- *   NST, NDT, SAST, WIB, SGT, HKT, AWST, JST, KST, ACST, ACDT, AEST, AEDT,
- *   NZST, NZDT. `IST` (India, Israel or Ireland) and `AST` (Atlantic or
- *   Arabia) are ambiguous and reported as unknown_time_zone;
- * - IANA zone names, any case (`America/Los_Angeles`, `europe/paris`, links
- *   such as `US/Pacific`), in parentheses or not.
- * An offset followed by a name (`+0100 (CET)`, `+0000 UTC`) uses the offset.
- *
- * A value without a zone is a wall time in `NormalizeOptions.timeZone`
- * (default UTC), which takes the same forms (normally an IANA name). The
- * zone's offset comes from Intl.DateTimeFormat (Node's full ICU time zone
- * data). Wall times that a DST change makes ambiguous or impossible are
- * resolved like Temporal's and java.time's default ("compatible"):
- * - a repeated time (fall back, e.g. 01:30 on 2024-11-03 in New York) is
- *   the earlier instant, the one still on summer time (05:30Z);
- * - a skipped time (spring forward, e.g. 02:30 on 2024-03-10 in New York) is
- *   moved forward by the length of the gap (03:30 EDT, 07:30Z), i.e. read
- *   with the offset in force before the change.
+ * Zones written after the time (offsets, abbreviations, IANA names), and how
+ * a wall time in a zone becomes an instant across DST changes: see
+ * datetime-zone.ts. A value without a zone is a wall time in
+ * `NormalizeOptions.timeZone` (default UTC), which takes the same forms
+ * (normally an IANA name).
  *
  * Errors: an unknown zone (in the value or the option) is unknown_time_zone;
  * an ambiguous day/month order is ambiguous_date (like the date type: the
@@ -51,14 +32,13 @@
 import { cleanText } from '../clean-text.ts';
 import type { CellResult, ColumnTypeDefinition, NormalizeOptions } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
-import { type CalendarDate, excelSerialToDate, formatDate, pad, parseDate } from './date.ts';
+import { excelSerialToDate, formatDate, pad, parseDate } from './date-parse.ts';
+import { parseZone, wallMs, type Zone, zonedToUtc } from './datetime-zone.ts';
 
 /** Cells longer than this are not date-times; checking first bounds all work on huge cells. */
 const MAX_INPUT = 120;
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
-/** Offsets beyond this are not offsets of any zone. */
-const MAX_OFFSET_HOURS = 18;
 
 // Anchored patterns without nested quantifiers: linear time.
 const EPOCH_SECONDS = /^(\d{10})(?:\.(\d{1,9}))?$/;
@@ -72,219 +52,10 @@ const TIME =
 /** An hour with AM/PM and no minutes: `5 PM`, `5pm`. */
 const HOUR_ONLY = /[\s,]+(?:at\s+|@\s*)?(\d{1,2})\s?([AaPp])\.?\s?[Mm]\.?(?![A-Za-z])/;
 const MERIDIEM = /^\s?([AaPp])\.?\s?[Mm]\.?(?![A-Za-z])/;
-const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
-const TRAILING_COMMENT = /^([^()]*?)\s*\(([^()]*)\)$/;
-const OFFSET_THEN_NAME = /^([+-]\d{1,2}(?::?\d{2})?)\s+[A-Za-z]{1,5}$/;
-const OFFSET = /^(?:(?:UTC|GMT|UT)\s?)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
-const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
-const LETTERS_ONLY = /^[A-Za-z]+$/;
-
-/** Fixed-offset abbreviations, in minutes east of UTC. */
-const ABBREVIATIONS: ReadonlyMap<string, number> = new Map(
-  Object.entries({
-    UTC: 0,
-    GMT: 0,
-    UT: 0,
-    Z: 0,
-    WET: 0,
-    WEST: 60,
-    BST: 60,
-    CET: 60,
-    CEST: 120,
-    MET: 60,
-    MEST: 120,
-    EET: 120,
-    EEST: 180,
-    MSK: 180,
-    SAST: 120,
-    EST: -300,
-    EDT: -240,
-    CST: -360,
-    CDT: -300,
-    MST: -420,
-    MDT: -360,
-    PST: -480,
-    PDT: -420,
-    AKST: -540,
-    AKDT: -480,
-    HST: -600,
-    NST: -210,
-    NDT: -150,
-    WIB: 420,
-    SGT: 480,
-    HKT: 480,
-    AWST: 480,
-    JST: 540,
-    KST: 540,
-    ACST: 570,
-    ACDT: 630,
-    AEST: 600,
-    AEDT: 660,
-    NZST: 720,
-    NZDT: 780,
-  }),
-);
-
-const AMBIGUOUS_ABBREVIATIONS: Readonly<Record<string, string>> = {
-  IST: 'India, Israel or Ireland',
-  AST: 'Atlantic or Arabia',
-};
-
-type Zone =
-  | { kind: 'offset'; minutes: number }
-  | { kind: 'iana'; formatter: Intl.DateTimeFormat }
-  | { kind: 'unknown'; message: string }
-  | { kind: 'invalid'; message: string };
-
-/**
- * Formatters by zone name. Constructing one costs far more than a parse, so
- * they are kept (bounded); a cache does not change any result.
- */
-const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
-const MAX_FORMATTERS = 200;
-
-function formatterFor(name: string): Intl.DateTimeFormat | undefined {
-  const cached = FORMATTERS.get(name);
-  if (cached !== undefined) return cached;
-  let formatter: Intl.DateTimeFormat;
-  try {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: name,
-      hourCycle: 'h23',
-      era: 'short',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch {
-    return undefined;
-  }
-  if (FORMATTERS.size >= MAX_FORMATTERS) FORMATTERS.clear();
-  FORMATTERS.set(name, formatter);
-  return formatter;
-}
 
 /** Quotes user input for a message, cut short so a huge value cannot bloat the report. */
 function quote(s: string): string {
   return s.length > 40 ? `'${s.slice(0, 40)}…'` : `'${s}'`;
-}
-
-/** Reads a zone: offset, abbreviation or IANA name. */
-function parseZone(text: string): Zone {
-  let s = text.trim().replace(DASHES, '-');
-  const comment = TRAILING_COMMENT.exec(s);
-  if (comment) s = comment[1] !== '' ? (comment[1] ?? '') : (comment[2] ?? '').trim();
-  const offsetThenName = OFFSET_THEN_NAME.exec(s);
-  if (offsetThenName) s = offsetThenName[1] ?? '';
-  const offset = OFFSET.exec(s);
-  if (offset) {
-    const [, sign, hours = '', minutes = '0'] = offset;
-    const h = Number(hours);
-    const m = Number(minutes);
-    if (h > MAX_OFFSET_HOURS || m > 59) {
-      return { kind: 'invalid', message: `${quote(s)} is not a valid UTC offset` };
-    }
-    return { kind: 'offset', minutes: (sign === '-' ? -1 : 1) * (h * 60 + m) };
-  }
-  const upper = s.toUpperCase();
-  const fixed = ABBREVIATIONS.get(upper);
-  if (fixed !== undefined) return { kind: 'offset', minutes: fixed };
-  const ambiguous = AMBIGUOUS_ABBREVIATIONS[upper];
-  if (ambiguous !== undefined) {
-    return {
-      kind: 'unknown',
-      message: `the abbreviation ${upper} is ambiguous (${ambiguous}); use an offset or an IANA zone name`,
-    };
-  }
-  if (!ZONE_NAME.test(s))
-    return { kind: 'invalid', message: `unexpected ${quote(s)} after the time` };
-  // Short letter-only names are abbreviations: ICU would accept some of them
-  // as legacy zone IDs with surprising meanings (BST as Asia/Dhaka).
-  if (LETTERS_ONLY.test(s) && s.length <= 5) {
-    return { kind: 'unknown', message: `${quote(s)} is not a known abbreviation` };
-  }
-  const formatter = formatterFor(s);
-  if (formatter === undefined)
-    return { kind: 'unknown', message: `${quote(s)} is not a known zone` };
-  return { kind: 'iana', formatter };
-}
-
-/** Milliseconds since the epoch of a wall time read as UTC (years 0-99 too). */
-function wallMs(
-  date: CalendarDate,
-  hour: number,
-  minute: number,
-  second: number,
-  ms: number,
-): number {
-  const d = new Date(0);
-  d.setUTCFullYear(date.year, date.month - 1, date.day);
-  d.setUTCHours(hour, minute, second, ms);
-  return d.getTime();
-}
-
-/** The zone's offset (ms east of UTC) at an instant. */
-function offsetAt(formatter: Intl.DateTimeFormat, instant: number): number {
-  const whole = instant - (((instant % 1000) + 1000) % 1000);
-  let year = 0;
-  let month = 1;
-  let day = 1;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let beforeChrist = false;
-  for (const part of formatter.formatToParts(new Date(whole))) {
-    const n = Number(part.value);
-    switch (part.type) {
-      case 'year':
-        year = n;
-        break;
-      case 'month':
-        month = n;
-        break;
-      case 'day':
-        day = n;
-        break;
-      case 'hour':
-        hour = n;
-        break;
-      case 'minute':
-        minute = n;
-        break;
-      case 'second':
-        second = n;
-        break;
-      case 'era':
-        beforeChrist = part.value.startsWith('B');
-        break;
-      default:
-        break;
-    }
-  }
-  if (beforeChrist) year = 1 - year;
-  return wallMs({ year, month, day }, hour, minute, second, 0) - whole;
-}
-
-/**
- * The instant of a wall time in an IANA zone. Tries the offsets in force a
- * day before and a day after; a repeated wall time takes the earlier
- * instant, a skipped one the offset from before the change (see the module
- * comment).
- */
-function zonedToUtc(formatter: Intl.DateTimeFormat, local: number): number {
-  const before = offsetAt(formatter, local - MS_PER_DAY);
-  const after = offsetAt(formatter, local + MS_PER_DAY);
-  const first = local - before;
-  const second = local - after;
-  const firstFits = offsetAt(formatter, first) === before;
-  const secondFits = offsetAt(formatter, second) === after;
-  if (firstFits && secondFits) return Math.min(first, second);
-  if (firstFits) return first;
-  if (secondFits) return second;
-  return first;
 }
 
 /** `YYYY-MM-DDTHH:MM:SS[.sss]Z`, or undefined outside years 1-9999. */
