@@ -6,9 +6,11 @@
  *
  * One module per column type under types/ (types/text.ts, types/email.ts,
  * types/phone.ts, ...), each exporting a ColumnTypeDefinition; registry.ts
- * lists them. The machinery the types share stays at the top: column-type.ts
- * (the contract), registry.ts, row.ts (row normalization), infer.ts and
- * profile.ts (type inference), clean-text.ts, lookup-key.ts, errors.ts.
+ * lists them. Beside a type's module, named after it: the parts it is split
+ * into (types/number-parse.ts) and its word and alias tables (*-data.ts).
+ * The machinery the types share stays at the top: column-type.ts (the
+ * contract), registry.ts, row.ts (row normalization), infer.ts and profile.ts
+ * (type inference), clean-text.ts, lookup-key.ts, errors.ts.
  */
 
 export { cleanText } from './clean-text.ts';
@@ -43,5 +45,5 @@ export {
 export { countryName, toCountryCode } from './types/country.ts';
 export { inferDateOrder } from './types/date.ts';
 export { type NameParts, splitName } from './types/name.ts';
-export { isSupportedNumberLocale } from './types/number.ts';
+export { isSupportedNumberLocale } from './types/number-parse.ts';
 export { isSupportedPhoneRegion } from './types/phone.ts';

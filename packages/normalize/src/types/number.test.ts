@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnTypeDefinition } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
-import {
-  currencyType,
-  integerType,
-  isSupportedNumberLocale,
-  numberType,
-  parseDecimal,
-  percentType,
-} from './number.ts';
+import { currencyType, integerType, numberType, percentType } from './number.ts';
+import { isSupportedNumberLocale, parseDecimal } from './number-parse.ts';
 
 // The registry does not list these types yet: call the definitions directly.
 const run = (definition: ColumnTypeDefinition) => (raw: string, locale?: string) =>
