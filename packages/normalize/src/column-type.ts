@@ -1,23 +1,11 @@
 import type { ErrorCode } from './errors.ts';
 
-/** Every column type this package can normalize. Adding one: a module + a registry entry. */
-export type ColumnType =
-  | 'text'
-  | 'name'
-  | 'email'
-  | 'phone'
-  | 'date'
-  | 'datetime'
-  | 'country'
-  | 'postal_code'
-  | 'region'
-  | 'company'
-  | 'number'
-  | 'integer'
-  | 'currency'
-  | 'percent'
-  | 'boolean'
-  | 'url';
+/**
+ * The PostgreSQL types a dataset column can be stored as: the values of
+ * ColumnTypeDefinition.sqlType.
+ */
+export const SQL_TYPES = ['text', 'numeric', 'date', 'timestamptz', 'boolean'] as const;
+export type SqlType = (typeof SQL_TYPES)[number];
 
 /** Order of day, month and year in numeric dates such as 03/04/2024. */
 export type DateOrder = 'DMY' | 'MDY' | 'YMD';
@@ -50,34 +38,23 @@ export type CellResult =
   | { ok: true; value: string }
   | { ok: false; code: ErrorCode; message: string };
 
-export interface ColumnSpec {
-  name: string;
-  type: ColumnType;
-  required: boolean;
-  /** For date columns: the order decided for this column (from the job or inferred). */
-  dateOrder?: DateOrder | undefined;
-}
-
-export interface CellError {
-  column: string;
-  raw: string;
-  code: ErrorCode;
-  message: string;
-}
-
-export interface RowResult {
-  values: string[];
-  errors: CellError[];
-  rejected: boolean;
-}
-
 /**
- * One column type: how its values are normalized and which header names
- * announce it. Implementations are pure functions of their arguments (no I/O,
- * no shared mutable state), so they are safe in any number of worker threads.
+ * One column type, with every fact about it: how its values are normalized,
+ * which header names announce it and what its values look like, the SQL type
+ * a dataset stores it as, whether it reads the rest of the row and whether
+ * its outputs are safe in a spreadsheet. Adding a type is two steps: a module
+ * under types/ exporting its definition, and its entry in COLUMN_TYPES
+ * (registry.ts); the ColumnType union and every table of types (row
+ * memoization, formula neutralizing, dataset column types) are read from the
+ * definitions. Every fact is required, so a definition that leaves one out
+ * does not compile (looksLike alone is optional, see there).
+ *
+ * Implementations are pure functions of their arguments (no I/O, no shared
+ * mutable state), so they are safe in any number of worker threads.
  */
-export interface ColumnTypeDefinition {
-  readonly type: ColumnType;
+export interface ColumnTypeDefinition<Name extends string = string> {
+  /** The type's name, which is also its key in COLUMN_TYPES. */
+  readonly type: Name;
   /**
    * Normalizes a value that is not blank (blank values never reach here:
    * normalizeValue answers them with an empty value). Never throws.
@@ -94,4 +71,27 @@ export interface ColumnTypeDefinition {
    * satisfies (text, name, company) leave it out.
    */
   looksLike?(raw: string): boolean;
+  /**
+   * The PostgreSQL type a dataset column of this type is stored as. Every
+   * non-empty output of normalize is in the canonical text form of this type
+   * (ISO dates, plain decimals, true/false), so the cast when rows are merged
+   * into a dataset cannot reinterpret it; an empty value is stored as NULL.
+   * Numbers are `numeric`: exact, never rounded, any size.
+   */
+  readonly sqlType: SqlType;
+  /**
+   * True when the result is a function of (raw value, options) alone:
+   * normalize never reads the RowContext, so a row normalizer remembers its
+   * results per raw value. False for types that format and check by the
+   * row's country (postal_code, region): remembered per row country.
+   */
+  readonly contextFree: boolean;
+  /**
+   * True when every output has a fixed grammar that no spreadsheet runs as a
+   * formula (a leading + or - is a sign there, and must stay as written), so
+   * output files write it as is. False puts the outputs through formula
+   * neutralizing (a cell starting with = + - @ TAB or CR gets a leading
+   * apostrophe), which is always safe.
+   */
+  readonly formulaSafe: boolean;
 }

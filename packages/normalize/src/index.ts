@@ -14,16 +14,14 @@
  */
 
 export { cleanText } from './clean-text.ts';
-export type {
-  CellError,
-  CellResult,
-  ColumnSpec,
-  ColumnType,
-  ColumnTypeDefinition,
-  DateOrder,
-  NormalizeOptions,
-  RowContext,
-  RowResult,
+export {
+  type CellResult,
+  type ColumnTypeDefinition,
+  type DateOrder,
+  type NormalizeOptions,
+  type RowContext,
+  SQL_TYPES,
+  type SqlType,
 } from './column-type.ts';
 export { ERROR_CODES, type ErrorCode } from './errors.ts';
 export { headerKey, inferColumnType } from './infer.ts';
@@ -33,14 +31,24 @@ export {
   type ProfiledColumn,
   UnknownColumnError,
 } from './profile.ts';
-export { COLUMN_TYPE_NAMES, COLUMN_TYPES, isColumnType, normalizeValue } from './registry.ts';
 export {
+  COLUMN_TYPE_NAMES,
+  COLUMN_TYPES,
   CONTEXT_FREE_TYPES,
+  type ColumnType,
+  FORMULA_SAFE_TYPES,
+  isColumnType,
+  normalizeValue,
+} from './registry.ts';
+export {
+  type CellError,
+  type ColumnSpec,
   createRowNormalizer,
   DEFAULT_MEMO_ENTRIES,
   normalizeRow,
   type RowNormalizer,
   type RowNormalizerOptions,
+  type RowResult,
 } from './row.ts';
 export { countryName, toCountryCode } from './types/country.ts';
 export { inferDateOrder } from './types/date.ts';

@@ -91,8 +91,11 @@ export function normalizeBoolean(raw: string): CellResult {
   return { ok: true, value: value ? 'true' : 'false' };
 }
 
-export const booleanType: ColumnTypeDefinition = {
+export const booleanType: ColumnTypeDefinition<'boolean'> = {
   type: 'boolean',
+  sqlType: 'boolean',
+  contextFree: true,
+  formulaSafe: false,
   normalize: normalizeBoolean,
   headerSynonyms: [
     'boolean',

@@ -327,8 +327,11 @@ export function normalizeCompany(raw: string): CellResult {
   return { ok: true, value: out.join(' ') };
 }
 
-export const companyType: ColumnTypeDefinition = {
+export const companyType: ColumnTypeDefinition<'company'> = {
   type: 'company',
+  sqlType: 'text',
+  contextFree: true,
+  formulaSafe: false,
   normalize: normalizeCompany,
   headerSynonyms: [
     'company',

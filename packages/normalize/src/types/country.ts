@@ -175,8 +175,11 @@ function quote(s: string): string {
   return s.length > 40 ? `'${s.slice(0, 40)}…'` : `'${s}'`;
 }
 
-export const countryType: ColumnTypeDefinition = {
+export const countryType: ColumnTypeDefinition<'country'> = {
   type: 'country',
+  sqlType: 'text',
+  contextFree: true,
+  formulaSafe: false,
   normalize(raw): CellResult {
     const cleaned = cleanText(raw);
     if (cleaned === '') return { ok: true, value: '' };

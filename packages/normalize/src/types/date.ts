@@ -134,8 +134,11 @@ export function inferDateOrder(values: Iterable<string>): DateOrderInference {
   return { order, confidence, evidence, ambiguous: open > 0 && !settled };
 }
 
-export const dateType: ColumnTypeDefinition = {
+export const dateType: ColumnTypeDefinition<'date'> = {
   type: 'date',
+  sqlType: 'date',
+  contextFree: true,
+  formulaSafe: false,
   normalize: normalizeDate,
   headerSynonyms: [
     'date',

@@ -241,8 +241,11 @@ function looksLikeDatetime(raw: string): boolean {
   return date.ok || date.kind !== 'unrecognized';
 }
 
-export const datetimeType: ColumnTypeDefinition = {
+export const datetimeType: ColumnTypeDefinition<'datetime'> = {
   type: 'datetime',
+  sqlType: 'timestamptz',
+  contextFree: true,
+  formulaSafe: false,
   normalize: normalizeDatetime,
   headerSynonyms: [
     'datetime',

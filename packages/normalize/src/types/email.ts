@@ -152,8 +152,11 @@ export function normalizeEmail(raw: string): CellResult {
 /** One @ with something dotted after it (a shape, not validation). */
 const EMAIL_SHAPE = /^\s*(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+\s*$/i;
 
-export const emailType: ColumnTypeDefinition = {
+export const emailType: ColumnTypeDefinition<'email'> = {
   type: 'email',
+  sqlType: 'text',
+  contextFree: true,
+  formulaSafe: false,
   normalize: normalizeEmail,
   looksLike: (raw) => EMAIL_SHAPE.test(raw),
   headerSynonyms: [

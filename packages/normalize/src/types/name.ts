@@ -270,8 +270,11 @@ export function splitName(value: string): NameParts {
   return parts;
 }
 
-export const nameType: ColumnTypeDefinition = {
+export const nameType: ColumnTypeDefinition<'name'> = {
   type: 'name',
+  sqlType: 'text',
+  contextFree: true,
+  formulaSafe: false,
   normalize: normalizeName,
   headerSynonyms: [
     'name',

@@ -147,8 +147,11 @@ function shape(raw: string): ParsedDecimal | undefined {
   return 'reason' in parsed ? undefined : parsed;
 }
 
-export const numberType: ColumnTypeDefinition = {
+export const numberType: ColumnTypeDefinition<'number'> = {
   type: 'number',
+  sqlType: 'numeric',
+  contextFree: true,
+  formulaSafe: true,
   normalize: (raw, options) => normalizeNumber(raw, options.locale),
   headerSynonyms: [
     'number',
@@ -191,8 +194,11 @@ export const numberType: ColumnTypeDefinition = {
   },
 };
 
-export const integerType: ColumnTypeDefinition = {
+export const integerType: ColumnTypeDefinition<'integer'> = {
   type: 'integer',
+  sqlType: 'numeric',
+  contextFree: true,
+  formulaSafe: true,
   normalize: (raw, options) => normalizeInteger(raw, options.locale),
   headerSynonyms: [
     'integer',
@@ -239,8 +245,11 @@ export const integerType: ColumnTypeDefinition = {
   },
 };
 
-export const currencyType: ColumnTypeDefinition = {
+export const currencyType: ColumnTypeDefinition<'currency'> = {
   type: 'currency',
+  sqlType: 'numeric',
+  contextFree: true,
+  formulaSafe: true,
   normalize: (raw, options) => normalizeCurrency(raw, options.locale),
   headerSynonyms: [
     'currency',
@@ -306,8 +315,11 @@ export const currencyType: ColumnTypeDefinition = {
   },
 };
 
-export const percentType: ColumnTypeDefinition = {
+export const percentType: ColumnTypeDefinition<'percent'> = {
   type: 'percent',
+  sqlType: 'numeric',
+  contextFree: true,
+  formulaSafe: true,
   normalize: (raw, options) => normalizePercent(raw, options.locale),
   headerSynonyms: [
     'percent',

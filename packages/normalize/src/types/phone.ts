@@ -135,8 +135,11 @@ export function looksLikePhone(raw: string): boolean {
   return digits >= 9 && digits <= 18 && /[\s().\-+/]/.test(raw.trim());
 }
 
-export const phoneType: ColumnTypeDefinition = {
+export const phoneType: ColumnTypeDefinition<'phone'> = {
   type: 'phone',
+  sqlType: 'text',
+  contextFree: true,
+  formulaSafe: true,
   normalize: normalizePhone,
   looksLike: looksLikePhone,
   headerSynonyms: [

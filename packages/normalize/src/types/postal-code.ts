@@ -243,8 +243,11 @@ const LOOKS_LIKE: readonly RegExp[] = [
   /^[1-9]\d{3} ?[A-Z]{2}$/,
 ];
 
-export const postalCodeType: ColumnTypeDefinition = {
+export const postalCodeType: ColumnTypeDefinition<'postal_code'> = {
   type: 'postal_code',
+  sqlType: 'text',
+  contextFree: false,
+  formulaSafe: false,
   normalize(raw, _options, context): CellResult {
     return normalizePostalCode(raw, context);
   },

@@ -311,8 +311,11 @@ export function normalizeRegion(raw: string, context: RowContext): CellResult {
   return unknown(cleaned, scope, context.country);
 }
 
-export const regionType: ColumnTypeDefinition = {
+export const regionType: ColumnTypeDefinition<'region'> = {
   type: 'region',
+  sqlType: 'text',
+  contextFree: false,
+  formulaSafe: false,
   normalize(raw, _options, context): CellResult {
     return normalizeRegion(raw, context);
   },

@@ -154,8 +154,11 @@ const COMMON_TLD =
   /\.(?:com|org|net|edu|gov|io|co|ai|app|dev|info|biz|me|us|uk|de|fr|nl|es|it|ca|au|jp|cn|in|br|ru|ch|se|no|dk|fi|pl|be|at|ie|nz|kr|eu|tv|xyz)$/i;
 const WEB_PREFIX = /^(?:(?:https?|ftp):\/\/|www\.)/i;
 
-export const urlType: ColumnTypeDefinition = {
+export const urlType: ColumnTypeDefinition<'url'> = {
   type: 'url',
+  sqlType: 'text',
+  contextFree: true,
+  formulaSafe: false,
   normalize: normalizeUrl,
   headerSynonyms: [
     'url',
