@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanAscii, cleanText } from './text.ts';
+import { cleanAscii, cleanText } from './clean-text.ts';
 
 /** cleanText as specified, without its fast path: the reference the fast path must equal. */
 const IGNORABLE = new RegExp(

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from './errors.ts';
 import { inferColumnType } from './infer.ts';
-import { normalizeRow } from './row.ts';
-import type { ColumnSpec } from './types.ts';
+import { type ColumnSpec, normalizeRow } from './row.ts';
 
 /**
  * The email and phone columns of the shared sample data

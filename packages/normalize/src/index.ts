@@ -4,41 +4,54 @@
  * so it runs unchanged in worker threads. Invalid values give typed error
  * codes (ERROR_CODES), never exceptions.
  *
- * One module per column type (text.ts, email.ts, phone.ts), each exporting a
- * ColumnTypeDefinition; registry.ts lists them.
+ * One module per column type under types/ (types/text.ts, types/email.ts,
+ * types/phone.ts, ...), each exporting a ColumnTypeDefinition; registry.ts
+ * lists them. Beside a type's module, named after it: the parts it is split
+ * into (types/number-parse.ts) and its word and alias tables (*-data.ts).
+ * The machinery the types share stays at the top: column-type.ts (the
+ * contract), registry.ts, row.ts (row normalization), infer.ts and profile.ts
+ * (type inference), clean-text.ts, lookup-key.ts, errors.ts.
  */
 
-export { countryName, toCountryCode } from './country.ts';
-export { inferDateOrder } from './date.ts';
+export { cleanText } from './clean-text.ts';
+export {
+  type CellResult,
+  type ColumnTypeDefinition,
+  type DateOrder,
+  type NormalizeOptions,
+  type RowContext,
+  SQL_TYPES,
+  type SqlType,
+} from './column-type.ts';
 export { ERROR_CODES, type ErrorCode } from './errors.ts';
 export { headerKey, inferColumnType } from './infer.ts';
-export { type NameParts, splitName } from './name.ts';
-export { isSupportedNumberLocale } from './number.ts';
-export { isSupportedPhoneRegion } from './phone.ts';
 export {
   ColumnProfiler,
   type ColumnRequest,
   type ProfiledColumn,
   UnknownColumnError,
 } from './profile.ts';
-export { COLUMN_TYPE_NAMES, COLUMN_TYPES, isColumnType, normalizeValue } from './registry.ts';
 export {
+  COLUMN_TYPE_NAMES,
+  COLUMN_TYPES,
   CONTEXT_FREE_TYPES,
+  type ColumnType,
+  FORMULA_SAFE_TYPES,
+  isColumnType,
+  normalizeValue,
+} from './registry.ts';
+export {
+  type CellError,
+  type ColumnSpec,
   createRowNormalizer,
   DEFAULT_MEMO_ENTRIES,
   normalizeRow,
   type RowNormalizer,
   type RowNormalizerOptions,
+  type RowResult,
 } from './row.ts';
-export { cleanText } from './text.ts';
-export type {
-  CellError,
-  CellResult,
-  ColumnSpec,
-  ColumnType,
-  ColumnTypeDefinition,
-  DateOrder,
-  NormalizeOptions,
-  RowContext,
-  RowResult,
-} from './types.ts';
+export { countryName, toCountryCode } from './types/country.ts';
+export { inferDateOrder } from './types/date.ts';
+export { type NameParts, splitName } from './types/name.ts';
+export { isSupportedNumberLocale } from './types/number-parse.ts';
+export { isSupportedPhoneRegion } from './types/phone.ts';

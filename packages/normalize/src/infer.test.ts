@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { headerKey, inferColumnType } from './infer.ts';
-import { COLUMN_TYPE_NAMES, COLUMN_TYPES } from './registry.ts';
-import type { ColumnType } from './types.ts';
+import { COLUMN_TYPE_NAMES, COLUMN_TYPES, type ColumnType } from './registry.ts';
 
 describe('inferColumnType', () => {
   const cases: [header: string, type: ColumnType][] = [

@@ -1,5 +1,4 @@
-import { COLUMN_TYPE_NAMES, COLUMN_TYPES } from './registry.ts';
-import type { ColumnType } from './types.ts';
+import { COLUMN_TYPE_NAMES, COLUMN_TYPES, type ColumnType } from './registry.ts';
 
 /**
  * Words that qualify a column name without changing its type, before or after

@@ -1,7 +1,8 @@
-import { inferDateOrder } from './date.ts';
+import type { DateOrder } from './column-type.ts';
 import { inferColumnType } from './infer.ts';
-import { COLUMN_TYPE_NAMES, COLUMN_TYPES } from './registry.ts';
-import type { ColumnSpec, ColumnType, DateOrder } from './types.ts';
+import { COLUMN_TYPE_NAMES, COLUMN_TYPES, type ColumnType } from './registry.ts';
+import type { ColumnSpec } from './row.ts';
+import { inferDateOrder } from './types/date.ts';
 
 /** What a request may say about one input column. */
 export interface ColumnRequest {

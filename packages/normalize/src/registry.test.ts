@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { NormalizeOptions } from './column-type.ts';
 import { ERROR_CODES } from './errors.ts';
-import { COLUMN_TYPE_NAMES, COLUMN_TYPES, isColumnType, normalizeValue } from './registry.ts';
-import type { ColumnType, NormalizeOptions } from './types.ts';
+import {
+  COLUMN_TYPE_NAMES,
+  COLUMN_TYPES,
+  type ColumnType,
+  isColumnType,
+  normalizeValue,
+} from './registry.ts';
 
 const options = { phoneRegion: 'US' };
 

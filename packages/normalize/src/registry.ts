@@ -1,31 +1,30 @@
-import { booleanType } from './boolean.ts';
-import { companyType } from './company.ts';
-import { countryType } from './country.ts';
-import { dateType } from './date.ts';
-import { datetimeType } from './datetime.ts';
-import { emailType } from './email.ts';
-import { ERROR_CODES } from './errors.ts';
-import { nameType } from './name.ts';
-import { currencyType, integerType, numberType, percentType } from './number.ts';
-import { phoneType } from './phone.ts';
-import { postalCodeType } from './postal-code.ts';
-import { regionType } from './region.ts';
-import { isBlank, textType } from './text.ts';
+import { isBlank } from './clean-text.ts';
 import type {
   CellResult,
-  ColumnType,
   ColumnTypeDefinition,
   NormalizeOptions,
   RowContext,
-} from './types.ts';
-import { urlType } from './url.ts';
+} from './column-type.ts';
+import { ERROR_CODES } from './errors.ts';
+import { booleanType } from './types/boolean.ts';
+import { companyType } from './types/company.ts';
+import { countryType } from './types/country.ts';
+import { dateType } from './types/date.ts';
+import { datetimeType } from './types/datetime.ts';
+import { emailType } from './types/email.ts';
+import { nameType } from './types/name.ts';
+import { currencyType, integerType, numberType, percentType } from './types/number.ts';
+import { phoneType } from './types/phone.ts';
+import { postalCodeType } from './types/postal-code.ts';
+import { regionType } from './types/region.ts';
+import { textType } from './types/text.ts';
+import { urlType } from './types/url.ts';
 
 /**
- * Every column type, by name. Typed as a Record over ColumnType so that a
- * type added to the union without a definition (or the reverse) does not
- * compile. Order matters for header inference: earlier types win a synonym.
+ * Every column type's definition, by name. Order matters for header
+ * inference: earlier types win a synonym.
  */
-export const COLUMN_TYPES: Readonly<Record<ColumnType, ColumnTypeDefinition>> = Object.freeze({
+const DEFINITIONS = {
   text: textType,
   email: emailType,
   phone: phoneType,
@@ -42,11 +41,42 @@ export const COLUMN_TYPES: Readonly<Record<ColumnType, ColumnTypeDefinition>> = 
   number: numberType,
   boolean: booleanType,
   url: urlType,
-});
+};
+
+/** Every column type this package can normalize: the names in COLUMN_TYPES. */
+export type ColumnType = keyof typeof DEFINITIONS;
+
+/**
+ * Every column type, by name. The type says that each entry is a complete
+ * definition registered under its own name: a definition missing a fact, or
+ * entered under another type's name, does not compile.
+ */
+export const COLUMN_TYPES: Readonly<{ [Name in ColumnType]: ColumnTypeDefinition<Name> }> =
+  Object.freeze(DEFINITIONS);
 
 export const COLUMN_TYPE_NAMES: readonly ColumnType[] = Object.freeze(
   Object.keys(COLUMN_TYPES) as ColumnType[],
 );
+
+/** The names of the column types whose definitions have `fact` true. */
+function typesWith(fact: 'contextFree' | 'formulaSafe'): ReadonlySet<ColumnType> {
+  return new Set(COLUMN_TYPE_NAMES.filter((type) => COLUMN_TYPES[type][fact]));
+}
+
+/**
+ * Column types whose result is a function of (raw value, options) alone
+ * (ColumnTypeDefinition.contextFree): they never read the RowContext. The
+ * others (postal_code, region: they format and check by the row's country)
+ * are remembered per row country (createRowNormalizer).
+ */
+export const CONTEXT_FREE_TYPES: ReadonlySet<ColumnType> = typesWith('contextFree');
+
+/**
+ * Column types whose outputs no spreadsheet runs as a formula
+ * (ColumnTypeDefinition.formulaSafe): output files write their values as
+ * they are, and neutralize the other types' values.
+ */
+export const FORMULA_SAFE_TYPES: ReadonlySet<ColumnType> = typesWith('formulaSafe');
 
 /** True for the name of a column type this package knows (for validating requests). */
 export function isColumnType(name: string): name is ColumnType {

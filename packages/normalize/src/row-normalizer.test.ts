@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { COLUMN_TYPE_NAMES, normalizeValue } from './registry.ts';
-import { CONTEXT_FREE_TYPES, createRowNormalizer, normalizeRow } from './row.ts';
-import type { ColumnSpec, ColumnType, NormalizeOptions } from './types.ts';
+import type { NormalizeOptions } from './column-type.ts';
+import {
+  COLUMN_TYPE_NAMES,
+  CONTEXT_FREE_TYPES,
+  type ColumnType,
+  normalizeValue,
+} from './registry.ts';
+import { type ColumnSpec, createRowNormalizer, normalizeRow } from './row.ts';
 
 const options: NormalizeOptions = { phoneRegion: 'US' };
 

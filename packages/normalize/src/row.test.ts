@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from './errors.ts';
-import { normalizeRow } from './row.ts';
-import type { ColumnSpec } from './types.ts';
+import { type ColumnSpec, normalizeRow } from './row.ts';
 
 const options = { phoneRegion: 'US' };
 

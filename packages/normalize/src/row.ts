@@ -1,15 +1,35 @@
-import { toCountryCode } from './country.ts';
-import { ERROR_CODES } from './errors.ts';
-import { normalizeValue } from './registry.ts';
-import type {
-  CellError,
-  CellResult,
-  ColumnSpec,
-  ColumnType,
-  NormalizeOptions,
-  RowContext,
-  RowResult,
-} from './types.ts';
+import type { CellResult, DateOrder, NormalizeOptions, RowContext } from './column-type.ts';
+import { ERROR_CODES, type ErrorCode } from './errors.ts';
+import { CONTEXT_FREE_TYPES, type ColumnType, normalizeValue } from './registry.ts';
+import { toCountryCode } from './types/country.ts';
+
+/** One column of the records a row normalizer takes: its name, type and whether it must have a value. */
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  required: boolean;
+  /** For date columns: the order decided for this column (from the job or inferred). */
+  dateOrder?: DateOrder | undefined;
+}
+
+/** One cell's error: its column, the value as written, and the error code and message. */
+export interface CellError {
+  column: string;
+  raw: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * One normalized row: a value per column ('' for an empty or invalid one),
+ * the cells' errors, and whether the row is rejected (a required column
+ * without a valid value).
+ */
+export interface RowResult {
+  values: string[];
+  errors: CellError[];
+  rejected: boolean;
+}
 
 /** The index of the row's first country column (the one RowContext.country is read from), or -1. */
 function countryIndex(columns: readonly ColumnSpec[]): number {
@@ -82,30 +102,6 @@ export function normalizeRow(
   }
   return { values, errors, rejected };
 }
-
-/**
- * Column types whose result is a function of (raw value, options) alone: they
- * never read the RowContext. A type missing here (postal_code, region: they
- * format and check by the row's country) is remembered per row country; a new
- * type is context-dependent until listed (row-normalizer.test.ts checks the
- * list).
- */
-export const CONTEXT_FREE_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>([
-  'text',
-  'name',
-  'email',
-  'phone',
-  'date',
-  'datetime',
-  'country',
-  'company',
-  'number',
-  'integer',
-  'currency',
-  'percent',
-  'boolean',
-  'url',
-]);
 
 /** Distinct values a row normalizer remembers per column (and for the row's country), at most. */
 export const DEFAULT_MEMO_ENTRIES = 4096;

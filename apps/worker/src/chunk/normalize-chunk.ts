@@ -1,16 +1,10 @@
 import type { RowError } from '@sluice/contract';
 import { formatRecord, neutralizeFormula, parseRecords, recordEnds } from '@sluice/csv';
-import { createRowNormalizer } from '@sluice/normalize';
+import { createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
-
-/**
- * Types whose normalized output has a fixed grammar that no spreadsheet runs
- * as a formula (a leading + or - is a sign there, and must stay as written).
- */
-const FORMULA_SAFE_TYPES = new Set(['phone', 'number', 'integer', 'currency', 'percent']);
 
 /** Longest raw value kept in an error report (the full row stays in the input). */
 const RAW_PREVIEW = 200;

@@ -1,0 +1,373 @@
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
+import { properCaseWord } from './name-case.ts';
+
+// Every pattern below is a single character class, a fixed literal or an
+// anchored pattern of bounded length: linear time whatever the input length.
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+const SPACE_BEFORE_COMMA = / ,/g;
+const COMMA_BEFORE_LETTER = /,(?=\p{L})/gu;
+const LATIN_ACRONYM_SHAPE = /^[A-Za-z0-9&]+$/;
+const VOWEL = /[aeiouy]/i;
+const DIACRITICS = /\p{M}/gu;
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/gu;
+const ORDINAL = /^\d+(?:st|nd|rd|th)$/;
+const AMPERSAND_ACRONYM = /^[A-Za-z]{1,2}(?:&[A-Za-z]{1,2})+$/;
+
+/**
+ * Legal-form abbreviations (lower case, periods removed) and how they are
+ * written. Words such as Corporation, Incorporated, Limited, Company stay
+ * words; only abbreviations are rewritten, and only at the end of the name.
+ */
+const LEGAL_FORMS: ReadonlyMap<string, string> = new Map([
+  ['llc', 'LLC'],
+  ['pllc', 'PLLC'],
+  ['llp', 'LLP'],
+  ['lllp', 'LLLP'],
+  ['lp', 'L.P.'],
+  ['inc', 'Inc.'],
+  ['corp', 'Corp.'],
+  ['co', 'Co.'],
+  ['ltd', 'Ltd.'],
+  ['plc', 'PLC'],
+  ['pty', 'Pty'],
+  ['pte', 'Pte.'],
+  ['pvt', 'Pvt.'],
+  ['sdn', 'Sdn.'],
+  ['bhd', 'Bhd.'],
+  ['gmbh', 'GmbH'],
+  ['mbh', 'mbH'],
+  ['ag', 'AG'],
+  ['kg', 'KG'],
+  ['kgaa', 'KGaA'],
+  ['ug', 'UG'],
+  ['se', 'SE'],
+  ['sa', 'S.A.'],
+  ['sl', 'S.L.'],
+  ['spa', 'S.p.A.'],
+  ['bv', 'B.V.'],
+  ['nv', 'N.V.'],
+  ['ab', 'AB'],
+  ['oy', 'Oy'],
+  ['oyj', 'Oyj'],
+]);
+
+/**
+ * Acronyms kept in capitals when a value in all capitals or all lower case is
+ * re-cased (key: lower case), with how they are written.
+ */
+const ACRONYMS: ReadonlyMap<string, string> = new Map(
+  [
+    '3M',
+    'ABB',
+    'ABC',
+    'AIG',
+    'AMD',
+    'AOL',
+    'ASML',
+    'AT&T',
+    'AXA',
+    'BASF',
+    'BBC',
+    'BMW',
+    'BNP',
+    'BP',
+    'CBS',
+    'CNN',
+    'DHL',
+    'EDF',
+    'ENI',
+    'ESPN',
+    'EU',
+    'EY',
+    'GE',
+    'GM',
+    'HBO',
+    'HP',
+    'HSBC',
+    'IBM',
+    'IKEA',
+    'ING',
+    'IT',
+    'KFC',
+    'KPMG',
+    'LG',
+    'LVMH',
+    'NASA',
+    'NBC',
+    'NEC',
+    'NYC',
+    'PWC',
+    'SAP',
+    'TD',
+    'TDK',
+    'UAE',
+    'UBS',
+    'UK',
+    'UPS',
+    'US',
+    'USA',
+    'II',
+    'III',
+    'IV',
+    'VI',
+    'VII',
+    'VIII',
+    'IX',
+  ].map((acronym) => [acronym.toLowerCase(), acronym]),
+);
+
+/**
+ * Words without a vowel that are abbreviations rather than acronyms, so
+ * re-cased like words (`ST JAMES` -> `St James`).
+ */
+const VOWELLESS_WORDS: ReadonlySet<string> = new Set([
+  'bldg',
+  'bldgs',
+  'ctr',
+  'dept',
+  'dr',
+  'grp',
+  'hldg',
+  'hldgs',
+  'jr',
+  'mfg',
+  'mgmt',
+  'mkt',
+  'mktg',
+  'mr',
+  'mrs',
+  'ms',
+  'pkg',
+  'rd',
+  'sr',
+  'st',
+  'std',
+  'svc',
+  'svcs',
+]);
+
+/** Small words in lower case inside a re-cased name (`Bank of America`). */
+const SMALL_WORDS: ReadonlySet<string> = new Set([
+  'a',
+  'an',
+  'and',
+  'at',
+  'by',
+  'da',
+  'das',
+  'de',
+  'del',
+  'der',
+  'des',
+  'di',
+  'do',
+  'dos',
+  'du',
+  'et',
+  'for',
+  'in',
+  'la',
+  'le',
+  'of',
+  'on',
+  'the',
+  'to',
+  'und',
+  'van',
+  'von',
+  'y',
+]);
+
+/** The most letters and digits a one-word name in capitals may have to be kept as written (`IBM`). */
+const SHORT_ACRONYM = 4;
+
+function invalid(reason: string): CellResult {
+  return {
+    ok: false,
+    code: ERROR_CODES.invalidCompany,
+    message: `Not a valid company name: ${reason}`,
+  };
+}
+
+/** A word split into its leading punctuation, its core and its trailing punctuation. */
+function split(word: string): { before: string; core: string; after: string } {
+  const start = word.search(/[\p{L}\p{N}&]/u);
+  if (start < 0) return { before: word, core: '', after: '' };
+  let end = word.length;
+  while (end > start && !LETTER_OR_DIGIT.test(word.charAt(end - 1)) && word[end - 1] !== '&') {
+    end -= 1;
+  }
+  return { before: word.slice(0, start), core: word.slice(start, end), after: word.slice(end) };
+}
+
+/** The legal-form key of a word: lower case, periods removed, surrounding punctuation ignored. */
+function legalForm(word: string): string | undefined {
+  const { core, after } = split(word);
+  const key = core.toLowerCase().replaceAll('.', '');
+  const form = LEGAL_FORMS.get(key);
+  // "Spa" is also a word (Day Spa): S.p.A. only when written with periods or as SpA.
+  if (key === 'spa' && !core.includes('.') && core !== 'SpA' && !after.startsWith('.')) {
+    return undefined;
+  }
+  return form;
+}
+
+/**
+ * Rewrites a legal-form word, keeping the punctuation around it (a comma
+ * after it, parentheses: `(Pty)`); the period of an abbreviation replaces a
+ * written one.
+ */
+function writeLegalForm(word: string, form: string): string {
+  const { before, after } = split(word);
+  return before + form + (after.startsWith('.') ? after.slice(1) : after);
+}
+
+/** Index of the first word of the trailing legal forms (`Co., Ltd.`, `GmbH & Co. KG`); never 0. */
+function legalFormsStart(words: readonly string[]): number {
+  let start = words.length;
+  while (start > 1) {
+    const word = words[start - 1] ?? '';
+    if (legalForm(word) !== undefined) start -= 1;
+    else if (word === '&' && start > 2 && legalForm(words[start - 2] ?? '') !== undefined) {
+      start -= 1;
+    } else break;
+  }
+  return start;
+}
+
+function hasVowel(s: string): boolean {
+  return VOWEL.test(s.normalize('NFD').replace(DIACRITICS, ''));
+}
+
+/** How a word of a name written all in capitals or all in lower case is written. */
+function recase(word: string, index: number): string {
+  const { before, core, after } = split(word);
+  const key = core.toLowerCase();
+  const acronym = ACRONYMS.get(key);
+  if (acronym !== undefined) return before + acronym + after;
+  if (AMPERSAND_ACRONYM.test(core)) return before + core.toUpperCase() + after;
+  const letters = core.replace(/[^A-Za-z]/g, '');
+  if (
+    LATIN_ACRONYM_SHAPE.test(core) &&
+    letters.length >= 2 &&
+    !hasVowel(letters) &&
+    !VOWELLESS_WORDS.has(key) &&
+    !ORDINAL.test(key)
+  ) {
+    // No vowel: an acronym (KPMG, HSBC, B2B), not a word.
+    return before + core.toUpperCase() + after;
+  }
+  if (index > 0 && SMALL_WORDS.has(key) && before === '') return word.toLowerCase();
+  return properCaseWord(word);
+}
+
+type CaseShape = 'upper' | 'lower' | 'mixed';
+
+function caseShape(words: readonly string[]): CaseShape {
+  let upper = false;
+  let lower = false;
+  for (const word of words) {
+    for (const ch of word) {
+      if (UPPER.test(ch)) upper = true;
+      else if (LOWER.test(ch)) lower = true;
+      if (upper && lower) return 'mixed';
+    }
+  }
+  if (upper) return 'upper';
+  return lower ? 'lower' : 'mixed';
+}
+
+/**
+ * `"ACME CORPORATION"` -> `Acme Corporation`: cleaned like text (with no
+ * space before a comma and one after it), re-cased only when the whole
+ * value is written all in capitals or all in lower case
+ * (acronyms kept: `IBM`, `AT&T`, `KPMG`, short all-capitals names), mixed
+ * case kept (`eBay`); trailing legal forms written consistently (`llc` ->
+ * `LLC`, `inc` -> `Inc.`, `gmbh` -> `GmbH`, `co` -> `Co.`), a comma before them
+ * kept as written. Invalid: no letter or digit.
+ */
+export function normalizeCompany(raw: string): CellResult {
+  const cleaned = cleanText(raw)
+    .replace(SPACE_BEFORE_COMMA, ',')
+    .replace(COMMA_BEFORE_LETTER, ', ')
+    .trim();
+  if (!LETTER_OR_DIGIT.test(cleaned)) return invalid('no letter or digit');
+  const words = cleaned.split(' ');
+  const formsStart = legalFormsStart(words);
+  const name = words.slice(0, formsStart);
+  const shape = caseShape(words);
+  const out: string[] = [];
+  // A one-word name in capitals with no legal form, as short as an acronym: IBM, GE, AT&T.
+  const acronym =
+    shape === 'upper' &&
+    words.length === 1 &&
+    cleaned.replace(NOT_LETTER_OR_DIGIT, '').length <= SHORT_ACRONYM;
+  for (const [index, word] of name.entries()) {
+    if (shape === 'mixed' || acronym) {
+      out.push(word);
+    } else {
+      out.push(recase(word, index));
+    }
+  }
+  for (let index = formsStart; index < words.length; index += 1) {
+    const word = words[index] ?? '';
+    const form = legalForm(word);
+    if (form === undefined) {
+      out.push(word); // '&' between legal forms
+      continue;
+    }
+    // Australian style: "Pty Ltd", without periods.
+    const previous = index > formsStart ? legalForm(words[index - 1] ?? '') : undefined;
+    out.push(writeLegalForm(word, form === 'Ltd.' && previous === 'Pty' ? 'Ltd' : form));
+  }
+  return { ok: true, value: out.join(' ') };
+}
+
+export const companyType: ColumnTypeDefinition<'company'> = {
+  type: 'company',
+  sqlType: 'text',
+  contextFree: true,
+  formulaSafe: false,
+  normalize: normalizeCompany,
+  headerSynonyms: [
+    'company',
+    'companyname',
+    'companies',
+    'employer',
+    'employername',
+    'currentemployer',
+    'currentcompany',
+    'organization',
+    'organizationname',
+    'organisation',
+    'organisationname',
+    'org',
+    'orgname',
+    'business',
+    'businessname',
+    'account',
+    'accountname',
+    'firm',
+    'firmname',
+    'corporation',
+    'enterprise',
+    'legalname',
+    'legalentity',
+    'entityname',
+    'tradingname',
+    // A few other languages seen in exports.
+    'firma',
+    'firmenname',
+    'unternehmen',
+    'empresa',
+    'entreprise',
+    'societe',
+    'azienda',
+    'bedrijf',
+    'bedrijfsnaam',
+  ],
+};

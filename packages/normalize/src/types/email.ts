@@ -1,0 +1,184 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+import { cleanText } from '../clean-text.ts';
+import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import { ERROR_CODES } from '../errors.ts';
+
+// RFC 5321 limits (in octets of the ASCII form: IDN labels are measured as
+// their punycode A-labels, the form that goes over the wire).
+const MAX_LOCAL = 64;
+const MAX_ADDRESS = 254;
+const MAX_LABEL = 63;
+
+// Every pattern is a single anchored character class or a two-branch
+// alternation of them: linear time whatever the input length.
+/** RFC 5322 atext plus '.', after lower-casing; quoted local parts are not accepted. */
+const LOCAL_ALLOWED = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
+/** Letters (any script, with their combining marks), decimal digits, hyphen. */
+const LABEL_ALLOWED = /^[\p{L}\p{M}\p{Nd}-]+$/u;
+/** Top-level domain: two or more letters, or the A-label of an IDN TLD (xn--p1ai). */
+const TLD = /^(?:\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+)$/u;
+const PRINTABLE_ASCII = /^[ -~]*$/;
+const MAILTO = /^mailto:/i;
+/** Dots IDNA treats as label separators (ideographic, full-width, half-width ideographic). */
+const IDEOGRAPHIC_DOTS = /[\u3002\uFF0E\uFF61]/g;
+
+function invalid(reason: string): CellResult {
+  return {
+    ok: false,
+    code: ERROR_CODES.invalidEmail,
+    message: `Not a valid e-mail address: ${reason}`,
+  };
+}
+
+/** Quotes user input for a message, cut short so a huge value cannot bloat the report. */
+function quote(s: string): string {
+  return s.length > 40 ? `'${s.slice(0, 40)}…'` : `'${s}'`;
+}
+
+function describeChar(ch: string): string {
+  return ch === ' ' ? 'a space' : `'${ch}'`;
+}
+
+/** The first character of `s` that does not match `allowed` (a one-character class). */
+function firstDisallowed(s: string, allowed: RegExp): string {
+  for (const ch of s) if (!allowed.test(ch)) return ch;
+  return '';
+}
+
+const LOCAL_CHAR = /^[a-z0-9!#$%&'*+/=?^_`{|}~.-]$/;
+const LABEL_CHAR = /^[\p{L}\p{M}\p{Nd}-]$/u;
+
+/** Reduces `Name <addr>`, `<addr>` and `mailto:addr?subject=...` to the address. */
+function extractAddress(cleaned: string): string {
+  let s = cleaned;
+  if (s.endsWith('>')) {
+    const open = s.lastIndexOf('<');
+    if (open !== -1) s = s.slice(open + 1, -1).trim();
+  }
+  if (MAILTO.test(s)) {
+    s = s.slice('mailto:'.length);
+    // RFC 6068: headers (subject, cc, body) follow a '?'.
+    const query = s.indexOf('?');
+    if (query !== -1) s = s.slice(0, query);
+    s = s.trim();
+  }
+  return s;
+}
+
+function checkLocal(local: string): string | undefined {
+  if (local === '') return "nothing before '@'";
+  if (local.length > MAX_LOCAL) return `the part before '@' is longer than ${MAX_LOCAL} characters`;
+  if (!LOCAL_ALLOWED.test(local)) {
+    return `${describeChar(firstDisallowed(local, LOCAL_CHAR))} is not allowed before '@'`;
+  }
+  if (local.startsWith('.') || local.endsWith('.')) {
+    return "the part before '@' starts or ends with a dot";
+  }
+  if (local.includes('..')) return "the part before '@' has two dots in a row";
+  return undefined;
+}
+
+/** Validates the (lower-cased, NFC) domain; answers its ASCII form or the reason it is invalid. */
+function checkDomain(domain: string): { ascii: string } | { reason: string } {
+  if (domain === '') return { reason: "nothing after '@'" };
+  const labels = domain.split('.');
+  if (labels.length < 2) return { reason: `the domain ${quote(domain)} has no dot` };
+  for (const label of labels) {
+    if (label === '')
+      return {
+        reason: 'the domain has an empty part (two dots in a row, or a dot at its start or end)',
+      };
+    if (label.length > MAX_LABEL) {
+      return { reason: `a domain part is longer than ${MAX_LABEL} characters` };
+    }
+    if (!LABEL_ALLOWED.test(label)) {
+      return {
+        reason: `${describeChar(firstDisallowed(label, LABEL_CHAR))} is not allowed in the domain`,
+      };
+    }
+    if (label.startsWith('-') || label.endsWith('-')) {
+      return { reason: `the domain part ${quote(label)} starts or ends with '-'` };
+    }
+  }
+  const tld = labels[labels.length - 1] ?? '';
+  if (!TLD.test(tld)) {
+    return { reason: `the top-level domain ${quote(tld)} is not made of two or more letters` };
+  }
+  if (PRINTABLE_ASCII.test(domain) && !domain.includes('xn--')) return { ascii: domain };
+  // Internationalized domain. An A-label (xn--...) must decode to a label
+  // that passes the same rules (Node's domainToASCII lets undecodable ones
+  // through unchanged); then IDNA (UTS #46) decides whether the whole domain
+  // is well formed, and its A-labels are what the length limits apply to.
+  for (const label of labels) {
+    if (!label.startsWith('xn--')) continue;
+    const decoded = domainToUnicode(label);
+    if (decoded === '' || decoded.startsWith('xn--') || !LABEL_ALLOWED.test(decoded)) {
+      return { reason: `the domain part ${quote(label)} is not a valid internationalized name` };
+    }
+  }
+  const ascii = domainToASCII(domain);
+  if (ascii === '') return { reason: 'the domain is not a valid internationalized domain name' };
+  if (ascii.split('.').some((label) => label.length > MAX_LABEL)) {
+    return { reason: `a domain part is longer than ${MAX_LABEL} characters once encoded` };
+  }
+  return { ascii };
+}
+
+/**
+ * `" John.Doe@Example.COM "` -> `john.doe@example.com`. Trimmed, display name
+ * and angle brackets and `mailto:` removed, lower-cased (the local part too:
+ * mail systems treat it case-insensitively in practice), checked with
+ * practical RFC 5321 rules. Internationalized domains keep their Unicode form
+ * (NFC, lower case). No provider-specific canonicalization (gmail dots, +tags).
+ */
+export function normalizeEmail(raw: string): CellResult {
+  const address = extractAddress(cleanText(raw)).toLowerCase().normalize('NFC');
+  if (address === '') return invalid('no address');
+  const at = address.indexOf('@');
+  if (at === -1) return invalid("missing '@'");
+  if (address.indexOf('@', at + 1) !== -1) return invalid("more than one '@'");
+  const local = address.slice(0, at);
+  const localProblem = checkLocal(local);
+  if (localProblem !== undefined) return invalid(localProblem);
+  const domain = address.slice(at + 1).replace(IDEOGRAPHIC_DOTS, '.');
+  const checked = checkDomain(domain);
+  if ('reason' in checked) return invalid(checked.reason);
+  if (local.length + 1 + checked.ascii.length > MAX_ADDRESS) {
+    return invalid(`longer than ${MAX_ADDRESS} characters`);
+  }
+  return { ok: true, value: `${local}@${domain}` };
+}
+
+/** One @ with something dotted after it (a shape, not validation). */
+const EMAIL_SHAPE = /^\s*(?:mailto:)?[^\s@]+@[^\s@]+\.[^\s@]+\s*$/i;
+
+export const emailType: ColumnTypeDefinition<'email'> = {
+  type: 'email',
+  sqlType: 'text',
+  contextFree: true,
+  formulaSafe: false,
+  normalize: normalizeEmail,
+  looksLike: (raw) => EMAIL_SHAPE.test(raw),
+  headerSynonyms: [
+    'email',
+    'emails',
+    'mail',
+    'emailaddress',
+    'emailaddresses',
+    'emailaddr',
+    'emailid',
+    'mailaddress',
+    'electronicmail',
+    'electronicmailaddress',
+    // A few other languages seen in exports.
+    'courriel',
+    'adressemail',
+    'adresseemail',
+    'correo',
+    'correoelectronico',
+    'emailadresse',
+    'mailadresse',
+    'epost',
+    'epostadresse',
+  ],
+};
