@@ -27,6 +27,7 @@ export {
   type StoredDatasetColumn,
   type StoredJobColumn,
   type StoredJobOptions,
+  sqlTypeOf,
   storedDatasetColumnSchema,
   storedDatasetColumnsSchema,
   storedJobColumnSchema,

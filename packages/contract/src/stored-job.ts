@@ -1,5 +1,11 @@
 import { DELIMITER_CANDIDATES, INPUT_ENCODINGS } from '@sluice/csv';
-import { type ColumnType, type DateOrder, isColumnType } from '@sluice/normalize';
+import {
+  COLUMN_TYPES,
+  type ColumnType,
+  type DateOrder,
+  isColumnType,
+  type SqlType,
+} from '@sluice/normalize';
 import { z } from 'zod';
 
 /**
@@ -66,6 +72,15 @@ export const storedJobColumnSchema = z.object({
 });
 export type StoredJobColumn = z.infer<typeof storedJobColumnSchema>;
 export const storedJobColumnsSchema = z.array(storedJobColumnSchema);
+
+/**
+ * The PostgreSQL type a dataset column of this type is stored as: a fact of
+ * the column type (its registry definition), named here for @sluice/db,
+ * which builds dataset tables and casts imports with it.
+ */
+export function sqlTypeOf(type: ColumnType): SqlType {
+  return COLUMN_TYPES[type].sqlType;
+}
 
 /** A dataset column as declared (datasets.columns, jsonb). */
 export const storedDatasetColumnSchema = z.object({

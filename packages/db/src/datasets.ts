@@ -1,4 +1,4 @@
-import type { StoredDatasetColumn } from '@sluice/contract';
+import { type StoredDatasetColumn, sqlTypeOf } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.ts';
 import { storedJson } from './stored-json.ts';
@@ -25,31 +25,6 @@ export function quoteIdentifier(name: string): string {
   return `"${name}"`;
 }
 
-/**
- * The SQL type each Sluice column type is stored as. Normalized values are
- * already in the canonical text form of these types (ISO dates, plain
- * decimals, true/false), so the cast at merge time cannot reinterpret them.
- * Numbers are `numeric`: exact, never rounded, any size.
- */
-export const DATASET_SQL_TYPES: Readonly<Record<string, string>> = Object.freeze({
-  text: 'text',
-  email: 'text',
-  phone: 'text',
-  name: 'text',
-  company: 'text',
-  date: 'date',
-  datetime: 'timestamptz',
-  country: 'text',
-  region: 'text',
-  postal_code: 'text',
-  currency: 'numeric',
-  percent: 'numeric',
-  integer: 'numeric',
-  number: 'numeric',
-  boolean: 'boolean',
-  url: 'text',
-});
-
 /** Sluice's bookkeeping columns on every dataset table. */
 export const DATASET_SYSTEM_COLUMNS = ['_job_id', '_updated_at'] as const;
 
@@ -69,12 +44,6 @@ export interface DatasetView {
 /** Fully qualified, quoted table of a dataset. */
 export function datasetTable(name: string): string {
   return `${quoteIdentifier(DATASET_SCHEMA)}.${quoteIdentifier(name)}`;
-}
-
-function sqlType(type: string): string {
-  const t = DATASET_SQL_TYPES[type];
-  if (!t) throw new TypeError(`No SQL type for column type ${JSON.stringify(type)}`);
-  return t;
 }
 
 /**
@@ -101,7 +70,7 @@ export async function createDataset(
   const keySet = new Set(dataset.key);
   const columnDefs = dataset.columns.map(
     (c) =>
-      `${quoteIdentifier(c.name)} ${sqlType(c.type)}${c.required || keySet.has(c.name) ? ' not null' : ''}`,
+      `${quoteIdentifier(c.name)} ${sqlTypeOf(c.type)}${c.required || keySet.has(c.name) ? ' not null' : ''}`,
   );
   const ddl = `create table ${datasetTable(dataset.name)} (
     ${columnDefs.join(',\n    ')},
@@ -179,7 +148,7 @@ export async function readDatasetRows(
   page: { limit: number; offset: number },
 ): Promise<DatasetRow[]> {
   const select = dataset.columns.map((c) =>
-    c.type === 'boolean'
+    sqlTypeOf(c.type) === 'boolean'
       ? quoteIdentifier(c.name)
       : `${quoteIdentifier(c.name)}::text as ${quoteIdentifier(c.name)}`,
   );

@@ -5,10 +5,11 @@ import {
   type JobStatus,
   type StoredDatasetColumn,
   type StoredJobColumn,
+  sqlTypeOf,
 } from '@sluice/contract';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DATASET_SQL_TYPES, datasetTable, quoteIdentifier } from './datasets.ts';
+import { datasetTable, quoteIdentifier } from './datasets.ts';
 import { isTransientDatabaseError } from './postgres-errors.ts';
 import { storedJson } from './stored-json.ts';
 import { type RetryOptions, retryTransient } from './transaction.ts';
@@ -71,8 +72,11 @@ function mergeStatement(
     c.target === undefined ? [] : [{ stage: `c${i}`, target: c.target }],
   );
   const casts = mapped.map(({ stage, target }) => {
-    const sqlType = DATASET_SQL_TYPES[typeOf.get(target) ?? ''];
-    if (!sqlType) throw new TypeError(`Dataset column ${target} has no SQL type`);
+    const type = typeOf.get(target);
+    if (!type) throw new TypeError(`Dataset column ${target} has no declared type`);
+    // Normalized values are already in this type's canonical text form, so
+    // the cast cannot reinterpret them.
+    const sqlType = sqlTypeOf(type);
     return `nullif(s.${stage}, '')::${sqlType} as ${quoteIdentifier(target)}`;
   });
   const targets = mapped.map((m) => quoteIdentifier(m.target));

@@ -17,7 +17,6 @@ export {
   countDatasetRows,
   createDataset,
   DATASET_SCHEMA,
-  DATASET_SQL_TYPES,
   getDataset,
   IDENTIFIER_PATTERN,
   isValidIdentifier,

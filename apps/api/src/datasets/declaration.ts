@@ -1,5 +1,5 @@
 import type { StoredDatasetColumn } from '@sluice/contract';
-import { DATASET_SQL_TYPES, isValidIdentifier, type NewDataset } from '@sluice/db';
+import { isValidIdentifier, type NewDataset } from '@sluice/db';
 import { COLUMN_TYPE_NAMES, isColumnType } from '@sluice/normalize';
 import { HttpProblem } from '../problem.ts';
 
@@ -45,7 +45,7 @@ export function readDatasetDeclaration(body: unknown): NewDataset {
       throw invalid(`Column ${c.name} is declared twice.`, { field: `columns[${i}].name` });
     }
     seen.add(c.name);
-    if (typeof c.type !== 'string' || !isColumnType(c.type) || !DATASET_SQL_TYPES[c.type]) {
+    if (typeof c.type !== 'string' || !isColumnType(c.type)) {
       throw invalid(`columns[${i}].type must be one of ${COLUMN_TYPE_NAMES.join(', ')}.`, {
         field: `columns[${i}].type`,
       });

@@ -1,0 +1,9 @@
+import { describe, expect, it } from 'vitest';
+import { isFinal, JOB_STATUSES, UNFINISHED_JOB_STATUSES } from './job-status.ts';
+
+describe('job statuses', () => {
+  it('are final except queued and running', () => {
+    expect(JOB_STATUSES.filter(isFinal)).toEqual(['completed', 'failed', 'cancelled']);
+    expect(JOB_STATUSES.filter((s) => !isFinal(s))).toEqual([...UNFINISHED_JOB_STATUSES]);
+  });
+});

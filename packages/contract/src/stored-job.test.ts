@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  sqlTypeOf,
+  storedDatasetColumnSchema,
+  storedJobColumnSchema,
+  storedJobOptionsSchema,
+} from './stored-job.ts';
+
+const options = {
+  phoneRegion: 'US',
+  dateOrder: 'DMY',
+  timeZone: 'Europe/Berlin',
+  locale: 'de',
+  dialect: {
+    encoding: 'windows-1252',
+    encodingSource: 'not-utf8',
+    delimiter: ';',
+    delimiterSource: 'detected',
+    delimiterConfidence: 0.98,
+  },
+};
+
+describe('storedJobOptionsSchema', () => {
+  it('keeps every option the API stores, unchanged', () => {
+    expect(storedJobOptionsSchema.parse(options)).toEqual(options);
+    const { dateOrder: _, locale: __, ...minimal } = options;
+    expect(storedJobOptionsSchema.parse(minimal)).toEqual(minimal);
+  });
+
+  it.each([
+    ['a lower-case region', { phoneRegion: 'us' }],
+    ['an unknown date order', { dateOrder: 'YDM' }],
+    ['no time zone', { timeZone: '' }],
+    ['an unknown delimiter', { dialect: { ...options.dialect, delimiter: '#' } }],
+    ['an unknown encoding', { dialect: { ...options.dialect, encoding: 'latin-9' } }],
+    ['no dialect', { dialect: undefined }],
+  ])('refuses %s', (_, change) => {
+    expect(storedJobOptionsSchema.safeParse({ ...options, ...change }).success).toBe(false);
+  });
+});
+
+describe('stored columns', () => {
+  it('keep how a job column was decided, and refuse a type no normalizer knows', () => {
+    const column = {
+      name: 'DOB',
+      type: 'date',
+      required: true,
+      outputName: 'birth_date',
+      source: 'header',
+      confidence: 0.9,
+      dateOrder: 'DMY',
+      dateOrderSource: 'values',
+      note: 'day first: 25/12/1970 seen',
+      target: 'birth_date',
+    };
+    expect(storedJobColumnSchema.parse(column)).toEqual(column);
+    expect(storedJobColumnSchema.safeParse({ ...column, type: 'telepathy' }).success).toBe(false);
+    expect(storedDatasetColumnSchema.safeParse({ name: 'x', type: 'url' }).success).toBe(false);
+  });
+});
+
+describe('sqlTypeOf', () => {
+  it("names each column type's own SQL type", () => {
+    expect(sqlTypeOf('email')).toBe('text');
+    expect(sqlTypeOf('currency')).toBe('numeric');
+    expect(sqlTypeOf('datetime')).toBe('timestamptz');
+    expect(sqlTypeOf('boolean')).toBe('boolean');
+  });
+});
