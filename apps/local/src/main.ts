@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -6,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, migrateToLatest } from '@sluice/db';
 import { startPostgres, startRedis } from '@sluice/local-services';
+import { createSupervisor } from './supervisor.ts';
 
 /**
  * `./dev start`: Sluice on its embedded default. PostgreSQL and Redis run as
@@ -79,62 +79,25 @@ const portIsFree = (port: number) =>
 const workerMetricsPort =
   process.env.METRICS_PORT ?? ((await portIsFree(9464)) ? '9464' : undefined);
 
-const children: ChildProcess[] = [];
-let stopping = false;
-
-function startApp(
-  name: string,
-  entry: string,
-  extraEnv: Record<string, string> = {},
-): ChildProcess {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(entry, import.meta.url))], {
-    env: { ...env, ...extraEnv },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      say(`${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
-      void stop(1);
-    }
-  });
-  children.push(child);
-  return child;
-}
-
-async function stop(exitCode: number) {
-  if (stopping) return;
-  stopping = true;
-  say('stopping API and worker...');
-  await Promise.all(
-    children
-      .filter((c) => c.exitCode === null && c.signalCode === null)
-      .map(
-        (c) =>
-          new Promise((resolve) => {
-            c.once('exit', resolve);
-            c.kill('SIGTERM');
-          }),
-      ),
-  );
-  say('stopping Redis and PostgreSQL...');
-  await redis.stop();
-  await postgres.stop();
-  say('stopped');
-  process.exit(exitCode);
-}
-
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
-
-startApp('api', '../../api/src/main.ts');
-startApp(
+const apps = createSupervisor({
+  env,
+  say,
+  stopServices: async () => {
+    say('stopping Redis and PostgreSQL...');
+    await redis.stop();
+    await postgres.stop();
+  },
+});
+const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+apps.start('api', entry('../../api/src/main.ts'));
+apps.start(
   'worker',
-  '../../worker/src/main.ts',
+  entry('../../worker/src/main.ts'),
   workerMetricsPort ? { METRICS_PORT: workerMetricsPort } : {},
 );
 
 const apiUrl = `http://127.0.0.1:${apiPort}`;
-for (let waited = 0; !stopping; waited += 200) {
+for (let waited = 0; !apps.isStopping(); waited += 200) {
   const ready = await fetch(`${apiUrl}/health/ready`).then(
     (r) => r.ok,
     () => false,
@@ -142,7 +105,7 @@ for (let waited = 0; !stopping; waited += 200) {
   if (ready) break;
   if (waited > 30_000) {
     say('the API did not become ready within 30 s; stopping');
-    await stop(1);
+    await apps.stop(1);
   }
   await new Promise((r) => setTimeout(r, 200));
 }
