@@ -163,6 +163,14 @@ describe('uploads', () => {
     expect(result.body.length).toBeGreaterThan(0);
   });
 
+  it('keeps a UTF-8 file name as sent', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['n\n1\n'], { type: 'text/csv' }), 'Müller café.csv');
+    const res = await fetch(`${stack.apiUrl}/v1/jobs`, { method: 'POST', body: form });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { fileName: string }).fileName).toBe('Müller café.csv');
+  });
+
   it('takes the first file part of a form and ignores later ones', async () => {
     const form = new FormData();
     form.append('file', new Blob(['first\none\n'], { type: 'text/csv' }), 'one.csv');
