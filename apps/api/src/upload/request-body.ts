@@ -18,7 +18,7 @@ const CSV_MEDIA_TYPES = new Set([
   'application/vnd.ms-excel',
 ]);
 
-export function tooLarge(limit: number): HttpProblem {
+function tooLarge(limit: number): HttpProblem {
   return new HttpProblem(
     413,
     'payload_too_large',
