@@ -50,9 +50,6 @@ export const DATASET_SQL_TYPES: Readonly<Record<string, string>> = Object.freeze
   url: 'text',
 });
 
-/** Sluice's bookkeeping columns on every dataset table. */
-export const DATASET_SYSTEM_COLUMNS = ['_job_id', '_updated_at'] as const;
-
 export interface NewDataset {
   name: string;
   columns: DatasetColumn[];

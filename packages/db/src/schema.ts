@@ -25,7 +25,7 @@ export interface JobColumn {
 
 type Json<T> = ColumnType<T, string, string>;
 
-export interface JobsTable {
+interface JobsTable {
   id: string;
   type: JobType;
   status: ColumnType<JobStatus, JobStatus | undefined, JobStatus>;
@@ -53,7 +53,7 @@ export interface JobsTable {
   rows_duplicate: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
-export interface JobChunksTable {
+interface JobChunksTable {
   job_id: string;
   seq: number;
   /** File record number (header = 1) of the chunk's first record. */
@@ -74,7 +74,7 @@ export interface JobChunksTable {
   claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
-export interface JobRowErrorsTable {
+interface JobRowErrorsTable {
   job_id: string;
   chunk_seq: number;
   ordinal: number;
@@ -92,7 +92,7 @@ export interface DatasetColumn {
   required: boolean;
 }
 
-export interface DatasetsTable {
+interface DatasetsTable {
   name: string;
   columns: Json<DatasetColumn[]>;
   key_columns: string[];
