@@ -52,7 +52,7 @@ import type { CellResult, ColumnTypeDefinition, DateOrder, NormalizeOptions } fr
 const MAX_INPUT = 100;
 
 /** Two-digit years below this are 20xx, the others 19xx. */
-export const TWO_DIGIT_YEAR_PIVOT = 50;
+const TWO_DIGIT_YEAR_PIVOT = 50;
 
 export interface CalendarDate {
   year: number;
@@ -218,7 +218,7 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
@@ -450,14 +450,14 @@ function withoutTime(text: string): string {
 }
 
 /** Cleans a date cell and reads it; the date type's whole parsing. */
-export function readDate(raw: string, order: DateOrder | undefined): DateParse {
+function readDate(raw: string, order: DateOrder | undefined): DateParse {
   const text = cleanText(raw);
   if (text.length > MAX_INPUT) return unrecognized('too long to be a date');
   return parseDate(withoutTime(text), order);
 }
 
 /** `1990-07-04`, `04.07.1985`, `July 4, 1979`, `45355` -> ISO `YYYY-MM-DD`. */
-export function normalizeDate(raw: string, options: NormalizeOptions): CellResult {
+function normalizeDate(raw: string, options: NormalizeOptions): CellResult {
   const parsed = readDate(raw, options.dateOrder);
   if (parsed.ok) return { ok: true, value: formatDate(parsed) };
   if (parsed.kind === 'ambiguous') {
