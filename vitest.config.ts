@@ -1,16 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
 // Three projects, each with its own real PostgreSQL and Redis started by the
-// harness on free ports: `unit` (tests beside the code), `e2e` (test/e2e, real
-// API and worker processes) and `chaos` (test/chaos: kills workers, restarts
-// PostgreSQL and Redis). `pnpm test` runs them one after the other.
+// harness on free ports: `unit` (tests beside the code, and test/checks),
+// `e2e` (test/e2e, real API and worker processes) and `chaos` (test/chaos:
+// kills workers, restarts PostgreSQL and Redis). `pnpm test` runs them one
+// after the other.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'apps/*/src/**/*.test.ts',
+            // Tests of the repository's own checks (import boundaries).
+            'test/checks/**/*.test.ts',
+          ],
           globalSetup: ['test/harness/global-setup.ts'],
           setupFiles: ['test/harness/no-open-handles.ts'],
           testTimeout: 30_000,

@@ -1,6 +1,6 @@
 /**
  * Rows per second through one thread for generated contacts in the 10-column
- * shape of ../shared/data/contacts-sample.csv (test/support's generator:
+ * shape of test/fixtures/contacts-sample.csv (test/support's generator:
  * unique emails and ids, names, phones and dates drawn from small pools, as
  * in real exports), measured side by side with a reference in the same
  * process: the same chunks only decoded and parsed. The ratio is what

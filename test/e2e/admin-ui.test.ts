@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
-const SAMPLE = new URL('../../../shared/data/contacts-sample.csv', import.meta.url);
+const SAMPLE = new URL('../fixtures/contacts-sample.csv', import.meta.url);
 const ADMIN_USER = 'e2e-admin';
 const ADMIN_PASSWORD = 'correct horse battery staple';
 const basic = (user: string, password: string) =>

@@ -4,12 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
-const SAMPLE = readFileSync(
-  new URL('../../../shared/data/contacts-sample.csv', import.meta.url),
-  'utf8',
-);
+const SAMPLE = readFileSync(new URL('../fixtures/contacts-sample.csv', import.meta.url), 'utf8');
 const EXPECTED = readFileSync(
-  new URL('../../../shared/data/contacts-sample.expected.csv', import.meta.url),
+  new URL('../fixtures/contacts-sample.expected.csv', import.meta.url),
   'utf8',
 );
 

@@ -5,7 +5,7 @@ import { getText, submitCsv, waitForJob } from '../support/client.ts';
 import { sample } from '../support/metrics-text.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
-const SAMPLE = new URL('../../../shared/data/contacts-sample.csv', import.meta.url);
+const SAMPLE = new URL('../fixtures/contacts-sample.csv', import.meta.url);
 
 let stack: Stack;
 let workerMetricsUrl: string;

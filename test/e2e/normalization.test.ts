@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getText, type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
-const SAMPLE = new URL('../../../shared/data/contacts-sample.csv', import.meta.url);
-const EXPECTED = new URL('../../../shared/data/contacts-sample.expected.csv', import.meta.url);
+const SAMPLE = new URL('../fixtures/contacts-sample.csv', import.meta.url);
+const EXPECTED = new URL('../fixtures/contacts-sample.expected.csv', import.meta.url);
 
 const rows = (csv: string) =>
   parseRecords(csv, { maxFields: 1000 }).map((r) => {

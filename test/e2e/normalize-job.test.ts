@@ -5,8 +5,8 @@ import { getText, type JobBody, submitCsv, waitForJob } from '../support/client.
 import { CONTACT_HEADER, contactRow, generateContactsCsv } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
-const SAMPLE = new URL('../../../shared/data/contacts-sample.csv', import.meta.url);
-const EXPECTED = new URL('../../../shared/data/contacts-sample.expected.csv', import.meta.url);
+const SAMPLE = new URL('../fixtures/contacts-sample.csv', import.meta.url);
+const EXPECTED = new URL('../fixtures/contacts-sample.expected.csv', import.meta.url);
 
 const rows = (csv: string) =>
   parseRecords(csv, { maxFields: 1000 }).map((r) => {
@@ -163,6 +163,53 @@ describe('uploads', () => {
     expect(result.body.length).toBeGreaterThan(0);
   });
 
+  it('keeps a UTF-8 file name as sent', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['n\n1\n'], { type: 'text/csv' }), 'Müller café.csv');
+    const res = await fetch(`${stack.apiUrl}/v1/jobs`, { method: 'POST', body: form });
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { fileName: string }).fileName).toBe('Müller café.csv');
+  });
+
+  it('takes the first file part of a form and ignores later ones', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['first\none\n'], { type: 'text/csv' }), 'one.csv');
+    form.append('other', new Blob(['second\ntwo\n'], { type: 'text/csv' }), 'two.csv');
+    const res = await fetch(`${stack.apiUrl}/v1/jobs`, { method: 'POST', body: form });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as JobBody & { fileName: string };
+    expect(body.fileName).toBe('one.csv');
+    const job = await waitForJob(stack.apiUrl, body.id);
+    expect((await getText(job.links.result)).body).toBe('first\none\n');
+  });
+
+  it('counts a part as the file by its file name or an application/octet-stream type', async () => {
+    // What browsers send: a file input's part has a file name, or an
+    // application/octet-stream type; a part with an empty file name and any
+    // other type is a plain field.
+    const boundary = 'sluice-e2e-boundary';
+    const send = (parts: string) =>
+      fetch(`${stack.apiUrl}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: `${parts}--${boundary}--\r\n`,
+      });
+    const part = (disposition: string, type: string, content: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; ${disposition}\r\n` +
+      `Content-Type: ${type}\r\n\r\n${content}\r\n`;
+
+    const unnamed = await send(part('name="file"', 'application/octet-stream', 'n\n1\n'));
+    expect(unnamed.status).toBe(202);
+    const body = (await unnamed.json()) as JobBody & { fileName: string | null };
+    expect(body.fileName).toBeNull();
+    const job = await waitForJob(stack.apiUrl, body.id);
+    expect((await getText(job.links.result)).body).toBe('n\n1\n');
+
+    const emptyName = await send(part('name="file"; filename=""', 'text/csv', 'n\n1\n'));
+    expect(emptyName.status).toBe(400);
+    expect(((await emptyName.json()) as { code: string }).code).toBe('missing_file');
+  });
+
   it('neutralizes spreadsheet formulas in text cells', async () => {
     const job = await waitForJob(
       stack.apiUrl,
@@ -221,6 +268,57 @@ describe('bad input gets problem+json with a stable code', () => {
       duplex: 'half',
     } as RequestInit);
     await expectProblem(streamed, 413, 'payload_too_large');
+  });
+
+  it('400 for a form without a file part, without a boundary or cut off before its end', async () => {
+    const form = new FormData();
+    form.append('phoneRegion', 'GB');
+    const problem = await expectProblem(
+      await fetch(`${stack.apiUrl}/v1/jobs`, { method: 'POST', body: form }),
+      400,
+      'missing_file',
+    );
+    expect(problem.detail).toMatch(/file/);
+    await expectProblem(
+      await post('--x\r\n\r\nname,phone\r\n--x--\r\n', 'multipart/form-data'),
+      400,
+      'malformed_multipart',
+    );
+    await expectProblem(
+      await post(
+        '--x\r\nContent-Disposition: form-data; name="phoneRegion"\r\n\r\nGB',
+        'multipart/form-data; boundary=x',
+      ),
+      400,
+      'malformed_multipart',
+    );
+  });
+
+  it('413 for a form whose file part is above the size limit, counted while streaming', async () => {
+    // No Content-Length: the file part itself must be cut at the limit. The
+    // refusal comes once the part has ended (the rest of it is skipped).
+    const boundary = 'sluice-e2e-boundary';
+    const encoder = new TextEncoder();
+    const big = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(
+          encoder.encode(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n` +
+              'Content-Type: text/csv\r\n\r\nabc\n',
+          ),
+        );
+        for (let i = 0; i < 66; i++) controller.enqueue(encoder.encode('abc\n'.repeat(16_384)));
+        controller.enqueue(encoder.encode(`\r\n--${boundary}--\r\n`));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${stack.apiUrl}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: big,
+      duplex: 'half',
+    } as RequestInit);
+    await expectProblem(res, 413, 'payload_too_large');
   });
 
   it('400 for an empty file, a header-only file and a file without a header', async () => {

@@ -17,7 +17,7 @@ import { type Stack, startStack } from '../support/stack.ts';
 // A DEDICATED PostgreSQL (stopping the harness' one would disturb other
 // files); the harness' Redis with this file's own queue prefix.
 
-const SAMPLE = readFileSync(new URL('../../../shared/data/contacts-sample.csv', import.meta.url));
+const SAMPLE = readFileSync(new URL('../fixtures/contacts-sample.csv', import.meta.url));
 const RESET_MS = 1_000;
 
 let dir: string;

@@ -1,6 +1,6 @@
 /**
  * Deterministic generator of messy contacts CSV in the 10-column shape of
- * ../shared/data/contacts-sample.csv, for tests, memory runs and benchmarks.
+ * test/fixtures/contacts-sample.csv, for tests, memory runs and benchmarks.
  * Row i is a pure function of (seed, i), so any row can be re-derived when
  * checking a result.
  */

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { withTimeout } from '@sluice/util';
+// Types: opossum ships none, and @types/opossum stops at 8.x (its newest).
+// opossum 9 and 10 only dropped old Node versions; the API is 8.x's.
 import CircuitBreaker from 'opossum';
 
 /** What /health and the `sluice_breaker_state` gauge report. */

@@ -25,9 +25,6 @@ export function quoteIdentifier(name: string): string {
   return `"${name}"`;
 }
 
-/** Sluice's bookkeeping columns on every dataset table. */
-export const DATASET_SYSTEM_COLUMNS = ['_job_id', '_updated_at'] as const;
-
 export interface NewDataset {
   name: string;
   columns: StoredDatasetColumn[];

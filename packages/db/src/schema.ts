@@ -20,7 +20,7 @@ import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
  */
 type Json<_T> = ColumnType<unknown, string, string>;
 
-export interface JobsTable {
+interface JobsTable {
   id: string;
   type: JobType;
   status: ColumnType<JobStatus, JobStatus | undefined, JobStatus>;
@@ -48,7 +48,7 @@ export interface JobsTable {
   rows_duplicate: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
-export interface JobChunksTable {
+interface JobChunksTable {
   job_id: string;
   seq: number;
   /** File record number (header = 1) of the chunk's first record. */
@@ -69,7 +69,7 @@ export interface JobChunksTable {
   claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
-export interface JobRowErrorsTable {
+interface JobRowErrorsTable {
   job_id: string;
   chunk_seq: number;
   ordinal: number;
@@ -80,7 +80,7 @@ export interface JobRowErrorsTable {
   message: string;
 }
 
-export interface DatasetsTable {
+interface DatasetsTable {
   name: string;
   columns: Json<StoredDatasetColumn[]>;
   key_columns: string[];

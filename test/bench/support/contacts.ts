@@ -18,7 +18,7 @@ import { round } from './result.ts';
 export const CONTACT_COLUMNS = CONTACT_HEADER.split(',');
 
 /** A dataset for the generated file: every column, Sluice types, keyed by email. */
-export function contactsDataset(name: string) {
+function contactsDataset(name: string) {
   return { name, columns: contactDatasetColumns('email'), key: ['email'] };
 }
 

@@ -14,7 +14,7 @@ const run = promisify(execFile);
  * BENCH_PSQL, else the psql next to the server binaries local-services uses,
  * else `psql` on PATH (another major version works for \copy).
  */
-export function findPsql(): string {
+function findPsql(): string {
   if (process.env.BENCH_PSQL) return process.env.BENCH_PSQL;
   try {
     const beside = join(findPostgresBinDir(), 'psql');

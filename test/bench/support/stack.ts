@@ -17,10 +17,10 @@ import {
 import prepareDatabase from '../../harness/prepare-database.ts';
 import type { Scope } from './scope.ts';
 
-export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The V8 flags apps/local/src/main.ts (./dev start) and the image run API and workers with. */
-export const LAUNCHER_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=256';
+const LAUNCHER_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=256';
 
 /** WORKER_THREADS as ./dev start picks it: one per core but one. */
 export const LAUNCHER_WORKER_THREADS = Math.max(1, availableParallelism() - 1);
@@ -63,7 +63,7 @@ export async function startServices(scope: Scope, name: string): Promise<Service
 }
 
 /** Peak resident set size (VmHWM) of a live process, in MiB (Linux). */
-export function peakRssMb(pid: number): number {
+function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
   return Math.round(kb / 1024);

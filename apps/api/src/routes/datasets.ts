@@ -22,7 +22,7 @@ export interface DatasetRoutesDeps {
   statementTimeoutMs: number;
 }
 
-export function datasetNotFound(name: string): HttpProblem {
+function datasetNotFound(name: string): HttpProblem {
   return new HttpProblem(
     404,
     'dataset_not_found',

@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import busboy from 'busboy';
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { Request } from 'express';
 import { HttpProblem } from '../problem.ts';
 
@@ -19,7 +18,7 @@ const CSV_MEDIA_TYPES = new Set([
   'application/vnd.ms-excel',
 ]);
 
-export function tooLarge(limit: number): HttpProblem {
+function tooLarge(limit: number): HttpProblem {
   return new HttpProblem(
     413,
     'payload_too_large',
@@ -73,10 +72,17 @@ export async function openCsvUpload(req: Request, maxBytes: number): Promise<Csv
 
 function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
   return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
+    let parser: BusboyInstance;
     try {
-      parser = busboy({
-        headers: req.headers,
+      parser = new Busboy({
+        // The type wants a content-type header: there is one, the media type
+        // was read from it.
+        headers: req.headers as typeof req.headers & { 'content-type': string },
+        // A part is the file when it has a non-empty file name or an
+        // application/octet-stream type (the rule of busboy 1.x, which this
+        // parser replaced; its own default also takes an empty file name).
+        isPartAFile: (_field, contentType, fileName) =>
+          contentType === 'application/octet-stream' || Boolean(fileName),
         limits: { files: 1, fields: 50, fieldSize: 64 * 1024, fileSize: maxBytes, parts: 60 },
       });
     } catch (error) {
@@ -95,7 +101,7 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
-    parser.on('file', (_name, file: Readable, info) => {
+    parser.on('file', (_name, file, filename) => {
       if (gotFile) {
         file.resume();
         return;
@@ -110,7 +116,8 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
           for await (const piece of file) yield piece as Uint8Array;
           if (truncated) throw tooLarge(maxBytes);
         })(),
-        fileName: info.filename ?? null,
+        // An octet-stream part without a file name has none.
+        fileName: filename || null,
         fields,
       });
     });
@@ -123,7 +130,9 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
       );
       if (!gotFile) reject(problem);
     });
-    parser.on('close', () => {
+    // 'finish': the whole form has been read (this parser does not destroy
+    // itself, so no 'close' follows).
+    parser.on('finish', () => {
       if (!gotFile) {
         reject(
           new HttpProblem(

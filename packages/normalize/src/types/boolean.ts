@@ -78,7 +78,7 @@ export function parseBoolean(raw: string): boolean | undefined {
 }
 
 /** `"Yes"` -> `true`; `"N"` -> `false`; `"perhaps"` is invalid_boolean. */
-export function normalizeBoolean(raw: string): CellResult {
+function normalizeBoolean(raw: string): CellResult {
   const value = parseBoolean(raw);
   if (value === undefined) {
     const shown = cleanText(raw);

@@ -290,7 +290,7 @@ function caseShape(words: readonly string[]): CaseShape {
  * `LLC`, `inc` -> `Inc.`, `gmbh` -> `GmbH`, `co` -> `Co.`), a comma before them
  * kept as written. Invalid: no letter or digit.
  */
-export function normalizeCompany(raw: string): CellResult {
+function normalizeCompany(raw: string): CellResult {
   const cleaned = cleanText(raw)
     .replace(SPACE_BEFORE_COMMA, ',')
     .replace(COMMA_BEFORE_LETTER, ', ')

@@ -52,7 +52,7 @@ import { MONTH_ABBREVIATIONS, MONTH_NAMES_EN, MONTH_WORDS, SKIPPED_WORDS } from 
 export const MAX_DATE_INPUT = 100;
 
 /** Two-digit years below this are 20xx, the others 19xx. */
-export const TWO_DIGIT_YEAR_PIVOT = 50;
+const TWO_DIGIT_YEAR_PIVOT = 50;
 
 export interface CalendarDate {
   year: number;
@@ -111,7 +111,7 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }

@@ -37,7 +37,7 @@ function withoutTime(text: string): string {
 }
 
 /** Cleans a date cell and reads it; the date type's whole parsing. */
-export function readDate(raw: string, order: DateOrder | undefined): DateParse {
+function readDate(raw: string, order: DateOrder | undefined): DateParse {
   const text = cleanText(raw);
   if (text.length > MAX_DATE_INPUT) {
     return { ok: false, kind: 'unrecognized', message: 'too long to be a date' };
@@ -46,7 +46,7 @@ export function readDate(raw: string, order: DateOrder | undefined): DateParse {
 }
 
 /** `1990-07-04`, `04.07.1985`, `July 4, 1979`, `45355` -> ISO `YYYY-MM-DD`. */
-export function normalizeDate(raw: string, options: NormalizeOptions): CellResult {
+function normalizeDate(raw: string, options: NormalizeOptions): CellResult {
   const parsed = readDate(raw, options.dateOrder);
   if (parsed.ok) return { ok: true, value: formatDate(parsed) };
   if (parsed.kind === 'ambiguous') {

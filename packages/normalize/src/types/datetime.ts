@@ -184,7 +184,7 @@ function readCompactForms(text: string, options: NormalizeOptions): CellResult |
  * `2024-03-04 17:05 PST` -> `2024-03-05T01:05:00Z`; `2024-03-04T17:05:00+01:00`
  * -> `2024-03-04T16:05:00Z`; a value without a zone is in `options.timeZone`.
  */
-export function normalizeDatetime(raw: string, options: NormalizeOptions): CellResult {
+function normalizeDatetime(raw: string, options: NormalizeOptions): CellResult {
   const cleaned = cleanText(raw);
   if (cleaned.length > MAX_INPUT) return invalid('too long to be a date and time');
   const compact = readCompactForms(cleaned, options);

@@ -131,7 +131,7 @@ function checkDomain(domain: string): { ascii: string } | { reason: string } {
  * practical RFC 5321 rules. Internationalized domains keep their Unicode form
  * (NFC, lower case). No provider-specific canonicalization (gmail dots, +tags).
  */
-export function normalizeEmail(raw: string): CellResult {
+function normalizeEmail(raw: string): CellResult {
   const address = extractAddress(cleanText(raw)).toLowerCase().normalize('NFC');
   if (address === '') return invalid('no address');
   const at = address.indexOf('@');

@@ -213,7 +213,7 @@ function check(raw: string): Checked | { reason: string } {
  * honorifics and suffixes written consistently (`Dr.`, `Jr.`, `III`, `, PhD`),
  * initials given a period. Invalid: no letters, an e-mail or web address.
  */
-export function normalizeName(raw: string): CellResult {
+function normalizeName(raw: string): CellResult {
   const checked = check(raw);
   if ('reason' in checked) return invalid(checked.reason);
   const { parsed, cased } = checked;

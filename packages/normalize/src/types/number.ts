@@ -101,7 +101,7 @@ function parseAs(
 }
 
 /** `"1,234.50"` -> `1234.5`; `"1.5e3"` -> `1500`. Minimal plain decimal. */
-export function normalizeNumber(raw: string, locale?: string): CellResult {
+function normalizeNumber(raw: string, locale?: string): CellResult {
   const p = parseAs('number', raw, locale);
   if ('ok' in p) return p;
   return {
@@ -111,7 +111,7 @@ export function normalizeNumber(raw: string, locale?: string): CellResult {
 }
 
 /** `"1,500"` -> `1500`; `"3.00"` -> `3`; `"1.5"` is invalid_integer. */
-export function normalizeInteger(raw: string, locale?: string): CellResult {
+function normalizeInteger(raw: string, locale?: string): CellResult {
   const p = parseAs('integer', raw, locale);
   if ('ok' in p) return p;
   if (NON_ZERO.test(p.fractionDigits)) {
@@ -122,7 +122,7 @@ export function normalizeInteger(raw: string, locale?: string): CellResult {
 }
 
 /** `"$2,500"` -> `2500.00`; `"(15.25)"` -> `-15.25`; `"0.125"` -> `0.125`. */
-export function normalizeCurrency(raw: string, locale?: string): CellResult {
+function normalizeCurrency(raw: string, locale?: string): CellResult {
   const p = parseAs('currency', raw, locale);
   if ('ok' in p) return p;
   return {
@@ -132,7 +132,7 @@ export function normalizeCurrency(raw: string, locale?: string): CellResult {
 }
 
 /** `"12.5%"` and `"12.5"` -> `0.125`; `"100%"` -> `1`. The value divided by 100, minimal form. */
-export function normalizePercent(raw: string, locale?: string): CellResult {
+function normalizePercent(raw: string, locale?: string): CellResult {
   const p = parseAs('percent', raw, locale);
   if ('ok' in p) return p;
   const padded = p.integerDigits.padStart(3, '0');

@@ -104,7 +104,7 @@ function explain(
  * `(415) 555-2671` (default region US) -> `+14155552671`; an extension is kept
  * in RFC 3966 style: `+14155552671;ext=123`.
  */
-export function normalizePhone(raw: string, options: NormalizeOptions): CellResult {
+function normalizePhone(raw: string, options: NormalizeOptions): CellResult {
   let input = cleanText(raw);
   if (TEL_URI.test(input)) input = input.slice('tel:'.length).trim();
   if (input.length > MAX_INPUT) return invalid('too long');

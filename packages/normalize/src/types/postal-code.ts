@@ -213,7 +213,7 @@ function forCountry(country: string | undefined): string {
  * `501` (US) -> `00501`, `eh11yz` (GB) -> `EH1 1YZ`, `1012 ab` (NL) ->
  * `1012 AB`; see the module comment for every country's rule.
  */
-export function normalizePostalCode(raw: string, context: RowContext): CellResult {
+function normalizePostalCode(raw: string, context: RowContext): CellResult {
   const cleaned = cleanText(raw);
   if (cleaned === '') return { ok: true, value: '' };
   const country = context.country;

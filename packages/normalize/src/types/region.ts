@@ -298,7 +298,7 @@ function unknown(cleaned: string, scope: Scope, country: string | undefined): Ce
  * for how the row's country decides between a code, the cleaned value and
  * unknown_region.
  */
-export function normalizeRegion(raw: string, context: RowContext): CellResult {
+function normalizeRegion(raw: string, context: RowContext): CellResult {
   const cleaned = cleanText(raw);
   if (cleaned === '') return { ok: true, value: '' };
   const scope = scopeOf(context);
