@@ -13,13 +13,13 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { createJobCache } from './job-cache.ts';
-import { HttpProblem, problemErrorHandler, sendProblem } from './problem.ts';
-import { datasetRoutes } from './routes/datasets.ts';
-import { type HealthSources, healthRoutes } from './routes/health.ts';
-import { jobRoutes } from './routes/jobs.ts';
-import { normalizeRoutes } from './routes/normalize.ts';
-import type { StoreLimits } from './upload/store-upload.ts';
+import { datasetRoutes } from './datasets/dataset-routes.ts';
+import { HttpProblem, problemErrorHandler, sendProblem } from './http/problem.ts';
+import { createJobCache } from './jobs/job-cache.ts';
+import { jobRoutes } from './jobs/job-routes.ts';
+import type { StoreLimits } from './jobs/upload/store-upload.ts';
+import { normalizeRoutes } from './normalize/normalize-routes.ts';
+import { type HealthSources, healthRoutes } from './ops/health-routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;

@@ -3,7 +3,7 @@ import express from 'express';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { problemErrorHandler } from '../problem.ts';
+import { problemErrorHandler } from '../http/problem.ts';
 import { createAdminBoard } from './bull-board.ts';
 
 describe('admin UI without ADMIN_USER/ADMIN_PASSWORD', () => {

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../http/problem.ts';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 const REALM = 'Sluice admin';

@@ -1,6 +1,6 @@
 import type { DatasetView } from '@sluice/db';
 import type { ColumnRequest, ColumnType } from '@sluice/normalize';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../http/problem.ts';
 
 /** How a header name matches a dataset column by default: `First Name` -> `first_name`. */
 export function toColumnName(header: string): string {

@@ -5,7 +5,7 @@ import {
   type NewDataset,
 } from '@sluice/db';
 import { COLUMN_TYPE_NAMES, isColumnType } from '@sluice/normalize';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../http/problem.ts';
 
 /** More columns than any sane dataset; keeps DDL and merge statements bounded. */
 export const MAX_DATASET_COLUMNS = 200;

@@ -17,14 +17,14 @@ import type { JobProducer } from '@sluice/queue';
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { JobCache } from '../job-cache.ts';
-import { readJobRequest } from '../job-options.ts';
-import { presentJob, presentJobSummary } from '../job-view.ts';
-import { readPage, setPageHeaders } from '../pagination.ts';
-import { HttpProblem } from '../problem.ts';
-import { openCsvUpload } from '../upload/request-body.ts';
-import { type StoreLimits, storeUpload } from '../upload/store-upload.ts';
-import { findDataset } from './datasets.ts';
+import { findDataset } from '../datasets/dataset-routes.ts';
+import { readPage, setPageHeaders } from '../http/pagination.ts';
+import { HttpProblem } from '../http/problem.ts';
+import type { JobCache } from './job-cache.ts';
+import { readJobRequest } from './job-options.ts';
+import { presentJob, presentJobSummary } from './job-view.ts';
+import { openCsvUpload } from './upload/request-body.ts';
+import { type StoreLimits, storeUpload } from './upload/store-upload.ts';
 
 export interface JobRoutesDeps {
   db: Kysely<Database>;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../../http/problem.ts';
 
 /** The uploaded CSV as a byte stream plus whatever form fields came before it. */
 export interface CsvUpload {

@@ -6,7 +6,7 @@ import {
   isSupportedPhoneRegion,
 } from '@sluice/normalize';
 import type { Request } from 'express';
-import { HttpProblem } from './problem.ts';
+import { HttpProblem } from '../http/problem.ts';
 
 /** Normalization options of a job, as stored with it and handed to workers. */
 export interface JobOptions {

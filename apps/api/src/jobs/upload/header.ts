@@ -1,5 +1,5 @@
 import { parseRecords } from '@sluice/csv';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../../http/problem.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -19,9 +19,9 @@ import {
 } from '@sluice/db';
 import { ColumnProfiler, UnknownColumnError } from '@sluice/normalize';
 import type { Kysely } from 'kysely';
-import { mapToDataset } from '../datasets/column-mapping.ts';
+import { mapToDataset } from '../../datasets/column-mapping.ts';
+import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
-import { HttpProblem } from '../problem.ts';
 import { readHeaderNames } from './header.ts';
 import type { CsvUpload } from './request-body.ts';
 

@@ -11,9 +11,9 @@ import {
 import express, { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { readDatasetDeclaration } from '../datasets/declaration.ts';
-import { readPage, setPageHeaders } from '../pagination.ts';
-import { HttpProblem } from '../problem.ts';
+import { readPage, setPageHeaders } from '../http/pagination.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { readDatasetDeclaration } from './declaration.ts';
 
 export interface DatasetRoutesDeps {
   db: Kysely<Database>;

@@ -1,7 +1,7 @@
 import { type ColumnType, isColumnType, normalizeValue, toCountryCode } from '@sluice/normalize';
 import express, { Router } from 'express';
-import { readNormalizeOptions } from '../job-options.ts';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { readNormalizeOptions } from '../jobs/job-options.ts';
 
 const MAX_VALUES = 1000;
 
