@@ -107,6 +107,11 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
   });
 }
 
+/** After every route: a request none of them answered is a 404 problem. */
+export function routeNotFound(req: Request, _res: Response, next: NextFunction): void {
+  next(new HttpProblem(404, 'not_found', 'Not found', `No route for ${req.method} ${req.path}.`));
+}
+
 /** Maps anything thrown by a handler to problem+json; never leaks internals. */
 export function problemErrorHandler(
   logger: Logger,
