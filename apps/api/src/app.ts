@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { datasetRoutes } from './datasets/dataset-routes.ts';
-import { breakerGuard } from './http/breaker-guard.ts';
+import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
 import { problemErrorHandler, routeNotFound } from './http/problem.ts';
 import { requestLog } from './http/request-log.ts';
@@ -49,12 +49,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestLog(deps));
 
   const baseUrl = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
-  const breakers = breakerGuard(deps.breakers);
+  const guard = createBreakerGuard(deps.breakers);
 
   app.use(
     healthRoutes({ db: deps.db, redis: deps.redis, breakers: deps.breakers, ...deps.health }),
   );
-  app.use(breakers.guard);
   app.use(metricsRoutes(deps.registry));
   app.use(normalizeRoutes());
   app.use(
@@ -73,6 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
         logger: deps.logger,
       }),
       postgresBreaker: deps.breakers.postgres,
+      needs: guard.needs,
     }),
   );
 
@@ -82,13 +82,14 @@ export function createApp(deps: AppDeps): express.Express {
       logger: deps.logger,
       baseUrl,
       statementTimeoutMs: deps.statementTimeoutMs,
+      needs: guard.needs,
     }),
   );
 
   if (deps.admin) app.use(deps.admin);
 
   app.use(routeNotFound);
-  app.use(breakers.noteFailure);
+  app.use(guard.noteFailure);
   app.use(problemErrorHandler(deps.logger, classifyDependencyError));
   return app;
 }

@@ -11,6 +11,7 @@ import {
 import express, { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Needs } from '../http/breaker-guard.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { readDatasetDeclaration } from './declaration.ts';
@@ -20,6 +21,8 @@ export interface DatasetRoutesDeps {
   logger: Logger;
   baseUrl: (req: Request) => string;
   statementTimeoutMs: number;
+  /** The breaker guard: every dataset route needs PostgreSQL. */
+  needs: Needs;
 }
 
 export function datasetNotFound(name: string): HttpProblem {
@@ -58,9 +61,11 @@ function presentDataset(dataset: DatasetView, baseUrl: string, rowCount?: number
 export function datasetRoutes(deps: DatasetRoutesDeps): Router {
   const router = Router();
   const timeouts = { statementTimeoutMs: deps.statementTimeoutMs };
+  const { needs } = deps;
 
   router.post(
     '/v1/datasets',
+    needs('postgres'),
     express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }),
     async (req: Request, res: Response) => {
       if (!req.is('application/json') && !req.is('application/*+json')) {
@@ -95,28 +100,38 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
     },
   );
 
-  router.get('/v1/datasets', async (req: Request, res: Response) => {
+  router.get('/v1/datasets', needs('postgres'), async (req: Request, res: Response) => {
     const page = readPage(req);
     const { items, total } = await listDatasets(deps.db, page);
     setPageHeaders(req, res, deps.baseUrl(req), page, total);
     res.json(items.map((d) => presentDataset(d, deps.baseUrl(req))));
   });
 
-  router.get('/v1/datasets/:name', async (req: Request<{ name: string }>, res: Response) => {
-    const dataset = await findDataset(deps.db, req.params.name);
-    res.json(presentDataset(dataset, deps.baseUrl(req), await countDatasetRows(deps.db, dataset)));
-  });
+  router.get(
+    '/v1/datasets/:name',
+    needs('postgres'),
+    async (req: Request<{ name: string }>, res: Response) => {
+      const dataset = await findDataset(deps.db, req.params.name);
+      res.json(
+        presentDataset(dataset, deps.baseUrl(req), await countDatasetRows(deps.db, dataset)),
+      );
+    },
+  );
 
-  router.get('/v1/datasets/:name/rows', async (req: Request<{ name: string }>, res: Response) => {
-    const dataset = await findDataset(deps.db, req.params.name);
-    const page = readPage(req);
-    const [rows, total] = await Promise.all([
-      readDatasetRows(deps.db, dataset, page),
-      countDatasetRows(deps.db, dataset),
-    ]);
-    setPageHeaders(req, res, deps.baseUrl(req), page, total);
-    res.json(rows);
-  });
+  router.get(
+    '/v1/datasets/:name/rows',
+    needs('postgres'),
+    async (req: Request<{ name: string }>, res: Response) => {
+      const dataset = await findDataset(deps.db, req.params.name);
+      const page = readPage(req);
+      const [rows, total] = await Promise.all([
+        readDatasetRows(deps.db, dataset, page),
+        countDatasetRows(deps.db, dataset),
+      ]);
+      setPageHeaders(req, res, deps.baseUrl(req), page, total);
+      res.json(rows);
+    },
+  );
 
   return router;
 }

@@ -1,23 +1,20 @@
 import type { Dependency, DependencyBreakers } from '@sluice/breakers';
-import type { NextFunction, Request, Response } from 'express';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import { dependencyUnavailable, failedDependency } from './dependency-errors.ts';
 import { HttpProblem, sendProblem } from './problem.ts';
 
 /**
- * The dependencies a request cannot be served without (health routes check
- * their own). A job's status (GET /v1/jobs/{id}) is left to its route: a
- * finished job comes from the Redis cache even while PostgreSQL is down, and
- * a miss goes through the postgres breaker there.
+ * Route middleware: the dependencies the route cannot be served without,
+ * declared next to the route (`router.post('/v1/jobs', needs('postgres',
+ * 'redis'), handler)`). `needs()` declares none: the route checks its own, as
+ * health probes do, or goes through a breaker itself.
  */
-function dependenciesOf(req: Request): Dependency[] {
-  // Matched as express routes are: case-insensitive, trailing slash allowed.
-  const path = req.path.toLowerCase();
-  if (/^\/v1\/jobs\/?$/.test(path) && req.method === 'POST') return ['postgres', 'redis'];
-  if (/^\/v1\/jobs\/[^/]+\/?$/.test(path) && (req.method === 'GET' || req.method === 'HEAD')) {
-    return [];
-  }
-  if (/^\/v1\/(jobs|datasets)(\/|$)/.test(path)) return ['postgres'];
-  return [];
+export type Needs = (...dependencies: Dependency[]) => RequestHandler;
+
+export interface BreakerGuard {
+  needs: Needs;
+  /** Error middleware after the routes: notes which dependency an error says failed. */
+  noteFailure: ErrorRequestHandler;
 }
 
 /**
@@ -28,26 +25,29 @@ function dependenciesOf(req: Request): Dependency[] {
  * feeds its outcome to the breakers when it ends: an error that says the
  * dependency is unavailable counts as a failure (noted by `noteFailure`
  * below), a response under 500 as a success, anything else not at all.
+ * Only routes that declare a need are guarded: a path no route matches
+ * (404 not_found) needs nothing and tells the breakers nothing.
  */
-export function breakerGuard(breakers: DependencyBreakers) {
+export function createBreakerGuard(breakers: DependencyBreakers): BreakerGuard {
   const failures = new WeakMap<Request, Partial<Record<Dependency, unknown>>>();
-  const guard = (req: Request, res: Response, next: NextFunction) => {
-    const needs = dependenciesOf(req);
-    if (needs.length === 0) return next();
-    const refusing = needs.find((d) => !breakers[d].allowsCalls());
-    if (refusing !== undefined) {
-      const refusal = breakers[refusing].refuse();
-      sendProblem(req, res, dependencyUnavailable(refusing, refusal.retryAfterMs, refusal));
-      return;
-    }
-    res.once('close', () => {
-      const failed = failures.get(req) ?? {};
-      for (const dependency of needs) {
-        if (dependency in failed) breakers[dependency].record(failed[dependency]);
-        else if (res.writableFinished && res.statusCode < 500) breakers[dependency].record();
+  const needs: Needs = (...dependencies) => {
+    if (dependencies.length === 0) return (_req, _res, next) => next();
+    return (req, res, next) => {
+      const refusing = dependencies.find((d) => !breakers[d].allowsCalls());
+      if (refusing !== undefined) {
+        const refusal = breakers[refusing].refuse();
+        sendProblem(req, res, dependencyUnavailable(refusing, refusal.retryAfterMs, refusal));
+        return;
       }
-    });
-    next();
+      res.once('close', () => {
+        const failed = failures.get(req) ?? {};
+        for (const dependency of dependencies) {
+          if (dependency in failed) breakers[dependency].record(failed[dependency]);
+          else if (res.writableFinished && res.statusCode < 500) breakers[dependency].record();
+        }
+      });
+      next();
+    };
   };
   const noteFailure = (error: unknown, req: Request, _res: Response, next: NextFunction) => {
     const dependency = failedDependency(error);
@@ -58,5 +58,5 @@ export function breakerGuard(breakers: DependencyBreakers) {
     }
     next(error);
   };
-  return { guard, noteFailure };
+  return { needs, noteFailure };
 }

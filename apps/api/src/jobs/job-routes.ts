@@ -18,6 +18,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { findDataset } from '../datasets/dataset-routes.ts';
+import type { Needs } from '../http/breaker-guard.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
 import type { JobCache } from './job-cache.ts';
@@ -35,11 +36,13 @@ export interface JobRoutesDeps {
   limits: StoreLimits & { maxUploadBytes: number };
   cache: JobCache;
   /**
-   * The status route is not behind the API's edge guard (app.ts), so that a
-   * finished job is answered from the cache while PostgreSQL is down; a cache
-   * miss reads PostgreSQL through this breaker (refused at once while open).
+   * The status route declares no dependency at the edge (`needs()`), so that
+   * a finished job is answered from the cache while PostgreSQL is down; a
+   * cache miss reads PostgreSQL through this breaker (refused at once while open).
    */
   postgresBreaker: Breaker;
+  /** The breaker guard: each route declares what it cannot be served without. */
+  needs: Needs;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -103,9 +106,10 @@ function readFilter(req: Request): JobFilter {
 
 export function jobRoutes(deps: JobRoutesDeps): Router {
   const router = Router();
+  const { needs } = deps;
 
   /** GET /v1/jobs?status=&type=&dataset=&limit=&offset=: newest first, paged. */
-  router.get('/v1/jobs', async (req: Request, res: Response) => {
+  router.get('/v1/jobs', needs('postgres'), async (req: Request, res: Response) => {
     const filter = readFilter(req);
     const page = readPage(req, 50);
     const { items, total } = await listJobs(deps.db, filter, page);
@@ -113,7 +117,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.json(items.map((job) => presentJobSummary(job, deps.baseUrl(req))));
   });
 
-  router.post('/v1/jobs', async (req: Request, res: Response) => {
+  router.post('/v1/jobs', needs('postgres', 'redis'), async (req: Request, res: Response) => {
     const upload = await openCsvUpload(req, deps.limits.maxUploadBytes);
     const job = readJobRequest(req.query, upload.fields);
     const dataset = job.dataset === undefined ? undefined : await findDataset(deps.db, job.dataset);
@@ -164,45 +168,57 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     return job;
   }
 
-  router.get('/v1/jobs/:id', async (req: Request<{ id: string }>, res: Response) => {
+  // Nothing at the edge: a finished job comes from the Redis cache even while
+  // PostgreSQL is down, and a miss goes through the postgres breaker here.
+  router.get('/v1/jobs/:id', needs(), async (req: Request<{ id: string }>, res: Response) => {
     const job = await findJobCached(req.params.id, res, true);
     res.json(presentJob(job, deps.baseUrl(req)));
   });
 
-  router.get('/v1/jobs/:id/result.csv', async (req: Request<{ id: string }>, res: Response) => {
-    const job = await findJobCached(req.params.id, res);
-    requireCompleted(job);
-    res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'normalized'));
-    const header = formatRecord(job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name)));
-    const body = (async function* () {
-      yield Buffer.from(header);
-      yield* readJobOutput(deps.db, job.id);
-    })();
-    await pipeline(Readable.from(body), res);
-  });
+  router.get(
+    '/v1/jobs/:id/result.csv',
+    needs('postgres'),
+    async (req: Request<{ id: string }>, res: Response) => {
+      const job = await findJobCached(req.params.id, res);
+      requireCompleted(job);
+      res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'normalized'));
+      const header = formatRecord(
+        job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name)),
+      );
+      const body = (async function* () {
+        yield Buffer.from(header);
+        yield* readJobOutput(deps.db, job.id);
+      })();
+      await pipeline(Readable.from(body), res);
+    },
+  );
 
-  router.get('/v1/jobs/:id/errors.csv', async (req: Request<{ id: string }>, res: Response) => {
-    const job = await findJobCached(req.params.id, res);
-    requireCompleted(job);
-    res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'errors'));
-    const body = (async function* () {
-      yield formatRecord(['row', 'column', 'value', 'code', 'message']);
-      for await (const page of readJobErrors(deps.db, job.id)) {
-        yield page
-          .map((e) =>
-            formatRecord([
-              String(e.recordNumber),
-              e.column ?? '',
-              neutralizeFormula(e.raw ?? ''),
-              e.code,
-              e.message,
-            ]),
-          )
-          .join('');
-      }
-    })();
-    await pipeline(Readable.from(body), res);
-  });
+  router.get(
+    '/v1/jobs/:id/errors.csv',
+    needs('postgres'),
+    async (req: Request<{ id: string }>, res: Response) => {
+      const job = await findJobCached(req.params.id, res);
+      requireCompleted(job);
+      res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'errors'));
+      const body = (async function* () {
+        yield formatRecord(['row', 'column', 'value', 'code', 'message']);
+        for await (const page of readJobErrors(deps.db, job.id)) {
+          yield page
+            .map((e) =>
+              formatRecord([
+                String(e.recordNumber),
+                e.column ?? '',
+                neutralizeFormula(e.raw ?? ''),
+                e.code,
+                e.message,
+              ]),
+            )
+            .join('');
+        }
+      })();
+      await pipeline(Readable.from(body), res);
+    },
+  );
 
   return router;
 }
