@@ -8,10 +8,11 @@ import {
   listDatasets,
   readDatasetRows,
 } from '@sluice/db';
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Needs } from '../http/breaker-guard.ts';
+import { jsonBody } from '../http/json-body.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { readDatasetDeclaration } from './declaration.ts';
@@ -66,16 +67,8 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
   router.post(
     '/v1/datasets',
     needs('postgres'),
-    express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }),
+    jsonBody('256kb', 'Send the dataset declaration as application/json.'),
     async (req: Request, res: Response) => {
-      if (!req.is('application/json') && !req.is('application/*+json')) {
-        throw new HttpProblem(
-          415,
-          'unsupported_media_type',
-          'Unsupported media type',
-          'Send the dataset declaration as application/json.',
-        );
-      }
       const declaration = readDatasetDeclaration(req.body);
       const created = await inTransaction(
         deps.db,
