@@ -27,12 +27,7 @@ export interface DatasetRoutesDeps {
 }
 
 export function datasetNotFound(name: string): HttpProblem {
-  return new HttpProblem(
-    404,
-    'dataset_not_found',
-    'Dataset not found',
-    `There is no dataset named ${JSON.stringify(name)}.`,
-  );
+  return new HttpProblem('dataset_not_found', `There is no dataset named ${JSON.stringify(name)}.`);
 }
 
 /** Looks a dataset up by the name in a URL or request; 404 problem when absent. */
@@ -77,9 +72,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
       );
       if (!created) {
         throw new HttpProblem(
-          409,
           'dataset_exists',
-          'Dataset exists',
           `A dataset named ${declaration.name} exists already; datasets are never replaced implicitly.`,
         );
       }

@@ -11,7 +11,7 @@ import { HttpProblem } from '../http/problem.ts';
 export const MAX_DATASET_COLUMNS = 200;
 
 function invalid(detail: string, extra?: Record<string, unknown>): HttpProblem {
-  return new HttpProblem(400, 'invalid_dataset', 'Invalid dataset declaration', detail, { extra });
+  return new HttpProblem('invalid_dataset', detail, { extra });
 }
 
 const identifierRule =

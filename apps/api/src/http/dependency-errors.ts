@@ -19,9 +19,7 @@ export function dependencyUnavailable(
 ) {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return new HttpProblem(
-    503,
     'dependency_unavailable',
-    'Service temporarily unavailable',
     `${DEPENDENCY_NAMES[dependency]} is unavailable; try again in ${seconds} s.`,
     { headers: { 'retry-after': String(seconds) }, extra: { dependency }, cause },
   );

@@ -51,8 +51,10 @@ describe('jsonBody', () => {
     const malformed = await post('{"a":', 'application/json');
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await malformed.json()).toMatchObject({ status: 400, code: 'bad_request' });
     const large = await post(JSON.stringify({ a: 'x'.repeat(2048) }), 'application/json');
     expect(large.status).toBe(413);
     expect(large.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await large.json()).toMatchObject({ status: 413, code: 'payload_too_large' });
   });
 });

@@ -15,9 +15,7 @@ export function jsonBody(limit: string, detail: string): RequestHandler {
     parse(req, res, (error?: unknown) => {
       if (error) return next(error);
       if (!req.is(JSON_TYPES)) {
-        return next(
-          new HttpProblem(415, 'unsupported_media_type', 'Unsupported media type', detail),
-        );
+        return next(new HttpProblem('unsupported_media_type', detail));
       }
       next();
     });

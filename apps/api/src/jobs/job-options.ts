@@ -37,7 +37,7 @@ const DELIMITER_NAMES: Record<string, string> = {
 };
 
 function invalid(detail: string): HttpProblem {
-  return new HttpProblem(400, 'invalid_option', 'Invalid option', detail);
+  return new HttpProblem('invalid_option', detail);
 }
 
 /**

@@ -48,12 +48,7 @@ export interface JobRoutesDeps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function jobNotFound(id: string): HttpProblem {
-  return new HttpProblem(
-    404,
-    'job_not_found',
-    'Job not found',
-    `There is no job with id ${JSON.stringify(id)}.`,
-  );
+  return new HttpProblem('job_not_found', `There is no job with id ${JSON.stringify(id)}.`);
 }
 
 async function findJob(db: Kysely<Database>, id: string): Promise<JobView> {
@@ -65,9 +60,7 @@ async function findJob(db: Kysely<Database>, id: string): Promise<JobView> {
 function requireCompleted(job: JobView): void {
   if (job.status === 'completed') return;
   throw new HttpProblem(
-    409,
     'job_not_completed',
-    'Job not completed',
     `The job is ${job.status}; its files are available once it has completed.`,
     {
       extra: { jobStatus: job.status },
@@ -88,18 +81,13 @@ function readFilter(req: Request): JobFilter {
     const raw = req.query[name];
     if (raw === undefined) return undefined;
     if (typeof raw !== 'string' || !(allowed as readonly string[]).includes(raw)) {
-      throw new HttpProblem(
-        400,
-        'invalid_filter',
-        'Invalid filter',
-        `${name} must be one of ${allowed.join(', ')}.`,
-      );
+      throw new HttpProblem('invalid_filter', `${name} must be one of ${allowed.join(', ')}.`);
     }
     return raw as T;
   };
   const dataset = req.query.dataset;
   if (dataset !== undefined && typeof dataset !== 'string') {
-    throw new HttpProblem(400, 'invalid_filter', 'Invalid filter', 'dataset must be a name.');
+    throw new HttpProblem('invalid_filter', 'dataset must be a name.');
   }
   return { status: one('status', STATUSES), type: one('type', TYPES), dataset };
 }
@@ -131,9 +119,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         deps.logger.error({ err: e, jobId: stored.jobId }, 'could not withdraw unqueued job'),
       );
       throw new HttpProblem(
-        503,
         'queue_unavailable',
-        'Queue unavailable',
         'The job queue is unreachable; the upload was not accepted. Try again shortly.',
         {
           headers: { 'retry-after': '5' },

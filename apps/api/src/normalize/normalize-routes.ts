@@ -13,7 +13,7 @@ interface NormalizeItem {
 }
 
 function invalid(detail: string): HttpProblem {
-  return new HttpProblem(400, 'invalid_request', 'Invalid request', detail);
+  return new HttpProblem('invalid_request', detail);
 }
 
 function readItems(body: unknown): NormalizeItem[] {

@@ -20,13 +20,9 @@ const CSV_MEDIA_TYPES = new Set([
 ]);
 
 export function tooLarge(limit: number): HttpProblem {
-  return new HttpProblem(
-    413,
-    'payload_too_large',
-    'File too large',
-    `The upload exceeds the limit of ${limit} bytes.`,
-    { extra: { limitBytes: limit } },
-  );
+  return new HttpProblem('payload_too_large', `The upload exceeds the limit of ${limit} bytes.`, {
+    extra: { limitBytes: limit },
+  });
 }
 
 /** Counts bytes as they stream and stops the upload the moment it passes `limit`. */
@@ -64,9 +60,7 @@ export async function openCsvUpload(req: Request, maxBytes: number): Promise<Csv
   }
   if (mediaType === 'multipart/form-data') return openMultipart(req, maxBytes);
   throw new HttpProblem(
-    415,
     'unsupported_media_type',
-    'Unsupported media type',
     `Send the CSV as text/csv or as a multipart/form-data file part, not as '${mediaType || 'no content type'}'.`,
   );
 }
@@ -80,14 +74,7 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
         limits: { files: 1, fields: 50, fieldSize: 64 * 1024, fileSize: maxBytes, parts: 60 },
       });
     } catch (error) {
-      reject(
-        new HttpProblem(
-          400,
-          'malformed_multipart',
-          'Malformed multipart body',
-          (error as Error).message,
-        ),
-      );
+      reject(new HttpProblem('malformed_multipart', (error as Error).message));
       return;
     }
     const fields: Record<string, string> = {};
@@ -115,21 +102,14 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
       });
     });
     parser.on('error', (error) => {
-      const problem = new HttpProblem(
-        400,
-        'malformed_multipart',
-        'Malformed multipart body',
-        (error as Error).message,
-      );
+      const problem = new HttpProblem('malformed_multipart', (error as Error).message);
       if (!gotFile) reject(problem);
     });
     parser.on('close', () => {
       if (!gotFile) {
         reject(
           new HttpProblem(
-            400,
             'missing_file',
-            'No file in the form',
             'The multipart body has no file part; send the CSV as a file field (e.g. curl -F file=@data.csv).',
           ),
         );
