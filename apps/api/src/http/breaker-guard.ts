@@ -11,7 +11,7 @@ import { HttpProblem, sendProblem } from './problem.ts';
  */
 export type Needs = (...dependencies: Dependency[]) => RequestHandler;
 
-export interface BreakerGuard {
+interface BreakerGuard {
   needs: Needs;
   /** Error middleware after the routes: notes which dependency an error says failed. */
   noteFailure: ErrorRequestHandler;
