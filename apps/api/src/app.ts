@@ -1,19 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { BreakerOpenError, type Dependency, type DependencyBreakers } from '@sluice/breakers';
-import { type Database, isTransientDatabaseError } from '@sluice/db';
+import type { DependencyBreakers } from '@sluice/breakers';
+import type { Database } from '@sluice/db';
+import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
-import { isRedisConnectionError, type JobProducer } from '@sluice/queue';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { JobProducer } from '@sluice/queue';
+import express, { type Request } from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
-import { createJobCache } from './job-cache.ts';
-import { HttpProblem, problemErrorHandler, sendProblem } from './problem.ts';
-import { datasetRoutes } from './routes/datasets.ts';
-import { type HealthSources, healthRoutes } from './routes/health.ts';
-import { jobRoutes } from './routes/jobs.ts';
-import { normalizeRoutes } from './routes/normalize.ts';
-import type { StoreLimits } from './upload/store-upload.ts';
+import { datasetRoutes } from './datasets/dataset-routes.ts';
+import { createBreakerGuard } from './http/breaker-guard.ts';
+import { classifyDependencyError } from './http/dependency-errors.ts';
+import { problemErrorHandler, routeNotFound } from './http/problem.ts';
+import { requestLog } from './http/request-log.ts';
+import { createJobCache } from './jobs/job-cache.ts';
+import { jobRoutes } from './jobs/job-routes.ts';
+import type { StoreLimits } from './jobs/upload/store-upload.ts';
+import { normalizeRoutes } from './normalize/normalize-routes.ts';
+import { type HealthSources, healthRoutes } from './ops/health-routes.ts';
+import { metricsRoutes } from './ops/metrics-routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -37,147 +40,21 @@ export interface AppDeps {
   breakers: DependencyBreakers;
 }
 
-const DEPENDENCY_NAMES: Record<Dependency, string> = {
-  postgres: 'The database',
-  redis: 'The queue',
-};
-
-function dependencyUnavailable(dependency: Dependency, retryAfterMs: number, cause?: unknown) {
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new HttpProblem(
-    503,
-    'dependency_unavailable',
-    'Service temporarily unavailable',
-    `${DEPENDENCY_NAMES[dependency]} is unavailable; try again in ${seconds} s.`,
-    { headers: { 'retry-after': String(seconds) }, extra: { dependency }, cause },
-  );
-}
-
-/**
- * Which dependency an error says is unavailable, if any. PostgreSQL first: a
- * refused database connection (ECONNREFUSED) must not be taken for Redis.
- * Contention that outlived its retries (deadlock...) is a 503 too, but the
- * postgres breaker counts only unavailability (its own classifier).
- */
-function failedDependency(error: unknown): Dependency | undefined {
-  if (error instanceof BreakerOpenError) return undefined;
-  if (error instanceof HttpProblem) {
-    // The job was stored but could not be enqueued: Redis' fault.
-    return error.code === 'queue_unavailable' && isRedisConnectionError(error.cause)
-      ? 'redis'
-      : undefined;
-  }
-  // Unavailable or contention (db's one table of PostgreSQL error classes).
-  if (isTransientDatabaseError(error)) return 'postgres';
-  if (isRedisConnectionError(error)) return 'redis';
-  return undefined;
-}
-
-/** Dependency outages become 503 + Retry-After so clients back off and retry. */
-function classifyDependencyError(error: unknown): HttpProblem | undefined {
-  if (error instanceof BreakerOpenError) {
-    return dependencyUnavailable(error.dependency as Dependency, error.retryAfterMs, error);
-  }
-  const dependency = failedDependency(error);
-  return dependency === undefined ? undefined : dependencyUnavailable(dependency, 5_000, error);
-}
-
-/**
- * The dependencies a request cannot be served without (health routes check
- * their own). A job's status (GET /v1/jobs/{id}) is left to its route: a
- * finished job comes from the Redis cache even while PostgreSQL is down, and
- * a miss goes through the postgres breaker there.
- */
-function dependenciesOf(req: Request): Dependency[] {
-  // Matched as express routes are: case-insensitive, trailing slash allowed.
-  const path = req.path.toLowerCase();
-  if (/^\/v1\/jobs\/?$/.test(path) && req.method === 'POST') return ['postgres', 'redis'];
-  if (/^\/v1\/jobs\/[^/]+\/?$/.test(path) && (req.method === 'GET' || req.method === 'HEAD')) {
-    return [];
-  }
-  if (/^\/v1\/(jobs|datasets)(\/|$)/.test(path)) return ['postgres'];
-  return [];
-}
-
-/**
- * Circuit breakers at the HTTP edge. A request that needs a dependency whose
- * breaker is open (or half-open, its trial query in flight) gets 503
- * dependency_unavailable at once, with Retry-After until the next trial,
- * instead of waiting for a connection that will fail. Every other such request
- * feeds its outcome to the breakers when it ends: an error that says the
- * dependency is unavailable counts as a failure (noted by `noteFailure`
- * below), a response under 500 as a success, anything else not at all.
- */
-function breakerGuard(breakers: DependencyBreakers) {
-  const failures = new WeakMap<Request, Partial<Record<Dependency, unknown>>>();
-  const guard = (req: Request, res: Response, next: NextFunction) => {
-    const needs = dependenciesOf(req);
-    if (needs.length === 0) return next();
-    const refusing = needs.find((d) => !breakers[d].allowsCalls());
-    if (refusing !== undefined) {
-      const refusal = breakers[refusing].refuse();
-      sendProblem(req, res, dependencyUnavailable(refusing, refusal.retryAfterMs, refusal));
-      return;
-    }
-    res.once('close', () => {
-      const failed = failures.get(req) ?? {};
-      for (const dependency of needs) {
-        if (dependency in failed) breakers[dependency].record(failed[dependency]);
-        else if (res.writableFinished && res.statusCode < 500) breakers[dependency].record();
-      }
-    });
-    next();
-  };
-  const noteFailure = (error: unknown, req: Request, _res: Response, next: NextFunction) => {
-    const dependency = failedDependency(error);
-    if (dependency !== undefined) {
-      const failed = failures.get(req) ?? {};
-      failed[dependency] = error instanceof HttpProblem ? error.cause : error;
-      failures.set(req, failed);
-    }
-    next(error);
-  };
-  return { guard, noteFailure };
-}
-
+/** The API's routes and middleware, in order; main.ts creates the dependencies. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    const incoming = req.headers['x-request-id'];
-    const requestId =
-      typeof incoming === 'string' && /^[\w-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    res.on('finish', () => {
-      // Route templates only (bounded label values); unmatched paths share one label.
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      const labels = { method: req.method, route, status: String(res.statusCode) };
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      deps.metrics.httpRequests.inc(labels);
-      deps.metrics.httpDuration.observe(labels, seconds);
-      if (!route.startsWith('/health') && route !== '/metrics') {
-        deps.logger.info(
-          { requestId, ...labels, path: req.originalUrl, ms: Math.round(seconds * 1000) },
-          'request',
-        );
-      }
-    });
-    next();
-  });
+  app.use(requestLog(deps));
 
   const baseUrl = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
-  const breakers = breakerGuard(deps.breakers);
+  const guard = createBreakerGuard(deps.breakers);
 
   app.use(
     healthRoutes({ db: deps.db, redis: deps.redis, breakers: deps.breakers, ...deps.health }),
   );
-  app.use(breakers.guard);
-  app.get('/metrics', async (_req, res) => {
-    res.type(deps.registry.contentType).send(await deps.registry.metrics());
-  });
+  app.use(metricsRoutes(deps.registry));
   app.use(normalizeRoutes());
   app.use(
     jobRoutes({
@@ -195,6 +72,7 @@ export function createApp(deps: AppDeps): express.Express {
         logger: deps.logger,
       }),
       postgresBreaker: deps.breakers.postgres,
+      needs: guard.needs,
     }),
   );
 
@@ -204,15 +82,14 @@ export function createApp(deps: AppDeps): express.Express {
       logger: deps.logger,
       baseUrl,
       statementTimeoutMs: deps.statementTimeoutMs,
+      needs: guard.needs,
     }),
   );
 
   if (deps.admin) app.use(deps.admin);
 
-  app.use((req, _res, next) => {
-    next(new HttpProblem(404, 'not_found', 'Not found', `No route for ${req.method} ${req.path}.`));
-  });
-  app.use(breakers.noteFailure);
+  app.use(routeNotFound);
+  app.use(guard.noteFailure);
   app.use(problemErrorHandler(deps.logger, classifyDependencyError));
   return app;
 }

@@ -24,22 +24,25 @@ export function onShutdownSignals(options: ShutdownOptions): void {
     if (stopping) return;
     stopping = true;
     const { logger, timeoutMs } = options;
-    logger.info({ signal, timeoutMs }, options.stoppingMessage);
-    const exit = (code: number) => process.exit(code);
     const deadline = setTimeout(() => {
       logger.error({ timeoutMs }, options.deadlineMessage);
-      exit(1);
+      process.exit(1);
     }, timeoutMs);
     deadline.unref();
+    // Stopping starts first, then the line: whatever `stop` does before its
+    // first await (the API closes its listening socket) has happened once
+    // the line is out, so a reader of the log can rely on it.
+    const stopped = options.stop();
+    logger.info({ signal, timeoutMs }, options.stoppingMessage);
     try {
-      await options.stop();
+      await stopped;
     } catch (err) {
       logger.error({ err }, 'shutdown failed');
-      exit(1);
+      process.exit(1);
       return;
     }
     logger.info('stopped');
-    exit(0);
+    process.exit(0);
   };
   process.on('SIGTERM', (signal) => void shutdown(signal));
   process.on('SIGINT', (signal) => void shutdown(signal));

@@ -1,14 +1,14 @@
 import type { AddressInfo } from 'node:net';
+import { createProcessLogger } from '@sluice/lifecycle';
 import express from 'express';
 import type { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { problemErrorHandler } from '../problem.ts';
+import { problemErrorHandler } from '../http/problem.ts';
 import { createAdminBoard } from './bull-board.ts';
 
 describe('admin UI without ADMIN_USER/ADMIN_PASSWORD', () => {
   it('answers /admin/queues with 404 admin_disabled problem+json', async () => {
-    const logger = pino({ level: 'silent' });
+    const logger = createProcessLogger({ process: 'api', level: 'silent' });
     const board = createAdminBoard({
       credentials: undefined,
       // Never touched when disabled: no Queue is created.

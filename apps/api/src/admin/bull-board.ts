@@ -2,12 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import type { Logger } from '@sluice/lifecycle';
 import { QUEUE_NAMES } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../http/problem.ts';
 
 export const ADMIN_QUEUES_PATH = '/admin/queues';
 const REALM = 'Sluice admin';
@@ -91,9 +91,7 @@ export function createAdminBoard(options: AdminOptions): AdminBoard {
     router.use(ADMIN_QUEUES_PATH, (_req, _res, next) => {
       next(
         new HttpProblem(
-          404,
           'admin_disabled',
-          'Admin UI disabled',
           'Set ADMIN_USER and ADMIN_PASSWORD to enable the queue dashboard.',
         ),
       );
@@ -113,13 +111,9 @@ export function createAdminBoard(options: AdminOptions): AdminBoard {
     if (!given || !(userOk && passwordOk)) {
       if (given) logger.warn({ ip: req.ip, path: req.originalUrl }, 'admin login failed');
       next(
-        new HttpProblem(
-          401,
-          'unauthorized',
-          'Authentication required',
-          'The admin UI needs the admin credentials (HTTP Basic).',
-          { headers: { 'www-authenticate': `Basic realm="${REALM}", charset="UTF-8"` } },
-        ),
+        new HttpProblem('unauthorized', 'The admin UI needs the admin credentials (HTTP Basic).', {
+          headers: { 'www-authenticate': `Basic realm="${REALM}", charset="UTF-8"` },
+        }),
       );
       return;
     }
@@ -130,9 +124,7 @@ export function createAdminBoard(options: AdminOptions): AdminBoard {
       );
       next(
         new HttpProblem(
-          403,
           'csrf_rejected',
-          'Cross-origin request rejected',
           'Admin actions must come from the admin UI itself (Origin or Referer must match Host).',
         ),
       );

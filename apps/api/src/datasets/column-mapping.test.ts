@@ -1,6 +1,6 @@
 import type { DatasetView } from '@sluice/db';
 import { describe, expect, it } from 'vitest';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../http/problem.ts';
 import { mapToDataset, toColumnName } from './column-mapping.ts';
 
 const dataset: DatasetView = {

@@ -1,6 +1,6 @@
 import type { DatasetView } from '@sluice/db';
 import type { ColumnRequest, ColumnType } from '@sluice/normalize';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../http/problem.ts';
 
 /** How a header name matches a dataset column by default: `First Name` -> `first_name`. */
 export function toColumnName(header: string): string {
@@ -17,15 +17,6 @@ export interface DatasetMapping {
   requests: Record<string, ColumnRequest>;
   /** Per header position, the dataset column it fills (undefined: not imported). */
   targets: Array<string | undefined>;
-}
-
-function mappingProblem(
-  code: string,
-  title: string,
-  detail: string,
-  extra: Record<string, unknown>,
-) {
-  return new HttpProblem(400, code, title, detail, { extra });
 }
 
 /**
@@ -58,11 +49,10 @@ export function mapToDataset(
     const column = byName.get(wanted);
     if (!column) {
       if (request?.rename !== undefined) {
-        throw mappingProblem(
+        throw new HttpProblem(
           'unknown_dataset_column',
-          'Unknown dataset column',
           `Column ${JSON.stringify(header)} is renamed to ${JSON.stringify(request.rename)}, which dataset ${dataset.name} does not have.`,
-          { column: header, dataset: dataset.name },
+          { extra: { column: header, dataset: dataset.name } },
         );
       }
       if (request) requests[header] = request;
@@ -71,19 +61,17 @@ export function mapToDataset(
     }
     const previous = filledBy.get(column.name);
     if (previous !== undefined) {
-      throw mappingProblem(
+      throw new HttpProblem(
         'duplicate_dataset_column',
-        'Two columns for one dataset column',
         `Columns ${JSON.stringify(previous)} and ${JSON.stringify(header)} both map to dataset column ${column.name}; rename one of them.`,
-        { columns: [previous, header], target: column.name },
+        { extra: { columns: [previous, header], target: column.name } },
       );
     }
     if (request?.type !== undefined && request.type !== column.type) {
-      throw mappingProblem(
+      throw new HttpProblem(
         'type_conflict',
-        'Type conflicts with the dataset',
         `Column ${JSON.stringify(header)} is requested as ${request.type}, but dataset column ${column.name} is ${column.type}.`,
-        { column: header, target: column.name },
+        { extra: { column: header, target: column.name } },
       );
     }
     filledBy.set(column.name, header);
@@ -98,11 +86,10 @@ export function mapToDataset(
     .filter((c) => (c.required || dataset.key.includes(c.name)) && !filledBy.has(c.name))
     .map((c) => c.name);
   if (missing.length > 0) {
-    throw mappingProblem(
+    throw new HttpProblem(
       'missing_dataset_column',
-      'Required dataset columns missing',
       `The file has no column for ${missing.join(', ')} (required by dataset ${dataset.name}). Name the header like the dataset column or map it with columns={"Header":{"rename":"${missing[0]}"}}.`,
-      { missing, dataset: dataset.name },
+      { extra: { missing, dataset: dataset.name } },
     );
   }
   return { requests, targets };

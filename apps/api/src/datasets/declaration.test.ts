@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../http/problem.ts';
 import { MAX_DATASET_COLUMNS, readDatasetDeclaration } from './declaration.ts';
 
 const valid = {

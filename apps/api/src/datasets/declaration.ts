@@ -1,13 +1,13 @@
 import type { StoredDatasetColumn } from '@sluice/contract';
 import { isValidIdentifier, type NewDataset } from '@sluice/db';
 import { COLUMN_TYPE_NAMES, isColumnType } from '@sluice/normalize';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../http/problem.ts';
 
 /** More columns than any sane dataset; keeps DDL and merge statements bounded. */
 export const MAX_DATASET_COLUMNS = 200;
 
 function invalid(detail: string, extra?: Record<string, unknown>): HttpProblem {
-  return new HttpProblem(400, 'invalid_dataset', 'Invalid dataset declaration', detail, { extra });
+  return new HttpProblem('invalid_dataset', detail, { extra });
 }
 
 const identifierRule =

@@ -1,7 +1,8 @@
 import { type ColumnType, isColumnType, normalizeValue, toCountryCode } from '@sluice/normalize';
-import express, { Router } from 'express';
-import { readNormalizeOptions } from '../job-options.ts';
-import { HttpProblem } from '../problem.ts';
+import { Router } from 'express';
+import { jsonBody } from '../http/json-body.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { readNormalizeOptions } from '../jobs/job-options.ts';
 
 const MAX_VALUES = 1000;
 
@@ -12,7 +13,7 @@ interface NormalizeItem {
 }
 
 function invalid(detail: string): HttpProblem {
-  return new HttpProblem(400, 'invalid_request', 'Invalid request', detail);
+  return new HttpProblem('invalid_request', detail);
 }
 
 function readItems(body: unknown): NormalizeItem[] {
@@ -38,16 +39,8 @@ export function normalizeRoutes(): Router {
   const router = Router();
   router.post(
     '/v1/normalize',
-    express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }),
+    jsonBody('1mb', 'Send a JSON body (application/json).'),
     (req, res) => {
-      if (!req.is('application/json') && !req.is('application/*+json')) {
-        throw new HttpProblem(
-          415,
-          'unsupported_media_type',
-          'Unsupported media type',
-          'Send a JSON body (application/json).',
-        );
-      }
       const items = readItems(req.body);
       const raw = ((req.body as { options?: unknown }).options ?? {}) as Record<string, unknown>;
       const options = readNormalizeOptions((name) =>

@@ -1,36 +1,47 @@
+import type { Logger } from '@sluice/lifecycle';
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
+import { PROBLEM_CATALOG, type ProblemCode } from './problem-catalog.ts';
 
 /**
  * An error the client can act on, sent as RFC 9457 problem+json. `code` is
- * the stable, documented identifier clients switch on; `detail` is for people.
+ * the stable, documented identifier clients switch on; its status and title
+ * come from the catalog, so neither can disagree with it. `detail` is for
+ * people: what went wrong this time and what to do.
  */
 export class HttpProblem extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly title: string;
   readonly extra: Record<string, unknown>;
   readonly headers: Record<string, string>;
   constructor(
-    status: number,
-    code: string,
-    title: string,
-    detail?: string,
+    code: ProblemCode,
+    detail: string,
     options: {
       extra?: Record<string, unknown>;
       headers?: Record<string, string>;
       cause?: unknown;
     } = {},
   ) {
-    super(detail ?? title, { cause: options.cause });
+    super(detail, { cause: options.cause });
     this.name = 'HttpProblem';
-    this.status = status;
+    this.status = PROBLEM_CATALOG[code].status;
     this.code = code;
-    this.title = title;
+    this.title = PROBLEM_CATALOG[code].title;
     this.extra = options.extra ?? {};
     this.headers = options.headers ?? {};
   }
 }
+
+/**
+ * The problem codes of express' own 4xx errors (body-parser: malformed JSON
+ * 400, too large 413, unsupported charset 415; an undecodable URL 400).
+ * Anything else of theirs is a 400 bad_request.
+ */
+const EXPRESS_ERROR_CODES: Partial<Record<number, ProblemCode>> = {
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
 
 /** Bounds for reading and discarding the unread body of a refused request. */
 const DRAIN_MS = 5_000;
@@ -107,6 +118,11 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
   });
 }
 
+/** After every route: a request none of them answered is a 404 problem. */
+export function routeNotFound(req: Request, _res: Response, next: NextFunction): void {
+  next(new HttpProblem('not_found', `No route for ${req.method} ${req.path}.`));
+}
+
 /** Maps anything thrown by a handler to problem+json; never leaks internals. */
 export function problemErrorHandler(
   logger: Logger,
@@ -118,13 +134,14 @@ export function problemErrorHandler(
       const status = (error as { status?: unknown })?.status;
       // express' own errors (body too large, malformed JSON) carry a 4xx status.
       if (typeof status === 'number' && status >= 400 && status < 500) {
-        problem = new HttpProblem(status, 'bad_request', 'Bad request', (error as Error).message);
+        problem = new HttpProblem(
+          EXPRESS_ERROR_CODES[status] ?? 'bad_request',
+          (error as Error).message,
+        );
       } else {
         logger.error({ err: error, path: req.path }, 'unhandled error');
         problem = new HttpProblem(
-          500,
           'internal_error',
-          'Internal server error',
           'The server failed to handle the request; it has been logged.',
         );
       }

@@ -19,9 +19,9 @@ import {
 } from '@sluice/db';
 import { ColumnProfiler, UnknownColumnError } from '@sluice/normalize';
 import type { Kysely } from 'kysely';
-import { mapToDataset } from '../datasets/column-mapping.ts';
+import { mapToDataset } from '../../datasets/column-mapping.ts';
+import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
-import { HttpProblem } from '../problem.ts';
 import { readHeaderNames } from './header.ts';
 import type { CsvUpload } from './request-body.ts';
 
@@ -41,16 +41,13 @@ export interface StoredUpload {
 /** Bytes looked at to detect encoding and delimiter. */
 const SNIFF_BYTES = 64 * 1024;
 
-const emptyFile = () =>
-  new HttpProblem(400, 'empty_file', 'Empty file', 'The uploaded file is empty.');
+const emptyFile = () => new HttpProblem('empty_file', 'The uploaded file is empty.');
 
 function toProblem(error: unknown): unknown {
   if (error instanceof CsvInputError) {
     if (error.code === 'empty_file') return emptyFile();
     return new HttpProblem(
-      400,
       'record_too_large',
-      'Record too large',
       `Record ${error.recordNumber} is larger than the per-record limit; often an opening quote is never closed.`,
       {
         extra: { record: error.recordNumber },
@@ -59,14 +56,12 @@ function toProblem(error: unknown): unknown {
   }
   if (error instanceof InvalidEncodingError) {
     return new HttpProblem(
-      400,
       'invalid_encoding',
-      'Invalid text encoding',
       `${error.message} Save the file as UTF-8 CSV or pass encoding=...`,
     );
   }
   if (error instanceof UnknownColumnError) {
-    return new HttpProblem(400, 'unknown_column', 'Unknown column', error.message);
+    return new HttpProblem('unknown_column', error.message);
   }
   return error;
 }
@@ -156,12 +151,7 @@ export async function storeUpload(
       }
       if (!profiler) throw emptyFile();
       if (chunks === 0) {
-        throw new HttpProblem(
-          400,
-          'no_rows',
-          'No data rows',
-          'The file has a header but no data rows.',
-        );
+        throw new HttpProblem('no_rows', 'The file has a header but no data rows.');
       }
       const columns = profiler.finish().map((c, i) => {
         const target = targets[i];

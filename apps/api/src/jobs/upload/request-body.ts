@@ -1,6 +1,6 @@
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { Request } from 'express';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../../http/problem.ts';
 
 /** The uploaded CSV as a byte stream plus whatever form fields came before it. */
 export interface CsvUpload {
@@ -19,13 +19,9 @@ const CSV_MEDIA_TYPES = new Set([
 ]);
 
 function tooLarge(limit: number): HttpProblem {
-  return new HttpProblem(
-    413,
-    'payload_too_large',
-    'File too large',
-    `The upload exceeds the limit of ${limit} bytes.`,
-    { extra: { limitBytes: limit } },
-  );
+  return new HttpProblem('payload_too_large', `The upload exceeds the limit of ${limit} bytes.`, {
+    extra: { limitBytes: limit },
+  });
 }
 
 /** Counts bytes as they stream and stops the upload the moment it passes `limit`. */
@@ -63,9 +59,7 @@ export async function openCsvUpload(req: Request, maxBytes: number): Promise<Csv
   }
   if (mediaType === 'multipart/form-data') return openMultipart(req, maxBytes);
   throw new HttpProblem(
-    415,
     'unsupported_media_type',
-    'Unsupported media type',
     `Send the CSV as text/csv or as a multipart/form-data file part, not as '${mediaType || 'no content type'}'.`,
   );
 }
@@ -86,14 +80,7 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
         limits: { files: 1, fields: 50, fieldSize: 64 * 1024, fileSize: maxBytes, parts: 60 },
       });
     } catch (error) {
-      reject(
-        new HttpProblem(
-          400,
-          'malformed_multipart',
-          'Malformed multipart body',
-          (error as Error).message,
-        ),
-      );
+      reject(new HttpProblem('malformed_multipart', (error as Error).message));
       return;
     }
     const fields: Record<string, string> = {};
@@ -122,12 +109,7 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
       });
     });
     parser.on('error', (error) => {
-      const problem = new HttpProblem(
-        400,
-        'malformed_multipart',
-        'Malformed multipart body',
-        (error as Error).message,
-      );
+      const problem = new HttpProblem('malformed_multipart', (error as Error).message);
       if (!gotFile) reject(problem);
     });
     // 'finish': the whole form has been read (this parser does not destroy
@@ -136,9 +118,7 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
       if (!gotFile) {
         reject(
           new HttpProblem(
-            400,
             'missing_file',
-            'No file in the form',
             'The multipart body has no file part; send the CSV as a file field (e.g. curl -F file=@data.csv).',
           ),
         );

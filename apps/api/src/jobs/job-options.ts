@@ -1,38 +1,26 @@
+import { dateOrderSchema, type JobType, type NormalizationOptions } from '@sluice/contract';
 import {
   DELIMITER_CANDIDATES,
   type Delimiter,
   INPUT_ENCODINGS,
   type InputEncoding,
 } from '@sluice/csv';
-import {
-  type ColumnRequest,
-  type DateOrder,
-  isColumnType,
-  isSupportedPhoneRegion,
-} from '@sluice/normalize';
+import { type ColumnRequest, isColumnType, isSupportedPhoneRegion } from '@sluice/normalize';
 import type { Request } from 'express';
-import { HttpProblem } from './problem.ts';
-
-/** Normalization options of a job, as stored with it and handed to workers. */
-export interface JobOptions {
-  phoneRegion: string;
-  dateOrder?: DateOrder | undefined;
-  timeZone: string;
-  locale?: string | undefined;
-}
+import { HttpProblem } from '../http/problem.ts';
 
 /** What the client asked for; anything absent is detected from the file. */
 export interface JobRequest {
-  type: 'normalize' | 'import';
+  type: JobType;
   /** Import jobs: the dataset's name (the route checks it exists). */
   dataset?: string | undefined;
-  options: JobOptions;
+  /** Stored with the job (with the dialect) as @sluice/contract says. */
+  options: NormalizationOptions;
   columns: Record<string, ColumnRequest>;
   delimiter?: Delimiter | undefined;
   encoding?: InputEncoding | undefined;
 }
 
-const DATE_ORDERS: readonly DateOrder[] = ['DMY', 'MDY', 'YMD'];
 const DELIMITER_NAMES: Record<string, string> = {
   comma: ',',
   semicolon: ';',
@@ -42,7 +30,7 @@ const DELIMITER_NAMES: Record<string, string> = {
 };
 
 function invalid(detail: string): HttpProblem {
-  return new HttpProblem(400, 'invalid_option', 'Invalid option', detail);
+  return new HttpProblem('invalid_option', detail);
 }
 
 /**
@@ -110,16 +98,18 @@ const isDelimiter = (d: string): d is Delimiter =>
   (DELIMITER_CANDIDATES as readonly string[]).includes(d);
 
 /** Normalization options (shared by jobs and POST /v1/normalize), validated. */
-export function readNormalizeOptions(pick: Pick): JobOptions {
+export function readNormalizeOptions(pick: Pick): NormalizationOptions {
   const phoneRegion = (pick('phoneRegion') ?? 'US').toUpperCase();
   if (!isSupportedPhoneRegion(phoneRegion)) {
     throw invalid(
       `phoneRegion must be a two-letter country code with a phone numbering plan, such as US, not ${JSON.stringify(phoneRegion)}.`,
     );
   }
-  const dateOrder = pick('dateOrder')?.toUpperCase();
-  if (dateOrder !== undefined && !DATE_ORDERS.includes(dateOrder as DateOrder)) {
-    throw invalid(`dateOrder must be one of ${DATE_ORDERS.join(', ')}.`);
+  const rawDateOrder = pick('dateOrder')?.toUpperCase();
+  const dateOrder =
+    rawDateOrder === undefined ? undefined : dateOrderSchema.safeParse(rawDateOrder).data;
+  if (rawDateOrder !== undefined && dateOrder === undefined) {
+    throw invalid(`dateOrder must be one of ${dateOrderSchema.options.join(', ')}.`);
   }
   const timeZone = pick('timeZone') ?? 'UTC';
   if (!isTimeZone(timeZone))
@@ -139,7 +129,7 @@ export function readNormalizeOptions(pick: Pick): JobOptions {
         `locale must be a BCP 47 locale such as en-US or de, not ${JSON.stringify(locale)}.`,
       );
   }
-  return { phoneRegion, dateOrder: dateOrder as DateOrder | undefined, timeZone, locale };
+  return { phoneRegion, dateOrder, timeZone, locale };
 }
 
 /**

@@ -20,7 +20,7 @@ beforeAll(async () => {
     sendProblem(
       req,
       res,
-      new HttpProblem(503, 'dependency_unavailable', 'Service temporarily unavailable', 'down', {
+      new HttpProblem('dependency_unavailable', 'down', {
         headers: { 'retry-after': '5' },
       }),
     );

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Breaker } from '@sluice/breakers';
+import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
 import { formatRecord, neutralizeFormula } from '@sluice/csv';
 import {
   type Database,
@@ -12,19 +13,20 @@ import {
   readJobErrors,
   readJobOutput,
 } from '@sluice/db';
+import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
-import type { JobCache } from '../job-cache.ts';
-import { readJobRequest } from '../job-options.ts';
-import { presentJob, presentJobSummary } from '../job-view.ts';
-import { readPage, setPageHeaders } from '../pagination.ts';
-import { HttpProblem } from '../problem.ts';
-import { openCsvUpload } from '../upload/request-body.ts';
-import { type StoreLimits, storeUpload } from '../upload/store-upload.ts';
-import { findDataset } from './datasets.ts';
+import { findDataset } from '../datasets/dataset-routes.ts';
+import type { Needs } from '../http/breaker-guard.ts';
+import { readPage, setPageHeaders } from '../http/pagination.ts';
+import { HttpProblem } from '../http/problem.ts';
+import type { JobCache } from './job-cache.ts';
+import { readJobRequest } from './job-options.ts';
+import { presentJob, presentJobSummary } from './job-view.ts';
+import { openCsvUpload } from './upload/request-body.ts';
+import { type StoreLimits, storeUpload } from './upload/store-upload.ts';
 
 export interface JobRoutesDeps {
   db: Kysely<Database>;
@@ -35,22 +37,19 @@ export interface JobRoutesDeps {
   limits: StoreLimits & { maxUploadBytes: number };
   cache: JobCache;
   /**
-   * The status route is not behind the API's edge guard (app.ts), so that a
-   * finished job is answered from the cache while PostgreSQL is down; a cache
-   * miss reads PostgreSQL through this breaker (refused at once while open).
+   * The status route declares no dependency at the edge (`needs()`), so that
+   * a finished job is answered from the cache while PostgreSQL is down; a
+   * cache miss reads PostgreSQL through this breaker (refused at once while open).
    */
   postgresBreaker: Breaker;
+  /** The breaker guard: each route declares what it cannot be served without. */
+  needs: Needs;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function jobNotFound(id: string): HttpProblem {
-  return new HttpProblem(
-    404,
-    'job_not_found',
-    'Job not found',
-    `There is no job with id ${JSON.stringify(id)}.`,
-  );
+  return new HttpProblem('job_not_found', `There is no job with id ${JSON.stringify(id)}.`);
 }
 
 async function findJob(db: Kysely<Database>, id: string): Promise<JobView> {
@@ -62,9 +61,7 @@ async function findJob(db: Kysely<Database>, id: string): Promise<JobView> {
 function requireCompleted(job: JobView): void {
   if (job.status === 'completed') return;
   throw new HttpProblem(
-    409,
     'job_not_completed',
-    'Job not completed',
     `The job is ${job.status}; its files are available once it has completed.`,
     {
       extra: { jobStatus: job.status },
@@ -77,35 +74,28 @@ function downloadName(job: JobView, suffix: string): string {
   return `${base}.${suffix}.csv`;
 }
 
-const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
-const TYPES = ['normalize', 'import'] as const;
-
 function readFilter(req: Request): JobFilter {
   const one = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
     const raw = req.query[name];
     if (raw === undefined) return undefined;
     if (typeof raw !== 'string' || !(allowed as readonly string[]).includes(raw)) {
-      throw new HttpProblem(
-        400,
-        'invalid_filter',
-        'Invalid filter',
-        `${name} must be one of ${allowed.join(', ')}.`,
-      );
+      throw new HttpProblem('invalid_filter', `${name} must be one of ${allowed.join(', ')}.`);
     }
     return raw as T;
   };
   const dataset = req.query.dataset;
   if (dataset !== undefined && typeof dataset !== 'string') {
-    throw new HttpProblem(400, 'invalid_filter', 'Invalid filter', 'dataset must be a name.');
+    throw new HttpProblem('invalid_filter', 'dataset must be a name.');
   }
-  return { status: one('status', STATUSES), type: one('type', TYPES), dataset };
+  return { status: one('status', JOB_STATUSES), type: one('type', JOB_TYPES), dataset };
 }
 
 export function jobRoutes(deps: JobRoutesDeps): Router {
   const router = Router();
+  const { needs } = deps;
 
   /** GET /v1/jobs?status=&type=&dataset=&limit=&offset=: newest first, paged. */
-  router.get('/v1/jobs', async (req: Request, res: Response) => {
+  router.get('/v1/jobs', needs('postgres'), async (req: Request, res: Response) => {
     const filter = readFilter(req);
     const page = readPage(req, 50);
     const { items, total } = await listJobs(deps.db, filter, page);
@@ -113,7 +103,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.json(items.map((job) => presentJobSummary(job, deps.baseUrl(req))));
   });
 
-  router.post('/v1/jobs', async (req: Request, res: Response) => {
+  router.post('/v1/jobs', needs('postgres', 'redis'), async (req: Request, res: Response) => {
     const upload = await openCsvUpload(req, deps.limits.maxUploadBytes);
     const job = readJobRequest(req.query, upload.fields);
     const dataset = job.dataset === undefined ? undefined : await findDataset(deps.db, job.dataset);
@@ -127,9 +117,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         deps.logger.error({ err: e, jobId: stored.jobId }, 'could not withdraw unqueued job'),
       );
       throw new HttpProblem(
-        503,
         'queue_unavailable',
-        'Queue unavailable',
         'The job queue is unreachable; the upload was not accepted. Try again shortly.',
         {
           headers: { 'retry-after': '5' },
@@ -164,45 +152,57 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     return job;
   }
 
-  router.get('/v1/jobs/:id', async (req: Request<{ id: string }>, res: Response) => {
+  // Nothing at the edge: a finished job comes from the Redis cache even while
+  // PostgreSQL is down, and a miss goes through the postgres breaker here.
+  router.get('/v1/jobs/:id', needs(), async (req: Request<{ id: string }>, res: Response) => {
     const job = await findJobCached(req.params.id, res, true);
     res.json(presentJob(job, deps.baseUrl(req)));
   });
 
-  router.get('/v1/jobs/:id/result.csv', async (req: Request<{ id: string }>, res: Response) => {
-    const job = await findJobCached(req.params.id, res);
-    requireCompleted(job);
-    res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'normalized'));
-    const header = formatRecord(job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name)));
-    const body = (async function* () {
-      yield Buffer.from(header);
-      yield* readJobOutput(deps.db, job.id);
-    })();
-    await pipeline(Readable.from(body), res);
-  });
+  router.get(
+    '/v1/jobs/:id/result.csv',
+    needs('postgres'),
+    async (req: Request<{ id: string }>, res: Response) => {
+      const job = await findJobCached(req.params.id, res);
+      requireCompleted(job);
+      res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'normalized'));
+      const header = formatRecord(
+        job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name)),
+      );
+      const body = (async function* () {
+        yield Buffer.from(header);
+        yield* readJobOutput(deps.db, job.id);
+      })();
+      await pipeline(Readable.from(body), res);
+    },
+  );
 
-  router.get('/v1/jobs/:id/errors.csv', async (req: Request<{ id: string }>, res: Response) => {
-    const job = await findJobCached(req.params.id, res);
-    requireCompleted(job);
-    res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'errors'));
-    const body = (async function* () {
-      yield formatRecord(['row', 'column', 'value', 'code', 'message']);
-      for await (const page of readJobErrors(deps.db, job.id)) {
-        yield page
-          .map((e) =>
-            formatRecord([
-              String(e.recordNumber),
-              e.column ?? '',
-              neutralizeFormula(e.raw ?? ''),
-              e.code,
-              e.message,
-            ]),
-          )
-          .join('');
-      }
-    })();
-    await pipeline(Readable.from(body), res);
-  });
+  router.get(
+    '/v1/jobs/:id/errors.csv',
+    needs('postgres'),
+    async (req: Request<{ id: string }>, res: Response) => {
+      const job = await findJobCached(req.params.id, res);
+      requireCompleted(job);
+      res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'errors'));
+      const body = (async function* () {
+        yield formatRecord(['row', 'column', 'value', 'code', 'message']);
+        for await (const page of readJobErrors(deps.db, job.id)) {
+          yield page
+            .map((e) =>
+              formatRecord([
+                String(e.recordNumber),
+                e.column ?? '',
+                neutralizeFormula(e.raw ?? ''),
+                e.code,
+                e.message,
+              ]),
+            )
+            .join('');
+        }
+      })();
+      await pipeline(Readable.from(body), res);
+    },
+  );
 
   return router;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../../http/problem.ts';
 import { readHeaderNames } from './header.ts';
 
 const describe_ = (text: string | Buffer, max = 100) =>

@@ -1,9 +1,8 @@
+import { isFinal } from '@sluice/contract';
 import type { JobView } from '@sluice/db';
+import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics } from '@sluice/metrics';
 import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-
-const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export interface JobCacheDeps {
   redis: Redis;
@@ -62,7 +61,7 @@ export function createJobCache(deps: JobCacheDeps) {
       }
       count(redisOk ? 'miss' : 'error');
       const job = await load();
-      if (job && redisOk && FINAL.has(job.status)) {
+      if (job && redisOk && isFinal(job.status)) {
         deps.redis
           .set(key(id), JSON.stringify(job), 'EX', deps.ttlSeconds)
           .catch((err: unknown) => deps.logger.debug({ err, jobId: id }, 'job cache store failed'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { HttpProblem } from '../http/problem.ts';
 import { isTimeZone, readJobRequest } from './job-options.ts';
-import { HttpProblem } from './problem.ts';
 
 describe('isTimeZone', () => {
   it('accepts IANA zones and refuses anything else, on first and repeated calls', () => {

@@ -3,6 +3,7 @@ import type { DependencyBreakers } from '@sluice/breakers';
 import { type Database, pendingMigrations } from '@sluice/db';
 import type { PoolStats } from '@sluice/metrics';
 import type { QueueCounts } from '@sluice/queue';
+import { withTimeout } from '@sluice/util';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
@@ -23,6 +24,12 @@ const version: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;
 
+/**
+ * A probe that does not answer within this fails, with ETIMEDOUT: a
+ * dependency that does not answer counts as unavailable for its breaker.
+ */
+const PROBE_TIMEOUT_MS = 2000;
+
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function check(
@@ -37,18 +44,6 @@ async function check(
   }
 }
 
-/** ETIMEDOUT: a dependency that does not answer counts as unavailable for its breaker. */
-const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
-  Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(
-        () => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })),
-        ms,
-      ).unref(),
-    ),
-  ]);
-
 /** Runs a probe, timing it; never throws. */
 async function timed<T>(
   probe: () => Promise<T>,
@@ -56,7 +51,7 @@ async function timed<T>(
   const started = process.hrtime.bigint();
   const ms = () => Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100;
   try {
-    const value = await within(2000, probe());
+    const value = await withTimeout(probe(), PROBE_TIMEOUT_MS);
     return { ok: true, value, ms: ms() };
   } catch (error) {
     return { ok: false, error: errorText(error), ms: ms() };
@@ -79,16 +74,19 @@ export function healthRoutes(deps: HealthDeps): Router {
     const checks = Object.fromEntries(
       await Promise.all([
         check('postgres', () =>
-          guarded.postgres.run(() => within(2000, sql`select 1`.execute(deps.db))),
+          guarded.postgres.run(() => withTimeout(sql`select 1`.execute(deps.db), PROBE_TIMEOUT_MS)),
         ),
         check('migrations', async () => {
           const pending = await guarded.postgres.run(() =>
-            within(2000, pendingMigrations(deps.db)),
+            withTimeout(pendingMigrations(deps.db), PROBE_TIMEOUT_MS),
           );
           if (pending.length > 0) throw new Error(`pending: ${pending.join(', ')}`);
         }),
         check('redis', async () => {
-          if ((await guarded.redis.run(() => within(2000, deps.redis.ping()))) !== 'PONG')
+          if (
+            (await guarded.redis.run(() => withTimeout(deps.redis.ping(), PROBE_TIMEOUT_MS))) !==
+            'PONG'
+          )
             throw new Error('unexpected PING reply');
         }),
       ]),

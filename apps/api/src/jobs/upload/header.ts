@@ -1,5 +1,5 @@
 import { parseRecords } from '@sluice/csv';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '../../http/problem.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -9,10 +9,6 @@ const LOOKS_LIKE_DATA = [
   /^[^@\s]+@[^@\s]+\.[^@\s]+$/, // e-mail addresses
   /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$/, // dates
 ];
-
-function badHeader(code: string, title: string, detail: string): HttpProblem {
-  return new HttpProblem(400, code, title, detail);
-}
 
 /**
  * Reads the column names from the header record. A file without a usable
@@ -24,58 +20,48 @@ export function readHeaderNames(header: Buffer, maxColumns: number, delimiter = 
   try {
     text = strictUtf8.decode(header);
   } catch {
-    throw badHeader(
+    throw new HttpProblem(
       'invalid_encoding',
-      'Header is not valid UTF-8',
       'The first line of the file is not valid UTF-8 text; save the file as UTF-8 CSV.',
     );
   }
   const [record] = parseRecords(text, { maxFields: maxColumns, delimiter });
   if (!record)
-    throw badHeader(
+    throw new HttpProblem(
       'missing_header',
-      'No header',
       'The first line of the file is empty; it must name the columns.',
     );
   if ('error' in record) {
     const code = record.error.code === 'too_many_fields' ? 'too_many_columns' : 'malformed_header';
-    throw badHeader(
-      code,
-      'Unusable header',
-      `The header line could not be read: ${record.error.message}`,
-    );
+    throw new HttpProblem(code, `The header line could not be read: ${record.error.message}`);
   }
   const names = record.fields.map((f) => f.trim());
   if (names.every((n) => n === '')) {
-    throw badHeader(
+    throw new HttpProblem(
       'missing_header',
-      'No header',
       'The first line of the file is empty; it must name the columns.',
     );
   }
   const dataLike = names.find((n) => LOOKS_LIKE_DATA.some((re) => re.test(n)));
   if (dataLike !== undefined) {
-    throw badHeader(
+    throw new HttpProblem(
       'missing_header',
-      'No header',
       `The first line looks like data (${JSON.stringify(dataLike.slice(0, 80))}), not column names; add a header line.`,
     );
   }
   const seen = new Map<string, number>();
   return names.map((name, index) => {
     if (name === '') {
-      throw badHeader(
+      throw new HttpProblem(
         'invalid_header',
-        'Unnamed column',
         `Column ${index + 1} has no name in the header line.`,
       );
     }
     const key = name.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
-      throw badHeader(
+      throw new HttpProblem(
         'duplicate_column',
-        'Duplicate column',
         `Columns ${first + 1} and ${index + 1} are both named ${JSON.stringify(name)}.`,
       );
     }

@@ -8,27 +8,26 @@ import {
   listDatasets,
   readDatasetRows,
 } from '@sluice/db';
-import express, { type Request, type Response, Router } from 'express';
+import type { Logger } from '@sluice/lifecycle';
+import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
-import type { Logger } from 'pino';
-import { readDatasetDeclaration } from '../datasets/declaration.ts';
-import { readPage, setPageHeaders } from '../pagination.ts';
-import { HttpProblem } from '../problem.ts';
+import type { Needs } from '../http/breaker-guard.ts';
+import { jsonBody } from '../http/json-body.ts';
+import { readPage, setPageHeaders } from '../http/pagination.ts';
+import { HttpProblem } from '../http/problem.ts';
+import { readDatasetDeclaration } from './declaration.ts';
 
 export interface DatasetRoutesDeps {
   db: Kysely<Database>;
   logger: Logger;
   baseUrl: (req: Request) => string;
   statementTimeoutMs: number;
+  /** The breaker guard: every dataset route needs PostgreSQL. */
+  needs: Needs;
 }
 
 function datasetNotFound(name: string): HttpProblem {
-  return new HttpProblem(
-    404,
-    'dataset_not_found',
-    'Dataset not found',
-    `There is no dataset named ${JSON.stringify(name)}.`,
-  );
+  return new HttpProblem('dataset_not_found', `There is no dataset named ${JSON.stringify(name)}.`);
 }
 
 /** Looks a dataset up by the name in a URL or request; 404 problem when absent. */
@@ -58,19 +57,13 @@ function presentDataset(dataset: DatasetView, baseUrl: string, rowCount?: number
 export function datasetRoutes(deps: DatasetRoutesDeps): Router {
   const router = Router();
   const timeouts = { statementTimeoutMs: deps.statementTimeoutMs };
+  const { needs } = deps;
 
   router.post(
     '/v1/datasets',
-    express.json({ limit: '256kb', type: ['application/json', 'application/*+json'] }),
+    needs('postgres'),
+    jsonBody('256kb', 'Send the dataset declaration as application/json.'),
     async (req: Request, res: Response) => {
-      if (!req.is('application/json') && !req.is('application/*+json')) {
-        throw new HttpProblem(
-          415,
-          'unsupported_media_type',
-          'Unsupported media type',
-          'Send the dataset declaration as application/json.',
-        );
-      }
       const declaration = readDatasetDeclaration(req.body);
       const created = await inTransaction(
         deps.db,
@@ -79,9 +72,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
       );
       if (!created) {
         throw new HttpProblem(
-          409,
           'dataset_exists',
-          'Dataset exists',
           `A dataset named ${declaration.name} exists already; datasets are never replaced implicitly.`,
         );
       }
@@ -95,28 +86,38 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
     },
   );
 
-  router.get('/v1/datasets', async (req: Request, res: Response) => {
+  router.get('/v1/datasets', needs('postgres'), async (req: Request, res: Response) => {
     const page = readPage(req);
     const { items, total } = await listDatasets(deps.db, page);
     setPageHeaders(req, res, deps.baseUrl(req), page, total);
     res.json(items.map((d) => presentDataset(d, deps.baseUrl(req))));
   });
 
-  router.get('/v1/datasets/:name', async (req: Request<{ name: string }>, res: Response) => {
-    const dataset = await findDataset(deps.db, req.params.name);
-    res.json(presentDataset(dataset, deps.baseUrl(req), await countDatasetRows(deps.db, dataset)));
-  });
+  router.get(
+    '/v1/datasets/:name',
+    needs('postgres'),
+    async (req: Request<{ name: string }>, res: Response) => {
+      const dataset = await findDataset(deps.db, req.params.name);
+      res.json(
+        presentDataset(dataset, deps.baseUrl(req), await countDatasetRows(deps.db, dataset)),
+      );
+    },
+  );
 
-  router.get('/v1/datasets/:name/rows', async (req: Request<{ name: string }>, res: Response) => {
-    const dataset = await findDataset(deps.db, req.params.name);
-    const page = readPage(req);
-    const [rows, total] = await Promise.all([
-      readDatasetRows(deps.db, dataset, page),
-      countDatasetRows(deps.db, dataset),
-    ]);
-    setPageHeaders(req, res, deps.baseUrl(req), page, total);
-    res.json(rows);
-  });
+  router.get(
+    '/v1/datasets/:name/rows',
+    needs('postgres'),
+    async (req: Request<{ name: string }>, res: Response) => {
+      const dataset = await findDataset(deps.db, req.params.name);
+      const page = readPage(req);
+      const [rows, total] = await Promise.all([
+        readDatasetRows(deps.db, dataset, page),
+        countDatasetRows(deps.db, dataset),
+      ]);
+      setPageHeaders(req, res, deps.baseUrl(req), page, total);
+      res.json(rows);
+    },
+  );
 
   return router;
 }

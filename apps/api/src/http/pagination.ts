@@ -14,9 +14,7 @@ function readInt(req: Request, name: string, fallback: number, min: number, max:
   const n = typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new HttpProblem(
-      400,
       'invalid_pagination',
-      'Invalid pagination',
       `${name} must be a whole number from ${min} to ${max}.`,
     );
   }

@@ -1,0 +1,182 @@
+/**
+ * Every problem code the API answers with: the stable identifier clients
+ * switch on, its HTTP status, its title (the same for every occurrence, as
+ * RFC 9457 asks) and a one-line meaning. README.md's error table lists
+ * exactly these (problem-catalog.test.ts checks it), so a new code is
+ * documented the moment it exists.
+ */
+export const PROBLEM_CATALOG = {
+  // The uploaded file
+  empty_file: { status: 400, title: 'Empty file', meaning: 'the uploaded file is empty' },
+  no_rows: {
+    status: 400,
+    title: 'No data rows',
+    meaning: 'the file has a header but no data rows',
+  },
+  missing_header: {
+    status: 400,
+    title: 'No header',
+    meaning: 'the first line is empty or looks like data; it must name the columns',
+  },
+  invalid_header: {
+    status: 400,
+    title: 'Unnamed column',
+    meaning: 'a column has no name in the header line',
+  },
+  duplicate_column: {
+    status: 400,
+    title: 'Duplicate column',
+    meaning: 'two columns of the header have the same name (case aside)',
+  },
+  malformed_header: {
+    status: 400,
+    title: 'Unusable header',
+    meaning: 'the header line cannot be read as CSV',
+  },
+  too_many_columns: {
+    status: 400,
+    title: 'Unusable header',
+    meaning: 'the header has more than `MAX_COLUMNS` columns',
+  },
+  invalid_encoding: {
+    status: 400,
+    title: 'Invalid text encoding',
+    meaning: 'the file is not valid text in its encoding (detected or `encoding`)',
+  },
+  record_too_large: {
+    status: 400,
+    title: 'Record too large',
+    meaning: 'one record over `MAX_RECORD_BYTES` (usually an unclosed quote)',
+  },
+  unknown_column: {
+    status: 400,
+    title: 'Unknown column',
+    meaning: '`columns` names a column the header does not have',
+  },
+  // The request's options, form and body
+  invalid_option: {
+    status: 400,
+    title: 'Invalid option',
+    meaning: 'a job or normalization option that is not valid',
+  },
+  missing_file: {
+    status: 400,
+    title: 'No file in the form',
+    meaning: 'a multipart/form-data body without a file part',
+  },
+  malformed_multipart: {
+    status: 400,
+    title: 'Malformed multipart body',
+    meaning: 'a multipart/form-data body that cannot be read',
+  },
+  invalid_pagination: {
+    status: 400,
+    title: 'Invalid pagination',
+    meaning: '`limit` or `offset` is not a whole number in range',
+  },
+  invalid_filter: {
+    status: 400,
+    title: 'Invalid filter',
+    meaning: 'a `GET /v1/jobs` filter (`status`, `type`, `dataset`) that is not valid',
+  },
+  invalid_request: {
+    status: 400,
+    title: 'Invalid request',
+    meaning: 'a `POST /v1/normalize` body that is not valid',
+  },
+  bad_request: {
+    status: 400,
+    title: 'Bad request',
+    meaning: 'a request that cannot be read at all (malformed JSON, a broken URL)',
+  },
+  // Datasets and import jobs
+  invalid_dataset: {
+    status: 400,
+    title: 'Invalid dataset declaration',
+    meaning: 'a dataset declaration that is not valid',
+  },
+  missing_dataset_column: {
+    status: 400,
+    title: 'Required dataset columns missing',
+    meaning: 'an import file without a key or required column of its dataset',
+  },
+  unknown_dataset_column: {
+    status: 400,
+    title: 'Unknown dataset column',
+    meaning: 'a `rename` to a column the dataset does not have',
+  },
+  duplicate_dataset_column: {
+    status: 400,
+    title: 'Two columns for one dataset column',
+    meaning: 'two columns of the file map to the same dataset column',
+  },
+  type_conflict: {
+    status: 400,
+    title: 'Type conflicts with the dataset',
+    meaning: "a requested column type that contradicts the dataset column's type",
+  },
+  // Admin UI (Bull Board)
+  unauthorized: {
+    status: 401,
+    title: 'Authentication required',
+    meaning: 'the admin UI needs the admin credentials (HTTP Basic)',
+  },
+  csrf_rejected: {
+    status: 403,
+    title: 'Cross-origin request rejected',
+    meaning: 'an admin action that did not come from the admin UI itself',
+  },
+  admin_disabled: {
+    status: 404,
+    title: 'Admin UI disabled',
+    meaning: 'the admin UI is off: `ADMIN_USER` and `ADMIN_PASSWORD` are not set',
+  },
+  // Resources
+  job_not_found: { status: 404, title: 'Job not found', meaning: 'no job has that id' },
+  dataset_not_found: {
+    status: 404,
+    title: 'Dataset not found',
+    meaning: 'no dataset has that name',
+  },
+  not_found: { status: 404, title: 'Not found', meaning: 'no route for that method and path' },
+  job_not_completed: {
+    status: 409,
+    title: 'Job not completed',
+    meaning: 'a download before the job completed',
+  },
+  dataset_exists: {
+    status: 409,
+    title: 'Dataset exists',
+    meaning: 'a dataset of that name exists already',
+  },
+  // Size and media type
+  payload_too_large: {
+    status: 413,
+    title: 'File too large',
+    meaning: 'an upload over `MAX_UPLOAD_BYTES`, or a JSON body over its limit',
+  },
+  unsupported_media_type: {
+    status: 415,
+    title: 'Unsupported media type',
+    meaning:
+      'an upload neither CSV (`text/csv` or similar) nor multipart; a JSON body of another media type',
+  },
+  // The server and its dependencies
+  internal_error: {
+    status: 500,
+    title: 'Internal server error',
+    meaning: 'the server failed to handle the request (a bug; it is logged)',
+  },
+  queue_unavailable: {
+    status: 503,
+    title: 'Queue unavailable',
+    meaning: 'Redis is down: the upload was not accepted; retry after `Retry-After`',
+  },
+  dependency_unavailable: {
+    status: 503,
+    title: 'Service temporarily unavailable',
+    meaning: 'PostgreSQL or Redis is down; retry after `Retry-After`',
+  },
+} as const satisfies Record<string, { status: number; title: string; meaning: string }>;
+
+export type ProblemCode = keyof typeof PROBLEM_CATALOG;
