@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { JOB_STATUSES } from '@sluice/contract';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult, loadChunkWork } from './chunks.ts';
@@ -70,6 +71,16 @@ describe('migrations', () => {
   it('leave nothing pending and are idempotent', async () => {
     expect(await pendingMigrations(db)).toEqual([]);
     expect(await migrateToLatest(db)).toEqual([]);
+  });
+
+  it("let jobs.status hold exactly the contract's statuses", async () => {
+    const { rows } = await sql<{ def: string }>`
+      select pg_get_constraintdef(oid) as def from pg_constraint
+      where conrelid = 'jobs'::regclass and contype = 'c'
+        and pg_get_constraintdef(oid) like '%status%'`.execute(db);
+    expect(rows).toHaveLength(1);
+    const allowed = [...(rows[0]?.def ?? '').matchAll(/'([a-z]+)'/g)].map((m) => m[1]);
+    expect(allowed.sort()).toEqual([...JOB_STATUSES].sort());
   });
 });
 
