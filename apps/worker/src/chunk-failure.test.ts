@@ -1,16 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import {
-  createDatabase,
-  getJob,
-  insertChunk,
-  insertJob,
-  inTransaction,
-  migrateToLatest,
-} from '@sluice/db';
+import { createDatabase, getJob, migrateToLatest } from '@sluice/db';
 import { createProcessLogger } from '@sluice/lifecycle';
 import { createMetricsRegistry, createWorkerMetrics } from '@sluice/metrics';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createChunkFailureHandler } from './chunk-failure.ts';
+import { storeOneChunkJob } from './test-helpers.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 2 });
 const registry = createMetricsRegistry('worker');
@@ -23,37 +16,6 @@ const onFailure = createChunkFailureHandler({
 beforeAll(() => migrateToLatest(handle.db));
 afterAll(() => handle.close());
 
-async function newJob(): Promise<string> {
-  const id = randomUUID();
-  await inTransaction(handle.db, async (trx) => {
-    await insertJob(trx, {
-      id,
-      type: 'normalize',
-      fileName: null,
-      header: Buffer.from('a'),
-      columns: [{ name: 'a', type: 'text', required: false }],
-      options: {
-        phoneRegion: 'US',
-        timeZone: 'UTC',
-        dialect: {
-          encoding: 'utf-8',
-          encodingSource: 'request',
-          delimiter: ',',
-          delimiterSource: 'request',
-          delimiterConfidence: 1,
-        },
-      },
-    });
-    await insertChunk(trx, id, {
-      seq: 0,
-      firstRecord: 2,
-      recordCount: 1,
-      data: Buffer.from('x\n'),
-    });
-  });
-  return id;
-}
-
 const failure = (jobId: string, attemptsMade: number) => ({
   name: 'normalize-chunk' as const,
   bullJobId: `chunk-${jobId}-4`,
@@ -65,13 +27,13 @@ const failure = (jobId: string, attemptsMade: number) => ({
 
 describe('createChunkFailureHandler', () => {
   it('leaves the job alone while the chunk has attempts left', async () => {
-    const id = await newJob();
+    const id = await storeOneChunkJob(handle.db, ['x']);
     await onFailure(failure(id, 3), new Error('boom'));
     expect(await getJob(handle.db, id)).toMatchObject({ status: 'queued', error: null });
   });
 
   it("fails the job when the chunk's last attempt failed, saying which chunk and why", async () => {
-    const id = await newJob();
+    const id = await storeOneChunkJob(handle.db, ['x']);
     await onFailure(failure(id, 8), new Error('thread crashed'));
     expect(await getJob(handle.db, id)).toMatchObject({
       status: 'failed',

@@ -1,16 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import {
-  claimChunk,
-  createDatabase,
-  finishUpload,
-  insertChunk,
-  insertJob,
-  inTransaction,
-  migrateToLatest,
-} from '@sluice/db';
+import { claimChunk, createDatabase, migrateToLatest } from '@sluice/db';
 import { createProcessLogger } from '@sluice/lifecycle';
 import { createMetricsRegistry, createWorkerMetrics } from '@sluice/metrics';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { storeOneChunkJob } from '../test-helpers.ts';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 import { normalizeChunk } from './normalize-chunk.ts';
 import { createChunkProcessor, LockLostError } from './process-chunk.ts';
@@ -22,43 +14,6 @@ const metrics = createWorkerMetrics(registry);
 
 beforeAll(() => migrateToLatest(db));
 afterAll(() => handle.close());
-
-async function newJob(): Promise<string> {
-  const id = randomUUID();
-  await inTransaction(db, async (trx) => {
-    await insertJob(trx, {
-      id,
-      type: 'normalize',
-      fileName: 'x.csv',
-      header: Buffer.from('name'),
-      columns: [{ name: 'name', type: 'text', required: false }],
-      options: {
-        phoneRegion: 'US',
-        timeZone: 'UTC',
-        dialect: {
-          encoding: 'utf-8',
-          encodingSource: 'request',
-          delimiter: ',',
-          delimiterSource: 'request',
-          delimiterConfidence: 1,
-        },
-      },
-    });
-    await insertChunk(trx, id, {
-      seq: 0,
-      firstRecord: 2,
-      recordCount: 2,
-      data: Buffer.from('a\nb\n'),
-    });
-    await finishUpload(trx, id, {
-      bytes: 9,
-      chunks: 1,
-      rows: 2,
-      columns: [{ name: 'name', type: 'text', required: false }],
-    });
-  });
-  return id;
-}
 
 const chunkRow = (id: string) =>
   db
@@ -87,7 +42,7 @@ const attempt = (jobId: string, signal?: AbortSignal) => ({
 
 describe('chunk processor fencing', () => {
   it('discards the result of an attempt another worker claimed meanwhile', async () => {
-    const id = await newJob();
+    const id = await storeOneChunkJob(db, ['a', 'b']);
     const stale = processor(async (task) => {
       // Worker B takes the chunk while A is still normalizing (A lost its lock).
       expect(await claimChunk(db, id, 0, 'worker-b')).toBe(2);
@@ -106,7 +61,7 @@ describe('chunk processor fencing', () => {
   });
 
   it('abandons an attempt whose BullMQ lock was lost before committing', async () => {
-    const id = await newJob();
+    const id = await storeOneChunkJob(db, ['a', 'b']);
     const controller = new AbortController();
     const run = processor(async (task) => {
       controller.abort('lock lost');

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '@sluice/db';
+import { finishUpload, insertChunk, insertJob, inTransaction } from '@sluice/db';
+import type { Kysely } from 'kysely';
+
+/**
+ * Stores a one-column normalize job ('name', text) with one chunk of
+ * `lines`, as an upload of a plain comma-separated UTF-8 file would (tests).
+ */
+export async function storeOneChunkJob(db: Kysely<Database>, lines: string[]): Promise<string> {
+  const id = randomUUID();
+  const columns = [{ name: 'name', type: 'text' as const, required: false }];
+  const data = Buffer.from(lines.map((line) => `${line}\n`).join(''));
+  await inTransaction(db, async (trx) => {
+    await insertJob(trx, {
+      id,
+      type: 'normalize',
+      fileName: 'x.csv',
+      header: Buffer.from('name'),
+      columns,
+      options: {
+        phoneRegion: 'US',
+        timeZone: 'UTC',
+        dialect: {
+          encoding: 'utf-8',
+          encodingSource: 'request',
+          delimiter: ',',
+          delimiterSource: 'request',
+          delimiterConfidence: 1,
+        },
+      },
+    });
+    await insertChunk(trx, id, { seq: 0, firstRecord: 2, recordCount: lines.length, data });
+    await finishUpload(trx, id, {
+      bytes: 5 + data.byteLength,
+      chunks: 1,
+      rows: lines.length,
+      columns,
+    });
+  });
+  return id;
+}
