@@ -1,7 +1,7 @@
 import { type Database, markJobFailed } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
-import type { AttemptFailure } from '@sluice/queue';
+import type { AttemptFailureOf } from '@sluice/queue';
 import type { Kysely } from 'kysely';
 
 /**
@@ -14,7 +14,7 @@ export function createChunkFailureHandler(deps: {
   metrics: WorkerMetrics;
   logger: Logger;
 }) {
-  return async (failure: AttemptFailure<'normalize-chunk'>, error: Error): Promise<void> => {
+  return async (failure: AttemptFailureOf<'normalize-chunk'>, error: Error): Promise<void> => {
     deps.logger.warn(
       {
         err: error,

@@ -111,7 +111,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     events: {
       failed(failure, error) {
         if (failure.name === 'normalize-chunk') {
-          void chunkFailed(failure as Parameters<typeof chunkFailed>[0], error);
+          void chunkFailed(failure, error);
         } else {
           logger.warn({ err: error, bullJobId: failure.bullJobId }, 'finalize attempt failed');
         }

@@ -34,8 +34,8 @@ export type JobHandlers = {
   [N in JobName]: (payload: JobPayload<N>, attempt: JobAttempt) => Promise<unknown>;
 };
 
-/** One failed attempt, as the catalog knows it. */
-export interface AttemptFailure<N extends JobName = JobName> {
+/** One failed attempt of a job of name N, as the catalog knows it. */
+export interface AttemptFailureOf<N extends JobName> {
   name: N;
   bullJobId: string | undefined;
   /** Undefined when the stored payload does not fit the catalog (it never ran). */
@@ -45,6 +45,9 @@ export interface AttemptFailure<N extends JobName = JobName> {
   /** The job's last attempt: BullMQ will not retry it. */
   final: boolean;
 }
+
+/** A failed attempt of any job; `name` tells which (and narrows the payload). */
+export type AttemptFailure = { [N in JobName]: AttemptFailureOf<N> }[JobName];
 
 export interface ConsumerEvents {
   failed?(failure: AttemptFailure, error: Error): void;
@@ -146,17 +149,16 @@ export function createConsumers(options: {
       if (!job) return;
       const attempts = job.opts.attempts ?? 1;
       const parsed = entry.payload.safeParse(job.data);
-      events.failed?.(
-        {
-          name,
-          bullJobId: job.id,
-          payload: parsed.success ? (parsed.data as JobPayload<N>) : undefined,
-          attemptsMade: job.attemptsMade,
-          attempts,
-          final: job.attemptsMade >= attempts,
-        },
-        error,
-      );
+      const failure: AttemptFailureOf<N> = {
+        name,
+        bullJobId: job.id,
+        payload: parsed.success ? (parsed.data as JobPayload<N>) : undefined,
+        attemptsMade: job.attemptsMade,
+        attempts,
+        final: job.attemptsMade >= attempts,
+      };
+      // One member of the union; TypeScript cannot correlate it through N.
+      events.failed?.(failure as AttemptFailure, error);
     });
     worker.on('completed', () => events.completed?.(name));
     worker.on('error', (error) => events.error?.(error));

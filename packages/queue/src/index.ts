@@ -23,6 +23,7 @@ export type { ConnectionOptions } from './connections.ts';
 export { createProducerConnection, createWorkerConnection } from './connections.ts';
 export type {
   AttemptFailure,
+  AttemptFailureOf,
   ConsumerEvents,
   ConsumerSettings,
   Consumers,
