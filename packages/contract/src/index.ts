@@ -13,6 +13,8 @@ export {
   JOB_TYPES,
   type JobStatus,
   type JobType,
+  STORED_JOB_STATUSES,
+  type StoredJobStatus,
   UNFINISHED_JOB_STATUSES,
   type UnfinishedJobStatus,
 } from './job-status.ts';

@@ -1,9 +1,9 @@
 import type {
   ChunkStatus,
-  JobStatus,
   RowError,
   StoredJobColumn,
   StoredJobOptions,
+  StoredJobStatus,
 } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.ts';
@@ -27,7 +27,7 @@ export interface ChunkWork {
   header: Buffer;
   columns: StoredJobColumn[];
   options: StoredJobOptions;
-  jobStatus: JobStatus;
+  jobStatus: StoredJobStatus;
 }
 
 /** Everything a worker needs to process one chunk. */

@@ -10,7 +10,7 @@ import { getJob } from './job-views.ts';
 import { migrateToLatest } from './migrate.ts';
 import { STORED_OPTIONS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
-import { finishUpload, insertChunk, insertJob } from './uploads.ts';
+import { acceptJob, deleteJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
 const { db, pool } = handle;
@@ -72,6 +72,7 @@ async function importJob(outputs: string[], into = dataset): Promise<string> {
       columns,
     });
   });
+  expect(await acceptJob(db, id)).toMatchObject({ id, status: 'queued' });
   for (const [seq, output] of outputs.entries()) {
     const attempt = (await claimChunk(db, id, seq, 'test'))!;
     await inTransaction(db, (trx) =>
@@ -258,9 +259,48 @@ describe('finalizeImportJob', () => {
       await finishUpload(trx, id, { bytes: 1, chunks: 1, rows: 1, columns });
     });
     const before = await rows();
+    // Not accepted yet: nothing may finish it.
+    expect(await finalizeImportJob(pool, id, options)).toEqual({ outcome: 'not-accepted' });
+    expect(await acceptJob(db, id)).toMatchObject({ id, status: 'queued' });
     expect(await finalizeImportJob(pool, id, options)).toEqual({ outcome: 'chunks-pending' });
     expect(await rows()).toEqual(before);
     expect(await finalizeImportJob(pool, randomUUID(), options)).toEqual({ outcome: 'missing' });
+    // An unfinished import would hold back every later import into the dataset.
+    await deleteJob(db, id);
+  });
+
+  it('merges imports into one dataset in the order they were accepted', async () => {
+    const target = `ordered_${randomUUID().slice(0, 8)}`;
+    await inTransaction(db, (trx) =>
+      createDataset(trx, {
+        name: target,
+        columns: [
+          { name: 'email', type: 'email', required: true },
+          { name: 'full_name', type: 'name', required: false },
+          { name: 'score', type: 'integer', required: false },
+        ],
+        key: ['email'],
+      }),
+    );
+    // Accepted first: the stale file. Accepted second: its correction.
+    const stale = await importJob(['o@x.org,Old Name,1,\n'], target);
+    const corrected = await importJob(['o@x.org,New Name,2,\n'], target);
+    // The correction is ready first; it must not merge before the stale file...
+    expect(await finalizeImportJob(pool, corrected, options)).toEqual({
+      outcome: 'earlier-import-pending',
+      earlierJobId: stale,
+    });
+    expect((await getJob(db, corrected))!.status).toBe('queued');
+    // ...which merges, and then the correction overwrites it.
+    expect(await finalizeImportJob(pool, stale, options)).toMatchObject({ outcome: 'completed' });
+    expect(await finalizeImportJob(pool, corrected, options)).toMatchObject({
+      outcome: 'completed',
+      stats: { updated: 1 },
+    });
+    const dataset = (await getDataset(db, target))!;
+    expect(await readDatasetRows(db, dataset, { limit: 10, offset: 0 })).toEqual([
+      { email: 'o@x.org', full_name: 'New Name', score: '2' },
+    ]);
   });
 
   it('a value the column type cannot hold fails the merge atomically with a clear error', async () => {

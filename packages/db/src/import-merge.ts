@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   isFinal,
-  type JobStatus,
   type StoredDatasetColumn,
   type StoredJobColumn,
+  type StoredJobStatus,
   sqlTypeOf,
 } from '@sluice/contract';
 import type pg from 'pg';
@@ -34,14 +34,21 @@ export interface ImportStats {
 
 export type ImportFinalizeOutcome =
   | { outcome: 'completed'; dataset: string; stats: ImportStats }
-  | { outcome: 'already-final' | 'chunks-pending' | 'missing' };
+  | { outcome: 'already-final' | 'chunks-pending' | 'not-accepted' | 'missing' }
+  /**
+   * An import into the same dataset accepted before this one is not final
+   * yet: imports merge in acceptance order, so this one waits (a later file
+   * must never be overwritten by an earlier one that finished later).
+   */
+  | { outcome: 'earlier-import-pending'; earlierJobId: string };
 
 /** The staging table, private to the merge's transaction (dropped at commit). */
 const STAGE = 'pg_temp.sluice_import_stage';
 
 interface JobRow {
-  status: JobStatus;
+  status: StoredJobStatus;
   type: string;
+  acceptance_seq: number | null;
   chunks_total: number;
   dataset: string | null;
   /** jsonb: parsed through the contract before use. */
@@ -134,12 +141,13 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
   // The job row lock makes the merge and the final statistics happen once.
   const job = (
     await client.query<JobRow>(
-      'select status, type, chunks_total, dataset, columns from jobs where id = $1 for update',
+      'select status, type, chunks_total, dataset, columns, acceptance_seq from jobs where id = $1 for update',
       [jobId],
     )
   ).rows[0];
   if (!job) return { outcome: 'missing' } as const;
   if (isFinal(job.status)) return { outcome: 'already-final' } as const;
+  if (job.status === 'receiving') return { outcome: 'not-accepted' } as const;
   if (job.type !== 'import' || job.dataset === null) {
     throw new TypeError(`job ${jobId} is not an import job`);
   }
@@ -150,6 +158,16 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
     )
   ).rows[0]!.n;
   if (done < job.chunks_total) return { outcome: 'chunks-pending' } as const;
+  // Imports into one dataset merge in the order they were accepted.
+  const earlier = (
+    await client.query<{ id: string }>(
+      `select id from jobs
+       where dataset = $1 and status in ('queued', 'running') and acceptance_seq < $2
+       order by acceptance_seq limit 1`,
+      [job.dataset, job.acceptance_seq],
+    )
+  ).rows[0];
+  if (earlier) return { outcome: 'earlier-import-pending', earlierJobId: earlier.id } as const;
   const dataset = (
     await client.query<{ columns: unknown; key_columns: string[] }>(
       'select columns, key_columns from datasets where name = $1',

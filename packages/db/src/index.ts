@@ -37,9 +37,14 @@ export {
   postgresErrorClass,
 } from './postgres-errors.ts';
 export type { UnfinishedJob } from './reconcile.ts';
-export { findUnfinishedJobs, isChunkPending, tryReconcilerLock } from './reconcile.ts';
+export {
+  findUnfinishedJobs,
+  isChunkPending,
+  removeAbandonedUploads,
+  tryReconcilerLock,
+} from './reconcile.ts';
 export type { Database } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
 export { inTransaction, retryTransient } from './transaction.ts';
 export type { NewChunk, NewJob } from './uploads.ts';
-export { deleteJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
+export { acceptJob, deleteJob, finishUpload, insertChunk, insertJob } from './uploads.ts';

@@ -2,7 +2,16 @@ import { isFinal, type JobType, UNFINISHED_JOB_STATUSES } from '@sluice/contract
 import { sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.ts';
 
-export type FinalizeOutcome = 'completed' | 'already-final' | 'chunks-pending' | 'missing';
+/**
+ * not-accepted: the job is still receiving (its upload was enqueued but not
+ * yet accepted, or never will be): nothing may finish it.
+ */
+export type FinalizeOutcome =
+  | 'completed'
+  | 'already-final'
+  | 'chunks-pending'
+  | 'not-accepted'
+  | 'missing';
 
 /**
  * Commits a job's final statistics once every chunk is done. Locks the job row
@@ -20,6 +29,7 @@ export async function finalizeJob(
     .executeTakeFirst();
   if (!job) return 'missing';
   if (isFinal(job.status)) return 'already-final';
+  if (job.status === 'receiving') return 'not-accepted';
   const totals = await trx
     .selectFrom('job_chunks')
     .where('job_id', '=', jobId)

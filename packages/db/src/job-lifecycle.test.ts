@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { JOB_STATUSES } from '@sluice/contract';
+import { STORED_JOB_STATUSES } from '@sluice/contract';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult, loadChunkWork } from './chunks.ts';
 import { createDatabase } from './connection.ts';
 import { finalizeJob } from './job-completion.ts';
-import { getJob, readJobErrors, readJobOutput } from './job-views.ts';
+import { getJob, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
-import { findUnfinishedJobs, tryReconcilerLock } from './reconcile.ts';
+import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
 import { STORED_OPTIONS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
-import { finishUpload, insertChunk, insertJob } from './uploads.ts';
+import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
 const { db } = handle;
@@ -46,6 +46,7 @@ async function newJob(chunks: number): Promise<string> {
       columns: [{ name: 'a', type: 'email', required: true }],
     });
   });
+  expect(await acceptJob(db, id)).toMatchObject({ id, status: 'queued' });
   return id;
 }
 
@@ -76,11 +77,10 @@ describe('migrations', () => {
   it("let jobs.status hold exactly the contract's statuses", async () => {
     const { rows } = await sql<{ def: string }>`
       select pg_get_constraintdef(oid) as def from pg_constraint
-      where conrelid = 'jobs'::regclass and contype = 'c'
-        and pg_get_constraintdef(oid) like '%status%'`.execute(db);
+      where conrelid = 'jobs'::regclass and conname = 'jobs_status_check'`.execute(db);
     expect(rows).toHaveLength(1);
     const allowed = [...(rows[0]?.def ?? '').matchAll(/'([a-z]+)'/g)].map((m) => m[1]);
-    expect(allowed.sort()).toEqual([...JOB_STATUSES].sort());
+    expect(allowed.sort()).toEqual([...STORED_JOB_STATUSES].sort());
   });
 });
 
@@ -113,6 +113,66 @@ describe('the stored-job contract', () => {
       /jobs\.columns does not hold what the contract says/,
     );
     await expect(loadChunkWork(db, id, 0)).rejects.toThrow(/jobs\.columns/);
+  });
+});
+
+describe('acceptance', () => {
+  it('keeps a receiving job from everyone until it is accepted, then queues it once', async () => {
+    const id = randomUUID();
+    await insertJob(db, {
+      id,
+      type: 'normalize',
+      fileName: 'x.csv',
+      header: Buffer.from('a'),
+      columns: [{ name: 'a', type: 'text', required: false }],
+      options: STORED_OPTIONS,
+    });
+    const chunk = { seq: 0, firstRecord: 2, recordCount: 1, data: Buffer.from('x\n') };
+    expect(await insertChunk(db, id, chunk)).toBe(true);
+    // A retried insert whose first commit went through changes nothing.
+    expect(await insertChunk(db, id, chunk)).toBe(true);
+    const columns = [{ name: 'a', type: 'text' as const, required: false }];
+    expect(await finishUpload(db, id, { bytes: 3, chunks: 1, rows: 1, columns })).toBe(true);
+    expect(await getJob(db, id)).toBeUndefined();
+    const { items } = await listJobs(db, {}, { limit: 1000, offset: 0 });
+    expect(items.map((j) => j.id)).not.toContain(id);
+    expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('not-accepted');
+
+    // The 202's view comes from the accepting statement itself.
+    const accepted = await acceptJob(db, id);
+    expect(accepted).toMatchObject({ id, status: 'queued', chunksTotal: 1, chunksDone: 0 });
+    expect(await acceptJob(db, id)).toBeUndefined();
+    expect(await getJob(db, id)).toEqual(accepted);
+    // Accepted: no more chunks, totals or acceptance for it.
+    expect(await insertChunk(db, id, { ...chunk, seq: 1 })).toBe(false);
+    expect(await finishUpload(db, id, { bytes: 3, chunks: 1, rows: 1, columns })).toBe(false);
+  });
+
+  it('removes uploads that were never accepted and went silent, and nothing else', async () => {
+    const silent = randomUUID();
+    await insertJob(db, {
+      id: silent,
+      type: 'normalize',
+      fileName: null,
+      header: Buffer.from('a'),
+      columns: [{ name: 'a', type: 'text', required: false }],
+      options: STORED_OPTIONS,
+    });
+    const chunk = { seq: 0, firstRecord: 2, recordCount: 1, data: Buffer.from('x\n') };
+    await insertChunk(db, silent, chunk);
+    await sql`update jobs set upload_touched_at = now() - interval '1 hour' where id = ${silent}`.execute(
+      db,
+    );
+    const accepted = await newJob(1);
+    const removed = await removeAbandonedUploads(db, { silentForMs: 60_000, limit: 100 });
+    expect(removed).toContain(silent);
+    expect(removed).not.toContain(accepted);
+    const left = await sql<{ n: number }>`
+      select count(*)::int as n from job_chunks where job_id = ${silent}`.execute(db);
+    expect(left.rows[0]?.n).toBe(0);
+    // Its upload, if still going, learns it was removed.
+    expect(await insertChunk(db, silent, { ...chunk, seq: 1 })).toBe(false);
+    expect(await acceptJob(db, silent)).toBeUndefined();
   });
 });
 

@@ -5,8 +5,9 @@ import type {
   StoredJobColumn,
   StoredJobOptions,
 } from '@sluice/contract';
+import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
-import type { Executor } from './schema.ts';
+import type { Database, Executor } from './schema.ts';
 import { storedJson } from './stored-json.ts';
 
 export interface JobView {
@@ -38,6 +39,82 @@ export interface JobView {
   finishedAt: Date | null;
 }
 
+/** The job row's columns a JobView shows (besides progress). */
+export const JOB_VIEW_COLUMNS = [
+  'id',
+  'type',
+  'status',
+  'file_name',
+  'columns',
+  'options',
+  'bytes_total',
+  'chunks_total',
+  'rows_total',
+  'error',
+  'dataset',
+  'rows_inserted',
+  'rows_updated',
+  'rows_unchanged',
+  'rows_duplicate',
+  'created_at',
+  'started_at',
+  'finished_at',
+] as const;
+
+type JobViewRow = Pick<Selectable<Database['jobs']>, (typeof JOB_VIEW_COLUMNS)[number]> & {
+  status: JobStatus;
+};
+
+/** Sums over a job's done chunks (null: none done). */
+interface Progress {
+  chunks_done: number | null;
+  records_done: number | null;
+  accepted: number | null;
+  rejected: number | null;
+  blank: number | null;
+  errors: number | null;
+}
+
+/** Progress of a job none of whose chunks is done yet (a job just accepted). */
+export const NO_PROGRESS: Progress = {
+  chunks_done: 0,
+  records_done: 0,
+  accepted: 0,
+  rejected: 0,
+  blank: 0,
+  errors: 0,
+};
+
+/** A JobView from its row and its progress; jsonb parsed through the contract. */
+export function toJobView(row: JobViewRow, progress: Progress): JobView {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    fileName: row.file_name,
+    columns: storedJson.jobColumns.read(row.columns),
+    options: storedJson.jobOptions.read(row.options),
+    bytesTotal: row.bytes_total,
+    chunksTotal: row.chunks_total,
+    chunksDone: Number(progress.chunks_done ?? 0),
+    rowsTotal: row.rows_total,
+    rowsProcessed: Number(progress.records_done ?? 0),
+    rowsAccepted: Number(progress.accepted ?? 0),
+    rowsRejected: Number(progress.rejected ?? 0),
+    rowsBlank: Number(progress.blank ?? 0),
+    errorsTotal: Number(progress.errors ?? 0),
+    error: row.error,
+    dataset: row.dataset,
+    rowsInserted: row.rows_inserted,
+    rowsUpdated: row.rows_updated,
+    rowsUnchanged: row.rows_unchanged,
+    rowsDuplicate: row.rows_duplicate,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
 /** A job with its progress, aggregated from its chunks in the same snapshot. */
 export async function getJob(db: Executor, jobId: string): Promise<JobView | undefined> {
   const row = await db
@@ -59,61 +136,14 @@ export async function getJob(db: Executor, jobId: string): Promise<JobView | und
           .as('p'),
       (join) => join.onTrue(),
     )
-    .select([
-      'j.id',
-      'j.type',
-      'j.status',
-      'j.file_name',
-      'j.columns',
-      'j.options',
-      'j.bytes_total',
-      'j.chunks_total',
-      'j.rows_total',
-      'j.error',
-      'j.dataset',
-      'j.rows_inserted',
-      'j.rows_updated',
-      'j.rows_unchanged',
-      'j.rows_duplicate',
-      'j.created_at',
-      'j.started_at',
-      'j.finished_at',
-      'p.chunks_done',
-      'p.records_done',
-      'p.accepted',
-      'p.rejected',
-      'p.blank',
-      'p.errors',
-    ])
+    .selectAll('j')
+    .select(['p.chunks_done', 'p.records_done', 'p.accepted', 'p.rejected', 'p.blank', 'p.errors'])
     .where('j.id', '=', jobId)
+    // A receiving job is nobody's yet: only its 202 gives a client its id.
+    .where('j.status', '!=', 'receiving')
+    .$narrowType<{ status: JobStatus }>()
     .executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    id: row.id,
-    type: row.type,
-    status: row.status,
-    fileName: row.file_name,
-    columns: storedJson.jobColumns.read(row.columns),
-    options: storedJson.jobOptions.read(row.options),
-    bytesTotal: row.bytes_total,
-    chunksTotal: row.chunks_total,
-    chunksDone: Number(row.chunks_done ?? 0),
-    rowsTotal: row.rows_total,
-    rowsProcessed: Number(row.records_done ?? 0),
-    rowsAccepted: Number(row.accepted ?? 0),
-    rowsRejected: Number(row.rejected ?? 0),
-    rowsBlank: Number(row.blank ?? 0),
-    errorsTotal: Number(row.errors ?? 0),
-    error: row.error,
-    dataset: row.dataset,
-    rowsInserted: row.rows_inserted,
-    rowsUpdated: row.rows_updated,
-    rowsUnchanged: row.rows_unchanged,
-    rowsDuplicate: row.rows_duplicate,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-  };
+  return row ? toJobView(row, row) : undefined;
 }
 
 export interface JobSummary {
@@ -143,7 +173,8 @@ export async function listJobs(
   filter: JobFilter,
   page: { limit: number; offset: number },
 ): Promise<{ items: JobSummary[]; total: number }> {
-  let query = db.selectFrom('jobs');
+  // A receiving job is nobody's yet (see getJob).
+  let query = db.selectFrom('jobs').where('status', '!=', 'receiving');
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.type) query = query.where('type', '=', filter.type);
   if (filter.dataset) query = query.where('dataset', '=', filter.dataset);
@@ -166,6 +197,7 @@ export async function listJobs(
       .orderBy('id')
       .limit(page.limit)
       .offset(page.offset)
+      .$narrowType<{ status: JobStatus }>()
       .execute(),
     query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
   ]);

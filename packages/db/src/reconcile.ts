@@ -35,8 +35,9 @@ export interface UnfinishedJob {
 }
 
 /**
- * Jobs PostgreSQL says are unfinished (queued or running) and older than the
- * grace period, oldest first, with the chunks each still has to process.
+ * Jobs PostgreSQL says are unfinished (queued or running) and accepted
+ * longer ago than the grace period, in acceptance order, with the chunks
+ * each still has to process.
  */
 export async function findUnfinishedJobs(
   db: Executor,
@@ -55,12 +56,15 @@ export async function findUnfinishedJobs(
         where c.job_id = j.id and c.status = 'pending'), 0)`.as('max_pending_attempt'),
     ])
     .where('j.status', 'in', UNFINISHED_JOB_STATUSES)
+    // Accepted (queued or running) for longer than the grace period: the
+    // API enqueues a job's flow before it accepts it, so a younger one may
+    // still be on its way into Redis.
     .where(
-      'j.created_at',
+      'j.accepted_at',
       '<',
       sql<Date>`now() - make_interval(secs => ${options.olderThanMs / 1000})`,
     )
-    .orderBy('j.created_at')
+    .orderBy('j.acceptance_seq')
     .limit(options.limit)
     .execute();
   return rows.map((r) => ({
@@ -69,4 +73,43 @@ export async function findUnfinishedJobs(
     pendingSeqs: r.pending_seqs,
     maxPendingAttempt: r.max_pending_attempt,
   }));
+}
+
+/**
+ * Removes uploads that were never accepted and have stored nothing for
+ * `silentForMs` (the client went away mid-upload, or the API died before it
+ * could accept or withdraw the job), with their chunks. Nobody was ever told
+ * about them, so they must never run. Returns the removed jobs' ids.
+ */
+export async function removeAbandonedUploads(
+  db: Executor,
+  options: { silentForMs: number; limit: number },
+): Promise<string[]> {
+  const rows = await db
+    .deleteFrom('jobs')
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', '=', 'receiving')
+        .where(
+          'upload_touched_at',
+          '<',
+          sql<Date>`now() - make_interval(secs => ${options.silentForMs / 1000})`,
+        )
+        .orderBy('upload_touched_at')
+        .limit(options.limit),
+    )
+    // Re-checked on the row itself: a chunk stored meanwhile keeps it.
+    .where('status', '=', 'receiving')
+    .where(
+      'upload_touched_at',
+      '<',
+      sql<Date>`now() - make_interval(secs => ${options.silentForMs / 1000})`,
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -1,10 +1,10 @@
 import type {
   ChunkStatus,
-  JobStatus,
   JobType,
   StoredDatasetColumn,
   StoredJobColumn,
   StoredJobOptions,
+  StoredJobStatus,
 } from '@sluice/contract';
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
@@ -23,7 +23,7 @@ type Json<_T> = ColumnType<unknown, string, string>;
 interface JobsTable {
   id: string;
   type: JobType;
-  status: ColumnType<JobStatus, JobStatus | undefined, JobStatus>;
+  status: ColumnType<StoredJobStatus, StoredJobStatus | undefined, StoredJobStatus>;
   file_name: string | null;
   /** The header record exactly as uploaded (minus BOM and terminator). */
   header: Buffer;
@@ -46,6 +46,11 @@ interface JobsTable {
   rows_updated: ColumnType<number | null, number | null | undefined, number | null>;
   rows_unchanged: ColumnType<number | null, number | null | undefined, number | null>;
   rows_duplicate: ColumnType<number | null, number | null | undefined, number | null>;
+  /** While receiving: when the upload last stored something (abandoned uploads are removed). */
+  upload_touched_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Set by acceptance (queued): when, and its place in the order imports merge in. */
+  accepted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  acceptance_seq: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 interface JobChunksTable {

@@ -51,6 +51,24 @@ describe('inTransaction', () => {
     expect(after.rows[0]?.t).toBe('0');
   });
 
+  it('ends a transaction left idle past idleInTransactionTimeoutMs, and only that one', async () => {
+    const idle = inTransaction(
+      handle.db,
+      async (trx) => {
+        await sql`select 1`.execute(trx);
+        // Waiting on something outside the database, as an upload waits on its client.
+        await new Promise((r) => setTimeout(r, 1_000));
+        await sql`select 2`.execute(trx);
+      },
+      { idleInTransactionTimeoutMs: 200 },
+    );
+    await expect(idle).rejects.toThrow(/terminat|idle-in-transaction|Connection/i);
+    const after = await sql<{
+      t: string;
+    }>`select current_setting('idle_in_transaction_session_timeout') as t`.execute(handle.db);
+    expect(after.rows[0]?.t).toBe('0');
+  });
+
   it('retries a serialization failure and then succeeds', async () => {
     let calls = 0;
     const retries: number[] = [];

@@ -6,6 +6,13 @@ export interface TransactionOptions extends RetryOptions {
   /** Server-side limit per statement; SET LOCAL, so it also works through PgBouncer. */
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
+  /**
+   * Ends the session if the transaction sits idle this long (SET LOCAL
+   * idle_in_transaction_session_timeout): a transaction that waits on
+   * something outside the database (a slow client) cannot keep a pooled
+   * connection and its locks forever.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,6 +61,11 @@ export async function inTransaction<T>(
       db.transaction().execute(async (trx) => {
         if (options.statementTimeoutMs !== undefined) {
           await sql`select set_config('statement_timeout', ${String(options.statementTimeoutMs)}, true)`.execute(
+            trx,
+          );
+        }
+        if (options.idleInTransactionTimeoutMs !== undefined) {
+          await sql`select set_config('idle_in_transaction_session_timeout', ${String(options.idleInTransactionTimeoutMs)}, true)`.execute(
             trx,
           );
         }

@@ -1,6 +1,7 @@
 import type { JobType, StoredJobColumn, StoredJobOptions } from '@sluice/contract';
-import type { Transaction } from 'kysely';
-import type { Database, Executor } from './schema.ts';
+import { sql } from 'kysely';
+import { JOB_VIEW_COLUMNS, type JobView, NO_PROGRESS, toJobView } from './job-views.ts';
+import type { Executor } from './schema.ts';
 import { storedJson } from './stored-json.ts';
 
 export interface NewJob {
@@ -21,13 +22,23 @@ export interface NewChunk {
   data: Buffer;
 }
 
-/** Step 1 of an upload's transaction: the job row, totals filled in at the end. */
-export async function insertJob(trx: Transaction<Database>, job: NewJob): Promise<void> {
-  await trx
+/**
+ * An upload is stored in short transactions, never one that waits on the
+ * client: the job row first (`receiving`), then each chunk as it arrives,
+ * then the totals, then acceptance, which makes it `queued` right before the
+ * 202. Until then the job is nobody's: the API lists none, workers hand its
+ * chunks back, and the reconciler removes it once its upload has been silent
+ * for a while (abandoned: the client went away or the API died).
+ */
+
+/** Step 1: the job row, receiving; totals are filled in at the end. */
+export async function insertJob(db: Executor, job: NewJob): Promise<void> {
+  await db
     .insertInto('jobs')
     .values({
       id: job.id,
       type: job.type,
+      status: 'receiving',
       file_name: job.fileName,
       header: job.header,
       columns: storedJson.jobColumns.write(job.columns),
@@ -42,53 +53,83 @@ export async function insertJob(trx: Transaction<Database>, job: NewJob): Promis
       error: null,
       started_at: null,
       finished_at: null,
-    })
-    .execute();
-}
-
-export async function insertChunk(
-  trx: Transaction<Database>,
-  jobId: string,
-  chunk: NewChunk,
-): Promise<void> {
-  await trx
-    .insertInto('job_chunks')
-    .values({
-      job_id: jobId,
-      seq: chunk.seq,
-      first_record: chunk.firstRecord,
-      record_count: chunk.recordCount,
-      data: chunk.data,
-      output: null,
-      rows_accepted: null,
-      rows_rejected: null,
-      rows_blank: null,
-      errors_total: null,
-      processed_by: null,
-      processed_at: null,
+      upload_touched_at: sql<Date>`clock_timestamp()`,
     })
     .execute();
 }
 
 /**
- * Last step of an upload's transaction: totals, and the columns as profiled
- * over the whole file (types and date orders are only known at the end).
+ * Stores one chunk of a receiving job and marks its upload alive, in one
+ * statement. Storing the same chunk again (a retry whose commit was not
+ * acknowledged) changes nothing. False when the job is no longer receiving
+ * (removed as abandoned): the upload must stop.
+ */
+export async function insertChunk(db: Executor, jobId: string, chunk: NewChunk): Promise<boolean> {
+  const { rows } = await sql<{ receiving: boolean }>`
+    with touched as (
+      update jobs set upload_touched_at = clock_timestamp()
+      where id = ${jobId} and status = 'receiving'
+      returning id
+    ), stored as (
+      insert into job_chunks (job_id, seq, first_record, record_count, data)
+      select id, ${chunk.seq}, ${chunk.firstRecord}, ${chunk.recordCount}, ${chunk.data}
+      from touched
+      on conflict (job_id, seq) do nothing
+      returning seq
+    )
+    select exists (select from touched) as receiving`.execute(db);
+  return rows[0]?.receiving === true;
+}
+
+/**
+ * Last step of storing: totals, and the columns as profiled over the whole
+ * file (types and date orders are only known at the end). False when the
+ * job is no longer receiving.
  */
 export async function finishUpload(
-  trx: Transaction<Database>,
+  db: Executor,
   jobId: string,
   totals: { bytes: number; chunks: number; rows: number; columns: StoredJobColumn[] },
-): Promise<void> {
-  await trx
+): Promise<boolean> {
+  const updated = await db
     .updateTable('jobs')
     .set({
       bytes_total: totals.bytes,
       chunks_total: totals.chunks,
       rows_total: totals.rows,
       columns: storedJson.jobColumns.write(totals.columns),
+      upload_touched_at: sql<Date>`clock_timestamp()`,
     })
     .where('id', '=', jobId)
-    .execute();
+    .where('status', '=', 'receiving')
+    .executeTakeFirst();
+  return updated.numUpdatedRows === 1n;
+}
+
+/**
+ * Accepts a stored upload: receiving -> queued, with its acceptance time and
+ * number (imports into one dataset merge in this order), and returns the job
+ * as the 202 shows it, from the same statement: the caller sends the 202
+ * right after, with nothing in between that could fail or hang, so a client
+ * is told "accepted" for exactly the jobs that will run. Undefined when it
+ * is not receiving (removed as abandoned, or accepted already).
+ */
+export async function acceptJob(db: Executor, jobId: string): Promise<JobView | undefined> {
+  const row = await db
+    .updateTable('jobs')
+    .set({
+      status: 'queued',
+      accepted_at: sql<Date>`clock_timestamp()`,
+      acceptance_seq: sql<number>`nextval('job_acceptance_seq')`,
+      upload_touched_at: null,
+    })
+    .where('id', '=', jobId)
+    .where('status', '=', 'receiving')
+    .returning(JOB_VIEW_COLUMNS)
+    .$narrowType<{ status: 'queued' }>()
+    .executeTakeFirst();
+  // Nothing of a job is done before it is accepted (workers hand its chunks back).
+  return row ? toJobView(row, NO_PROGRESS) : undefined;
 }
 
 export async function deleteJob(db: Executor, jobId: string): Promise<void> {
