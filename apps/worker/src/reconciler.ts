@@ -4,6 +4,7 @@ import {
   inTransaction,
   isChunkPending,
   markJobFailed,
+  removeAbandonedUploads,
   tryReconcilerLock,
   type UnfinishedJob,
 } from '@sluice/db';
@@ -24,6 +25,12 @@ export interface ReconcilerDeps {
   logger: Logger;
   intervalMs: number;
   graceMs: number;
+  /**
+   * An upload never accepted whose last chunk was stored this long ago is
+   * removed: its client went away or its API process died, and nobody was
+   * told about the job, so it must never run.
+   */
+  uploadAbandonAfterMs: number;
   statementTimeoutMs: number;
   /** Most jobs looked at per pass (oldest first). */
   batchSize?: number;
@@ -44,6 +51,8 @@ export type ReconcilePass =
       ran: true;
       checked: number;
       reenqueued: Array<{ jobId: string; pendingChunks: number; repair: Repair }>;
+      /** Never-accepted uploads removed by this pass. */
+      abandoned: string[];
     };
 
 /**
@@ -157,6 +166,13 @@ export function createReconciler(deps: ReconcilerDeps) {
       async (trx): Promise<ReconcilePass> => {
         // Held until this transaction ends: one pass at a time across processes.
         if (!(await tryReconcilerLock(trx))) return { ran: false };
+        const abandoned = await removeAbandonedUploads(trx, {
+          silentForMs: deps.uploadAbandonAfterMs,
+          limit: batchSize,
+        });
+        for (const jobId of abandoned) {
+          deps.logger.warn({ jobId }, 'reconciler: upload never accepted, removed');
+        }
         const candidates = await findUnfinishedJobs(trx, {
           olderThanMs: deps.graceMs,
           limit: batchSize,
@@ -182,7 +198,7 @@ export function createReconciler(deps: ReconcilerDeps) {
             deps.logger.error(details, 'reconciler: chunk keeps failing, job failed');
           }
         }
-        return { ran: true, checked: candidates.length, reenqueued };
+        return { ran: true, checked: candidates.length, reenqueued, abandoned };
       },
       { statementTimeoutMs: deps.statementTimeoutMs },
     );

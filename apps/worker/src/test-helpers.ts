@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@sluice/db';
-import { finishUpload, insertChunk, insertJob, inTransaction } from '@sluice/db';
+import { acceptJob, finishUpload, insertChunk, insertJob, inTransaction } from '@sluice/db';
 import type { Kysely } from 'kysely';
 
 /**
- * Stores a one-column normalize job ('name', text) with one chunk of
- * `lines`, as an upload of a plain comma-separated UTF-8 file would (tests).
+ * Stores and accepts a one-column normalize job ('name', text) with one
+ * chunk of `lines`, as an upload of a plain comma-separated UTF-8 file would
+ * (tests).
  */
 export async function storeOneChunkJob(db: Kysely<Database>, lines: string[]): Promise<string> {
   const id = randomUUID();
@@ -38,5 +39,6 @@ export async function storeOneChunkJob(db: Kysely<Database>, lines: string[]): P
       columns,
     });
   });
+  if (!(await acceptJob(db, id))) throw new Error(`job ${id} could not be accepted`);
   return id;
 }

@@ -26,6 +26,7 @@ import { createChunkProcessor } from './chunk/process-chunk.ts';
 import { threadHeaps } from './chunk/thread-heaps.ts';
 import { createChunkFailureHandler } from './chunk-failure.ts';
 import { createFinalizer } from './finalize-job.ts';
+import { JobMustWait, waitIfNotReady } from './job-waits.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createBreakerPause, runThroughPostgres } from './outage-policy.ts';
 import { createReconciler } from './reconciler.ts';
@@ -104,9 +105,16 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       maxStalledCount: config.WORKER_MAX_STALLED_COUNT,
     },
     handlers: {
-      'normalize-chunk': (payload, attempt) =>
-        throughPostgres(() => processChunk(payload, attempt), attempt),
-      'finalize-job': (payload, attempt) => throughPostgres(() => finalize(payload), attempt),
+      async 'normalize-chunk'(payload, attempt) {
+        const outcome = await throughPostgres(() => processChunk(payload, attempt), attempt);
+        waitIfNotReady(outcome, attempt);
+        return outcome;
+      },
+      async 'finalize-job'(payload, attempt) {
+        const outcome = await throughPostgres(() => finalize(payload), attempt);
+        waitIfNotReady(outcome, attempt);
+        return outcome;
+      },
     },
     events: {
       failed(failure, error) {
@@ -124,6 +132,13 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       // ...and a job completed (moved in Redis): its successes.
       completed: () => breakers.redis.record(),
       handedBack({ bullJobId, delayMs, cause }) {
+        if (cause instanceof JobMustWait) {
+          logger.info(
+            { bullJobId, delayMs, reason: cause.message },
+            'job waits: handed back to the queue without using an attempt',
+          );
+          return;
+        }
         logger.warn(
           { bullJobId, delayMs, err: cause instanceof Error ? cause.message : String(cause) },
           'dependency unavailable: job handed back to the queue without using an attempt',
@@ -146,6 +161,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     logger: logger.child({ component: 'reconciler' }),
     intervalMs: config.RECONCILE_INTERVAL_MS,
     graceMs: config.RECONCILE_GRACE_MS,
+    uploadAbandonAfterMs: config.UPLOAD_ABANDON_AFTER_MS,
     maxChunkClaims: config.RECONCILE_MAX_CHUNK_CLAIMS,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
   });

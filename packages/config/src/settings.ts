@@ -55,6 +55,34 @@ const apiSchema = z
      * requests (uploads) finish; after this long it exits with status 1.
      */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    // --- Slow and greedy clients (uploads) ---
+    /**
+     * A request body that arrives slower than this, measured over
+     * UPLOAD_RATE_WINDOW_MS while the API waits for data, is cut off with
+     * 408 upload_too_slow (a trickling client holds a socket and an upload
+     * slot, never a database connection). 0 turns the check off.
+     */
+    UPLOAD_MIN_BYTES_PER_SECOND: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1024 ** 3)
+      .default(10_240),
+    UPLOAD_RATE_WINDOW_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+    /** Uploads in progress at once, overall and per client address; more get 429 too_many_uploads. */
+    MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(100_000).default(64),
+    MAX_CONCURRENT_UPLOADS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(8),
+    /**
+     * An API transaction left idle this long is ended by PostgreSQL (SET
+     * LOCAL idle_in_transaction_session_timeout): no request can keep a
+     * pooled connection "idle in transaction".
+     */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(3_600_000)
+      .default(10_000),
   })
   .superRefine((c, ctx) => {
     if ((c.ADMIN_USER === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
@@ -98,6 +126,13 @@ const workerSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   /** A job younger than this is left alone (its upload may still be enqueuing it). */
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /**
+   * An upload never accepted (no 202 was sent: its client went away, or its
+   * API process died) that has stored nothing for this long is removed by
+   * the reconciler, chunks and all; it never runs. Longer than a chunk takes
+   * to arrive at UPLOAD_MIN_BYTES_PER_SECOND (1 MB at 10 KiB/s: 100 s).
+   */
+  UPLOAD_ABANDON_AFTER_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
   /** A pending chunk claimed this often without finishing fails its job (it keeps killing workers). */
   RECONCILE_MAX_CHUNK_CLAIMS: z.coerce.number().int().min(2).max(1000).default(25),
   /**

@@ -24,7 +24,14 @@ export interface ChunkProcessorDeps {
   statementTimeoutMs: number;
 }
 
-export type ChunkOutcome = 'applied' | 'already-done' | 'superseded' | 'job-gone' | 'job-final';
+/** not-accepted: the job is still receiving (enqueued, not yet accepted): try again later. */
+export type ChunkOutcome =
+  | 'applied'
+  | 'already-done'
+  | 'superseded'
+  | 'job-gone'
+  | 'job-final'
+  | 'not-accepted';
 
 /** Thrown when BullMQ reported this job's lock lost: the attempt stops without committing. */
 export class LockLostError extends Error {
@@ -63,6 +70,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     if (!work) return 'job-gone';
     if (work.status === 'done') return 'already-done';
     if (isFinal(work.jobStatus)) return 'job-final';
+    if (work.jobStatus === 'receiving') return 'not-accepted';
     abandonIfLockLost();
     const claimed = await claimChunk(deps.db, jobId, seq, deps.workerId);
     if (claimed === undefined) return 'already-done';
