@@ -11,6 +11,8 @@ import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
 import { problemErrorHandler, routeNotFound } from './http/problem.ts';
 import { requestLog } from './http/request-log.ts';
+import { guardBodyRate } from './http/slow-body-guard.ts';
+import { createUploadSlots } from './http/upload-slots.ts';
 import { createJobCache } from './jobs/job-cache.ts';
 import { jobRoutes } from './jobs/job-routes.ts';
 import type { StoreLimits } from './jobs/upload/store-upload.ts';
@@ -31,8 +33,16 @@ export interface AppDeps {
   /** Bull Board at /admin/queues (apps/api/src/admin/bull-board.ts). */
   admin?: express.RequestHandler | undefined;
   limits: StoreLimits & { maxUploadBytes: number };
-  /** Server-side cap per statement (SET LOCAL) for request transactions. */
+  /** Server-side caps (SET LOCAL) for request transactions: per statement, and idle in one. */
   statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+  /** Slow and greedy clients: the body rate guard and the caps on uploads in progress. */
+  uploads: {
+    minBytesPerSecond: number;
+    rateWindowMs: number;
+    maxConcurrent: number;
+    maxConcurrentPerClient: number;
+  };
   /** Redis key prefix (the queue prefix) and TTL of the job status cache (0 = off). */
   queuePrefix: string;
   jobCacheTtlSeconds: number;
@@ -47,6 +57,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', false);
 
   app.use(requestLog(deps));
+  app.use(
+    guardBodyRate({
+      minBytesPerSecond: deps.uploads.minBytesPerSecond,
+      windowMs: deps.uploads.rateWindowMs,
+    }),
+  );
 
   const baseUrl = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
   const guard = createBreakerGuard(deps.breakers);
@@ -73,6 +89,14 @@ export function createApp(deps: AppDeps): express.Express {
       }),
       postgresBreaker: deps.breakers.postgres,
       needs: guard.needs,
+      uploadSlot: createUploadSlots({
+        max: deps.uploads.maxConcurrent,
+        maxPerClient: deps.uploads.maxConcurrentPerClient,
+      }),
+      transaction: {
+        statementTimeoutMs: deps.statementTimeoutMs,
+        idleInTransactionTimeoutMs: deps.idleInTransactionTimeoutMs,
+      },
     }),
   );
 

@@ -98,6 +98,13 @@ const app = createApp({
     maxColumns: config.MAX_COLUMNS,
   },
   statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  uploads: {
+    minBytesPerSecond: config.UPLOAD_MIN_BYTES_PER_SECOND,
+    rateWindowMs: config.UPLOAD_RATE_WINDOW_MS,
+    maxConcurrent: config.MAX_CONCURRENT_UPLOADS,
+    maxConcurrentPerClient: config.MAX_CONCURRENT_UPLOADS_PER_CLIENT,
+  },
   queuePrefix: config.QUEUE_PREFIX,
   jobCacheTtlSeconds: config.JOB_CACHE_TTL_SECONDS,
   breakers,
@@ -115,7 +122,10 @@ server.on('error', (err) => {
   logger.fatal({ err }, 'http server failed');
   process.exit(1);
 });
-// Uploads can be slow; keep the default header timeout but do not cut bodies.
+// No total time limit on a request: a large upload at a steady rate may take
+// long. Slow bodies are cut by the rate guard (http/slow-body-guard.ts) and
+// slow headers by Node's headersTimeout (60 s); an upload holds a database
+// connection only while it stores a chunk.
 server.requestTimeout = 0;
 
 onShutdownSignals({

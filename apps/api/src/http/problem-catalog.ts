@@ -161,6 +161,19 @@ export const PROBLEM_CATALOG = {
     meaning:
       'an upload neither CSV (`text/csv` or similar) nor multipart; a JSON body of another media type',
   },
+  // Slow and greedy clients
+  upload_too_slow: {
+    status: 408,
+    title: 'Upload too slow',
+    meaning:
+      'the request body arrived slower than `UPLOAD_MIN_BYTES_PER_SECOND` (or stalled until the upload was discarded); nothing was kept',
+  },
+  too_many_uploads: {
+    status: 429,
+    title: 'Too many uploads',
+    meaning:
+      'more uploads in progress than `MAX_CONCURRENT_UPLOADS_PER_CLIENT` for this client, or `MAX_CONCURRENT_UPLOADS` in all; retry after `Retry-After`',
+  },
   // The server and its dependencies
   internal_error: {
     status: 500,

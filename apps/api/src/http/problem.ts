@@ -82,7 +82,8 @@ function drainUnreadBody(req: Request): Promise<boolean> {
   });
 }
 
-function writeProblem(req: Request, res: Response, problem: HttpProblem): void {
+/** Writes the problem as the response, now (no draining: see sendProblem). */
+export function writeProblem(req: Request, res: Response, problem: HttpProblem): void {
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
   res
     .status(problem.status)

@@ -4,6 +4,7 @@ import type { Breaker } from '@sluice/breakers';
 import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
 import { formatRecord, neutralizeFormula } from '@sluice/csv';
 import {
+  acceptJob,
   type Database,
   deleteJob,
   getJob,
@@ -12,11 +13,12 @@ import {
   listJobs,
   readJobErrors,
   readJobOutput,
+  type TransactionOptions,
 } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
-import { type Request, type Response, Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import { findDataset } from '../datasets/dataset-routes.ts';
 import type { Needs } from '../http/breaker-guard.ts';
@@ -44,18 +46,16 @@ export interface JobRoutesDeps {
   postgresBreaker: Breaker;
   /** The breaker guard: each route declares what it cannot be served without. */
   needs: Needs;
+  /** Takes one of the limited upload slots (429 beyond them). */
+  uploadSlot: RequestHandler;
+  /** Timeouts of the upload's short transactions. */
+  transaction: TransactionOptions;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function jobNotFound(id: string): HttpProblem {
   return new HttpProblem('job_not_found', `There is no job with id ${JSON.stringify(id)}.`);
-}
-
-async function findJob(db: Kysely<Database>, id: string): Promise<JobView> {
-  const job = UUID.test(id) ? await getJob(db, id.toLowerCase()) : undefined;
-  if (!job) throw jobNotFound(id);
-  return job;
 }
 
 function requireCompleted(job: JobView): void {
@@ -103,38 +103,72 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.json(items.map((job) => presentJobSummary(job, deps.baseUrl(req))));
   });
 
-  router.post('/v1/jobs', needs('postgres', 'redis'), async (req: Request, res: Response) => {
-    const upload = await openCsvUpload(req, deps.limits.maxUploadBytes);
-    const job = readJobRequest(req.query, upload.fields);
-    const dataset = job.dataset === undefined ? undefined : await findDataset(deps.db, job.dataset);
-    const stored = await storeUpload(deps.db, upload, job, deps.limits, dataset);
-    try {
-      await deps.producer.enqueueJob(stored.jobId, stored.chunks);
-    } catch (error) {
-      // Nothing will ever process a job that is not on the queue: withdraw it
-      // so the client's retry is the only copy, and say so.
-      await deleteJob(deps.db, stored.jobId).catch((e) =>
-        deps.logger.error({ err: e, jobId: stored.jobId }, 'could not withdraw unqueued job'),
+  /**
+   * POST /v1/jobs: store the upload (receiving), enqueue its flow, then
+   * accept it and answer 202 at once. Acceptance is the last step, with
+   * nothing between it and the 202 that could hang: a client that sees no
+   * 202 (an error, or the API died) has a job that never runs, and one that
+   * sees it has a job that will. Enqueued but not yet accepted, the job's
+   * chunks are handed back by workers until it is accepted (or removed as
+   * abandoned by the reconciler).
+   */
+  router.post(
+    '/v1/jobs',
+    deps.uploadSlot,
+    needs('postgres', 'redis'),
+    async (req: Request, res: Response) => {
+      const upload = await openCsvUpload(req, deps.limits.maxUploadBytes);
+      const job = readJobRequest(req.query, upload.fields);
+      const dataset =
+        job.dataset === undefined ? undefined : await findDataset(deps.db, job.dataset);
+      const stored = await storeUpload(deps.db, upload, job, deps.limits, {
+        dataset,
+        transaction: deps.transaction,
+      });
+      const withdraw = () =>
+        deleteJob(deps.db, stored.jobId).catch((e) =>
+          deps.logger.error({ err: e, jobId: stored.jobId }, 'could not withdraw unaccepted job'),
+        );
+      try {
+        await deps.producer.enqueueJob(stored.jobId, stored.chunks);
+      } catch (error) {
+        // Not on the queue, never accepted: withdraw it so the client's retry
+        // is the only copy, and say so.
+        await withdraw();
+        throw new HttpProblem(
+          'queue_unavailable',
+          'The job queue is unreachable; the upload was not accepted. Try again shortly.',
+          {
+            headers: { 'retry-after': '5' },
+            cause: error,
+          },
+        );
+      }
+      let accepted: JobView | undefined;
+      try {
+        accepted = await acceptJob(deps.db, stored.jobId);
+      } catch (error) {
+        await withdraw();
+        throw error;
+      }
+      // Removed as abandoned meanwhile: only a stall far longer than the rate
+      // guard allows gets here.
+      if (!accepted) {
+        throw new HttpProblem(
+          'upload_too_slow',
+          'The upload took so long that it was discarded; send it again.',
+        );
+      }
+      const body = presentJob(accepted, deps.baseUrl(req));
+      res.status(202).location(body.links.self).json(body);
+      deps.metrics.uploadedBytes.inc(stored.bytes);
+      deps.metrics.jobsSubmitted.inc({ type: job.type });
+      deps.logger.info(
+        { jobId: stored.jobId, chunks: stored.chunks, rows: stored.rows, bytes: stored.bytes },
+        'job accepted',
       );
-      throw new HttpProblem(
-        'queue_unavailable',
-        'The job queue is unreachable; the upload was not accepted. Try again shortly.',
-        {
-          headers: { 'retry-after': '5' },
-          cause: error,
-        },
-      );
-    }
-    deps.metrics.uploadedBytes.inc(stored.bytes);
-    deps.metrics.jobsSubmitted.inc({ type: job.type });
-    deps.logger.info(
-      { jobId: stored.jobId, chunks: stored.chunks, rows: stored.rows, bytes: stored.bytes },
-      'job accepted',
-    );
-    const view = await findJob(deps.db, stored.jobId);
-    const body = presentJob(view, deps.baseUrl(req));
-    res.status(202).location(body.links.self).json(body);
-  });
+    },
+  );
 
   /**
    * Status reads go through the Redis cache (final jobs only; X-Cache says

@@ -12,13 +12,15 @@ import {
 import {
   type Database,
   type DatasetView,
+  deleteJob,
   finishUpload,
   insertChunk,
   insertJob,
   inTransaction,
+  type TransactionOptions,
 } from '@sluice/db';
 import { ColumnProfiler, UnknownColumnError } from '@sluice/normalize';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
@@ -68,21 +70,43 @@ function toProblem(error: unknown): unknown {
 
 /**
  * Streams an upload into PostgreSQL: detects the encoding (transcoding to
- * UTF-8) and the delimiter from the first bytes, then writes the job row and
- * every chunk in ONE transaction, so either the whole file is durably stored
- * or nothing is. Each chunk is inserted before the next is read
- * (backpressure): memory stays near one chunk whatever the file size. Column
- * types and date orders are profiled over the whole file on the way.
+ * UTF-8) and the delimiter from the first bytes, then stores the job row
+ * (receiving) and each chunk as it arrives, each in a short transaction of
+ * its own: no database connection is held while the client sends, however
+ * slowly. Each chunk is stored before the next is read (backpressure):
+ * memory stays near one chunk whatever the file size. Column types and date
+ * orders are profiled over the whole file on the way. Nothing is anybody's
+ * until the caller accepts the job (acceptJob, right before the 202); an
+ * upload that fails is withdrawn here, and one whose API process dies is
+ * removed by the reconciler once it has gone silent.
  */
 export async function storeUpload(
   db: Kysely<Database>,
   upload: CsvUpload,
   request: JobRequest,
   limits: StoreLimits,
-  /** Import jobs: the dataset, whose columns decide the mapped columns' types. */
-  dataset?: DatasetView,
+  options: {
+    /** Import jobs: the dataset, whose columns decide the mapped columns' types. */
+    dataset?: DatasetView | undefined;
+    /** Timeouts of each short transaction (statement, idle in transaction). */
+    transaction: TransactionOptions;
+  },
 ): Promise<StoredUpload> {
+  const { dataset } = options;
   const jobId = randomUUID();
+  let stored = false;
+  // One short transaction per step; a step that may run twice (a chunk, the
+  // totals) is retried after a transient failure.
+  const write = <T>(step: (trx: Transaction<Database>) => Promise<T>, maxAttempts = 1) =>
+    inTransaction(db, step, { ...options.transaction, maxAttempts });
+  const stillReceiving = (receiving: boolean) => {
+    if (!receiving) {
+      throw new HttpProblem(
+        'upload_too_slow',
+        'The upload stalled for so long that it was discarded; send it again.',
+      );
+    }
+  };
   try {
     const { sample, complete, stream } = await peek(upload.bytes, SNIFF_BYTES);
     const encoding = request.encoding
@@ -102,24 +126,24 @@ export async function storeUpload(
     };
     const chunkText = new TextDecoder('utf-8');
 
-    return await inTransaction(db, async (trx) => {
-      let chunks = 0;
-      let rows = 0;
-      let bytes = 0;
-      let profiler: ColumnProfiler | undefined;
-      let targets: Array<string | undefined> = [];
-      const source = transcodeToUtf8(stream, encoding.encoding);
-      const split = splitRecords(source, {
-        ...limits,
-        delimiter: delimiter.delimiter.charCodeAt(0),
-      });
-      for await (const event of split) {
-        if (event.kind === 'header') {
-          const names = readHeaderNames(event.bytes, limits.maxColumns, delimiter.delimiter);
-          let requests = request.columns;
-          if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
-          profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
-          await insertJob(trx, {
+    let chunks = 0;
+    let rows = 0;
+    let bytes = 0;
+    let profiler: ColumnProfiler | undefined;
+    let targets: Array<string | undefined> = [];
+    const source = transcodeToUtf8(stream, encoding.encoding);
+    const split = splitRecords(source, {
+      ...limits,
+      delimiter: delimiter.delimiter.charCodeAt(0),
+    });
+    for await (const event of split) {
+      if (event.kind === 'header') {
+        const names = readHeaderNames(event.bytes, limits.maxColumns, delimiter.delimiter);
+        let requests = request.columns;
+        if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
+        profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
+        await write((trx) =>
+          insertJob(trx, {
             id: jobId,
             type: request.type,
             dataset: dataset?.name,
@@ -127,40 +151,46 @@ export async function storeUpload(
             header: event.bytes,
             columns: names.map((name) => ({ name, type: 'text', required: false })),
             options: { ...request.options, dialect },
-          });
-          bytes += event.bytes.byteLength;
-          continue;
-        }
-        await insertChunk(trx, jobId, {
-          seq: event.seq,
-          firstRecord: event.firstRecord,
-          recordCount: event.recordCount,
-          data: event.bytes,
-        });
-        if (profiler?.wantsRows) {
-          for (const record of parseRecords(chunkText.decode(event.bytes), {
-            delimiter: delimiter.delimiter,
-            maxFields: limits.maxColumns,
-          })) {
-            if ('fields' in record) profiler.add(record.fields);
-          }
-        }
-        chunks += 1;
-        rows += event.recordCount;
+          }),
+        );
+        stored = true;
         bytes += event.bytes.byteLength;
+        continue;
       }
-      if (!profiler) throw emptyFile();
-      if (chunks === 0) {
-        throw new HttpProblem('no_rows', 'The file has a header but no data rows.');
+      const chunk = {
+        seq: event.seq,
+        firstRecord: event.firstRecord,
+        recordCount: event.recordCount,
+        data: event.bytes,
+      };
+      stillReceiving(await write((trx) => insertChunk(trx, jobId, chunk), 3));
+      if (profiler?.wantsRows) {
+        for (const record of parseRecords(chunkText.decode(event.bytes), {
+          delimiter: delimiter.delimiter,
+          maxFields: limits.maxColumns,
+        })) {
+          if ('fields' in record) profiler.add(record.fields);
+        }
       }
-      const columns = profiler.finish().map((c, i) => {
-        const target = targets[i];
-        return target === undefined ? c : { ...c, target };
-      });
-      await finishUpload(trx, jobId, { bytes, chunks, rows, columns });
-      return { jobId, chunks, rows, bytes };
+      chunks += 1;
+      rows += event.recordCount;
+      bytes += event.bytes.byteLength;
+    }
+    if (!profiler) throw emptyFile();
+    if (chunks === 0) {
+      throw new HttpProblem('no_rows', 'The file has a header but no data rows.');
+    }
+    const columns = profiler.finish().map((c, i) => {
+      const target = targets[i];
+      return target === undefined ? c : { ...c, target };
     });
+    const totals = { bytes, chunks, rows, columns };
+    stillReceiving(await write((trx) => finishUpload(trx, jobId, totals), 3));
+    return { jobId, chunks, rows, bytes };
   } catch (error) {
+    // Withdrawn at once; if even that fails (the database is down), the
+    // reconciler removes the silent upload later. It was never accepted.
+    if (stored) await deleteJob(db, jobId).catch(() => {});
     throw toProblem(error);
   }
 }
