@@ -1,3 +1,4 @@
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { Request } from 'express';
 import { HttpProblem } from '../../http/problem.ts';
@@ -38,6 +39,22 @@ async function* limited(
 }
 
 /**
+ * Pipes the request body into `into`: the upload never reads the request
+ * itself. A refusal can then always take the body back (sendProblem unpipes
+ * it and reads the rest to answer), whatever state the upload's readers were
+ * left in; a reader attached to the request directly (an async iterator)
+ * would keep it from flowing until returned. A request the client abandons
+ * before its end fails `into`, so its reader does not wait forever.
+ */
+function pipeBody(req: Request, into: Writable): void {
+  req.once('close', () => {
+    if (!req.complete)
+      into.destroy(new Error('The client closed the connection during the upload.'));
+  });
+  req.pipe(into);
+}
+
+/**
  * Opens the CSV in a request without reading it: text/csv bodies stream as-is,
  * multipart/form-data streams its first file part (fields before it are kept as
  * options). Nothing here buffers the file.
@@ -49,13 +66,9 @@ export async function openCsvUpload(req: Request, maxBytes: number): Promise<Csv
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (CSV_MEDIA_TYPES.has(mediaType)) {
     const fileName = typeof req.query.filename === 'string' ? req.query.filename : null;
-    // destroyOnReturn: false: when we stop reading (a 413, a bad header), the
-    // socket must stay open so the refusal can still be sent (see sendProblem).
-    return {
-      bytes: limited(req.iterator({ destroyOnReturn: false }), maxBytes),
-      fileName,
-      fields: {},
-    };
+    const body = new PassThrough();
+    pipeBody(req, body);
+    return { bytes: limited(body, maxBytes), fileName, fields: {} };
   }
   if (mediaType === 'multipart/form-data') return openMultipart(req, maxBytes);
   throw new HttpProblem(
@@ -85,6 +98,7 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
     }
     const fields: Record<string, string> = {};
     let gotFile = false;
+    let fileStream: Readable | undefined;
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
@@ -94,6 +108,7 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
         return;
       }
       gotFile = true;
+      fileStream = file;
       let truncated = false;
       file.on('limit', () => {
         truncated = true;
@@ -111,6 +126,8 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
     parser.on('error', (error) => {
       const problem = new HttpProblem('malformed_multipart', (error as Error).message);
       if (!gotFile) reject(problem);
+      // The file is being read: its reader must learn the body broke off.
+      else fileStream?.destroy(problem);
     });
     // 'finish': the whole form has been read (this parser does not destroy
     // itself, so no 'close' follows).
@@ -124,6 +141,6 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
         );
       }
     });
-    req.pipe(parser);
+    pipeBody(req, parser);
   });
 }
