@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Breaker } from '@sluice/breakers';
 import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
 import { formatRecord, neutralizeFormula } from '@sluice/csv';
@@ -20,6 +18,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import { findDataset } from '../datasets/dataset-routes.ts';
 import type { Needs } from '../http/breaker-guard.ts';
+import { sendCsvDownload } from '../http/csv-download.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
 import type { JobCache } from './job-cache.ts';
@@ -165,15 +164,11 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, res);
       requireCompleted(job);
-      res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'normalized'));
-      const header = formatRecord(
-        job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name)),
-      );
-      const body = (async function* () {
-        yield Buffer.from(header);
-        yield* readJobOutput(deps.db, job.id);
-      })();
-      await pipeline(Readable.from(body), res);
+      await sendCsvDownload(res, {
+        fileName: downloadName(job, 'normalized'),
+        header: formatRecord(job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name))),
+        pages: readJobOutput(deps.db, job.id),
+      });
     },
   );
 
@@ -183,9 +178,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, res);
       requireCompleted(job);
-      res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'errors'));
-      const body = (async function* () {
-        yield formatRecord(['row', 'column', 'value', 'code', 'message']);
+      const pages = (async function* () {
         for await (const page of readJobErrors(deps.db, job.id)) {
           yield page
             .map((e) =>
@@ -200,7 +193,11 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
             .join('');
         }
       })();
-      await pipeline(Readable.from(body), res);
+      await sendCsvDownload(res, {
+        fileName: downloadName(job, 'errors'),
+        header: formatRecord(['row', 'column', 'value', 'code', 'message']),
+        pages,
+      });
     },
   );
 
