@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { attachmentDisposition } from './content-disposition.ts';
 
 export interface CsvDownload {
   /** The name the client saves the file as. */
@@ -38,7 +39,8 @@ export async function sendCsvDownload(res: Response, download: CsvDownload): Pro
   const pages = download.pages[Symbol.asyncIterator]();
   try {
     let page = await pages.next();
-    res.type('text/csv; charset=utf-8').attachment(download.fileName);
+    res.type('text/csv; charset=utf-8');
+    res.setHeader('content-disposition', attachmentDisposition(download.fileName));
     if (!(await write(res, download.header))) return;
     for (; !page.done; page = await pages.next()) {
       if (!(await write(res, page.value))) return;

@@ -68,8 +68,20 @@ function requireCompleted(job: JobView): void {
   );
 }
 
+/**
+ * The uploaded file's name with a suffix, in any script (Content-Disposition
+ * carries it as UTF-8); only what file systems refuse or read as a path (control
+ * characters, / \ : * ? " < > |) becomes `_`; leading dots are dropped and
+ * the name is cut at 100 characters (file systems allow 255 bytes).
+ */
 function downloadName(job: JobView, suffix: string): string {
-  const base = (job.fileName ?? job.id).replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_') || job.id;
+  const base =
+    (job.fileName ?? '')
+      .replace(/\.csv$/i, '')
+      .replace(/[\p{Cc}\p{Cf}/\\:*?"<>|]+/gu, '_')
+      .replace(/^[.\s]+/, '')
+      .slice(0, 100)
+      .trim() || job.id;
   return `${base}.${suffix}.csv`;
 }
 
