@@ -13,6 +13,7 @@ import { problemErrorHandler, routeNotFound } from './http/problem.ts';
 import { requestLog } from './http/request-log.ts';
 import { createJobCache } from './jobs/job-cache.ts';
 import { jobRoutes } from './jobs/job-routes.ts';
+import type { UploadLimits } from './jobs/upload/request-body.ts';
 import type { StoreLimits } from './jobs/upload/store-upload.ts';
 import { normalizeRoutes } from './normalize/normalize-routes.ts';
 import { type HealthSources, healthRoutes } from './ops/health-routes.ts';
@@ -30,7 +31,7 @@ export interface AppDeps {
   publicUrl?: string | undefined;
   /** Bull Board at /admin/queues (apps/api/src/admin/bull-board.ts). */
   admin?: express.RequestHandler | undefined;
-  limits: StoreLimits & { maxUploadBytes: number };
+  limits: StoreLimits & UploadLimits;
   /** Server-side cap per statement (SET LOCAL) for request transactions. */
   statementTimeoutMs: number;
   /** Redis key prefix (the queue prefix) and TTL of the job status cache (0 = off). */

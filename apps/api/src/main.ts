@@ -93,6 +93,7 @@ const app = createApp({
   admin: admin.router,
   limits: {
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    maxDecompressionRatio: config.MAX_DECOMPRESSION_RATIO,
     chunkBytes: config.CHUNK_BYTES,
     maxRecordBytes: config.MAX_RECORD_BYTES,
     maxColumns: config.MAX_COLUMNS,

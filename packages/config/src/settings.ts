@@ -55,6 +55,14 @@ const apiSchema = z
      * requests (uploads) finish; after this long it exits with status 1.
      */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+
+    // --- Compressed uploads (Content-Encoding gzip, deflate, br, zstd on POST /v1/jobs) ---
+    /**
+     * Most decoded bytes per received byte of a compressed upload (checked past
+     * its first MiB): CSV rarely compresses 20:1, while 1 MB of gzip can decode
+     * to 1 GB (a zip bomb). The decoded size counts against MAX_UPLOAD_BYTES.
+     */
+    MAX_DECOMPRESSION_RATIO: z.coerce.number().int().min(2).max(100_000).default(200),
   })
   .superRefine((c, ctx) => {
     if ((c.ADMIN_USER === undefined) !== (c.ADMIN_PASSWORD === undefined)) {

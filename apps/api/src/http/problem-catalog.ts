@@ -69,6 +69,11 @@ export const PROBLEM_CATALOG = {
     title: 'Malformed multipart body',
     meaning: 'a multipart/form-data body that cannot be read',
   },
+  malformed_compression: {
+    status: 400,
+    title: 'Malformed compressed body',
+    meaning: 'a compressed upload that is not valid data in its `Content-Encoding`',
+  },
   invalid_pagination: {
     status: 400,
     title: 'Invalid pagination',
@@ -155,11 +160,22 @@ export const PROBLEM_CATALOG = {
     title: 'File too large',
     meaning: 'an upload over `MAX_UPLOAD_BYTES`, or a JSON body over its limit',
   },
+  excessive_compression: {
+    status: 413,
+    title: 'Compressed upload expands too much',
+    meaning:
+      'a compressed upload expanding over `MAX_DECOMPRESSION_RATIO` times its size (a zip bomb)',
+  },
   unsupported_media_type: {
     status: 415,
     title: 'Unsupported media type',
     meaning:
       'an upload neither CSV (`text/csv` or similar) nor multipart; a JSON body of another media type',
+  },
+  unsupported_compression: {
+    status: 415,
+    title: 'Unsupported content encoding',
+    meaning: 'a request body in a `Content-Encoding` other than gzip, deflate, br or zstd',
   },
   // The server and its dependencies
   internal_error: {

@@ -134,10 +134,12 @@ export function problemErrorHandler(
       const status = (error as { status?: unknown })?.status;
       // express' own errors (body too large, malformed JSON) carry a 4xx status.
       if (typeof status === 'number' && status >= 400 && status < 500) {
-        problem = new HttpProblem(
-          EXPRESS_ERROR_CODES[status] ?? 'bad_request',
-          (error as Error).message,
-        );
+        // body-parser's 415 for a Content-Encoding it cannot decode.
+        const code =
+          (error as { type?: unknown }).type === 'encoding.unsupported'
+            ? 'unsupported_compression'
+            : (EXPRESS_ERROR_CODES[status] ?? 'bad_request');
+        problem = new HttpProblem(code, (error as Error).message);
       } else {
         logger.error({ err: error, path: req.path }, 'unhandled error');
         problem = new HttpProblem(

@@ -24,7 +24,7 @@ import { HttpProblem } from '../http/problem.ts';
 import type { JobCache } from './job-cache.ts';
 import { readJobRequest } from './job-options.ts';
 import { presentJob, presentJobSummary } from './job-view.ts';
-import { openCsvUpload } from './upload/request-body.ts';
+import { openCsvUpload, type UploadLimits } from './upload/request-body.ts';
 import { type StoreLimits, storeUpload } from './upload/store-upload.ts';
 
 export interface JobRoutesDeps {
@@ -33,7 +33,7 @@ export interface JobRoutesDeps {
   metrics: ApiMetrics;
   logger: Logger;
   baseUrl: (req: Request) => string;
-  limits: StoreLimits & { maxUploadBytes: number };
+  limits: StoreLimits & UploadLimits;
   cache: JobCache;
   /**
    * The status route declares no dependency at the edge (`needs()`), so that
@@ -115,7 +115,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   });
 
   router.post('/v1/jobs', needs('postgres', 'redis'), async (req: Request, res: Response) => {
-    const upload = await openCsvUpload(req, deps.limits.maxUploadBytes);
+    const upload = await openCsvUpload(req, deps.limits);
     const job = readJobRequest(req.query, upload.fields);
     const dataset = job.dataset === undefined ? undefined : await findDataset(deps.db, job.dataset);
     const stored = await storeUpload(deps.db, upload, job, deps.limits, dataset);

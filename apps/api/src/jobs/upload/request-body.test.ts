@@ -13,6 +13,7 @@ import { openCsvUpload } from './request-body.ts';
  * refuses must still answer a client that writes its whole body before
  * reading; a client that goes away mid-upload fails the reader.
  */
+const LIMITS = { maxUploadBytes: 1024 ** 3, maxDecompressionRatio: 200 };
 let server: http.Server;
 let url: string;
 const readerOutcome: Array<Promise<string>> = [];
@@ -20,13 +21,13 @@ const readerOutcome: Array<Promise<string>> = [];
 beforeAll(async () => {
   const app = express();
   app.post('/refuse-after-first-piece', async (req) => {
-    const upload = await openCsvUpload(req, 1024 ** 3);
+    const upload = await openCsvUpload(req, LIMITS);
     const reader = upload.bytes[Symbol.asyncIterator]();
     await reader.next();
     throw new HttpProblem('duplicate_column', 'refused after the first piece');
   });
   app.post('/read-all', async (req, res) => {
-    const upload = await openCsvUpload(req, 1024 ** 3);
+    const upload = await openCsvUpload(req, LIMITS);
     const outcome = (async () => {
       let bytes = 0;
       for await (const piece of upload.bytes) bytes += piece.byteLength;
