@@ -89,6 +89,11 @@ export const PROBLEM_CATALOG = {
     title: 'Invalid request',
     meaning: 'a `POST /v1/normalize` body that is not valid',
   },
+  too_many_values: {
+    status: 400,
+    title: 'Too many values',
+    meaning: 'a `POST /v1/normalize` body with more than 1000 values (submit a job instead)',
+  },
   bad_request: {
     status: 400,
     title: 'Bad request',
