@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -107,6 +108,43 @@ describe('admin UI access control', () => {
     const flow = JSON.stringify(await res.json());
     expect(flow).toContain(`job-${job.id}`);
     expect(flow).toContain(`chunk-${job.id}-0`);
+  });
+});
+
+/** A request with headers fetch() would not send as given (Host), from an optional local address. */
+function rawRequest(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  localAddress?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, localAddress }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        body += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('a forged Host header', () => {
+  it('never shows up in the links the API returns (PUBLIC_URL unset: the listen address)', async () => {
+    const status = await rawRequest('GET', `${stack.apiUrl}/v1/jobs/${job.id}`, {
+      host: 'evil.example',
+    });
+    expect(status.status).toBe(200);
+    const links = (JSON.parse(status.body) as JobBody).links;
+    for (const link of Object.values(links)) expect(link.startsWith(`${stack.apiUrl}/`)).toBe(true);
+    const list = await rawRequest('GET', `${stack.apiUrl}/v1/jobs?limit=1`, {
+      host: 'evil.example',
+    });
+    expect(list.headers.link).toContain(`<${stack.apiUrl}/v1/jobs?`);
+    expect(list.body).not.toContain('evil.example');
   });
 });
 

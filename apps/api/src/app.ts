@@ -3,12 +3,13 @@ import type { Database } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
-import express, { type Request } from 'express';
+import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { datasetRoutes } from './datasets/dataset-routes.ts';
 import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
+import { linkBase } from './http/listen-origin.ts';
 import { problemErrorHandler, routeNotFound } from './http/problem.ts';
 import { requestLog } from './http/request-log.ts';
 import { createJobCache } from './jobs/job-cache.ts';
@@ -49,7 +50,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(requestLog(deps));
 
-  const baseUrl = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+  // Never the client's Host header: links must not point at a site it names.
+  const baseUrl = linkBase(deps.publicUrl);
   const guard = createBreakerGuard(deps.breakers);
 
   app.use(

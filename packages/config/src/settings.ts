@@ -28,7 +28,11 @@ const apiSchema = z
     ...common,
     HOST: z.string().default('127.0.0.1'),
     PORT: port.default(8080),
-    /** Base URL used in links returned to clients; defaults to http://HOST:PORT. */
+    /**
+     * Base URL used in links returned to clients (and an origin the admin UI
+     * accepts actions from); unset, the address the client's connection
+     * reached (http://HOST:PORT), never the request's Host header.
+     */
     PUBLIC_URL: z.url().optional(),
     MAX_UPLOAD_BYTES: byteSize.default(1024 ** 3),
     /** Target size of one stored chunk; a chunk is one unit of work for a worker. */
