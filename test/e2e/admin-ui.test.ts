@@ -146,6 +146,26 @@ describe('a forged Host header', () => {
     expect(list.headers.link).toContain(`<${stack.apiUrl}/v1/jobs?`);
     expect(list.body).not.toContain('evil.example');
   });
+
+  it('does not make the origin it names trusted for admin actions (CSRF, DNS rebinding)', async () => {
+    const authorization = basic(ADMIN_USER, ADMIN_PASSWORD);
+    const action = `${stack.apiUrl}/admin/queues/api/queues/sluice-jobs/pause`;
+    const { port } = new URL(stack.apiUrl);
+    for (const host of ['rebound.example', `rebound.example:${port}`]) {
+      const res = await rawRequest('PUT', action, {
+        host,
+        origin: `http://${host}`,
+        authorization,
+      });
+      expect(res.status, host).toBe(403);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'csrf_rejected' });
+    }
+    const queues = await fetch(`${stack.apiUrl}/admin/queues/api/queues`, {
+      headers: { authorization },
+    });
+    const body = (await queues.json()) as { queues: Array<{ isPaused: boolean }> };
+    expect(body.queues.every((q) => !q.isPaused)).toBe(true);
+  });
 });
 
 describe('admin UI in a browser', () => {

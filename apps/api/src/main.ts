@@ -56,6 +56,7 @@ const admin = createAdminBoard({
   prefix: config.QUEUE_PREFIX,
   logger,
   publicUrl: config.PUBLIC_URL,
+  allowedOrigins: config.ADMIN_ALLOWED_ORIGINS,
 });
 if (admin.enabled) {
   logger.info(

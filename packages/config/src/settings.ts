@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { byteSize, logLevel, parseEnv, port, postgresUrl, queuePrefix, redisUrl } from './env.ts';
+import {
+  byteSize,
+  logLevel,
+  originList,
+  parseEnv,
+  port,
+  postgresUrl,
+  queuePrefix,
+  redisUrl,
+} from './env.ts';
 
 /** Settings every process that touches PostgreSQL and Redis shares. */
 const common = {
@@ -59,6 +68,14 @@ const apiSchema = z
      * requests (uploads) finish; after this long it exits with status 1.
      */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+
+    // --- Admin UI: where its actions may come from (CSRF) ---
+    /**
+     * Origins the admin UI accepts actions (retry, clean, pause) from besides
+     * PUBLIC_URL and the API's own address: other names the API is reached
+     * under. The request's Host header is never trusted for this.
+     */
+    ADMIN_ALLOWED_ORIGINS: originList.default([]),
 
     // --- Compressed uploads (Content-Encoding gzip, deflate, br, zstd on POST /v1/jobs) ---
     /**
