@@ -59,6 +59,26 @@ describe('admin UI access control', () => {
     }
   });
 
+  it('throttles a client guessing passwords (429 + Retry-After), not the others', async () => {
+    // From 127.0.0.2: another client than every other test here (127.0.0.1).
+    const attacker = (authorization: string) =>
+      rawRequest('GET', `${stack.apiUrl}/admin/queues`, { authorization }, '127.0.0.2');
+    for (let i = 0; i < 10; i++) {
+      expect((await attacker(basic(ADMIN_USER, `guess ${i}`))).status).toBe(401);
+    }
+    const throttled = await attacker(basic(ADMIN_USER, 'guess 10'));
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(throttled.body)).toMatchObject({ code: 'too_many_login_attempts' });
+    // The right password is not even checked for that client now.
+    expect((await attacker(basic(ADMIN_USER, ADMIN_PASSWORD))).status).toBe(429);
+    const admin = await fetch(`${stack.apiUrl}/admin/queues`, {
+      headers: { authorization: basic(ADMIN_USER, ADMIN_PASSWORD) },
+    });
+    expect(admin.status).toBe(200);
+    await admin.body?.cancel();
+  });
+
   it('serves the board to the admin, unframeable', async () => {
     const res = await fetch(`${stack.apiUrl}/admin/queues`, {
       headers: { authorization: basic(ADMIN_USER, ADMIN_PASSWORD) },

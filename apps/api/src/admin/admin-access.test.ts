@@ -6,6 +6,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { problemErrorHandler } from '../http/problem.ts';
 import { type AdminAccessOptions, adminAccess } from './admin-access.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 
 const credentials = { user: 'ops', password: 'correct horse battery staple' };
 const authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
@@ -27,6 +28,9 @@ async function start(options: Partial<AdminAccessOptions> = {}): Promise<number>
   app.use('/admin', adminAccess({ credentials, logger, ...options }));
   app.put('/admin/action', (_req, res) => {
     res.json({ done: true });
+  });
+  app.get('/admin/page', (_req, res) => {
+    res.json({ page: true });
   });
   app.use(problemErrorHandler(logger, () => undefined));
   server = app.listen(0, '127.0.0.1');
@@ -120,5 +124,58 @@ describe('admin actions (CSRF): Origin or Referer against the admin UI origins',
     ]) {
       expect((await act(port, { host: 'sluice.example.com', origin })).status, origin).toBe(403);
     }
+  });
+});
+
+/** GET /admin/page from `localAddress` (127.0.0.x: another client) with `authorization`. */
+function visit(
+  port: number,
+  localAddress: string,
+  authorization?: string,
+): Promise<{ status: number; retryAfter?: string; code?: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = authorization ? { authorization } : {};
+    http
+      .get({ host: '127.0.0.1', port, path: '/admin/page', localAddress, headers }, (res) => {
+        let body = '';
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: res.headers['retry-after'],
+            code: (JSON.parse(body) as { code?: string }).code,
+          }),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+describe('admin logins: failed attempts are throttled per client', () => {
+  it('answers 429 with Retry-After, credentials unchecked, once a client has failed too often', async () => {
+    const clock = { now: 0 };
+    const throttle = createLoginThrottle(
+      { maxFailures: 3, windowMs: 60_000, maxClients: 100 },
+      () => clock.now,
+    );
+    const port = await start({ throttle });
+    const wrong = `Basic ${Buffer.from('ops:wrong password').toString('base64')}`;
+    // Requests without credentials (a browser's first) are not failures.
+    for (let i = 0; i < 5; i++) expect((await visit(port, '127.0.0.2')).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await visit(port, '127.0.0.2', wrong)).status).toBe(401);
+    expect(await visit(port, '127.0.0.2', wrong)).toEqual({
+      status: 429,
+      retryAfter: '20',
+      code: 'too_many_login_attempts',
+    });
+    // Even the right credentials wait: a guess is not checked while throttled.
+    expect((await visit(port, '127.0.0.2', authorization)).status).toBe(429);
+    // Another client is served.
+    expect((await visit(port, '127.0.0.3', authorization)).status).toBe(200);
+    // A token back after windowMs / maxFailures.
+    clock.now += 20_000;
+    expect((await visit(port, '127.0.0.2', authorization)).status).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import type { Logger } from '@sluice/lifecycle';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { listenOrigin } from '../http/listen-origin.ts';
 import { HttpProblem } from '../http/problem.ts';
+import { createLoginThrottle, type LoginThrottle } from './login-throttle.ts';
 
 const REALM = 'Sluice admin';
 
@@ -13,6 +14,8 @@ export interface AdminAccessOptions {
   publicUrl?: string | undefined;
   /** ADMIN_ALLOWED_ORIGINS: other origins the API is reached under. */
   allowedOrigins?: readonly string[] | undefined;
+  /** Failed logins per client (default: 10 a minute). */
+  throttle?: LoginThrottle | undefined;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
@@ -82,7 +85,9 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction) {
 /**
  * Who may use the admin UI: HTTP Basic with the admin credentials for every
  * request, and for anything but GET/HEAD an Origin (else Referer) that is
- * one of the admin UI's own (CSRF). Mount before the board, under /admin.
+ * one of the admin UI's own (CSRF). A client whose logins keep failing gets
+ * 429 with Retry-After, its credentials unchecked, until the throttle lets
+ * it try again. Mount before the board, under /admin.
  */
 export function adminAccess(options: AdminAccessOptions): RequestHandler[] {
   const { logger } = options;
@@ -94,13 +99,32 @@ export function adminAccess(options: AdminAccessOptions): RequestHandler[] {
     ),
   );
 
+  const throttle = options.throttle ?? createLoginThrottle();
+
   const check: RequestHandler = (req, _res, next) => {
+    const client = req.ip ?? req.socket.remoteAddress ?? '';
+    const waitMs = throttle.waitMs(client);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      next(
+        new HttpProblem(
+          'too_many_login_attempts',
+          `Too many failed admin logins from this client; try again in ${seconds} s.`,
+          { headers: { 'retry-after': String(seconds) } },
+        ),
+      );
+      return;
+    }
     const given = basicCredentials(req);
     // Both comparisons always run: no early exit that times the user name.
     const userOk = sameSecret(given?.user ?? '', expectedUser);
     const passwordOk = sameSecret(given?.password ?? '', expectedPassword);
     if (!given || !(userOk && passwordOk)) {
-      if (given) logger.warn({ ip: req.ip, path: req.originalUrl }, 'admin login failed');
+      // A request without credentials is a browser's first one, not a guess.
+      if (given) {
+        throttle.failed(client);
+        logger.warn({ ip: req.ip, path: req.originalUrl }, 'admin login failed');
+      }
       next(
         new HttpProblem('unauthorized', 'The admin UI needs the admin credentials (HTTP Basic).', {
           headers: { 'www-authenticate': `Basic realm="${REALM}", charset="UTF-8"` },

@@ -136,6 +136,11 @@ export const PROBLEM_CATALOG = {
     title: 'Cross-origin request rejected',
     meaning: 'an admin action that did not come from the admin UI itself',
   },
+  too_many_login_attempts: {
+    status: 429,
+    title: 'Too many failed logins',
+    meaning: 'too many failed admin logins from one client; retry after `Retry-After`',
+  },
   admin_disabled: {
     status: 404,
     title: 'Admin UI disabled',
