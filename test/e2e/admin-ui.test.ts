@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -58,6 +59,26 @@ describe('admin UI access control', () => {
     }
   });
 
+  it('throttles a client guessing passwords (429 + Retry-After), not the others', async () => {
+    // From 127.0.0.2: another client than every other test here (127.0.0.1).
+    const attacker = (authorization: string) =>
+      rawRequest('GET', `${stack.apiUrl}/admin/queues`, { authorization }, '127.0.0.2');
+    for (let i = 0; i < 10; i++) {
+      expect((await attacker(basic(ADMIN_USER, `guess ${i}`))).status).toBe(401);
+    }
+    const throttled = await attacker(basic(ADMIN_USER, 'guess 10'));
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(throttled.body)).toMatchObject({ code: 'too_many_login_attempts' });
+    // The right password is not even checked for that client now.
+    expect((await attacker(basic(ADMIN_USER, ADMIN_PASSWORD))).status).toBe(429);
+    const admin = await fetch(`${stack.apiUrl}/admin/queues`, {
+      headers: { authorization: basic(ADMIN_USER, ADMIN_PASSWORD) },
+    });
+    expect(admin.status).toBe(200);
+    await admin.body?.cancel();
+  });
+
   it('serves the board to the admin, unframeable', async () => {
     const res = await fetch(`${stack.apiUrl}/admin/queues`, {
       headers: { authorization: basic(ADMIN_USER, ADMIN_PASSWORD) },
@@ -107,6 +128,63 @@ describe('admin UI access control', () => {
     const flow = JSON.stringify(await res.json());
     expect(flow).toContain(`job-${job.id}`);
     expect(flow).toContain(`chunk-${job.id}-0`);
+  });
+});
+
+/** A request with headers fetch() would not send as given (Host), from an optional local address. */
+function rawRequest(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  localAddress?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, localAddress }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        body += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('a forged Host header', () => {
+  it('never shows up in the links the API returns (PUBLIC_URL unset: the listen address)', async () => {
+    const status = await rawRequest('GET', `${stack.apiUrl}/v1/jobs/${job.id}`, {
+      host: 'evil.example',
+    });
+    expect(status.status).toBe(200);
+    const links = (JSON.parse(status.body) as JobBody).links;
+    for (const link of Object.values(links)) expect(link.startsWith(`${stack.apiUrl}/`)).toBe(true);
+    const list = await rawRequest('GET', `${stack.apiUrl}/v1/jobs?limit=1`, {
+      host: 'evil.example',
+    });
+    expect(list.headers.link).toContain(`<${stack.apiUrl}/v1/jobs?`);
+    expect(list.body).not.toContain('evil.example');
+  });
+
+  it('does not make the origin it names trusted for admin actions (CSRF, DNS rebinding)', async () => {
+    const authorization = basic(ADMIN_USER, ADMIN_PASSWORD);
+    const action = `${stack.apiUrl}/admin/queues/api/queues/sluice-jobs/pause`;
+    const { port } = new URL(stack.apiUrl);
+    for (const host of ['rebound.example', `rebound.example:${port}`]) {
+      const res = await rawRequest('PUT', action, {
+        host,
+        origin: `http://${host}`,
+        authorization,
+      });
+      expect(res.status, host).toBe(403);
+      expect(JSON.parse(res.body)).toMatchObject({ code: 'csrf_rejected' });
+    }
+    const queues = await fetch(`${stack.apiUrl}/admin/queues/api/queues`, {
+      headers: { authorization },
+    });
+    const body = (await queues.json()) as { queues: Array<{ isPaused: boolean }> };
+    expect(body.queues.every((q) => !q.isPaused)).toBe(true);
   });
 });
 

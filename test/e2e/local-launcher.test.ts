@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '@sluice/local-services';
 import { afterAll, expect, it } from 'vitest';
-import { spawnApp } from '../harness/processes.ts';
+import { spawnApp, spawnProcess } from '../harness/processes.ts';
 import { getText, type JobBody, postStream, waitForJob } from '../support/client.ts';
 import { generateContactsCsv } from '../support/generate-contacts.ts';
 
@@ -49,4 +49,140 @@ it('runs Sluice on its embedded default and stops everything on SIGINT', async (
     expect(await local.stop('SIGINT', 30_000)).toBe(0);
   }
   expect(local.output()).toMatch(/stopping Redis and PostgreSQL\.\.\.[\s\S]*\[sluice\] stopped/);
+});
+
+/** Every live process below `pid` (children, theirs, ...), from /proc. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const child of parents.get(p) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** Processes working in `dir` (a server of a run that died before it could say which). */
+function workingIn(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cwd.startsWith(dir) || cmdline.includes(dir)) found.push(Number(entry));
+    } catch {
+      // Gone, or not ours to look at.
+    }
+  }
+  return found;
+}
+
+/** Kills (SIGKILL) every process left of a run: a failing run must not leak servers. */
+function killLeftovers(pids: number[]): void {
+  for (const pid of pids.filter(alive)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    // A zombie is gone for our purposes: it holds no port or file.
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+it('./dev start stops the whole stack, exit 0, on a SIGTERM to its own pid', async () => {
+  const [port, pgPort, redisPort, metricsPort] = await Promise.all([
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-dev-start-'));
+  // The real entry point a user runs; its bootstrap finds everything
+  // installed (no network) and SLUICE_SKIP_INSTALL skips `pnpm install`.
+  const dev = spawnProcess('dev-start', join(process.cwd(), 'dev'), ['start'], {
+    SLUICE_SKIP_INSTALL: '1',
+    SLUICE_DATA_DIR: dir,
+    PORT: String(port),
+    SLUICE_PG_PORT: String(pgPort),
+    SLUICE_REDIS_PORT: String(redisPort),
+    METRICS_PORT: String(metricsPort),
+    LOG_LEVEL: 'warn',
+  });
+  let stack: number[] = [];
+  try {
+    await dev.waitForOutput(/Sluice is up/, 90_000);
+    stack = descendants(dev.pid);
+    const commands = stack.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    for (const part of [
+      'postgres',
+      'redis-server',
+      'apps/api/src/main.ts',
+      'apps/worker/src/main.ts',
+    ]) {
+      expect(
+        commands.some((c) => c.includes(part)),
+        part,
+      ).toBe(true);
+    }
+    expect(await dev.stop('SIGTERM', 60_000)).toBe(0);
+    expect(dev.output()).toMatch(/stopping Redis and PostgreSQL\.\.\.[\s\S]*\[sluice\] stopped/);
+    expect(stack.filter(alive)).toEqual([]);
+  } finally {
+    // Whatever a failed run left behind must not outlive the test.
+    killLeftovers([...descendants(dev.pid), ...stack, ...workingIn(dir)]);
+    await dev.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+it('stops what it has started when the SIGTERM comes during start-up', async () => {
+  const [port, pgPort, redisPort] = await Promise.all([
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-local-early-'));
+  const local = spawnApp('local-early', 'apps/local/src/main.ts', {
+    SLUICE_DATA_DIR: dir,
+    PORT: String(port),
+    SLUICE_PG_PORT: String(pgPort),
+    SLUICE_REDIS_PORT: String(redisPort),
+    LOG_LEVEL: 'warn',
+  });
+  let started: number[] = [];
+  try {
+    // PostgreSQL is up; Redis, migrations and the apps are still to come.
+    await local.waitForOutput(/PostgreSQL: /, 60_000);
+    started = descendants(local.pid);
+    expect(started.length).toBeGreaterThan(0);
+    expect(await local.stop('SIGTERM', 60_000)).toBe(0);
+    expect(local.output()).toMatch(/\[sluice\] stopped/);
+    expect(local.output()).not.toMatch(/Sluice is up/);
+    expect([...started, ...workingIn(dir)].filter(alive)).toEqual([]);
+  } finally {
+    killLeftovers([...descendants(local.pid), ...started, ...workingIn(dir)]);
+    await local.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -163,12 +163,29 @@ describe('uploads', () => {
     expect(result.body.length).toBeGreaterThan(0);
   });
 
-  it('keeps a UTF-8 file name as sent', async () => {
+  it('keeps a UTF-8 file name as sent, and names the downloads after it (RFC 6266)', async () => {
     const form = new FormData();
-    form.append('file', new Blob(['n\n1\n'], { type: 'text/csv' }), 'Müller café.csv');
+    form.append('file', new Blob(['n\n1\n'], { type: 'text/csv' }), 'Müller café 顧客.csv');
     const res = await fetch(`${stack.apiUrl}/v1/jobs`, { method: 'POST', body: form });
     expect(res.status).toBe(202);
-    expect(((await res.json()) as { fileName: string }).fileName).toBe('Müller café.csv');
+    const body = (await res.json()) as JobBody & { fileName: string };
+    expect(body.fileName).toBe('Müller café 顧客.csv');
+    const job = await waitForJob(stack.apiUrl, body.id);
+    for (const [link, suffix] of [
+      [job.links.result, 'normalized'],
+      [job.links.errors, 'errors'],
+    ] as const) {
+      const download = await fetch(link);
+      expect(download.status).toBe(200);
+      await download.body?.cancel();
+      const disposition = download.headers.get('content-disposition') ?? '';
+      // The exact name in filename* (UTF-8), a plain ASCII one for older clients.
+      const extValue = /filename\*=UTF-8''([^;\s]+)/.exec(disposition)?.[1] ?? '';
+      expect(decodeURIComponent(extValue)).toBe(`Müller café 顧客.${suffix}.csv`);
+      expect(disposition).toMatch(
+        new RegExp(`^attachment; filename="Muller cafe __\\.${suffix}\\.csv"; `),
+      );
+    }
   });
 
   it('takes the first file part of a form and ignores later ones', async () => {

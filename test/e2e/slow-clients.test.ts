@@ -72,7 +72,8 @@ async function receivingJobs(): Promise<number> {
   await client.connect();
   try {
     const { rows } = await client.query<{ n: number }>(
-      "select count(*)::int as n from jobs where status = 'receiving'",
+      // This file's uploads only: other files share the database.
+      "select count(*)::int as n from jobs where status = 'receiving' and file_name = 'slow.csv'",
     );
     return rows[0]?.n ?? 0;
   } finally {

@@ -3,18 +3,20 @@ import type { Database } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
-import express, { type Request } from 'express';
+import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { datasetRoutes } from './datasets/dataset-routes.ts';
 import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
+import { linkBase } from './http/listen-origin.ts';
 import { problemErrorHandler, routeNotFound } from './http/problem.ts';
 import { requestLog } from './http/request-log.ts';
 import { guardBodyRate } from './http/slow-body-guard.ts';
 import { createUploadSlots } from './http/upload-slots.ts';
 import { createJobCache } from './jobs/job-cache.ts';
 import { jobRoutes } from './jobs/job-routes.ts';
+import type { UploadLimits } from './jobs/upload/request-body.ts';
 import type { StoreLimits } from './jobs/upload/store-upload.ts';
 import { normalizeRoutes } from './normalize/normalize-routes.ts';
 import { type HealthSources, healthRoutes } from './ops/health-routes.ts';
@@ -32,7 +34,7 @@ export interface AppDeps {
   publicUrl?: string | undefined;
   /** Bull Board at /admin/queues (apps/api/src/admin/bull-board.ts). */
   admin?: express.RequestHandler | undefined;
-  limits: StoreLimits & { maxUploadBytes: number };
+  limits: StoreLimits & UploadLimits;
   /** Server-side caps (SET LOCAL) for request transactions: per statement, and idle in one. */
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
@@ -64,7 +66,8 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
-  const baseUrl = (req: Request) => deps.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+  // Never the client's Host header: links must not point at a site it names.
+  const baseUrl = linkBase(deps.publicUrl);
   const guard = createBreakerGuard(deps.breakers);
 
   app.use(

@@ -56,6 +56,7 @@ const admin = createAdminBoard({
   prefix: config.QUEUE_PREFIX,
   logger,
   publicUrl: config.PUBLIC_URL,
+  allowedOrigins: config.ADMIN_ALLOWED_ORIGINS,
 });
 if (admin.enabled) {
   logger.info(
@@ -93,6 +94,7 @@ const app = createApp({
   admin: admin.router,
   limits: {
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    maxDecompressionRatio: config.MAX_DECOMPRESSION_RATIO,
     chunkBytes: config.CHUNK_BYTES,
     maxRecordBytes: config.MAX_RECORD_BYTES,
     maxColumns: config.MAX_COLUMNS,

@@ -10,7 +10,8 @@ import { createSupervisor } from './supervisor.ts';
 /**
  * `./dev start`: Sluice on its embedded default. PostgreSQL and Redis run as
  * child processes with data under .sluice/ (kept between runs), migrations are
- * applied, then the API and one worker process start. Ctrl-C stops it all.
+ * applied, then the API and one worker process start. Ctrl-C, or SIGINT or
+ * SIGTERM to this process (./dev execs it), stops it all, even mid-start.
  */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dataDir = process.env.SLUICE_DATA_DIR ?? `${root}.sluice`;
@@ -18,18 +19,18 @@ const apiPort = process.env.PORT ?? '8080';
 const optionalPort = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
 
 const say = (line: string) => process.stdout.write(`[sluice] ${line}\n`);
+// First: a signal from here on stops whatever has been started.
+const apps = createSupervisor({ say });
 
 mkdirSync(dataDir, { recursive: true });
 say(`data folder: ${dataDir}`);
-const postgres = await startPostgres({
-  dataDir: `${dataDir}/postgres`,
-  port: optionalPort('SLUICE_PG_PORT'),
-});
+const postgres = await apps.startService(
+  startPostgres({ dataDir: `${dataDir}/postgres`, port: optionalPort('SLUICE_PG_PORT') }),
+);
 say(`PostgreSQL: ${postgres.url}`);
-const redis = await startRedis({
-  dataDir: `${dataDir}/redis`,
-  port: optionalPort('SLUICE_REDIS_PORT'),
-});
+const redis = await apps.startService(
+  startRedis({ dataDir: `${dataDir}/redis`, port: optionalPort('SLUICE_REDIS_PORT') }),
+);
 say(`Redis: ${redis.url}`);
 
 const database = createDatabase({
@@ -38,7 +39,7 @@ const database = createDatabase({
   applicationName: 'sluice-migrate',
 });
 try {
-  const applied = await migrateToLatest(database.db);
+  const applied = await apps.during(migrateToLatest(database.db));
   say(
     applied.length
       ? `migrations applied: ${applied.map((m) => m.migrationName).join(', ')}`
@@ -77,37 +78,29 @@ const portIsFree = (port: number) =>
 // The one worker serves /metrics on METRICS_PORT (default 9464, Prometheus'
 // convention for it); left off when that port is taken.
 const workerMetricsPort =
-  process.env.METRICS_PORT ?? ((await portIsFree(9464)) ? '9464' : undefined);
+  process.env.METRICS_PORT ?? ((await apps.during(portIsFree(9464))) ? '9464' : undefined);
 
-const apps = createSupervisor({
-  env,
-  say,
-  stopServices: async () => {
-    say('stopping Redis and PostgreSQL...');
-    await redis.stop();
-    await postgres.stop();
-  },
-});
 const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-apps.start('api', entry('../../api/src/main.ts'));
-apps.start(
-  'worker',
-  entry('../../worker/src/main.ts'),
-  workerMetricsPort ? { METRICS_PORT: workerMetricsPort } : {},
-);
+apps.start('api', entry('../../api/src/main.ts'), env);
+apps.start('worker', entry('../../worker/src/main.ts'), {
+  ...env,
+  ...(workerMetricsPort ? { METRICS_PORT: workerMetricsPort } : {}),
+});
 
 const apiUrl = `http://127.0.0.1:${apiPort}`;
 for (let waited = 0; !apps.isStopping(); waited += 200) {
-  const ready = await fetch(`${apiUrl}/health/ready`).then(
-    (r) => r.ok,
-    () => false,
+  const ready = await apps.during(
+    fetch(`${apiUrl}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ),
   );
   if (ready) break;
   if (waited > 30_000) {
     say('the API did not become ready within 30 s; stopping');
     await apps.stop(1);
   }
-  await new Promise((r) => setTimeout(r, 200));
+  await apps.during(new Promise((r) => setTimeout(r, 200)));
 }
 say(`Sluice is up: ${apiUrl}  (Ctrl-C stops everything)`);
 say(

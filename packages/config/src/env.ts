@@ -64,6 +64,27 @@ export const byteSize = z
 
 export const port = z.coerce.number().int().min(0).max(65535);
 
+/** Comma-separated web origins (`https://ops.example.com,http://10.0.0.5:8080`), as origins. */
+export const originList = z.string().transform((value, ctx) => {
+  const origins: string[] = [];
+  for (const item of value.split(',').map((s) => s.trim())) {
+    if (item === '') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(item);
+    } catch {}
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== item.replace(/\/$/, '')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected origins such as https://ops.example.com (scheme, host and port only), got ${JSON.stringify(item)}`,
+      });
+      return z.NEVER;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+});
+
 export const postgresUrl = z
   .string()
   .refine((s) => /^postgres(ql)?:\/\//.test(s), 'expected a postgres:// or postgresql:// URL');

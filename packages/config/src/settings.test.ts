@@ -23,6 +23,21 @@ describe('loadApiConfig', () => {
     expect(loadApiConfig({ ...base, MAX_UPLOAD_BYTES: raw }).MAX_UPLOAD_BYTES).toBe(bytes);
   });
 
+  it('reads ADMIN_ALLOWED_ORIGINS as a list of origins', () => {
+    expect(loadApiConfig(base).ADMIN_ALLOWED_ORIGINS).toEqual([]);
+    expect(
+      loadApiConfig({
+        ...base,
+        ADMIN_ALLOWED_ORIGINS: 'https://ops.example.com, http://10.0.0.5:8080/',
+      }).ADMIN_ALLOWED_ORIGINS,
+    ).toEqual(['https://ops.example.com', 'http://10.0.0.5:8080']);
+    for (const bad of ['ops.example.com', 'https://ops.example.com/admin', 'ftp://x.example']) {
+      expect(() => loadApiConfig({ ...base, ADMIN_ALLOWED_ORIGINS: bad }), bad).toThrow(
+        ConfigError,
+      );
+    }
+  });
+
   it('takes ADMIN_USER and ADMIN_PASSWORD together or not at all', () => {
     expect(loadApiConfig(base).ADMIN_USER).toBeUndefined();
     const both = loadApiConfig({

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { byteSize, logLevel, parseEnv, port, postgresUrl, queuePrefix, redisUrl } from './env.ts';
+import {
+  byteSize,
+  logLevel,
+  originList,
+  parseEnv,
+  port,
+  postgresUrl,
+  queuePrefix,
+  redisUrl,
+} from './env.ts';
 
 /** Settings every process that touches PostgreSQL and Redis shares. */
 const common = {
@@ -28,7 +37,11 @@ const apiSchema = z
     ...common,
     HOST: z.string().default('127.0.0.1'),
     PORT: port.default(8080),
-    /** Base URL used in links returned to clients; defaults to http://HOST:PORT. */
+    /**
+     * Base URL used in links returned to clients (and an origin the admin UI
+     * accepts actions from); unset, the address the client's connection
+     * reached (http://HOST:PORT), never the request's Host header.
+     */
     PUBLIC_URL: z.url().optional(),
     MAX_UPLOAD_BYTES: byteSize.default(1024 ** 3),
     /** Target size of one stored chunk; a chunk is one unit of work for a worker. */
@@ -83,6 +96,22 @@ const apiSchema = z
       .min(100)
       .max(3_600_000)
       .default(10_000),
+
+    // --- Admin UI: where its actions may come from (CSRF) ---
+    /**
+     * Origins the admin UI accepts actions (retry, clean, pause) from besides
+     * PUBLIC_URL and the API's own address: other names the API is reached
+     * under. The request's Host header is never trusted for this.
+     */
+    ADMIN_ALLOWED_ORIGINS: originList.default([]),
+
+    // --- Compressed uploads (Content-Encoding gzip, deflate, br, zstd on POST /v1/jobs) ---
+    /**
+     * Most decoded bytes per received byte of a compressed upload (checked past
+     * its first MiB): CSV rarely compresses 20:1, while 1 MB of gzip can decode
+     * to 1 GB (a zip bomb). The decoded size counts against MAX_UPLOAD_BYTES.
+     */
+    MAX_DECOMPRESSION_RATIO: z.coerce.number().int().min(2).max(100_000).default(200),
   })
   .superRefine((c, ctx) => {
     if ((c.ADMIN_USER === undefined) !== (c.ADMIN_PASSWORD === undefined)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectEncoding, peek, transcodeToUtf8 } from './encoding.ts';
+import { detectEncoding, transcodeToUtf8 } from './encoding.ts';
 
 const utf16 = (text: string, le: boolean, bom: boolean) => {
   const body = Buffer.from(text, 'utf16le');
@@ -87,18 +87,5 @@ describe('transcodeToUtf8', () => {
     await expect(collect(transcodeToUtf8(pieces(broken, 2), 'utf-16le'))).rejects.toMatchObject({
       code: 'invalid_encoding',
     });
-  });
-});
-
-describe('peek', () => {
-  it('returns a sample and replays everything', async () => {
-    const bytes = Buffer.from('0123456789'.repeat(10));
-    const { sample, complete, stream } = await peek(pieces(bytes, 7), 20);
-    expect(sample.byteLength).toBeGreaterThanOrEqual(20);
-    expect(complete).toBe(false);
-    expect(await collect(stream)).toBe(bytes.toString());
-    const small = await peek(pieces(Buffer.from('abc'), 1), 100);
-    expect(small.complete).toBe(true);
-    expect(await collect(small.stream)).toBe('abc');
   });
 });

@@ -82,37 +82,3 @@ export class InvalidEncodingError extends Error {
     this.name = 'InvalidEncodingError';
   }
 }
-
-/**
- * Reads up to `bytes` from the start of `source` without losing anything:
- * returns the sample and a stream that replays it followed by the rest.
- */
-export async function peek(
-  source: AsyncIterable<Uint8Array>,
-  bytes: number,
-): Promise<{ sample: Uint8Array; complete: boolean; stream: AsyncIterable<Uint8Array> }> {
-  const iterator = source[Symbol.asyncIterator]();
-  const head: Uint8Array[] = [];
-  let size = 0;
-  let complete = false;
-  while (size < bytes) {
-    const next = await iterator.next();
-    if (next.done) {
-      complete = true;
-      break;
-    }
-    head.push(next.value);
-    size += next.value.byteLength;
-  }
-  const sample = Buffer.concat(head);
-  const stream = (async function* () {
-    if (sample.byteLength > 0) yield sample;
-    if (complete) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  })();
-  return { sample: sample.subarray(0, bytes), complete, stream };
-}

@@ -19,7 +19,6 @@ export {
   INPUT_ENCODINGS,
   type InputEncoding,
   InvalidEncodingError,
-  peek,
   transcodeToUtf8,
 } from './encoding.ts';
 export { CsvInputError, type CsvInputErrorCode } from './errors.ts';
@@ -32,5 +31,6 @@ export {
   type ParseOptions,
   parseRecords,
 } from './parse.ts';
+export { peek } from './peek.ts';
 export { recordEnds } from './scanner.ts';
 export { type SplitEvent, type SplitOptions, splitRecords } from './split.ts';

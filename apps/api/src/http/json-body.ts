@@ -5,11 +5,11 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * Route middleware for a JSON request body: parses it (at most `limit`, e.g.
- * '256kb') into req.body, and refuses a body of any other media type with 415
+ * '256kb' or a number of bytes) into req.body, and refuses a body of any other media type with 415
  * unsupported_media_type, unread (sendProblem drains it). `detail` tells the
  * client what to send.
  */
-export function jsonBody(limit: string, detail: string): RequestHandler {
+export function jsonBody(limit: string | number, detail: string): RequestHandler {
   const parse = express.json({ limit, type: JSON_TYPES });
   return (req, res, next) => {
     parse(req, res, (error?: unknown) => {

@@ -69,6 +69,11 @@ export const PROBLEM_CATALOG = {
     title: 'Malformed multipart body',
     meaning: 'a multipart/form-data body that cannot be read',
   },
+  malformed_compression: {
+    status: 400,
+    title: 'Malformed compressed body',
+    meaning: 'a compressed upload that is not valid data in its `Content-Encoding`',
+  },
   invalid_pagination: {
     status: 400,
     title: 'Invalid pagination',
@@ -83,6 +88,11 @@ export const PROBLEM_CATALOG = {
     status: 400,
     title: 'Invalid request',
     meaning: 'a `POST /v1/normalize` body that is not valid',
+  },
+  too_many_values: {
+    status: 400,
+    title: 'Too many values',
+    meaning: 'a `POST /v1/normalize` body with more than 1000 values (submit a job instead)',
   },
   bad_request: {
     status: 400,
@@ -126,6 +136,11 @@ export const PROBLEM_CATALOG = {
     title: 'Cross-origin request rejected',
     meaning: 'an admin action that did not come from the admin UI itself',
   },
+  too_many_login_attempts: {
+    status: 429,
+    title: 'Too many failed logins',
+    meaning: 'too many failed admin logins from one client; retry after `Retry-After`',
+  },
   admin_disabled: {
     status: 404,
     title: 'Admin UI disabled',
@@ -155,11 +170,22 @@ export const PROBLEM_CATALOG = {
     title: 'File too large',
     meaning: 'an upload over `MAX_UPLOAD_BYTES`, or a JSON body over its limit',
   },
+  excessive_compression: {
+    status: 413,
+    title: 'Compressed upload expands too much',
+    meaning:
+      'a compressed upload expanding over `MAX_DECOMPRESSION_RATIO` times its size (a zip bomb)',
+  },
   unsupported_media_type: {
     status: 415,
     title: 'Unsupported media type',
     meaning:
       'an upload neither CSV (`text/csv` or similar) nor multipart; a JSON body of another media type',
+  },
+  unsupported_compression: {
+    status: 415,
+    title: 'Unsupported content encoding',
+    meaning: 'a request body in a `Content-Encoding` other than gzip, deflate, br or zstd',
   },
   // Slow and greedy clients
   upload_too_slow: {

@@ -48,12 +48,15 @@ const DRAIN_MS = 5_000;
 const DRAIN_BYTES = 64 * 1024 * 1024;
 
 /**
- * A request refused before its body was read (413, 415, a bad header...) is
- * usually still sending. Answering and closing at once makes the client's
- * next write fail (EPIPE) before it ever reads the answer. So the rest of the
- * body is read and discarded first, within bounds (a "lingering close" as
- * nginx does). Resolves true when the body was read to its end (the
- * connection can serve the next request), false when a bound cut it short.
+ * A request refused before its body was read to the end (413, 415, a bad
+ * header...) is usually still sending. Answering and closing at once makes
+ * the client's next write fail (EPIPE) before it ever reads the answer. So
+ * the rest of the body is read and discarded first, within bounds (a
+ * "lingering close" as nginx does). Whoever read part of it did so through a
+ * pipe (jobs/upload/request-body.ts), which unpipe() takes back; a reader
+ * holding the request itself (an async iterator) would keep it from flowing.
+ * Resolves true when the body was read to its end (the connection can serve
+ * the next request), false when a bound cut it short.
  */
 function drainUnreadBody(req: Request): Promise<boolean> {
   if (req.complete) return Promise.resolve(true);
@@ -135,10 +138,12 @@ export function problemErrorHandler(
       const status = (error as { status?: unknown })?.status;
       // express' own errors (body too large, malformed JSON) carry a 4xx status.
       if (typeof status === 'number' && status >= 400 && status < 500) {
-        problem = new HttpProblem(
-          EXPRESS_ERROR_CODES[status] ?? 'bad_request',
-          (error as Error).message,
-        );
+        // body-parser's 415 for a Content-Encoding it cannot decode.
+        const code =
+          (error as { type?: unknown }).type === 'encoding.unsupported'
+            ? 'unsupported_compression'
+            : (EXPRESS_ERROR_CODES[status] ?? 'bad_request');
+        problem = new HttpProblem(code, (error as Error).message);
       } else {
         logger.error({ err: error, path: req.path }, 'unhandled error');
         problem = new HttpProblem(

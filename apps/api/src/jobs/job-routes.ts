@@ -1,5 +1,3 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Breaker } from '@sluice/breakers';
 import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
 import { formatRecord, neutralizeFormula } from '@sluice/csv';
@@ -22,12 +20,13 @@ import { type Request, type RequestHandler, type Response, Router } from 'expres
 import type { Kysely } from 'kysely';
 import { findDataset } from '../datasets/dataset-routes.ts';
 import type { Needs } from '../http/breaker-guard.ts';
+import { sendCsvDownload } from '../http/csv-download.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
 import type { JobCache } from './job-cache.ts';
 import { readJobRequest } from './job-options.ts';
 import { presentJob, presentJobSummary } from './job-view.ts';
-import { openCsvUpload } from './upload/request-body.ts';
+import { openCsvUpload, type UploadLimits } from './upload/request-body.ts';
 import { type StoreLimits, storeUpload } from './upload/store-upload.ts';
 
 export interface JobRoutesDeps {
@@ -36,7 +35,7 @@ export interface JobRoutesDeps {
   metrics: ApiMetrics;
   logger: Logger;
   baseUrl: (req: Request) => string;
-  limits: StoreLimits & { maxUploadBytes: number };
+  limits: StoreLimits & UploadLimits;
   cache: JobCache;
   /**
    * The status route declares no dependency at the edge (`needs()`), so that
@@ -69,8 +68,20 @@ function requireCompleted(job: JobView): void {
   );
 }
 
+/**
+ * The uploaded file's name with a suffix, in any script (Content-Disposition
+ * carries it as UTF-8); only what file systems refuse or read as a path (control
+ * characters, / \ : * ? " < > |) becomes `_`; leading dots are dropped and
+ * the name is cut at 100 characters (file systems allow 255 bytes).
+ */
 function downloadName(job: JobView, suffix: string): string {
-  const base = (job.fileName ?? job.id).replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_') || job.id;
+  const base =
+    (job.fileName ?? '')
+      .replace(/\.csv$/i, '')
+      .replace(/[\p{Cc}\p{Cf}/\\:*?"<>|]+/gu, '_')
+      .replace(/^[.\s]+/, '')
+      .slice(0, 100)
+      .trim() || job.id;
   return `${base}.${suffix}.csv`;
 }
 
@@ -117,7 +128,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     deps.uploadSlot,
     needs('postgres', 'redis'),
     async (req: Request, res: Response) => {
-      const upload = await openCsvUpload(req, deps.limits.maxUploadBytes);
+      const upload = await openCsvUpload(req, deps.limits);
       const job = readJobRequest(req.query, upload.fields);
       const dataset =
         job.dataset === undefined ? undefined : await findDataset(deps.db, job.dataset);
@@ -199,15 +210,11 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, res);
       requireCompleted(job);
-      res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'normalized'));
-      const header = formatRecord(
-        job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name)),
-      );
-      const body = (async function* () {
-        yield Buffer.from(header);
-        yield* readJobOutput(deps.db, job.id);
-      })();
-      await pipeline(Readable.from(body), res);
+      await sendCsvDownload(res, {
+        fileName: downloadName(job, 'normalized'),
+        header: formatRecord(job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name))),
+        pages: readJobOutput(deps.db, job.id),
+      });
     },
   );
 
@@ -217,9 +224,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, res);
       requireCompleted(job);
-      res.type('text/csv; charset=utf-8').attachment(downloadName(job, 'errors'));
-      const body = (async function* () {
-        yield formatRecord(['row', 'column', 'value', 'code', 'message']);
+      const pages = (async function* () {
         for await (const page of readJobErrors(deps.db, job.id)) {
           yield page
             .map((e) =>
@@ -234,7 +239,11 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
             .join('');
         }
       })();
-      await pipeline(Readable.from(body), res);
+      await sendCsvDownload(res, {
+        fileName: downloadName(job, 'errors'),
+        header: formatRecord(['row', 'column', 'value', 'code', 'message']),
+        pages,
+      });
     },
   );
 

@@ -1,6 +1,18 @@
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { Request } from 'express';
 import { HttpProblem } from '../../http/problem.ts';
+import {
+  type DecodeLimits,
+  decodingStream,
+  type RequestCoding,
+  requestCoding,
+} from './content-encoding.ts';
+
+export interface UploadLimits extends DecodeLimits {
+  /** Most bytes of CSV (decoded, when the body is compressed). */
+  maxUploadBytes: number;
+}
 
 /** The uploaded CSV as a byte stream plus whatever form fields came before it. */
 export interface CsvUpload {
@@ -38,33 +50,67 @@ async function* limited(
 }
 
 /**
+ * Pipes the request body into `into`: the upload never reads the request
+ * itself. A refusal can then always take the body back (sendProblem unpipes
+ * it and reads the rest to answer), whatever state the upload's readers were
+ * left in; a reader attached to the request directly (an async iterator)
+ * would keep it from flowing until returned. A request the client abandons
+ * before its end fails `into`, so its reader does not wait forever.
+ */
+function pipeBody(req: Request, into: Writable): void {
+  req.once('close', () => {
+    if (!req.complete)
+      into.destroy(new Error('The client closed the connection during the upload.'));
+  });
+  req.pipe(into);
+}
+
+/**
+ * The body as the upload reads it, piped from the request (see pipeBody):
+ * decoded on the way when it has a Content-Encoding.
+ */
+function openBody(req: Request, coding: RequestCoding | undefined, limits: UploadLimits): Readable {
+  if (!coding) {
+    const body = new PassThrough();
+    pipeBody(req, body);
+    return body;
+  }
+  const { input, output } = decodingStream(coding, limits);
+  pipeBody(req, input);
+  return output;
+}
+
+/**
  * Opens the CSV in a request without reading it: text/csv bodies stream as-is,
  * multipart/form-data streams its first file part (fields before it are kept as
- * options). Nothing here buffers the file.
+ * options); either may be compressed (Content-Encoding gzip, deflate, br, zstd).
+ * Nothing here buffers the file.
  */
-export async function openCsvUpload(req: Request, maxBytes: number): Promise<CsvUpload> {
+export async function openCsvUpload(req: Request, limits: UploadLimits): Promise<CsvUpload> {
+  const maxBytes = limits.maxUploadBytes;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
 
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (CSV_MEDIA_TYPES.has(mediaType)) {
-    const fileName = typeof req.query.filename === 'string' ? req.query.filename : null;
-    // destroyOnReturn: false: when we stop reading (a 413, a bad header), the
-    // socket must stay open so the refusal can still be sent (see sendProblem).
-    return {
-      bytes: limited(req.iterator({ destroyOnReturn: false }), maxBytes),
-      fileName,
-      fields: {},
-    };
+  const csv = CSV_MEDIA_TYPES.has(mediaType);
+  if (!csv && mediaType !== 'multipart/form-data') {
+    throw new HttpProblem(
+      'unsupported_media_type',
+      `Send the CSV as text/csv or as a multipart/form-data file part, not as '${mediaType || 'no content type'}'.`,
+    );
   }
-  if (mediaType === 'multipart/form-data') return openMultipart(req, maxBytes);
-  throw new HttpProblem(
-    'unsupported_media_type',
-    `Send the CSV as text/csv or as a multipart/form-data file part, not as '${mediaType || 'no content type'}'.`,
-  );
+  const coding = requestCoding(req);
+  if (!csv) return openMultipart(req, coding, limits);
+  const fileName = typeof req.query.filename === 'string' ? req.query.filename : null;
+  return { bytes: limited(openBody(req, coding, limits), maxBytes), fileName, fields: {} };
 }
 
-function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
+function openMultipart(
+  req: Request,
+  coding: RequestCoding | undefined,
+  limits: UploadLimits,
+): Promise<CsvUpload> {
+  const maxBytes = limits.maxUploadBytes;
   return new Promise((resolve, reject) => {
     let parser: BusboyInstance;
     try {
@@ -85,6 +131,7 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
     }
     const fields: Record<string, string> = {};
     let gotFile = false;
+    let fileStream: Readable | undefined;
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
@@ -94,6 +141,7 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
         return;
       }
       gotFile = true;
+      fileStream = file;
       let truncated = false;
       file.on('limit', () => {
         truncated = true;
@@ -109,8 +157,14 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
       });
     });
     parser.on('error', (error) => {
-      const problem = new HttpProblem('malformed_multipart', (error as Error).message);
+      // A problem of the body itself (its compression) keeps its own code.
+      const problem =
+        error instanceof HttpProblem
+          ? error
+          : new HttpProblem('malformed_multipart', (error as Error).message);
       if (!gotFile) reject(problem);
+      // The file is being read: its reader must learn the body broke off.
+      else fileStream?.destroy(problem);
     });
     // 'finish': the whole form has been read (this parser does not destroy
     // itself, so no 'close' follows).
@@ -124,6 +178,8 @@ function openMultipart(req: Request, maxBytes: number): Promise<CsvUpload> {
         );
       }
     });
-    req.pipe(parser);
+    const body = openBody(req, coding, limits);
+    body.on('error', (error) => parser.destroy(error));
+    body.pipe(parser);
   });
 }
