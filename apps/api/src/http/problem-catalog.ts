@@ -46,7 +46,8 @@ export const PROBLEM_CATALOG = {
   record_too_large: {
     status: 400,
     title: 'Record too large',
-    meaning: 'one record over `MAX_RECORD_BYTES` (usually an unclosed quote)',
+    meaning:
+      'one record over `MAX_RECORD_BYTES` with no quoted line break to cut it at (one huge line)',
   },
   unknown_column: {
     status: 400,

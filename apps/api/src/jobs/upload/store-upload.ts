@@ -48,7 +48,7 @@ function toProblem(error: unknown): unknown {
     if (error.code === 'empty_file') return emptyFile();
     return new HttpProblem(
       'record_too_large',
-      `Record ${error.recordNumber} is larger than the per-record limit; often an opening quote is never closed.`,
+      `Record ${error.recordNumber} is larger than the per-record limit (MAX_RECORD_BYTES).`,
       {
         extra: { record: error.recordNumber },
       },
