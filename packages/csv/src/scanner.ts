@@ -33,7 +33,7 @@ export const NEED_MORE = -1;
  * of its quoted fields (`breakInRecord`, see dialect.ts); the caller resumes
  * after that break with `restart()`.
  */
-export const RESYNC = -2;
+const RESYNC = -2;
 
 /**
  * Finds record boundaries in a byte stream delivered in pieces, carrying the

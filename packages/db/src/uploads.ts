@@ -72,12 +72,19 @@ export async function insertChunk(
 
 /**
  * Last step of an upload's transaction: totals, and the columns as profiled
- * over the whole file (types and date orders are only known at the end).
+ * over the whole file (types and date orders are only known at the end); the
+ * options too when given (an encoding decided after the first bytes).
  */
 export async function finishUpload(
   trx: Transaction<Database>,
   jobId: string,
-  totals: { bytes: number; chunks: number; rows: number; columns: StoredJobColumn[] },
+  totals: {
+    bytes: number;
+    chunks: number;
+    rows: number;
+    columns: StoredJobColumn[];
+    options?: StoredJobOptions | undefined;
+  },
 ): Promise<void> {
   await trx
     .updateTable('jobs')
@@ -86,6 +93,7 @@ export async function finishUpload(
       chunks_total: totals.chunks,
       rows_total: totals.rows,
       columns: storedJson.jobColumns.write(totals.columns),
+      ...(totals.options ? { options: storedJson.jobOptions.write(totals.options) } : {}),
     })
     .where('id', '=', jobId)
     .execute();

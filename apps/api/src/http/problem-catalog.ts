@@ -43,6 +43,12 @@ export const PROBLEM_CATALOG = {
     title: 'Invalid text encoding',
     meaning: 'the file is not valid text in its encoding (detected or `encoding`)',
   },
+  not_csv: {
+    status: 400,
+    title: 'Not CSV text',
+    meaning:
+      'not text: an archive, image, PDF, workbook, UTF-32 or binary data (`detected` names it)',
+  },
   record_too_large: {
     status: 400,
     title: 'Record too large',

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   CsvInputError,
   detectDelimiter,
-  detectEncoding,
   InvalidEncodingError,
+  openCsvText,
   parseRecords,
-  peek,
   splitRecords,
-  transcodeToUtf8,
 } from '@sluice/csv';
 import {
   type Database,
@@ -22,6 +20,7 @@ import type { Kysely } from 'kysely';
 import { mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
+import { describeDialect } from './dialect.ts';
 import { readHeaderNames } from './header.ts';
 import type { CsvUpload } from './request-body.ts';
 
@@ -46,6 +45,9 @@ const emptyFile = () => new HttpProblem('empty_file', 'The uploaded file is empt
 function toProblem(error: unknown): unknown {
   if (error instanceof CsvInputError) {
     if (error.code === 'empty_file') return emptyFile();
+    if (error.code === 'not_csv') {
+      return new HttpProblem('not_csv', error.message, { extra: { detected: error.detected } });
+    }
     return new HttpProblem(
       'record_too_large',
       `Record ${error.recordNumber} is larger than the per-record limit (MAX_RECORD_BYTES).`,
@@ -84,22 +86,19 @@ export async function storeUpload(
 ): Promise<StoredUpload> {
   const jobId = randomUUID();
   try {
-    const { sample, complete, stream } = await peek(upload.bytes, SNIFF_BYTES);
-    const encoding = request.encoding
-      ? { encoding: request.encoding, reason: 'request' as const }
-      : detectEncoding(sample, complete);
-    // Lenient decoding is fine for sniffing only; the real decode is strict.
-    const sampleText = new TextDecoder(encoding.encoding).decode(sample);
+    const text = await openCsvText(upload.bytes, {
+      sniffBytes: SNIFF_BYTES,
+      encoding: request.encoding,
+    });
     const delimiter = request.delimiter
       ? { delimiter: request.delimiter, confidence: 1, source: 'request' }
-      : { ...detectDelimiter(sampleText, complete), source: 'detected' };
-    const dialect = {
-      encoding: encoding.encoding,
-      encodingSource: encoding.reason,
-      delimiter: delimiter.delimiter,
-      delimiterSource: delimiter.source,
-      delimiterConfidence: Number(delimiter.confidence.toFixed(2)),
-    };
+      : { ...detectDelimiter(text.sampleText, text.complete), source: 'detected' };
+    // The encoding of a file that starts with plain ASCII is decided later
+    // (at its first non-ASCII byte): the options are written again at the end.
+    const options = () => ({
+      ...request.options,
+      dialect: describeDialect(text.encoding(), delimiter),
+    });
     const chunkText = new TextDecoder('utf-8');
 
     return await inTransaction(db, async (trx) => {
@@ -108,8 +107,7 @@ export async function storeUpload(
       let bytes = 0;
       let profiler: ColumnProfiler | undefined;
       let targets: Array<string | undefined> = [];
-      const source = transcodeToUtf8(stream, encoding.encoding);
-      const split = splitRecords(source, {
+      const split = splitRecords(text.stream, {
         ...limits,
         delimiter: delimiter.delimiter.charCodeAt(0),
       });
@@ -126,7 +124,7 @@ export async function storeUpload(
             fileName: upload.fileName,
             header: event.bytes,
             columns: names.map((name) => ({ name, type: 'text', required: false })),
-            options: { ...request.options, dialect },
+            options: options(),
           });
           bytes += event.bytes.byteLength;
           continue;
@@ -157,7 +155,7 @@ export async function storeUpload(
         const target = targets[i];
         return target === undefined ? c : { ...c, target };
       });
-      await finishUpload(trx, jobId, { bytes, chunks, rows, columns });
+      await finishUpload(trx, jobId, { bytes, chunks, rows, columns, options: options() });
       return { jobId, chunks, rows, bytes };
     });
   } catch (error) {
