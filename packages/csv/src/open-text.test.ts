@@ -141,6 +141,13 @@ describe('openCsvText: other encodings', () => {
     expect(out.toString()).toBe(body);
   });
 
+  it('Shift_JIS with kanji only (where chardet alone ranks Windows-1252 first)', async () => {
+    const body = 'id,名前,都市\n1,山田太郎,東京\n2,佐藤花子,大阪\n3,鈴木一郎,名古屋\n'.repeat(4);
+    const { after, out } = await read(encodeLegacy(body, 'shift_jis'));
+    expect(after).toMatchObject({ encoding: 'shift_jis', source: 'detector' });
+    expect(out.toString()).toBe(body);
+  });
+
   it('a Windows-1252 file whose first accent comes after the sniffed bytes is detected there', async () => {
     const ascii = 'id;nom;ville;remarque\n'.concat('0;plain;ascii;row\n'.repeat(5000));
     const body = ascii + PEOPLE.split('\n').slice(1).join('\n').repeat(3);
