@@ -83,7 +83,8 @@ export function detectNotText(sample: Uint8Array): NotText | undefined {
 
 /**
  * Binary data: control bytes that text does not contain (NUL and the C0
- * controls other than tab, line breaks, form feed and escape, plus DEL) make
+ * controls other than tab, line breaks, vertical tab (FileMaker's in-cell
+ * line break), form feed and escape, plus DEL) make
  * up at least 5% of the sample and at least 4 bytes. Random binary data has
  * about 11%; a CSV with a stray NUL in a cell stays far below (that one is a
  * per-row problem, not a reason to refuse the file). Only for 8-bit text:
@@ -94,12 +95,9 @@ export function detectBinary(sample: Uint8Array): NotText | undefined {
   let nuls = 0;
   for (const b of sample) {
     if (b === 0) nuls += 1;
-    if (
-      (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1b) ||
-      b === 0x7f
-    ) {
-      controls += 1;
-    }
+    // 0x09-0x0D: tab, LF, VT, FF, CR; 0x1B: escape.
+    const control = b < 0x20 ? b < 0x09 || (b > 0x0d && b !== 0x1b) : b === 0x7f;
+    if (control) controls += 1;
   }
   if (controls < Math.max(4, sample.length * 0.05)) return undefined;
   const share = Math.round((100 * controls) / sample.length);

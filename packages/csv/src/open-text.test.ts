@@ -212,9 +212,10 @@ describe('openCsvText: what is not text is refused as not_csv', () => {
     }
   });
 
-  it('a CSV with a stray NUL or control character in a cell is text', async () => {
+  it('a CSV with a stray NUL or control character in a cell, or vertical tabs, is text', async () => {
+    // FileMaker writes a line break inside a cell as a vertical tab.
     const bytes = Buffer.from(
-      'name,notes\nann,a\0b\nbob,\x07bell\n'.concat('carl,fine\n'.repeat(20)),
+      'name,notes\nann,a\0b\nbob,\x07bell\n'.concat('carl,"one\vtwo"\n'.repeat(20)),
     );
     expect((await read(bytes)).out).toEqual(bytes);
   });
