@@ -20,6 +20,10 @@ let secondApi: AppProcess | undefined;
 const db = new pg.Client({ connectionString: inject('databaseUrl') });
 
 afterAll(async () => {
+  // Other files count the datasets of the shared database: leave none behind.
+  await db.query('drop table if exists sluice_datasets.unacked_people');
+  await db.query("delete from jobs where dataset = 'unacked_people'");
+  await db.query("delete from datasets where name = 'unacked_people'");
   await db.end();
   const codes = await Promise.all([secondApi?.stop('SIGTERM'), stack?.workers[0]?.stop('SIGTERM')]);
   expect(codes).toEqual([0, 0]);

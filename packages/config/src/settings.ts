@@ -46,7 +46,11 @@ const apiSchema = z
     MAX_UPLOAD_BYTES: byteSize.default(1024 ** 3),
     /** Target size of one stored chunk; a chunk is one unit of work for a worker. */
     CHUNK_BYTES: byteSize.default(1024 ** 2),
-    /** A record larger than this (often an unterminated quote) rejects the upload. */
+    /**
+     * A record larger than this rejects the upload, unless it has a line break
+     * inside a quoted field within this size: then it is cut there (a quote
+     * that never closes costs one row, see packages/csv/src/dialect.ts).
+     */
     MAX_RECORD_BYTES: byteSize.default(1024 ** 2),
     MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
     /**

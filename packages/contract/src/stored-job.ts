@@ -40,8 +40,16 @@ export type NormalizationOptions = z.infer<typeof normalizationOptionsSchema>;
 /** How the file was read: the encoding and delimiter, given or detected, and how sure. */
 export const dialectSchema = z.object({
   encoding: z.enum(INPUT_ENCODINGS),
-  /** 'request', or how it was detected ('bom', 'nul-pattern', 'valid-utf8', 'not-utf8'). */
+  /**
+   * 'request', or how it was detected (@sluice/csv's EncodingDecision: 'bom',
+   * 'nul-pattern', 'ascii', 'valid-utf8', 'mostly-utf8', 'detector'; jobs
+   * stored before used 'not-utf8' too).
+   */
   encodingSource: z.string(),
+  /** 0..1: how strongly the evidence supports the encoding (absent on older jobs). */
+  encodingConfidence: z.number().min(0).max(1).optional(),
+  /** What the encoding decision rests on, for people. */
+  encodingNote: z.string().optional(),
   delimiter: z.enum(DELIMITER_CANDIDATES),
   /** 'request' or 'detected'. */
   delimiterSource: z.string(),

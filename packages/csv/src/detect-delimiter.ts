@@ -19,7 +19,8 @@ export interface DelimiterGuess {
 export function detectDelimiter(text: string, complete: boolean, maxRecords = 50): DelimiterGuess {
   let best: DelimiterGuess = { delimiter: ',', confidence: 0, fields: 1 };
   let bestScore = -1;
-  const cut = complete ? text.length : text.lastIndexOf('\n') + 1;
+  // The last line break (LF, CR or CRLF) ends the last whole record.
+  const cut = complete ? text.length : Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
   const body = text.slice(0, cut > 0 ? cut : text.length);
   for (const delimiter of DELIMITER_CANDIDATES) {
     const counts = parseRecords(body, { delimiter, maxFields: 10_000 })

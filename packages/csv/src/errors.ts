@@ -3,17 +3,20 @@
  * record) because the splitter cannot go on producing chunks after them; the
  * HTTP API maps `code` to a problem+json response.
  */
-export type CsvInputErrorCode = 'empty_file' | 'record_too_large';
+export type CsvInputErrorCode = 'empty_file' | 'record_too_large' | 'not_csv';
 
 export class CsvInputError extends Error {
   readonly code: CsvInputErrorCode;
   /** 1-based record number in the file (header = 1), for `record_too_large`. */
   readonly recordNumber?: number;
+  /** For `not_csv`: what the upload looks like instead ('gzip', 'pdf', 'binary', ...). */
+  readonly detected?: string;
 
-  constructor(code: CsvInputErrorCode, message: string, recordNumber?: number) {
+  constructor(code: CsvInputErrorCode, message: string, recordNumber?: number, detected?: string) {
     super(message);
     this.name = 'CsvInputError';
     this.code = code;
     this.recordNumber = recordNumber;
+    this.detected = detected;
   }
 }

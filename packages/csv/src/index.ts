@@ -1,7 +1,8 @@
 /**
  * @sluice/csv: quote-aware splitting of CSV byte streams into bounded chunks
- * (HTTP API), record parsing and CSV writing (worker threads). Pure: no I/O
- * besides consuming the async iterable given to splitRecords.
+ * (HTTP API), opening an upload as UTF-8 text (refusing what is not text,
+ * deciding the encoding), record parsing and CSV writing (worker threads).
+ * Pure: no I/O besides consuming the async iterables it is given.
  *
  * Record boundaries are defined once (dialect.ts) and shared by the splitter,
  * recordEnds and parseRecords: a chunk of N records always parses into N.
@@ -14,16 +15,16 @@ export {
   detectDelimiter,
 } from './detect-delimiter.ts';
 export {
-  detectEncoding,
-  type EncodingGuess,
+  type EncodingDecision,
   INPUT_ENCODINGS,
   type InputEncoding,
   InvalidEncodingError,
-  transcodeToUtf8,
+  inputEncodingOf,
 } from './encoding.ts';
 export { CsvInputError, type CsvInputErrorCode } from './errors.ts';
 export { formatRecord } from './format.ts';
 export { neutralizeFormula } from './formula.ts';
+export { type CsvText, openCsvText } from './open-text.ts';
 export {
   type ParsedRecord,
   type ParseError,

@@ -1,4 +1,4 @@
-import { CR, checkDialectBytes, dialectByte, LF } from './dialect.ts';
+import { CR, checkDialectBytes, dialectByte, LF, pastBreak } from './dialect.ts';
 
 export interface ParseOptions {
   /** One ASCII character, default ','. */
@@ -17,11 +17,13 @@ export type ParsedRecord = { fields: string[] } | { error: ParseError };
 
 /**
  * Parses CSV text into records with the same boundaries as splitRecords and
- * recordEnds (see dialect.ts), so that a chunk of N records always yields N
- * entries. Problems are reported per record and parsing goes on with the next.
+ * recordEnds (see dialect.ts: LF, CR and CRLF end records; a quoted field
+ * that spans lines without an acceptable closing quote is cut at its first
+ * line break), so that a chunk of N records always yields N entries. Problems
+ * are reported per record and parsing goes on with the next.
  *
  * Fields are cut with indexOf and slice (no per-character concatenation): this
- * runs on every byte of every upload. The next delimiter and next LF are
+ * runs on every byte of every upload. The next delimiter and line breaks are
  * cached because each search may run past the current field; re-searching per
  * field would be quadratic in long records.
  */
@@ -38,13 +40,24 @@ export function parseRecords(text: string, options: ParseOptions): ParsedRecord[
 
   const n = text.length;
   const records: ParsedRecord[] = [];
+  const charAt = (i: number) => (i < n ? text.charCodeAt(i) : undefined);
   let pos = 0;
   let nextDelimiter = -1;
   let nextLf = -1;
+  let nextCr = -1;
+  const lineBreakFrom = (from: number): number => {
+    if (nextLf < from) nextLf = indexOrEnd(text, '\n', from, n);
+    if (nextCr < from) nextCr = indexOrEnd(text, '\r', from, n);
+    return Math.min(nextLf, nextCr);
+  };
 
   while (pos < n) {
     const fields: string[] = [];
     let error: ParseError | undefined;
+    // The first line break inside a quoted field of this record, and its field.
+    let recordBreak = -1;
+    let breakField = 0;
+    let cut = false;
 
     // One iteration per field; `pos` is at the field's first character.
     for (;;) {
@@ -58,23 +71,36 @@ export function parseRecords(text: string, options: ParseOptions): ParsedRecord[
           from = close + 2;
           close = text.indexOf(quoteChar, from);
         }
+        const lineBreak = lineBreakFrom(pos + 1);
+        const spans = lineBreak < (close === -1 ? n : close);
+        if (spans && recordBreak === -1) {
+          recordBreak = lineBreak;
+          breakField = fields.length + 1;
+        }
         if (close === -1) {
-          // Nothing closes it: like the splitter, the record runs to the end.
-          error = unterminated(fields.length + 1);
-          pos = n;
+          cut = spans;
+          if (!spans) {
+            // On its own line and nothing closes it: the record runs to the end.
+            error = unterminated(fields.length + 1);
+            pos = n;
+          }
           break;
         }
         pos = close + 1;
         const c = text.charCodeAt(pos);
-        const last =
-          pos >= n || c === LF || (c === CR && (pos + 1 === n || text.charCodeAt(pos + 1) === LF));
+        const last = pos >= n || c === LF || c === CR;
         if (last || c === delimiter) {
           fields.push(parts ? parts.join('') + text.slice(from, close) : text.slice(from, close));
           if (!last) {
             pos += 1;
             continue;
           }
-          pos = c === CR ? pos + 2 : pos + 1;
+          pos = pos >= n ? n : pastBreak(pos, charAt);
+          break;
+        }
+        if (spans) {
+          // `"...<line break>..."x`: the quote was never meant to close.
+          cut = true;
           break;
         }
         // `"abc"def`: keeping either part would silently change the value.
@@ -84,21 +110,28 @@ export function parseRecords(text: string, options: ParseOptions): ParsedRecord[
       }
 
       // Unquoted field (or the remains of a badly quoted one): up to the next
-      // delimiter or LF; quotes inside are literal (`5" disk`).
+      // delimiter or line break; quotes inside are literal (`5" disk`).
       if (nextDelimiter < pos) nextDelimiter = indexOrEnd(text, delimiterChar, pos, n);
-      if (nextLf < pos) nextLf = indexOrEnd(text, '\n', pos, n);
-      if (nextDelimiter < nextLf) {
+      const lineBreak = lineBreakFrom(pos);
+      if (nextDelimiter < lineBreak) {
         fields.push(text.slice(pos, nextDelimiter));
         pos = nextDelimiter + 1;
         continue;
       }
-      let end = nextLf;
-      if (end > pos && text.charCodeAt(end - 1) === CR) end -= 1; // CRLF, or CR ending the text
-      fields.push(text.slice(pos, end));
-      pos = nextLf + 1;
+      fields.push(text.slice(pos, lineBreak));
+      pos = lineBreak >= n ? n : pastBreak(lineBreak, charAt);
       break;
     }
 
+    if (cut) {
+      records.push({ error: cutAtBreak(breakField) });
+      pos = pastBreak(recordBreak, charAt);
+      // Reading moves back to the break: cached positions may lie past matches.
+      nextDelimiter = -1;
+      nextLf = -1;
+      nextCr = -1;
+      continue;
+    }
     // Counted after the fact: a record is at most maxRecordBytes (the
     // splitter's limit), so its fields are bounded anyway.
     if (!error && fields.length > maxFields) error = tooManyFields(maxFields);
@@ -110,6 +143,11 @@ export function parseRecords(text: string, options: ParseOptions): ParsedRecord[
 const unterminated = (field: number): ParseError => ({
   code: 'unterminated_quote',
   message: `Field ${field} opens a quote that is never closed.`,
+});
+
+const cutAtBreak = (field: number): ParseError => ({
+  code: 'unterminated_quote',
+  message: `Field ${field} opens a quote that is not closed where a quoted field can end; the row was read up to the line break and reading resumed on the next line.`,
 });
 
 const invalidQuoting = (field: number): ParseError => ({

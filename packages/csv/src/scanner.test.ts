@@ -16,8 +16,10 @@ describe('recordEnds', () => {
     ['two stray quotes on one line', 'a"b,c"d\ne\n', [8, 10]],
     ['text after a closing quote is unquoted again', '"a"b"c\nd\n', [7, 9]],
     ['a quote after a closing-quote remainder then delimiter opens again', '"a"b,"c\nd"\n', [11]],
-    ['unterminated quote runs to the end', 'a\n"b\nc\n', [2, 7]],
-    ['CR alone is not a terminator', 'a\rb\n', [4]],
+    ['unterminated quote on the last line runs to the end', 'a\n"b,c', [2, 6]],
+    ['a quote never closed is cut at its line break', 'a\n"b\nc\n', [2, 5, 7]],
+    ['CR alone is a terminator', 'a\rb\n', [2, 4]],
+    ['CRLF is one terminator, CR CR two', 'a\r\nb\r\rc', [3, 5, 6, 7]],
   ];
   it.each(cases)('%s', (_, input, ends) => {
     expect(recordEnds(utf8(input))).toEqual(ends);

@@ -171,12 +171,22 @@ describe('splitRecords cases', () => {
     },
     { name: 'header-only file without newline', input: 'a,b', header: 'a,b', chunks: [] },
     {
-      name: 'unterminated quote at the end within the limit is the last record',
+      name: 'a quote never closed is cut at its line break, the next lines are records',
       input: 'a\n1\n"open\n2\n',
       header: 'a',
       chunks: [
         [2, 1, '1\n'],
-        [3, 1, '"open\n2\n'],
+        [3, 1, '"open\n'],
+        [4, 1, '2\n'],
+      ],
+    },
+    {
+      name: 'unterminated quote on the last line is the last record',
+      input: 'a\n1\n"open,2',
+      header: 'a',
+      chunks: [
+        [2, 1, '1\n'],
+        [3, 1, '"open,2'],
       ],
     },
   ];
@@ -241,15 +251,15 @@ describe('splitRecords errors', () => {
     ]);
   });
 
-  it('record_too_large for an unterminated quote, without reading the rest of an endless file', async () => {
+  it('record_too_large for one line over the limit, without reading the rest of an endless file', async () => {
     let pulled = 0;
     async function* endless() {
-      yield utf8('id,notes\n1,ok\n2,"never closed\n');
+      yield utf8('id,notes\n1,ok\n2,"never closed');
       // Long enough to notice a splitter that reads on (bounded so such a bug
       // fails the assertions below instead of hanging the run).
       for (let i = 0; i < 10_000; i++) {
         pulled += 1;
-        yield utf8('more text, more lines\n'.repeat(10));
+        yield utf8('more text, no line break '.repeat(10));
       }
     }
     const events: string[] = [];
@@ -263,7 +273,7 @@ describe('splitRecords errors', () => {
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CsvInputError);
     expect(error).toMatchObject({ code: 'record_too_large', recordNumber: 3 });
-    expect(pulled).toBeLessThanOrEqual(5); // 1000 bytes / 220 per piece, then stop
+    expect(pulled).toBeLessThanOrEqual(5); // 1000 bytes / 250 per piece, then stop
     expect(events).toEqual(['header', 'chunk']); // record 2 was delivered before the failure
   });
 

@@ -1,7 +1,7 @@
-import { CR, DEFAULT_DELIMITER, DEFAULT_QUOTE, LF } from './dialect.ts';
+import { CR, DEFAULT_DELIMITER, DEFAULT_QUOTE, LF, pastBreak } from './dialect.ts';
 import { CsvInputError } from './errors.ts';
 import { withoutBomRejectBlank } from './leading.ts';
-import { RecordScanner } from './scanner.ts';
+import { NEED_MORE, RecordScanner } from './scanner.ts';
 
 export interface SplitOptions {
   /** A chunk is emitted at the first record boundary at or past this size. */
@@ -24,7 +24,7 @@ export type SplitEvent =
 function tooLarge(recordNumber: number, maxRecordBytes: number): CsvInputError {
   return new CsvInputError(
     'record_too_large',
-    `Record ${recordNumber} is larger than ${maxRecordBytes} bytes (often a quote that is never closed).`,
+    `Record ${recordNumber} is larger than ${maxRecordBytes} bytes.`,
     recordNumber,
   );
 }
@@ -35,7 +35,7 @@ function checkSize(name: string, value: number): void {
   }
 }
 
-/** The header record without its LF or CRLF terminator. */
+/** The header record without its line terminator (LF, CR or CRLF). */
 function withoutTerminator(record: Buffer): Buffer {
   let end = record.length;
   if (end > 0 && record[end - 1] === LF) end -= 1;
@@ -51,6 +51,9 @@ function withoutTerminator(record: Buffer): Buffer {
  *
  * Records are numbered from 1 (the header) so chunk numbering equals what a
  * worker's parseRecords will count: blank lines and bad records count too.
+ * A record cut at a line break inside a quoted field (dialect.ts) is followed
+ * by the bytes after the cut scanned again as new records; because of the
+ * byte limit, that re-reads at most maxRecordBytes (held anyway).
  */
 export async function* splitRecords(
   source: AsyncIterable<Uint8Array>,
@@ -64,28 +67,71 @@ export async function* splitRecords(
     options.delimiter ?? DEFAULT_DELIMITER,
   );
 
-  // Copied bytes since the last emitted event: whole records, then the start
-  // of the record being scanned.
+  // Offsets are absolute (bytes since the start of the stream, after the BOM).
+  // `pending` holds copies of [heldStart, start of the piece being scanned):
+  // bytes not yet emitted, i.e. whole records of the next chunk and then the
+  // start of the record being scanned.
   let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let recordNumber = 1; // the record being scanned
-  let carried = 0; // bytes of that record in earlier pieces
+  let heldStart = 0;
+  let recordStart = 0; // the record being scanned
+  let recordNumber = 1; // its number (the header is 1)
   let headerSent = false;
   let seq = 0;
   let chunkRecords = 0;
 
-  /** Everything held plus piece[from, to), as one new buffer; resets `pending`. */
-  const take = (piece: Buffer, from: number, to: number): Buffer => {
-    const bytes = Buffer.concat([...pending, piece.subarray(from, to)]);
+  /** Bytes [heldStart, end) as one new buffer: `pending` plus `piece` up to `end`. */
+  const take = (end: number, piece: Buffer | undefined, base: number): Buffer => {
+    const parts = pending;
+    if (piece && end > base) parts.push(piece.subarray(Math.max(heldStart - base, 0), end - base));
+    const bytes = Buffer.concat(parts);
     pending = [];
-    pendingBytes = 0;
+    heldStart = end;
     return bytes;
   };
-  const chunk = (bytes: Buffer): SplitEvent => {
+
+  /** One byte by absolute offset, from `pending` or `piece`; undefined if not read yet. */
+  const byteAt = (at: number, piece: Buffer | undefined, base: number): number | undefined => {
+    if (at >= base) return piece?.[at - base];
+    let offset = heldStart;
+    for (const part of pending) {
+      if (at < offset + part.length) return part[at - offset];
+      offset += part.length;
+    }
+    return undefined;
+  };
+
+  /**
+   * `pending` keeps [heldStart, cut); returns a copy of what it held past `cut`
+   * (to be scanned again as new records).
+   */
+  const holdUntil = (cut: number): Buffer => {
+    const all = Buffer.concat(pending);
+    pending = [all.subarray(0, cut - heldStart)];
+    return all.subarray(cut - heldStart);
+  };
+
+  /**
+   * The record being scanned ends at `end` (absolute): the header, or a chunk
+   * when one is due (a plain function, not a generator: it runs per record).
+   */
+  const recordEnd = (
+    end: number,
+    piece: Buffer | undefined,
+    base: number,
+    cutChunk: boolean,
+  ): SplitEvent | undefined => {
+    recordNumber += 1;
+    recordStart = end;
+    if (!headerSent) {
+      headerSent = true;
+      return { kind: 'header', bytes: withoutTerminator(take(end, piece, base)) };
+    }
+    chunkRecords += 1;
+    if (!cutChunk && end - heldStart < chunkBytes) return undefined;
     const event: SplitEvent = {
       kind: 'chunk',
       seq,
-      bytes,
+      bytes: take(end, piece, base),
       firstRecord: recordNumber - chunkRecords,
       recordCount: chunkRecords,
     };
@@ -94,44 +140,111 @@ export async function* splitRecords(
     return event;
   };
 
-  for await (const piece of withoutBomRejectBlank(source, maxRecordBytes)) {
-    scanner.feed(piece);
-    let recordStart = 0; // where the current record starts in this piece
-    let keepFrom = 0; // first byte of this piece not yet emitted or held
-    for (let end = scanner.next(0); end !== -1; end = scanner.next(end)) {
-      if (carried + end - recordStart > maxRecordBytes) {
-        throw tooLarge(recordNumber, maxRecordBytes);
+  /**
+   * Where the record being scanned is cut at its first quoted line break, or
+   * undefined while that cannot be told yet (a CR that is the last byte read).
+   * Throws record_too_large when even the cut record would be over the limit.
+   */
+  const cutPoint = (
+    piece: Buffer | undefined,
+    base: number,
+    atEnd: boolean,
+  ): number | undefined => {
+    const lineBreak = scanner.breakInRecord;
+    if (lineBreak === -1 || lineBreak + 1 - recordStart > maxRecordBytes) {
+      throw tooLarge(recordNumber, maxRecordBytes);
+    }
+    const breakByte = byteAt(lineBreak, piece, base);
+    const next = byteAt(lineBreak + 1, piece, base);
+    if (next === undefined && !atEnd && breakByte === CR) return undefined;
+    const cut = pastBreak(lineBreak, (at) => (at === lineBreak ? breakByte : next));
+    if (cut - recordStart > maxRecordBytes) throw tooLarge(recordNumber, maxRecordBytes);
+    return cut;
+  };
+
+  /**
+   * Scans one piece starting at absolute offset `base`. Returns the bytes to
+   * scan again first when a record was cut at a break in an earlier piece
+   * (this piece is then scanned again after them).
+   */
+  function* scan(piece: Buffer, base: number): Generator<SplitEvent, Buffer | undefined> {
+    scanner.feed(piece, base);
+    const scanned = base + piece.length;
+    let from = 0;
+    for (;;) {
+      const next = scanner.next(from);
+      let cut: number | undefined;
+      let cutChunk = false;
+      if (next === NEED_MORE) {
+        // The piece ended inside a record: decide as soon as it is too big,
+        // without reading further (an unclosed quote must not swallow the file).
+        if (scanned - recordStart <= maxRecordBytes) break;
+        cut = cutPoint(piece, base, false);
+        if (cut === undefined) break;
+        cutChunk = true;
+      } else if (next >= 0) {
+        const end = base + next;
+        if (end - recordStart <= maxRecordBytes) {
+          const event = recordEnd(end, piece, base, false);
+          if (event) yield event;
+          from = next;
+          continue;
+        }
+        cut = cutPoint(piece, base, false)!;
+        cutChunk = true;
+      } else {
+        cut = cutPoint(piece, base, false)!;
       }
-      carried = 0;
-      recordStart = end;
-      recordNumber += 1;
-      if (!headerSent) {
-        headerSent = true;
-        const header = withoutTerminator(take(piece, keepFrom, end));
-        keepFrom = end;
-        yield { kind: 'header', bytes: header };
+      // Cut at a quoted line break: the parser, seeing no acceptable closing
+      // quote, cuts the same record. A cut for size also ends the chunk, so the
+      // parser cannot see a closing quote the splitter decided not to wait for.
+      scanner.restart();
+      if (cut >= base) {
+        const event = recordEnd(cut, piece, base, cutChunk);
+        if (event) yield event;
+        from = cut - base;
         continue;
       }
-      chunkRecords += 1;
-      if (pendingBytes + end - keepFrom >= chunkBytes) {
-        const bytes = take(piece, keepFrom, end);
-        keepFrom = end;
-        yield chunk(bytes);
-      }
+      const again = holdUntil(cut);
+      const event = recordEnd(cut, undefined, base, cutChunk);
+      if (event) yield event;
+      return again;
     }
-    // The piece ended inside a record: fail as soon as that record is too big,
-    // without reading further (an unclosed quote would swallow the whole file).
-    carried += piece.length - recordStart;
-    if (carried > maxRecordBytes) throw tooLarge(recordNumber, maxRecordBytes);
-    if (keepFrom < piece.length) {
-      pending.push(Buffer.from(piece.subarray(keepFrom)));
-      pendingBytes += piece.length - keepFrom;
+    if (heldStart < scanned)
+      pending.push(Buffer.from(piece.subarray(Math.max(heldStart - base, 0))));
+    return undefined;
+  }
+
+  /** Scans `piece`, and whatever a cut gives back to scan again, in stream order. */
+  function* scanAll(piece: Buffer, base: number): Generator<SplitEvent> {
+    const queue: [Buffer, number][] = [[piece, base]];
+    while (queue.length > 0) {
+      const [bytes, at] = queue.shift()!;
+      const again = yield* scan(bytes, at);
+      if (again) queue.unshift([again, at - again.length], [bytes, at]);
     }
   }
 
-  // A last record without a final LF (possibly an unclosed quote: the parser
-  // reports that one as a per-record error).
-  if (carried > 0) {
+  let streamEnd = 0;
+  for await (const piece of withoutBomRejectBlank(source, maxRecordBytes)) {
+    const base = streamEnd;
+    streamEnd += piece.length;
+    yield* scanAll(piece, base);
+  }
+
+  // End of input inside a quoted field that spans lines: cut it, scan the rest.
+  while (scanner.mustCutAtEnd) {
+    const cut = cutPoint(undefined, streamEnd, true)!;
+    scanner.restart();
+    const again = holdUntil(cut);
+    const event = recordEnd(cut, undefined, streamEnd, false);
+    if (event) yield event;
+    yield* scanAll(again, cut);
+  }
+
+  // A last record without a line terminator (possibly an unclosed quote on its
+  // own line: the parser reports that one as a per-record error).
+  if (recordStart < streamEnd) {
     recordNumber += 1;
     if (headerSent) chunkRecords += 1;
   }
@@ -143,5 +256,13 @@ export async function* splitRecords(
     yield { kind: 'header', bytes: withoutTerminator(rest) };
     return;
   }
-  if (chunkRecords > 0) yield chunk(rest);
+  if (chunkRecords > 0) {
+    yield {
+      kind: 'chunk',
+      seq,
+      bytes: rest,
+      firstRecord: recordNumber - chunkRecords,
+      recordCount: chunkRecords,
+    };
+  }
 }

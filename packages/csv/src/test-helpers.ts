@@ -51,3 +51,45 @@ export async function split(
 }
 
 export const utf8 = (s: string) => Buffer.from(s, 'utf8');
+
+const legacyTables = new Map<string, Map<string, number[]>>();
+
+/**
+ * Encodes `text` in a legacy encoding the platform can only decode: the
+ * reverse of TextDecoder's table over all 1- and 2-byte sequences (enough for
+ * the 8-bit encodings and the common characters of the East Asian ones).
+ */
+export function encodeLegacy(text: string, encoding: string): Buffer {
+  let table = legacyTables.get(encoding);
+  if (!table) {
+    table = new Map();
+    const decoder = new TextDecoder(encoding, { fatal: true });
+    const add = (bytes: number[]) => {
+      try {
+        const char = decoder.decode(Uint8Array.from(bytes));
+        if ([...char].length === 1 && !table!.has(char)) table!.set(char, bytes);
+      } catch {
+        // not a character of this encoding
+      }
+    };
+    for (let b = 0; b < 0x100; b++) add([b]);
+    for (let lead = 0x81; lead < 0xff; lead++) {
+      for (let trail = 0x40; trail < 0xff; trail++) add([lead, trail]);
+    }
+    legacyTables.set(encoding, table);
+  }
+  return Buffer.from(
+    [...text].flatMap((char) => {
+      const bytes = table.get(char);
+      if (!bytes) throw new Error(`${JSON.stringify(char)} has no ${encoding} encoding`);
+      return bytes;
+    }),
+  );
+}
+
+/** Everything an async iterable yields, concatenated. */
+export async function collectBytes(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const piece of source) parts.push(Buffer.from(piece));
+  return Buffer.concat(parts);
+}

@@ -83,13 +83,20 @@ export async function insertChunk(db: Executor, jobId: string, chunk: NewChunk):
 
 /**
  * Last step of storing: totals, and the columns as profiled over the whole
- * file (types and date orders are only known at the end). False when the
+ * file (types and date orders are only known at the end); the options too
+ * when given (an encoding decided after the first bytes). False when the
  * job is no longer receiving.
  */
 export async function finishUpload(
   db: Executor,
   jobId: string,
-  totals: { bytes: number; chunks: number; rows: number; columns: StoredJobColumn[] },
+  totals: {
+    bytes: number;
+    chunks: number;
+    rows: number;
+    columns: StoredJobColumn[];
+    options?: StoredJobOptions | undefined;
+  },
 ): Promise<boolean> {
   const updated = await db
     .updateTable('jobs')
@@ -99,6 +106,7 @@ export async function finishUpload(
       rows_total: totals.rows,
       columns: storedJson.jobColumns.write(totals.columns),
       upload_touched_at: sql<Date>`clock_timestamp()`,
+      ...(totals.options ? { options: storedJson.jobOptions.write(totals.options) } : {}),
     })
     .where('id', '=', jobId)
     .where('status', '=', 'receiving')

@@ -82,3 +82,27 @@ describe('ColumnProfiler', () => {
     expect(d.wantsRows).toBe(true);
   });
 });
+
+describe('ColumnProfiler sample size', () => {
+  it('samples at most about 1 MiB of values, however few rows that is', () => {
+    // Rows of 100 KB: the first ten fill the sample. Values after it do not
+    // count (with a row-only bound, 1,000 such rows, 100 MB, were held).
+    const p = new ColumnProfiler(['x', 'notes'], {});
+    const wide = 'n'.repeat(100_000);
+    for (let i = 0; i < 11; i++) p.add([`a${i}@x.io`, wide]);
+    expect(p.wantsRows).toBe(false);
+    for (let i = 0; i < 100; i++) p.add(['not an address', wide]);
+    expect(p.finish().find((c) => c.name === 'x')).toMatchObject({
+      type: 'email',
+      source: 'values',
+    });
+  });
+
+  it('keeps sampling short rows up to 1,000', () => {
+    const p = new ColumnProfiler(['x'], {});
+    for (let i = 0; i < 999; i++) p.add([`a${i}@x.io`]);
+    expect(p.wantsRows).toBe(true);
+    p.add(['a@x.io']);
+    expect(p.wantsRows).toBe(false);
+  });
+});

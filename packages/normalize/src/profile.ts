@@ -27,6 +27,13 @@ export interface ProfiledColumn extends ColumnSpec {
 
 /** Rows sampled for inference by values. */
 const SAMPLE_ROWS = 1000;
+/**
+ * ...and at most this many characters of sampled values: a row may be up to
+ * MAX_RECORD_BYTES (1 MB by default), so 1,000 rows of wide text could hold
+ * hundreds of megabytes in the API while the upload streams (a 98 MB upload
+ * peaked at 254 MB RSS). Typing by values needs short values anyway.
+ */
+const SAMPLE_CHARS = 1 << 20;
 /** Share of non-blank sampled values that must look like a type to infer it. */
 const VALUE_THRESHOLD = 0.8;
 /** Types that value sampling may pick (the ones with a reliable shape). */
@@ -36,7 +43,7 @@ const SAMPLED_TYPES = COLUMN_TYPE_NAMES.filter((t) => COLUMN_TYPES[t].looksLike 
  * Decides each column's type (request > header synonym > value sampling >
  * text) and, for date columns, the day/month order from the WHOLE column: a
  * single 25/12/1970 settles every 03/04 in the file. Fed record by record as
- * the upload streams; keeps only counters and a bounded sample.
+ * the upload streams; keeps only counters and a sample bounded in rows and characters.
  */
 export class ColumnProfiler {
   private readonly names: readonly string[];
@@ -44,6 +51,7 @@ export class ColumnProfiler {
   private readonly jobDateOrder: DateOrder | undefined;
   private readonly samples: string[][];
   private sampled = 0;
+  private sampledChars = 0;
   /** Columns whose date evidence is collected over every row (decided after sampling). */
   private dateColumns: number[] | undefined;
   private readonly evidence = new Map<number, { DMY: number; MDY: number; YMD: number }>();
@@ -75,10 +83,15 @@ export class ColumnProfiler {
     if (this.dateColumns === undefined) {
       for (let i = 0; i < this.names.length; i++) {
         const value = fields[i];
-        if (value !== undefined && value.trim() !== '') this.samples[i]!.push(value);
+        if (value !== undefined && value.trim() !== '') {
+          this.samples[i]!.push(value);
+          this.sampledChars += value.length;
+        }
       }
       this.sampled += 1;
-      if (this.sampled >= SAMPLE_ROWS) this.decideDateColumns();
+      if (this.sampled >= SAMPLE_ROWS || this.sampledChars >= SAMPLE_CHARS) {
+        this.decideDateColumns();
+      }
       return;
     }
     for (const i of this.dateColumns) {

@@ -43,10 +43,17 @@ export const PROBLEM_CATALOG = {
     title: 'Invalid text encoding',
     meaning: 'the file is not valid text in its encoding (detected or `encoding`)',
   },
+  not_csv: {
+    status: 400,
+    title: 'Not CSV text',
+    meaning:
+      'not text: an archive, image, PDF, workbook, UTF-32 or binary data (`detected` names it)',
+  },
   record_too_large: {
     status: 400,
     title: 'Record too large',
-    meaning: 'one record over `MAX_RECORD_BYTES` (usually an unclosed quote)',
+    meaning:
+      'one record over `MAX_RECORD_BYTES` with no quoted line break to cut it at (one huge line)',
   },
   unknown_column: {
     status: 400,

@@ -4,6 +4,7 @@ import {
   type Delimiter,
   INPUT_ENCODINGS,
   type InputEncoding,
+  inputEncodingOf,
 } from '@sluice/csv';
 import { type ColumnRequest, isColumnType, isSupportedPhoneRegion } from '@sluice/normalize';
 import type { Request } from 'express';
@@ -156,9 +157,13 @@ export function readJobRequest(
   if (delimiter !== undefined && !isDelimiter(delimiter)) {
     throw invalid('delimiter must be one of: comma (,), semicolon (;), tab, pipe (|).');
   }
-  const encoding = pick('encoding')?.toLowerCase();
-  if (encoding !== undefined && !(INPUT_ENCODINGS as readonly string[]).includes(encoding)) {
-    throw invalid(`encoding must be one of ${INPUT_ENCODINGS.join(', ')}.`);
+  // Any label of an encoding Sluice reads (latin1, cp1252, sjis, ...).
+  const rawEncoding = pick('encoding');
+  const encoding = rawEncoding === undefined ? undefined : inputEncodingOf(rawEncoding);
+  if (rawEncoding !== undefined && encoding === undefined) {
+    throw invalid(
+      `encoding must be one of ${INPUT_ENCODINGS.join(', ')} (or another name of one).`,
+    );
   }
   return {
     type,
@@ -166,6 +171,6 @@ export function readJobRequest(
     options: readNormalizeOptions(pick),
     columns: parseColumns(pick('columns')),
     delimiter,
-    encoding: encoding as InputEncoding | undefined,
+    encoding,
   };
 }

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   CsvInputError,
   detectDelimiter,
-  detectEncoding,
   InvalidEncodingError,
+  openCsvText,
   parseRecords,
-  peek,
   splitRecords,
-  transcodeToUtf8,
 } from '@sluice/csv';
 import {
   type Database,
@@ -24,6 +22,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
+import { describeDialect } from './dialect.ts';
 import { readHeaderNames } from './header.ts';
 import type { CsvUpload } from './request-body.ts';
 
@@ -48,9 +47,12 @@ const emptyFile = () => new HttpProblem('empty_file', 'The uploaded file is empt
 function toProblem(error: unknown): unknown {
   if (error instanceof CsvInputError) {
     if (error.code === 'empty_file') return emptyFile();
+    if (error.code === 'not_csv') {
+      return new HttpProblem('not_csv', error.message, { extra: { detected: error.detected } });
+    }
     return new HttpProblem(
       'record_too_large',
-      `Record ${error.recordNumber} is larger than the per-record limit; often an opening quote is never closed.`,
+      `Record ${error.recordNumber} is larger than the per-record limit (MAX_RECORD_BYTES).`,
       {
         extra: { record: error.recordNumber },
       },
@@ -108,22 +110,19 @@ export async function storeUpload(
     }
   };
   try {
-    const { sample, complete, stream } = await peek(upload.bytes, SNIFF_BYTES);
-    const encoding = request.encoding
-      ? { encoding: request.encoding, reason: 'request' as const }
-      : detectEncoding(sample, complete);
-    // Lenient decoding is fine for sniffing only; the real decode is strict.
-    const sampleText = new TextDecoder(encoding.encoding).decode(sample);
+    const text = await openCsvText(upload.bytes, {
+      sniffBytes: SNIFF_BYTES,
+      encoding: request.encoding,
+    });
     const delimiter = request.delimiter
       ? { delimiter: request.delimiter, confidence: 1, source: 'request' }
-      : { ...detectDelimiter(sampleText, complete), source: 'detected' };
-    const dialect = {
-      encoding: encoding.encoding,
-      encodingSource: encoding.reason,
-      delimiter: delimiter.delimiter,
-      delimiterSource: delimiter.source,
-      delimiterConfidence: Number(delimiter.confidence.toFixed(2)),
-    };
+      : { ...detectDelimiter(text.sampleText, text.complete), source: 'detected' };
+    // The encoding of a file that starts with plain ASCII is decided later
+    // (at its first non-ASCII byte): the options are written again at the end.
+    const options = () => ({
+      ...request.options,
+      dialect: describeDialect(text.encoding(), delimiter),
+    });
     const chunkText = new TextDecoder('utf-8');
 
     let chunks = 0;
@@ -131,8 +130,7 @@ export async function storeUpload(
     let bytes = 0;
     let profiler: ColumnProfiler | undefined;
     let targets: Array<string | undefined> = [];
-    const source = transcodeToUtf8(stream, encoding.encoding);
-    const split = splitRecords(source, {
+    const split = splitRecords(text.stream, {
       ...limits,
       delimiter: delimiter.delimiter.charCodeAt(0),
     });
@@ -150,7 +148,7 @@ export async function storeUpload(
             fileName: upload.fileName,
             header: event.bytes,
             columns: names.map((name) => ({ name, type: 'text', required: false })),
-            options: { ...request.options, dialect },
+            options: options(),
           }),
         );
         stored = true;
@@ -184,7 +182,7 @@ export async function storeUpload(
       const target = targets[i];
       return target === undefined ? c : { ...c, target };
     });
-    const totals = { bytes, chunks, rows, columns };
+    const totals = { bytes, chunks, rows, columns, options: options() };
     stillReceiving(await write((trx) => finishUpload(trx, jobId, totals), 3));
     return { jobId, chunks, rows, bytes };
   } catch (error) {
