@@ -7,6 +7,7 @@ import type {
 } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.ts';
+import { storableText } from './storable-text.ts';
 import { storedJson } from './stored-json.ts';
 
 /** First chunk picked up: queued -> running (no-op for later chunks). */
@@ -155,6 +156,8 @@ export async function commitChunkResult(
   if (result.errors.length > 0) {
     const e = result.errors;
     // One statement per chunk however many errors: arrays unnested server-side.
+    // Every text goes through storableText: a NUL in a bad row's value must
+    // not make PostgreSQL refuse the whole chunk.
     await sql`
       insert into job_row_errors
         (job_id, chunk_seq, ordinal, record_number, column_name, raw_value, code, message)
@@ -162,10 +165,10 @@ export async function commitChunkResult(
       from unnest(
         ${e.map((_, i) => i)}::int[],
         ${e.map((x) => x.recordNumber)}::int[],
-        ${e.map((x) => x.column)}::text[],
-        ${e.map((x) => x.raw)}::text[],
-        ${e.map((x) => x.code)}::text[],
-        ${e.map((x) => x.message)}::text[]
+        ${e.map((x) => storableText(x.column))}::text[],
+        ${e.map((x) => storableText(x.raw))}::text[],
+        ${e.map((x) => storableText(x.code))}::text[],
+        ${e.map((x) => storableText(x.message))}::text[]
       ) as t`.execute(trx);
   }
   return 'applied';

@@ -1,6 +1,7 @@
 import { isFinal, type JobType, UNFINISHED_JOB_STATUSES } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.ts';
+import { storableText } from './storable-text.ts';
 
 /**
  * not-accepted: the job is still receiving (its upload was enqueued but not
@@ -68,7 +69,7 @@ export async function markJobFailed(
 ): Promise<JobType | undefined> {
   const row = await db
     .updateTable('jobs')
-    .set({ status: 'failed', error: reason, finished_at: sql`clock_timestamp()` })
+    .set({ status: 'failed', error: storableText(reason), finished_at: sql`clock_timestamp()` })
     .where('id', '=', jobId)
     .where('status', 'in', UNFINISHED_JOB_STATUSES)
     .returning('type')

@@ -242,6 +242,34 @@ describe('chunk results', () => {
     expect(seen).toHaveLength(12_001);
     expect(seen.every((n, i) => n === i + 2)).toBe(true);
   });
+
+  it('stores row errors whose text holds NUL bytes (shown as U+2400), and the chunk commits', async () => {
+    const id = await newJob(1);
+    const withNul = {
+      ...result(id, 0),
+      errors: [
+        {
+          recordNumber: 2,
+          column: 'e\0mail',
+          raw: 'a\0b@\0',
+          code: 'invalid_email',
+          message: "Not a valid e-mail address: 'a\0b@'",
+        },
+      ],
+    };
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, withNul))).toBe('applied');
+    const stored = [];
+    for await (const page of readJobErrors(db, id)) stored.push(...page);
+    expect(stored).toEqual([
+      {
+        recordNumber: 2,
+        column: 'e\u2400mail',
+        raw: 'a\u2400b@\u2400',
+        code: 'invalid_email',
+        message: "Not a valid e-mail address: 'a\u2400b@'",
+      },
+    ]);
+  });
 });
 
 describe('attempt fencing', () => {
