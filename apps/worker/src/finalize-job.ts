@@ -5,8 +5,8 @@ import {
   finalizeJob,
   getJobType,
   inTransaction,
-  isTransientDatabaseError,
   markJobFailed,
+  postgresErrorClass,
 } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
@@ -21,6 +21,8 @@ export interface FinalizerDeps {
   logger: Logger;
   statementTimeoutMs: number;
   importStatementTimeoutMs: number;
+  /** Tries of a merge that its statement timeout cancels, before the job fails. */
+  importTimeoutAttempts: number;
 }
 
 /**
@@ -40,6 +42,10 @@ export function createFinalizer(deps: FinalizerDeps) {
     try {
       const result = await finalizeImportJob(deps.pool, jobId, {
         ...retry,
+        // A merge cancelled by its statement timeout may have waited on a
+        // lock that has passed since: tried again, but each try may cost the
+        // whole timeout, so fewer times.
+        maxTimeoutAttempts: deps.importTimeoutAttempts,
         statementTimeoutMs: deps.importStatementTimeoutMs,
       });
       if (result.outcome === 'completed') {
@@ -47,11 +53,19 @@ export function createFinalizer(deps: FinalizerDeps) {
       }
       return result.outcome;
     } catch (error) {
-      if (isTransientDatabaseError(error)) throw error;
+      const kind = postgresErrorClass(error);
+      // Unavailable or contention: the job goes back to the queue (BullMQ's
+      // attempts, the hand-back while the database is down).
+      if (kind === 'unavailable' || kind === 'contention') throw error;
       // A data error (a value the column's SQL type refuses, a dataset that
-      // changed shape) fails the same way every time: fail the job, with
+      // changed shape) fails the same way every time, and a merge that timed
+      // out on every try would go on costing the timeout: fail the job, with
       // the database's words, instead of retrying. Nothing was merged.
-      const reason = `import into the dataset failed: ${error instanceof Error ? error.message : String(error)}`;
+      const message = error instanceof Error ? error.message : String(error);
+      const reason =
+        kind === 'timeout'
+          ? `import into the dataset did not finish within IMPORT_STATEMENT_TIMEOUT_MS (${deps.importStatementTimeoutMs} ms) on any of ${deps.importTimeoutAttempts} tries (${message}); nothing was merged: look for long-held locks on the dataset, or raise the timeout, and submit the file again`
+          : `import into the dataset failed: ${message}`;
       if (await markJobFailed(deps.db, jobId, reason)) {
         deps.metrics.jobsFinished.inc({ type: 'import', outcome: 'failed' });
       }

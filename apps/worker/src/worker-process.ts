@@ -87,6 +87,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     logger,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     importStatementTimeoutMs: config.IMPORT_STATEMENT_TIMEOUT_MS,
+    importTimeoutAttempts: config.IMPORT_TIMEOUT_ATTEMPTS,
   });
   const chunkFailed = createChunkFailureHandler({ db: database.db, metrics, logger });
 

@@ -183,6 +183,11 @@ const workerSchema = z.object({
    */
   IMPORT_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(1_800_000),
   /**
+   * Tries, in all, of a merge that IMPORT_STATEMENT_TIMEOUT_MS cancels (a
+   * lock held elsewhere may have passed since); then the job fails.
+   */
+  IMPORT_TIMEOUT_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /**
    * On SIGTERM a worker takes no new jobs and lets in-flight ones finish;
    * after this long it exits with status 1 (its chunks return to the queue
    * once their lock expires and are processed elsewhere).

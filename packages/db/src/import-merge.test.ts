@@ -4,7 +4,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult } from './chunks.ts';
 import { createDatabase } from './connection.ts';
-import { countDatasetRows, createDataset, getDataset, readDatasetRows } from './datasets.ts';
+import {
+  countDatasetRows,
+  createDataset,
+  datasetTable,
+  getDataset,
+  readDatasetRows,
+} from './datasets.ts';
 import { finalizeImportJob } from './import-merge.ts';
 import { getJob } from './job-views.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -106,8 +112,25 @@ async function waitForLockWaiter(): Promise<void> {
   }
 }
 
-async function rows() {
-  const view = (await getDataset(db, dataset))!;
+/** A dataset of its own, for a test whose unfinished imports would hold up others. */
+async function newDataset(prefix: string): Promise<string> {
+  const name = `${prefix}_${randomUUID().slice(0, 8)}`;
+  await inTransaction(db, (trx) =>
+    createDataset(trx, {
+      name,
+      columns: [
+        { name: 'email', type: 'email', required: true },
+        { name: 'full_name', type: 'name', required: false },
+        { name: 'score', type: 'integer', required: false },
+      ],
+      key: ['email'],
+    }),
+  );
+  return name;
+}
+
+async function rows(name = dataset) {
+  const view = (await getDataset(db, name))!;
   return readDatasetRows(db, view, { limit: 100, offset: 0 });
 }
 
@@ -270,18 +293,7 @@ describe('finalizeImportJob', () => {
   });
 
   it('merges imports into one dataset in the order they were accepted', async () => {
-    const target = `ordered_${randomUUID().slice(0, 8)}`;
-    await inTransaction(db, (trx) =>
-      createDataset(trx, {
-        name: target,
-        columns: [
-          { name: 'email', type: 'email', required: true },
-          { name: 'full_name', type: 'name', required: false },
-          { name: 'score', type: 'integer', required: false },
-        ],
-        key: ['email'],
-      }),
-    );
+    const target = await newDataset('ordered');
     // Accepted first: the stale file. Accepted second: its correction.
     const stale = await importJob(['o@x.org,Old Name,1,\n'], target);
     const corrected = await importJob(['o@x.org,New Name,2,\n'], target);
@@ -310,6 +322,56 @@ describe('finalizeImportJob', () => {
       /invalid input syntax for type numeric/,
     );
     expect(await rows()).toEqual(before);
+    expect((await getJob(db, id))!.status).toBe('queued');
+  });
+
+  it('a merge cancelled by its statement timeout while a lock is held is retried, and completes', async () => {
+    const target = await newDataset('locked');
+    const id = await importJob(['t@x.org,Tim,7,\n'], target);
+    // Someone (an operator's maintenance, a long report) holds the dataset's table.
+    const holder = await pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(`lock table ${datasetTable(target)} in access exclusive mode`);
+      setTimeout(() => void holder.query('commit'), 1_500);
+      const retried: string[] = [];
+      const result = await finalizeImportJob(pool, id, {
+        statementTimeoutMs: 1_000,
+        maxAttempts: 5,
+        baseDelayMs: 50,
+        onRetry: (e) => retried.push((e as { code?: string }).code ?? '?'),
+      });
+      expect(result).toMatchObject({ outcome: 'completed', stats: { inserted: 1 } });
+      expect(retried[0]).toBe('57014');
+    } finally {
+      holder.release();
+    }
+    expect((await getJob(db, id))!.status).toBe('completed');
+  });
+
+  it('a merge that times out on every try gives up after maxTimeoutAttempts, nothing merged', async () => {
+    const target = await newDataset('locked');
+    const id = await importJob(['u@x.org,Una,8,\n'], target);
+    const holder = await pool.connect();
+    let tries = 0;
+    try {
+      await holder.query('begin');
+      await holder.query(`lock table ${datasetTable(target)} in access exclusive mode`);
+      await expect(
+        finalizeImportJob(pool, id, {
+          statementTimeoutMs: 1_000,
+          maxAttempts: 5,
+          maxTimeoutAttempts: 2,
+          baseDelayMs: 1,
+          onRetry: () => (tries += 1),
+        }),
+      ).rejects.toMatchObject({ code: '57014' });
+    } finally {
+      await holder.query('commit');
+      holder.release();
+    }
+    expect(tries).toBe(1);
+    expect(await rows(target)).toEqual([]);
     expect((await getJob(db, id))!.status).toBe('queued');
   });
 });

@@ -40,12 +40,18 @@ describe('postgresErrorClass', () => {
     expect(isTransientDatabaseError(error)).toBe(true);
   });
 
+  it('statement timeout: timeout (retried, but not an outage)', () => {
+    const error = pg('57014', 'canceling statement due to statement timeout');
+    expect(postgresErrorClass(error)).toBe('timeout');
+    expect(isPostgresUnavailableError(error)).toBe(false);
+    expect(isTransientDatabaseError(error)).toBe(true);
+  });
+
   it.each([
     ['unique violation', pg('23505', 'duplicate key value')],
     ['invalid text representation', pg('22P02')],
     ['undefined table', pg('42P01')],
     ['syntax', pg('42601')],
-    ['statement timeout', pg('57014', 'canceling statement due to statement timeout')],
     ['a plain bug', new TypeError('x is undefined')],
     ['not an error', 'ECONNREFUSED'],
   ])('%s: other', (_, error) => {

@@ -9,11 +9,15 @@ import { errorChain, errorCode, SOCKET_ERROR_CODES } from '@sluice/util';
  * - contention: the server answered, but this unit of work collided with
  *   another (serialization failure, deadlock, lock timeout). Retried as a
  *   whole transaction; not an outage.
- * - other: the server answered no (data, constraint and syntax errors,
- *   query_canceled from our own statement timeout, a bug): retrying only
- *   repeats it.
+ * - timeout: a statement was cancelled by its statement_timeout (SQLSTATE
+ *   57014, query_canceled). It says nothing about the data: the statement
+ *   may have waited on a lock that has passed since, or on a server that was
+ *   briefly overloaded. Retried, but a try can cost the whole timeout, so
+ *   callers bound these tries separately (RetryOptions.maxTimeoutAttempts).
+ * - other: the server answered no (data, constraint and syntax errors, a
+ *   bug): retrying only repeats it.
  */
-export type PostgresErrorClass = 'unavailable' | 'contention' | 'other';
+export type PostgresErrorClass = 'unavailable' | 'contention' | 'timeout' | 'other';
 
 /** By SQLSTATE: a full code, or a two-character class that covers all of its codes. */
 const SQLSTATE_CLASSES: Readonly<Record<string, PostgresErrorClass>> = {
@@ -25,6 +29,7 @@ const SQLSTATE_CLASSES: Readonly<Record<string, PostgresErrorClass>> = {
   '40001': 'contention', // serialization_failure
   '40P01': 'contention', // deadlock_detected
   '55P03': 'contention', // lock_not_available (lock_timeout)
+  '57014': 'timeout', // query_canceled (statement_timeout; Sluice cancels nothing else)
 };
 
 /**
@@ -64,7 +69,7 @@ export function isPostgresUnavailableError(error: unknown): boolean {
   return postgresErrorClass(error) === 'unavailable';
 }
 
-/** Worth running the same transaction again: unavailable or contention. */
+/** Worth running the same transaction again: unavailable, contention or timeout. */
 export function isTransientDatabaseError(error: unknown): boolean {
   return postgresErrorClass(error) !== 'other';
 }

@@ -10,13 +10,21 @@ afterAll(() => handle.close());
 const pgError = (code: string) => Object.assign(new Error(`sqlstate ${code}`), { code });
 
 describe('isTransientDatabaseError', () => {
-  it.each(['40001', '40P01', '55P03', '53300', '57P01', '57P02', '57P03', '08006', '08001'])(
-    'retries %s',
-    (code) => {
-      expect(isTransientDatabaseError(pgError(code))).toBe(true);
-    },
-  );
-  it.each(['23505', '22P02', '42P01', '57014'])('does not retry %s', (code) => {
+  it.each([
+    '40001',
+    '40P01',
+    '55P03',
+    '57014',
+    '53300',
+    '57P01',
+    '57P02',
+    '57P03',
+    '08006',
+    '08001',
+  ])('retries %s', (code) => {
+    expect(isTransientDatabaseError(pgError(code))).toBe(true);
+  });
+  it.each(['23505', '22P02', '42P01'])('does not retry %s', (code) => {
     expect(isTransientDatabaseError(pgError(code))).toBe(false);
   });
   it('treats a dropped connection as transient', () => {
@@ -38,12 +46,19 @@ describe('inTransaction', () => {
       { statementTimeoutMs: 1234 },
     );
     expect(seen).toBe('1234ms');
+    let tries = 0;
     await expect(
-      inTransaction(handle.db, (trx) => sql`select pg_sleep(2)`.execute(trx), {
-        statementTimeoutMs: 200,
-        maxAttempts: 3,
-      }),
+      inTransaction(
+        handle.db,
+        (trx) => {
+          tries += 1;
+          return sql`select pg_sleep(2)`.execute(trx);
+        },
+        { statementTimeoutMs: 200, maxAttempts: 3, maxTimeoutAttempts: 2, baseDelayMs: 1 },
+      ),
     ).rejects.toMatchObject({ code: '57014' });
+    // A timeout is retried, but within its own, smaller budget.
+    expect(tries).toBe(2);
     // SET LOCAL: the pooled connection is back to the server default afterwards.
     const after = await sql<{
       t: string;
@@ -83,6 +98,32 @@ describe('inTransaction', () => {
     );
     expect(value).toBe('ok');
     expect(retries).toEqual([1, 2]);
+  });
+
+  it('retries a statement that timed out waiting on a lock, which then passes', async () => {
+    await sql`create table if not exists lock_probe (id int)`.execute(handle.db);
+    const holder = await handle.pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table lock_probe in access exclusive mode');
+      setTimeout(() => void holder.query('commit'), 700);
+      const retries: string[] = [];
+      const rows = await inTransaction(
+        handle.db,
+        async (trx) => (await sql`select count(*)::int as n from lock_probe`.execute(trx)).rows,
+        {
+          statementTimeoutMs: 300,
+          maxAttempts: 10,
+          baseDelayMs: 50,
+          onRetry: (e) => retries.push((e as { code?: string }).code ?? '?'),
+        },
+      );
+      expect(rows).toEqual([{ n: 0 }]);
+      expect(retries.length).toBeGreaterThan(0);
+      expect(new Set(retries)).toEqual(new Set(['57014']));
+    } finally {
+      holder.release();
+    }
   });
 
   it('gives up after maxAttempts and never retries data errors', async () => {

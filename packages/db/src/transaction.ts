@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import { isTransientDatabaseError } from './postgres-errors.ts';
+import { postgresErrorClass } from './postgres-errors.ts';
 import type { Database } from './schema.ts';
 
 export interface TransactionOptions extends RetryOptions {
@@ -20,6 +20,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export interface RetryOptions {
   /** Total tries for transient failures. Only pass > 1 for idempotent units. */
   maxAttempts?: number;
+  /**
+   * Total tries when the failure is a statement timeout, at most maxAttempts
+   * (the default): a try that times out has cost the whole timeout, minutes
+   * for an import's merge.
+   */
+  maxTimeoutAttempts?: number;
   baseDelayMs?: number;
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
@@ -39,7 +45,12 @@ export async function retryTransient<T>(
     try {
       return await unit();
     } catch (error) {
-      if (attempt >= maxAttempts || !isTransientDatabaseError(error)) throw error;
+      const kind = postgresErrorClass(error);
+      const limit =
+        kind === 'timeout'
+          ? Math.min(maxAttempts, options.maxTimeoutAttempts ?? maxAttempts)
+          : maxAttempts;
+      if (kind === 'other' || attempt >= limit) throw error;
       const delay = Math.random() * Math.min(10_000, baseDelay * 2 ** (attempt - 1));
       options.onRetry?.(error, attempt, delay);
       await sleep(delay);
