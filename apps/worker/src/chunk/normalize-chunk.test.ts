@@ -1,3 +1,4 @@
+import { COLUMN_TYPES } from '@sluice/normalize';
 import { describe, expect, it } from 'vitest';
 import type { ChunkTask } from './chunk-task.ts';
 import { normalizeChunk } from './normalize-chunk.ts';
@@ -71,6 +72,26 @@ describe('normalizeChunk', () => {
   it("parses by the file's delimiter and writes comma-separated output", () => {
     const r = run('Ann;"a@b.co";"(415) 555-2671"\nBob, Jr.;;\n', 2, 2, ';');
     expect(output(r)).toBe('Ann,a@b.co,+14155552671\n"Bob, Jr.",,\n');
+  });
+
+  // PostgreSQL text cannot hold NUL: an accepted value must never carry one
+  // into result rows, which an import COPYs into the dataset's text columns.
+  it.each(Object.keys(COLUMN_TYPES))('writes no NUL byte for a %s value holding one', (type) => {
+    const r = normalizeChunk({
+      data: new TextEncoder().encode('Ann\0 Lee,a\0b@example.com,2024\0-01-02\0\n'),
+      firstRecord: 2,
+      recordCount: 1,
+      columns: [
+        { name: 'a', type: type as ChunkTask['columns'][number]['type'], required: false },
+        { name: 'b', type: type as ChunkTask['columns'][number]['type'], required: false },
+        { name: 'c', type: type as ChunkTask['columns'][number]['type'], required: false },
+      ],
+      options: { phoneRegion: 'US' },
+      maxColumns: 10,
+      delimiter: ',',
+    });
+    expect(r.rowsAccepted + r.rowsRejected).toBe(1);
+    expect(output(r)).not.toContain('\0');
   });
 
   it('fails loudly when record boundaries disagree with the splitter', () => {
