@@ -3,11 +3,27 @@
  * job's effect is a transaction (inTransaction retries transient failures);
  * what the jsonb columns hold is @sluice/contract's, parsed on write and read.
  *
- * Modules by concern: uploads (the API's writes), chunks (a worker's claim
+ * Modules by concern: api-keys (tenants and their hashed keys), uploads (the API's writes), chunks (a worker's claim
  * and fenced commit), job-completion (finalize, fail), job-views (reads for
  * the API), reconcile (the reconciler's queries), datasets and import-merge,
  * postgres-errors (the one table of PostgreSQL failure classes).
  */
+export type {
+  ApiKeyCheck,
+  ApiKeyRejection,
+  ApiKeyView,
+  ApiPrincipal,
+  NewApiKey,
+  Tenant,
+} from './api-keys.ts';
+export {
+  authenticateApiKey,
+  ensureTenant,
+  findTenant,
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+} from './api-keys.ts';
 export type { ChunkCommitOutcome, ChunkResult, ChunkWork } from './chunks.ts';
 export { claimChunk, commitChunkResult, loadChunkWork, markJobRunning } from './chunks.ts';
 export type { DatabaseHandle, DatabaseOptions } from './connection.ts';

@@ -92,7 +92,29 @@ interface DatasetsTable {
   created_at: Generated<Date>;
 }
 
+interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+interface ApiKeysTable {
+  /** The public part of the key (`slc_<id>_<secret>`). */
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** SHA-256 of the secret part: the secret itself is never stored. */
+  secret_hash: Buffer;
+  scopes: string[];
+  created_at: Generated<Date>;
+  expires_at: Date | null;
+  last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
 export interface Database {
+  api_keys: ApiKeysTable;
+  tenants: TenantsTable;
   datasets: DatasetsTable;
   jobs: JobsTable;
   job_chunks: JobChunksTable;
