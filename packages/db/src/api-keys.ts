@@ -13,7 +13,7 @@ import type { Executor } from './schema.ts';
  */
 const KEY_PATTERN = /^slc_([0-9a-f]{16})_([0-9a-f]{64})$/;
 
-export const TENANT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const TENANT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export interface Tenant {
   id: string;

@@ -5,6 +5,7 @@ export interface ApiMetrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   uploadedBytes: Counter;
   jobsSubmitted: Counter<'type'>;
+  jobsCancelled: Counter<'type'>;
   cacheRequests: Counter<'cache' | 'result'>;
 }
 
@@ -32,6 +33,12 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
     jobsSubmitted: new Counter({
       name: 'sluice_jobs_submitted_total',
       help: 'Jobs accepted (202) by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    jobsCancelled: new Counter({
+      name: 'sluice_jobs_cancelled_total',
+      help: 'Jobs cancelled by their clients, by type',
       labelNames: ['type'],
       registers: [registry],
     }),

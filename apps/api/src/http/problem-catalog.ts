@@ -166,6 +166,11 @@ export const PROBLEM_CATALOG = {
     title: 'Job not completed',
     meaning: 'a download before the job completed',
   },
+  job_already_final: {
+    status: 409,
+    title: 'Job already finished',
+    meaning: 'a cancel of a job that has completed, failed or been cancelled',
+  },
   dataset_exists: {
     status: 409,
     title: 'Dataset exists',

@@ -31,8 +31,8 @@ const revive = (s: Stored): JobView => ({
 
 /**
  * Read-through cache of job status in Redis. Only jobs in a final state are
- * stored: a final job never changes again, so there is nothing to invalidate
- * and a cached answer is never stale. Running jobs always come from
+ * stored: a final job changes only by being deleted, which forgets it here
+ * (`forget`), so a cached answer is not stale. Running jobs always come from
  * PostgreSQL (their progress moves). Redis trouble is never the client's: a
  * failed lookup or store falls back to PostgreSQL and is counted as `error`.
  */
@@ -42,18 +42,22 @@ export function createJobCache(deps: JobCacheDeps) {
     deps.metrics.cacheRequests.inc({ cache: 'job_status', result });
 
   return {
+    /** `bypass` (the client sent Cache-Control: no-cache): read PostgreSQL, refresh the entry. */
     async read(
       id: string,
       load: () => Promise<JobView | undefined>,
+      bypass = false,
     ): Promise<{ job: JobView | undefined; cache: CacheResult }> {
       if (deps.ttlSeconds === 0) return { job: await load(), cache: 'MISS' };
       let cached: string | null = null;
       let redisOk = true;
-      try {
-        cached = await deps.redis.get(key(id));
-      } catch (err) {
-        redisOk = false;
-        deps.logger.debug({ err, jobId: id }, 'job cache lookup failed; reading PostgreSQL');
+      if (!bypass) {
+        try {
+          cached = await deps.redis.get(key(id));
+        } catch (err) {
+          redisOk = false;
+          deps.logger.debug({ err, jobId: id }, 'job cache lookup failed; reading PostgreSQL');
+        }
       }
       if (cached !== null) {
         count('hit');
@@ -67,6 +71,20 @@ export function createJobCache(deps: JobCacheDeps) {
           .catch((err: unknown) => deps.logger.debug({ err, jobId: id }, 'job cache store failed'));
       }
       return { job, cache: 'MISS' };
+    },
+
+    /**
+     * Drops a job's entry (the job was deleted). Redis trouble is logged, not
+     * thrown: the deletion stands, and the entry expires with its TTL.
+     */
+    async forget(id: string): Promise<void> {
+      if (deps.ttlSeconds === 0) return;
+      try {
+        await deps.redis.del(key(id));
+      } catch (err) {
+        count('error');
+        deps.logger.warn({ err, jobId: id }, 'could not drop a deleted job from the cache');
+      }
     },
   };
 }

@@ -3,6 +3,7 @@ import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
 import { formatRecord, neutralizeFormula } from '@sluice/csv';
 import {
   acceptJob,
+  cancelJob,
   type Database,
   deleteJob,
   getJob,
@@ -11,6 +12,7 @@ import {
   listJobs,
   readJobErrors,
   readJobOutput,
+  removeJob,
   type TransactionOptions,
 } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
@@ -185,12 +187,18 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
    * Status reads go through the Redis cache (final jobs only; X-Cache says
    * which). `viaBreaker` for a route the edge guard does not cover.
    */
-  async function findJobCached(id: string, res: Response, viaBreaker = false): Promise<JobView> {
+  async function findJobCached(
+    id: string,
+    req: Request,
+    res: Response,
+    viaBreaker = false,
+  ): Promise<JobView> {
     if (!UUID.test(id)) throw jobNotFound(id);
     const read = () => getJob(deps.db, id.toLowerCase());
     const { job, cache } = await deps.cache.read(
       id.toLowerCase(),
       viaBreaker ? () => deps.postgresBreaker.run(read) : read,
+      /\bno-cache\b/i.test(req.get('cache-control') ?? ''),
     );
     res.setHeader('x-cache', cache);
     if (!job) throw jobNotFound(id);
@@ -200,15 +208,53 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   // Nothing at the edge: a finished job comes from the Redis cache even while
   // PostgreSQL is down, and a miss goes through the postgres breaker here.
   router.get('/v1/jobs/:id', needs(), async (req: Request<{ id: string }>, res: Response) => {
-    const job = await findJobCached(req.params.id, res, true);
+    const job = await findJobCached(req.params.id, req, res, true);
     res.json(presentJob(job, deps.baseUrl(req)));
   });
+
+  /** POST /v1/jobs/{id}/cancel: a queued or running job stops; nothing of an import is merged. */
+  router.post(
+    '/v1/jobs/:id/cancel',
+    needs('postgres'),
+    async (req: Request<{ id: string }>, res: Response) => {
+      const id = req.params.id;
+      if (!UUID.test(id)) throw jobNotFound(id);
+      const result = await cancelJob(deps.db, id.toLowerCase());
+      if (result.outcome === 'missing') throw jobNotFound(id);
+      if (result.outcome === 'final') {
+        throw new HttpProblem(
+          'job_already_final',
+          `The job is ${result.status} already; only a queued or running job can be cancelled.`,
+          { extra: { jobStatus: result.status } },
+        );
+      }
+      deps.metrics.jobsCancelled.inc({ type: result.job.type });
+      deps.logger.info({ jobId: result.job.id }, 'job cancelled');
+      res.json(presentJob(result.job, deps.baseUrl(req)));
+    },
+  );
+
+  /**
+   * DELETE /v1/jobs/{id}: the job and all stored for it (input, output, row
+   * errors) are gone; a running job is stopped by it. 204, or 404.
+   */
+  router.delete(
+    '/v1/jobs/:id',
+    needs('postgres'),
+    async (req: Request<{ id: string }>, res: Response) => {
+      const id = req.params.id;
+      if (!UUID.test(id) || !(await removeJob(deps.db, id.toLowerCase()))) throw jobNotFound(id);
+      await deps.cache.forget(id.toLowerCase());
+      deps.logger.info({ jobId: id.toLowerCase() }, 'job deleted');
+      res.status(204).end();
+    },
+  );
 
   router.get(
     '/v1/jobs/:id/result.csv',
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
-      const job = await findJobCached(req.params.id, res);
+      const job = await findJobCached(req.params.id, req, res);
       requireCompleted(job);
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'normalized'),
@@ -222,7 +268,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     '/v1/jobs/:id/errors.csv',
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
-      const job = await findJobCached(req.params.id, res);
+      const job = await findJobCached(req.params.id, req, res);
       requireCompleted(job);
       const pages = (async function* () {
         for await (const page of readJobErrors(deps.db, job.id)) {
