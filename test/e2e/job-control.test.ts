@@ -76,6 +76,30 @@ describe('cancelling a job', () => {
     const again = await api(`/v1/jobs/${submitted.id}/cancel`, { method: 'POST' });
     expect(again.status).toBe(409);
     expect(await problemCode(again)).toBe('job_already_final');
+
+    // A retry resumes it: the chunks done before the cancel are kept, the rest run, the import merges.
+    const retried = await api(`/v1/jobs/${submitted.id}/retry`, { method: 'POST' });
+    expect(retried.status).toBe(202);
+    expect(((await retried.json()) as JobBody).status).toBe('queued');
+    const done = await waitForJob(stack.apiUrl, submitted.id);
+    expect(done.status, JSON.stringify(done)).toBe('completed');
+    expect(done.counts.rowsTotal).toBe(60_000);
+    const merged = await db.query<{ n: number }>(
+      'select count(*)::int as n from sluice_datasets.cancel_me',
+    );
+    expect(merged.rows[0]!.n).toBe(done.counts.rowsAccepted);
+  });
+
+  it('a retry of a job that is not failed or cancelled is 409 job_not_retryable', async () => {
+    const submitted = await submitCsv(stack.apiUrl, contacts(5));
+    expect((await waitForJob(stack.apiUrl, submitted.id)).status).toBe('completed');
+    const res = await api(`/v1/jobs/${submitted.id}/retry`, { method: 'POST' });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'job_not_retryable', jobStatus: 'completed' });
+    const unknown = await api('/v1/jobs/00000000-0000-4000-8000-000000000000/retry', {
+      method: 'POST',
+    });
+    expect(unknown.status).toBe(404);
   });
 
   it('of a finished job is 409 job_already_final and changes nothing', async () => {

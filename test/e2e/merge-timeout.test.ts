@@ -96,11 +96,11 @@ describe('an import merge that hits its statement timeout', () => {
     }
   });
 
-  it('fails the job after its tries, naming the timeout, with nothing merged', async () => {
+  it('fails the job after its tries, naming the timeout, with nothing merged; a retry merges it', async () => {
     await declare('merge_lock_stays');
     const holder = await lockDataset('merge_lock_stays');
+    const submitted = await submitCsv(stack.apiUrl, CSV, '?type=import&dataset=merge_lock_stays');
     try {
-      const submitted = await submitCsv(stack.apiUrl, CSV, '?type=import&dataset=merge_lock_stays');
       const job = (await waitForJob(stack.apiUrl, submitted.id)) as {
         status: string;
         error: string;
@@ -112,5 +112,13 @@ describe('an import merge that hits its statement timeout', () => {
       await holder.end();
     }
     expect(await datasetRows('merge_lock_stays')).toBe(0);
+    // The lock is gone: a retry of the failed job merges it.
+    const retried = await fetch(`${stack.apiUrl}/v1/jobs/${submitted.id}/retry`, {
+      method: 'POST',
+    });
+    expect(retried.status).toBe(202);
+    const again = await waitForJob(stack.apiUrl, submitted.id);
+    expect(again.status, JSON.stringify(again)).toBe('completed');
+    expect(await datasetRows('merge_lock_stays')).toBe(200);
   });
 });

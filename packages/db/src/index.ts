@@ -3,7 +3,7 @@
  * job's effect is a transaction (inTransaction retries transient failures);
  * what the jsonb columns hold is @sluice/contract's, parsed on write and read.
  *
- * Modules by concern: api-keys (tenants and their hashed keys), uploads (the API's writes), job-control (a client's cancel and delete), chunks (a worker's claim
+ * Modules by concern: api-keys (tenants and their hashed keys), uploads (the API's writes), job-control (a client's cancel, retry and delete), chunks (a worker's claim
  * and fenced commit), job-completion (finalize, fail), job-views (reads for
  * the API), reconcile (the reconciler's queries), datasets and import-merge,
  * postgres-errors (the one table of PostgreSQL failure classes).
@@ -43,7 +43,13 @@ export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './i
 export { finalizeImportJob } from './import-merge.ts';
 export type { FinalizeOutcome } from './job-completion.ts';
 export { finalizeJob, markJobFailed } from './job-completion.ts';
-export { type CancelOutcome, cancelJob, removeJob } from './job-control.ts';
+export {
+  type CancelOutcome,
+  cancelJob,
+  type RetryOutcome,
+  removeJob,
+  retryJob,
+} from './job-control.ts';
 export type { JobFilter, JobSummary, JobView } from './job-views.ts';
 export { getJob, getJobType, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 export { LATEST_MIGRATION, migrateToLatest, pendingMigrations } from './migrate.ts';

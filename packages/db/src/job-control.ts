@@ -1,13 +1,18 @@
 import { type JobStatus, UNFINISHED_JOB_STATUSES } from '@sluice/contract';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { getJob, type JobView } from './job-views.ts';
-import type { Executor } from './schema.ts';
+import type { Database, Executor } from './schema.ts';
 
 /**
  * What a client's cancel did: `cancelled` (the job was queued or running),
  * `final` (it had already finished: nothing changed), `missing` (no such
  * accepted job).
  */
+export type RetryOutcome =
+  | { outcome: 'retried'; job: JobView; pendingSeqs: number[] }
+  | { outcome: 'not-retryable'; status: JobStatus }
+  | { outcome: 'missing' };
+
 export type CancelOutcome =
   | { outcome: 'cancelled'; job: JobView }
   | { outcome: 'final'; status: JobStatus }
@@ -51,4 +56,54 @@ export async function removeJob(db: Executor, jobId: string): Promise<boolean> {
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Statuses a retry starts from. */
+const RETRYABLE: readonly JobStatus[] = ['failed', 'cancelled'];
+
+/**
+ * Puts a failed or cancelled job back in the queue, in one transaction:
+ * status queued, its failure cleared, accepted again now (a retried import
+ * merges after every import accepted before the retry: it is the newest
+ * intent), and the claims of its pending chunks counted from zero again.
+ * Chunks already done stay done. Returns the chunks still to run, for the
+ * caller to enqueue.
+ */
+export async function retryJob(trx: Transaction<Database>, jobId: string): Promise<RetryOutcome> {
+  const job = await trx
+    .selectFrom('jobs')
+    .select('status')
+    .where('id', '=', jobId)
+    .where('status', '!=', 'receiving')
+    .forUpdate()
+    .executeTakeFirst();
+  if (!job) return { outcome: 'missing' };
+  const status = job.status as JobStatus;
+  if (!RETRYABLE.includes(status)) return { outcome: 'not-retryable', status };
+  await trx
+    .updateTable('jobs')
+    .set({
+      status: 'queued',
+      error: null,
+      started_at: null,
+      finished_at: null,
+      accepted_at: sql<Date>`clock_timestamp()`,
+      acceptance_seq: sql<number>`nextval('job_acceptance_seq')`,
+    })
+    .where('id', '=', jobId)
+    .execute();
+  const pending = await trx
+    .updateTable('job_chunks')
+    .set((eb) => ({ attempt_base: eb.ref('attempt') }))
+    .where('job_id', '=', jobId)
+    .where('status', '=', 'pending')
+    .returning('seq')
+    .execute();
+  const view = await getJob(trx, jobId);
+  if (!view) throw new Error(`job ${jobId} vanished inside its own transaction`);
+  return {
+    outcome: 'retried',
+    job: view,
+    pendingSeqs: pending.map((c) => c.seq).sort((a, b) => a - b),
+  };
 }

@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult, loadChunkWork } from './chunks.ts';
 import { createDatabase } from './connection.ts';
-import { finalizeJob } from './job-completion.ts';
+import { finalizeJob, markJobFailed } from './job-completion.ts';
+import { cancelJob, removeJob, retryJob } from './job-control.ts';
 import { getJob, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
@@ -356,5 +357,84 @@ describe('reconciler queries', () => {
     release();
     await first;
     expect(await inTransaction(db, (trx) => tryReconcilerLock(trx))).toBe(true);
+  });
+});
+
+describe('client control', () => {
+  const acceptanceSeq = async (id: string) =>
+    (
+      await db
+        .selectFrom('jobs')
+        .select('acceptance_seq')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow()
+    ).acceptance_seq;
+
+  it('cancel stops a queued job once; a finished or unknown one is left alone', async () => {
+    const id = await newJob(2);
+    const first = await cancelJob(db, id);
+    expect(first).toMatchObject({ outcome: 'cancelled', job: { id, status: 'cancelled' } });
+    expect(await cancelJob(db, id)).toEqual({ outcome: 'final', status: 'cancelled' });
+    expect(await cancelJob(db, randomUUID())).toEqual({ outcome: 'missing' });
+    // Workers then find it final: finalize does nothing.
+    expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('already-final');
+  });
+
+  it('retry requeues a failed job: done chunks kept, claims counted afresh, fencing intact', async () => {
+    const id = await newJob(3);
+    const done = await claimChunk(db, id, 0, 'w');
+    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0, 0, done)));
+    for (let i = 0; i < 3; i++) await claimChunk(db, id, 1, 'w');
+    const stale = await claimChunk(db, id, 2, 'w');
+    expect(await markJobFailed(db, id, 'chunk 1 failed')).toBe('normalize');
+    const seqBefore = await acceptanceSeq(id);
+
+    const retried = await inTransaction(db, (trx) => retryJob(trx, id));
+    expect(retried).toMatchObject({
+      outcome: 'retried',
+      pendingSeqs: [1, 2],
+      job: { status: 'queued', error: null, finishedAt: null, chunksDone: 1 },
+    });
+    expect(Number(await acceptanceSeq(id))).toBeGreaterThan(Number(seqBefore));
+    const unfinished = await findUnfinishedJobs(db, { olderThanMs: 0, limit: 1000 });
+    expect(unfinished.find((j) => j.id === id)).toMatchObject({ maxPendingAttempt: 0 });
+    // A claim after the retry still supersedes one from before it.
+    const fresh = await claimChunk(db, id, 2, 'w');
+    expect(fresh).toBe(stale! + 1);
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 2, 0, stale)))).toBe(
+      'superseded',
+    );
+    expect(await inTransaction(db, (trx) => retryJob(trx, id))).toEqual({
+      outcome: 'not-retryable',
+      status: 'queued',
+    });
+    expect(await inTransaction(db, (trx) => retryJob(trx, randomUUID()))).toEqual({
+      outcome: 'missing',
+    });
+  });
+
+  it('remove deletes an accepted job with its chunks and errors, not a receiving one', async () => {
+    const id = await newJob(1);
+    const attempt = await claimChunk(db, id, 0, 'w');
+    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0, 2, attempt)));
+    expect(await removeJob(db, id)).toBe(true);
+    expect(await removeJob(db, id)).toBe(false);
+    const left = await sql<{ n: number }>`
+      select (select count(*) from job_chunks where job_id = ${id})
+           + (select count(*) from job_row_errors where job_id = ${id}) as n`.execute(db);
+    expect(Number(left.rows[0]!.n)).toBe(0);
+
+    const receiving = randomUUID();
+    await inTransaction(db, (trx) =>
+      insertJob(trx, {
+        id: receiving,
+        type: 'normalize',
+        fileName: null,
+        header: Buffer.from('a'),
+        columns: [{ name: 'a', type: 'text', required: false }],
+        options: STORED_OPTIONS,
+      }),
+    );
+    expect(await removeJob(db, receiving)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import * as chunkAttempts0002 from './migrations/0002_chunk_attempts.ts';
 import * as datasets0003 from './migrations/0003_datasets.ts';
 import * as jobAcceptance0004 from './migrations/0004_job_acceptance.ts';
 import * as apiKeys0006 from './migrations/0006_api_keys.ts';
+import * as jobRetry0007 from './migrations/0007_job_retry.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0003_datasets': datasets0003,
   '0004_job_acceptance': jobAcceptance0004,
   '0006_api_keys': apiKeys0006,
+  '0007_job_retry': jobRetry0007,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

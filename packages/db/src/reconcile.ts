@@ -52,7 +52,7 @@ export async function findUnfinishedJobs(
         select array_agg(c.seq order by c.seq) from job_chunks c
         where c.job_id = j.id and c.status = 'pending'), '{}')`.as('pending_seqs'),
       sql<number>`coalesce((
-        select max(c.attempt) from job_chunks c
+        select max(c.attempt - c.attempt_base) from job_chunks c
         where c.job_id = j.id and c.status = 'pending'), 0)`.as('max_pending_attempt'),
     ])
     .where('j.status', 'in', UNFINISHED_JOB_STATUSES)

@@ -70,6 +70,8 @@ interface JobChunksTable {
   processed_at: Date | null;
   /** Bumped by every claim; only the latest attempt may commit (fencing token). */
   attempt: Generated<number>;
+  /** `attempt` when the job was last retried: claims since then count towards giving up. */
+  attempt_base: Generated<number>;
   claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
   claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }

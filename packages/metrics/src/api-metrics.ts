@@ -6,6 +6,7 @@ export interface ApiMetrics {
   uploadedBytes: Counter;
   jobsSubmitted: Counter<'type'>;
   jobsCancelled: Counter<'type'>;
+  jobsRetried: Counter<'type'>;
   cacheRequests: Counter<'cache' | 'result'>;
 }
 
@@ -39,6 +40,12 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
     jobsCancelled: new Counter({
       name: 'sluice_jobs_cancelled_total',
       help: 'Jobs cancelled by their clients, by type',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    jobsRetried: new Counter({
+      name: 'sluice_jobs_retried_total',
+      help: 'Failed or cancelled jobs put back in the queue by their clients, by type',
       labelNames: ['type'],
       registers: [registry],
     }),

@@ -44,3 +44,35 @@ describe('enqueueJob', () => {
     expect(await (await jobs.getJob(bullJobIds.job(done)))?.getState()).toBe('waiting');
   });
 });
+
+describe('requeueJob', () => {
+  it('replaces a flow with one for the pending chunks only', async () => {
+    const id = randomUUID();
+    await producer.enqueueJob(id, 3);
+    await producer.requeueJob(id, 3, { pendingSeqs: [1, 2] });
+    const revived = await jobs.getJob(bullJobIds.job(id));
+    expect(await revived?.getState()).toBe('waiting-children');
+    expect(await revived?.getDependenciesCount()).toMatchObject({ unprocessed: 2 });
+    expect(await chunks.getJob(bullJobIds.chunk(id, 0))).toBeUndefined();
+    const waiting = (await chunks.getWaiting()).filter((j) => j.data.jobId === id);
+    expect(waiting.map((j) => j.data.seq).sort()).toEqual([1, 2]);
+  });
+
+  it('replaces a flow whose parent ran (it is not a duplicate of the old one)', async () => {
+    const id = randomUUID();
+    // No chunks pending: the parent is runnable at once, as after a cancel.
+    await producer.enqueueJob(id, 2, { pendingSeqs: [] });
+    await producer.enqueueJob(id, 2, { pendingSeqs: [1] });
+    expect(await (await jobs.getJob(bullJobIds.job(id)))?.getState()).toBe('waiting');
+    await producer.requeueJob(id, 2, { pendingSeqs: [1] });
+    const parent = await jobs.getJob(bullJobIds.job(id));
+    expect(await parent?.getState()).toBe('waiting-children');
+    expect(await parent?.getDependenciesCount()).toMatchObject({ unprocessed: 1 });
+  });
+
+  it('enqueues a job Redis has no flow for', async () => {
+    const id = randomUUID();
+    await producer.requeueJob(id, 2);
+    expect(await (await jobs.getJob(bullJobIds.job(id)))?.getState()).toBe('waiting-children');
+  });
+});

@@ -1,6 +1,6 @@
-import { FlowProducer } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { bullJobIds, jobCatalog } from './catalog.ts';
+import { bullJobIds, jobCatalog, QUEUE_NAMES } from './catalog.ts';
 
 export interface EnqueueOptions {
   /**
@@ -19,12 +19,22 @@ export interface JobProducer {
    * the existing job) and only adds the missing ones.
    */
   enqueueJob(jobId: string, chunkCount: number, options?: EnqueueOptions): Promise<void>;
+  /**
+   * Replaces a job's flow (after a retry): the old one, whatever state it
+   * ended in, is removed with its children, and a new one is enqueued for
+   * the pending chunks. Throws when a worker still holds one of the old
+   * flow's jobs (BullMQ refuses to remove a locked job): the caller may try
+   * again; the reconciler rebuilds a flow that cannot finish its job anyway.
+   */
+  requeueJob(jobId: string, chunkCount: number, options?: EnqueueOptions): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createJobProducer(options: { connection: Redis; prefix: string }): JobProducer {
   const flows = new FlowProducer({ connection: options.connection, prefix: options.prefix });
-  return {
+  // Only for finding a flow's parent to replace it; made on first use.
+  let parents: Queue | undefined;
+  const producer: JobProducer = {
     async enqueueJob(jobId, chunkCount, enqueueOptions = {}) {
       const parent = jobCatalog['finalize-job'];
       const child = jobCatalog['normalize-chunk'];
@@ -42,6 +52,18 @@ export function createJobProducer(options: { connection: Redis; prefix: string }
         })),
       });
     },
-    close: () => flows.close(),
+    async requeueJob(jobId, chunkCount, enqueueOptions = {}) {
+      parents ??= new Queue(QUEUE_NAMES.jobs, {
+        connection: options.connection,
+        prefix: options.prefix,
+      });
+      const old = await parents.getJob(bullJobIds.job(jobId));
+      await old?.remove({ removeChildren: true });
+      await producer.enqueueJob(jobId, chunkCount, enqueueOptions);
+    },
+    close: async () => {
+      await Promise.all([flows.close(), parents?.close()]);
+    },
   };
+  return producer;
 }

@@ -171,6 +171,11 @@ export const PROBLEM_CATALOG = {
     title: 'Job already finished',
     meaning: 'a cancel of a job that has completed, failed or been cancelled',
   },
+  job_not_retryable: {
+    status: 409,
+    title: 'Job not retryable',
+    meaning: 'a retry of a job that is not failed or cancelled',
+  },
   dataset_exists: {
     status: 409,
     title: 'Dataset exists',

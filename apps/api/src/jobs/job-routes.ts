@@ -7,12 +7,14 @@ import {
   type Database,
   deleteJob,
   getJob,
+  inTransaction,
   type JobFilter,
   type JobView,
   listJobs,
   readJobErrors,
   readJobOutput,
   removeJob,
+  retryJob,
   type TransactionOptions,
 } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
@@ -233,6 +235,56 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       res.json(presentJob(result.job, deps.baseUrl(req)));
     },
   );
+
+  /**
+   * POST /v1/jobs/{id}/retry: a failed or cancelled job runs again from where
+   * it stopped (done chunks stay done). PostgreSQL first: once it says
+   * queued, the job will run even if replacing its flow in Redis fails now
+   * (the reconciler rebuilds flows that cannot finish their job).
+   */
+  router.post(
+    '/v1/jobs/:id/retry',
+    needs('postgres', 'redis'),
+    async (req: Request<{ id: string }>, res: Response) => {
+      const id = req.params.id;
+      if (!UUID.test(id)) throw jobNotFound(id);
+      const jobId = id.toLowerCase();
+      const result = await inTransaction(deps.db, (trx) => retryJob(trx, jobId), deps.transaction);
+      if (result.outcome === 'missing') throw jobNotFound(id);
+      if (result.outcome === 'not-retryable') {
+        throw new HttpProblem(
+          'job_not_retryable',
+          `The job is ${result.status}; only a failed or cancelled job can be retried.`,
+          { extra: { jobStatus: result.status } },
+        );
+      }
+      await deps.cache.forget(jobId);
+      await requeue(jobId, result.job.chunksTotal, result.pendingSeqs);
+      deps.metrics.jobsRetried.inc({ type: result.job.type });
+      deps.logger.info({ jobId, pendingChunks: result.pendingSeqs.length }, 'job retried');
+      const body = presentJob(result.job, deps.baseUrl(req));
+      res.status(202).location(body.links.self).json(body);
+    },
+  );
+
+  /** Replaces a retried job's flow; a worker briefly holding an old chunk job is waited out. */
+  async function requeue(jobId: string, chunks: number, pendingSeqs: number[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.producer.requeueJob(jobId, chunks, { pendingSeqs });
+        return;
+      } catch (err) {
+        if (attempt >= 5) {
+          deps.logger.warn(
+            { err, jobId },
+            "could not replace the retried job's flow; the reconciler will",
+          );
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  }
 
   /**
    * DELETE /v1/jobs/{id}: the job and all stored for it (input, output, row
