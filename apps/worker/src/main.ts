@@ -35,6 +35,7 @@ const worker = createWorkerProcess({
     consumers: {
       'normalize-chunk': redisConnection('chunks'),
       'finalize-job': redisConnection('jobs'),
+      'purge-expired': redisConnection('maintenance'),
     },
     control: redisConnection('reconciler', createProducerConnection),
   },

@@ -17,6 +17,7 @@ import {
   isRedisConnectionError,
   JOB_COUNT_STATES,
   type JobName,
+  schedulePurge,
 } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -29,6 +30,7 @@ import { createFinalizer } from './finalize-job.ts';
 import { JobMustWait, waitIfNotReady } from './job-waits.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createBreakerPause, runThroughPostgres } from './outage-policy.ts';
+import { createPurge } from './purge-expired.ts';
 import { createReconciler } from './reconciler.ts';
 
 export interface WorkerProcessDeps {
@@ -90,6 +92,14 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     importTimeoutAttempts: config.IMPORT_TIMEOUT_ATTEMPTS,
   });
   const chunkFailed = createChunkFailureHandler({ db: database.db, metrics, logger });
+  const purge = createPurge({
+    db: database.db,
+    metrics,
+    logger,
+    retentionDays: config.JOB_RETENTION_DAYS,
+    redis: deps.redis.control,
+    prefix: config.QUEUE_PREFIX,
+  });
 
   const consumers = createConsumers({
     connections: deps.redis.consumers,
@@ -99,6 +109,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
         // Two chunks per thread: one normalizing while the other loads or commits.
         'normalize-chunk': config.WORKER_CONCURRENCY ?? config.WORKER_THREADS * 2,
         'finalize-job': 4,
+        'purge-expired': 1,
       },
       // An import's merge dies with its worker too; it resumes the same way.
       lockDurationMs: config.WORKER_LOCK_DURATION_MS,
@@ -116,6 +127,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
         waitIfNotReady(outcome, attempt);
         return outcome;
       },
+      'purge-expired': (_payload, attempt) => throughPostgres(purge, attempt),
     },
     events: {
       failed(failure, error) {
@@ -194,6 +206,11 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
   return {
     /** Starts taking jobs, the reconciler and (with METRICS_PORT) the metrics server. */
     async start(): Promise<{ metricsPort: number | undefined }> {
+      await schedulePurge({
+        connection: deps.redis.control,
+        prefix: config.QUEUE_PREFIX,
+        everyMs: config.JOB_RETENTION_DAYS === 0 ? undefined : config.RETENTION_PURGE_INTERVAL_MS,
+      });
       consumers.start();
       reconciler.start();
       if (config.METRICS_PORT === undefined) return { metricsPort: undefined };

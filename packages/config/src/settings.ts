@@ -157,6 +157,19 @@ const workerSchema = z.object({
    * but Redis has lost (0 = off).
    */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /**
+   * Finished jobs (with their input, output and row errors) are deleted this
+   * many days after they finished; 0 keeps them forever. Rows an import
+   * merged stay in its dataset.
+   */
+  JOB_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+  /** How often the retention purge runs (once per interval across all workers). */
+  RETENTION_PURGE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
   /** A job younger than this is left alone (its upload may still be enqueuing it). */
   RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   /**

@@ -5,7 +5,7 @@
  *
  * Modules by concern: api-keys (tenants and their hashed keys), uploads (the API's writes), job-control (a client's cancel, retry and delete), chunks (a worker's claim
  * and fenced commit), job-completion (finalize, fail), job-views (reads for
- * the API), reconcile (the reconciler's queries), datasets and import-merge,
+ * the API), reconcile (the reconciler's queries), retention (purging expired jobs), datasets and import-merge,
  * postgres-errors (the one table of PostgreSQL failure classes).
  */
 export type {
@@ -66,6 +66,7 @@ export {
   removeAbandonedUploads,
   tryReconcilerLock,
 } from './reconcile.ts';
+export { type PurgeCounts, purgeExpiredJobs } from './retention.ts';
 export type { Database } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
 export { inTransaction, retryTransient } from './transaction.ts';

@@ -7,6 +7,8 @@ export interface WorkerMetrics {
   jobsFinished: Counter<'type' | 'outcome'>;
   /** Cells normalized, by column type (text, email, phone, ...: a bounded set). */
   rowsNormalized: Counter<'type'>;
+  /** Rows the retention purge deleted, by table (jobs, job_chunks, job_row_errors). */
+  rowsPurged: Counter<'table'>;
 }
 
 export function createWorkerMetrics(registry: Registry): WorkerMetrics {
@@ -40,6 +42,12 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       name: 'sluice_rows_normalized_total',
       help: 'Values normalized in committed chunks, by column type (one per row and column)',
       labelNames: ['type'],
+      registers: [registry],
+    }),
+    rowsPurged: new Counter({
+      name: 'sluice_retention_purged_rows_total',
+      help: 'Rows the retention purge deleted (jobs finished over JOB_RETENTION_DAYS ago), by table',
+      labelNames: ['table'],
       registers: [registry],
     }),
   };

@@ -12,12 +12,16 @@ export const QUEUE_NAMES = {
   chunks: 'sluice-chunks',
   /** One parent job per upload: runs after all its chunks, commits final statistics. */
   jobs: 'sluice-jobs',
+  /** Housekeeping on a schedule (one run per interval across all workers): the retention purge. */
+  maintenance: 'sluice-maintenance',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 export const normalizeChunkPayload = z.object({ jobId: z.uuid(), seq: z.number().int().min(0) });
 export const finalizeJobPayload = z.object({ jobId: z.uuid() });
+
+const purgeExpiredPayload = z.object({});
 
 export type NormalizeChunkPayload = z.infer<typeof normalizeChunkPayload>;
 export type FinalizeJobPayload = z.infer<typeof finalizeJobPayload>;
@@ -49,6 +53,16 @@ export const jobCatalog = {
       removeOnFail: keepFailedForAWeek,
     } satisfies JobsOptions,
   },
+  'purge-expired': {
+    queue: QUEUE_NAMES.maintenance,
+    payload: purgeExpiredPayload,
+    options: {
+      // The next scheduled run tries again; a failed one is kept to be seen.
+      attempts: 1,
+      removeOnComplete: { count: 100 },
+      removeOnFail: { count: 100 },
+    } satisfies JobsOptions,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalog;
@@ -63,3 +77,11 @@ export const bullJobIds = {
   job: (jobId: string) => `job-${jobId}`,
   chunk: (jobId: string, seq: number) => `chunk-${jobId}-${seq}`,
 };
+
+/**
+ * The Redis key of a job's cached status (the API's read-through cache of
+ * finished jobs). Here because two processes use it: the API reads and
+ * fills it, and whoever deletes a job (the API, the workers' retention
+ * purge) drops it. Under the queue prefix, so it keeps a Cluster hash tag.
+ */
+export const jobStatusCacheKey = (prefix: string, jobId: string) => `${prefix}:cache:job:${jobId}`;

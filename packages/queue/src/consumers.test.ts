@@ -22,6 +22,7 @@ const opened: Array<{ close(): Promise<void> }> = [];
 const connections = {
   'normalize-chunk': createWorkerConnection({ url }),
   'finalize-job': createWorkerConnection({ url }),
+  'purge-expired': createWorkerConnection({ url }),
 };
 
 afterAll(async () => {
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 const settings = {
-  concurrency: { 'normalize-chunk': 1, 'finalize-job': 1 },
+  concurrency: { 'normalize-chunk': 1, 'finalize-job': 1, 'purge-expired': 1 },
   lockDurationMs: 30_000,
   stalledIntervalMs: 30_000,
   maxStalledCount: 1,
@@ -48,7 +49,7 @@ function consumers(
     connections,
     prefix,
     settings,
-    handlers: { 'normalize-chunk': idle, 'finalize-job': idle, ...handlers },
+    handlers: { 'normalize-chunk': idle, 'finalize-job': idle, 'purge-expired': idle, ...handlers },
     events,
   });
   opened.push(c);

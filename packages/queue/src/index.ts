@@ -16,6 +16,7 @@ export {
   bullJobIds,
   finalizeJobPayload,
   jobCatalog,
+  jobStatusCacheKey,
   normalizeChunkPayload,
   QUEUE_NAMES,
 } from './catalog.ts';
@@ -38,3 +39,4 @@ export { createJobProducer } from './producer.ts';
 export type { JobCountState, QueueCounter, QueueCounts } from './queue-counts.ts';
 export { createQueueCounter, JOB_COUNT_STATES } from './queue-counts.ts';
 export { isRedisConnectionError } from './redis-errors.ts';
+export { schedulePurge } from './schedules.ts';

@@ -2,6 +2,7 @@ import { isFinal } from '@sluice/contract';
 import type { JobView } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics } from '@sluice/metrics';
+import { jobStatusCacheKey } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 
 export interface JobCacheDeps {
@@ -31,13 +32,14 @@ const revive = (s: Stored): JobView => ({
 
 /**
  * Read-through cache of job status in Redis. Only jobs in a final state are
- * stored: a final job changes only by being deleted, which forgets it here
- * (`forget`), so a cached answer is not stale. Running jobs always come from
+ * stored: a final job changes only by a retry or by being deleted, which drop
+ * its entry (`forget` here; the workers' retention purge drops the entries
+ * of the jobs it deletes), so a cached answer is not stale. Running jobs always come from
  * PostgreSQL (their progress moves). Redis trouble is never the client's: a
  * failed lookup or store falls back to PostgreSQL and is counted as `error`.
  */
 export function createJobCache(deps: JobCacheDeps) {
-  const key = (id: string) => `${deps.prefix}:cache:job:${id}`;
+  const key = (id: string) => jobStatusCacheKey(deps.prefix, id);
   const count = (result: 'hit' | 'miss' | 'error') =>
     deps.metrics.cacheRequests.inc({ cache: 'job_status', result });
 

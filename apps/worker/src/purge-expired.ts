@@ -1,0 +1,56 @@
+import { type Database, purgeExpiredJobs } from '@sluice/db';
+import type { Logger } from '@sluice/lifecycle';
+import type { WorkerMetrics } from '@sluice/metrics';
+import { jobStatusCacheKey } from '@sluice/queue';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+
+/** Jobs deleted per statement: short transactions, little lock time. */
+const BATCH = 500;
+/** Batches per run at most: a backlog is worked off over several runs, none of them long. */
+const MAX_BATCHES = 40;
+
+/**
+ * The scheduled retention purge (`purge-expired`, one run per
+ * RETENTION_PURGE_INTERVAL_MS across all workers): deletes jobs that
+ * finished over JOB_RETENTION_DAYS days ago, in batches, and counts what
+ * went per table.
+ */
+export function createPurge(deps: {
+  db: Kysely<Database>;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  retentionDays: number;
+  /** The API's job status cache: entries of deleted jobs are dropped. */
+  redis: Redis;
+  prefix: string;
+}) {
+  return async () => {
+    // Retention off (0 days): the schedule is removed at start; a run still
+    // queued from before does nothing.
+    if (deps.retentionDays === 0) return { jobs: 0 };
+    let jobs = 0;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const purged = await purgeExpiredJobs(deps.db, {
+        olderThanDays: deps.retentionDays,
+        limit: BATCH,
+      });
+      const count = purged.jobIds.length;
+      deps.metrics.rowsPurged.inc({ table: 'jobs' }, count);
+      deps.metrics.rowsPurged.inc({ table: 'job_chunks' }, purged.chunks);
+      deps.metrics.rowsPurged.inc({ table: 'job_row_errors' }, purged.rowErrors);
+      if (count > 0) {
+        await deps.redis.del(...purged.jobIds.map((id) => jobStatusCacheKey(deps.prefix, id)));
+      }
+      jobs += count;
+      if (count < BATCH) break;
+    }
+    if (jobs > 0) {
+      deps.logger.info(
+        { jobs, retentionDays: deps.retentionDays },
+        'retention: purged expired jobs',
+      );
+    }
+    return { jobs };
+  };
+}

@@ -1,0 +1,44 @@
+import { sql } from 'kysely';
+import type { Executor } from './schema.ts';
+
+/** What one purge batch removed. */
+export interface PurgeCounts {
+  /** The deleted jobs' ids (for dropping what else refers to them, such as cache entries). */
+  jobIds: string[];
+  /** Chunk rows (each with its input and output bytes), removed with their jobs. */
+  chunks: number;
+  rowErrors: number;
+}
+
+/**
+ * Deletes up to `limit` finished jobs (completed, failed, cancelled) that
+ * finished more than `olderThanDays` days ago, with everything stored for
+ * them (chunks and row errors go by cascade; they are counted first, for the
+ * purge metrics). Oldest first; jobs another session holds locked are left
+ * for the next batch. Unfinished jobs are never touched, however old.
+ */
+export async function purgeExpiredJobs(
+  db: Executor,
+  options: { olderThanDays: number; limit: number },
+): Promise<PurgeCounts> {
+  const result = await sql<{ job_ids: string[]; chunks: number; row_errors: number }>`
+    with doomed as (
+      select id from jobs
+      where status in ('completed', 'failed', 'cancelled')
+        and finished_at < now() - make_interval(days => ${options.olderThanDays})
+      order by finished_at
+      limit ${options.limit}
+      for update skip locked
+    ), counted as (
+      select
+        (select count(*) from job_chunks c where c.job_id in (select id from doomed))::int as chunks,
+        (select count(*) from job_row_errors e where e.job_id in (select id from doomed))::int
+          as row_errors
+    ), deleted as (
+      delete from jobs where id in (select id from doomed) returning id
+    )
+    select coalesce((select array_agg(id) from deleted), '{}') as job_ids, chunks, row_errors
+    from counted`.execute(db);
+  const row = result.rows[0]!;
+  return { jobIds: row.job_ids, chunks: row.chunks, rowErrors: row.row_errors };
+}
