@@ -1,6 +1,6 @@
 import type { Breaker } from '@sluice/breakers';
 import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
-import { formatRecord, neutralizeFormula } from '@sluice/csv';
+import { formatSafeRecord } from '@sluice/csv';
 import {
   acceptJob,
   type Database,
@@ -212,7 +212,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       requireCompleted(job);
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'normalized'),
-        header: formatRecord(job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name))),
+        header: formatSafeRecord(job.columns.map((c) => c.outputName ?? c.name)),
         pages: readJobOutput(deps.db, job.id),
       });
     },
@@ -228,10 +228,12 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         for await (const page of readJobErrors(deps.db, job.id)) {
           yield page
             .map((e) =>
-              formatRecord([
+              // Every cell: the column is the raw header name, and the
+              // value and message can quote the input.
+              formatSafeRecord([
                 String(e.recordNumber),
                 e.column ?? '',
-                neutralizeFormula(e.raw ?? ''),
+                e.raw ?? '',
                 e.code,
                 e.message,
               ]),
@@ -241,7 +243,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       })();
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'errors'),
-        header: formatRecord(['row', 'column', 'value', 'code', 'message']),
+        header: formatSafeRecord(['row', 'column', 'value', 'code', 'message']),
         pages,
       });
     },
