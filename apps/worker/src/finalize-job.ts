@@ -52,7 +52,7 @@ export function createFinalizer(deps: FinalizerDeps) {
       // changed shape) fails the same way every time: fail the job, with
       // the database's words, instead of retrying. Nothing was merged.
       const reason = `import into the dataset failed: ${error instanceof Error ? error.message : String(error)}`;
-      if (await markJobFailed(deps.db, jobId, reason)) {
+      if (await markJobFailed(deps.db, jobId, { code: 'import_failed', reason })) {
         deps.metrics.jobsFinished.inc({ type: 'import', outcome: 'failed' });
       }
       deps.logger.error({ err: error, jobId }, 'import merge failed');

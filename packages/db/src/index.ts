@@ -4,7 +4,8 @@
  * what the jsonb columns hold is @sluice/contract's, parsed on write and read.
  *
  * Modules by concern: uploads (the API's writes), chunks (a worker's claim
- * and fenced commit), job-completion (finalize, fail), job-views (reads for
+ * and fenced commit), error-limits (a job's error-row budget and the first
+ * chunk's error-rate verdict), job-completion (finalize, fail), job-views (reads for
  * the API), reconcile (the reconciler's queries), datasets and import-merge,
  * postgres-errors (the one table of PostgreSQL failure classes).
  */
@@ -23,6 +24,7 @@ export {
   listDatasets,
   readDatasetRows,
 } from './datasets.ts';
+export type { ErrorLimits } from './error-limits.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';
 export { finalizeImportJob } from './import-merge.ts';
 export type { FinalizeOutcome } from './job-completion.ts';

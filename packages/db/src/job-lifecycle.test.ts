@@ -8,7 +8,7 @@ import { finalizeJob } from './job-completion.ts';
 import { getJob, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
-import { STORED_OPTIONS } from './test-helpers.ts';
+import { STORED_OPTIONS, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
@@ -182,7 +182,9 @@ describe('chunk results', () => {
     const attempt = await claimChunk(db, id, 0, 'w');
     expect(attempt).toBe(1);
     const commit = () =>
-      inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0, 2, attempt)));
+      inTransaction(db, (trx) =>
+        commitChunkResult(trx, result(id, 0, 2, attempt), UNLIMITED_ERRORS),
+      );
     const outcomes = await Promise.all([1, 2, 3].map(commit));
     expect(outcomes.sort()).toEqual(['already-done', 'already-done', 'applied']);
     expect(await commit()).toBe('already-done');
@@ -203,10 +205,10 @@ describe('chunk results', () => {
 
   it('finalize completes a job only when all chunks are done, once', async () => {
     const id = await newJob(3);
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 2)));
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0)));
+    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 2), UNLIMITED_ERRORS));
+    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0), UNLIMITED_ERRORS));
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('chunks-pending');
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 1, 1)));
+    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 1, 1), UNLIMITED_ERRORS));
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('completed');
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('already-final');
     const job = await getJob(db, id);
@@ -235,7 +237,7 @@ describe('chunk results', () => {
         message: 'm',
       })),
     };
-    await inTransaction(db, (trx) => commitChunkResult(trx, many));
+    await inTransaction(db, (trx) => commitChunkResult(trx, many, UNLIMITED_ERRORS));
     const seen: number[] = [];
     for await (const page of readJobErrors(db, id, 5000))
       seen.push(...page.map((e) => e.recordNumber));
@@ -261,7 +263,9 @@ describe('attempt fencing', () => {
 
     // Worker A lost its lock and finishes late: its commit writes nothing.
     const stale = { ...result(id, 0, 3, 1), processedBy: 'worker-a' };
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale))).toBe('superseded');
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale, UNLIMITED_ERRORS))).toBe(
+      'superseded',
+    );
     expect(await chunkRow(id)).toMatchObject({ status: 'pending', output: null });
     const errorsAfterStale = [];
     for await (const page of readJobErrors(db, id)) errorsAfterStale.push(...page);
@@ -269,16 +273,22 @@ describe('attempt fencing', () => {
 
     // Worker B holds the latest claim and commits.
     const fresh = { ...result(id, 0, 1, 2), processedBy: 'worker-b' };
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, fresh))).toBe('applied');
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, fresh, UNLIMITED_ERRORS))).toBe(
+      'applied',
+    );
     expect(await chunkRow(id)).toMatchObject({ status: 'done', processed_by: 'worker-b' });
     // A stale commit after B's is still refused, and a never-claimed one too.
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale))).toBe('already-done');
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale, UNLIMITED_ERRORS))).toBe(
+      'already-done',
+    );
     const errors = [];
     for await (const page of readJobErrors(db, id)) errors.push(...page);
     expect(errors.map((e) => e.recordNumber)).toEqual([2]);
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, result(randomUUID(), 0)))).toBe(
-      'missing',
-    );
+    expect(
+      await inTransaction(db, (trx) =>
+        commitChunkResult(trx, result(randomUUID(), 0), UNLIMITED_ERRORS),
+      ),
+    ).toBe('missing');
   });
 });
 
@@ -286,7 +296,9 @@ describe('reconciler queries', () => {
   it('list unfinished jobs past the grace period with their pending chunks', async () => {
     const id = await newJob(3);
     const attempt = await claimChunk(db, id, 1, 'w');
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 1, 0, attempt)));
+    await inTransaction(db, (trx) =>
+      commitChunkResult(trx, result(id, 1, 0, attempt), UNLIMITED_ERRORS),
+    );
     const recent = await findUnfinishedJobs(db, { olderThanMs: 60_000, limit: 1000 });
     expect(recent.map((j) => j.id)).not.toContain(id);
     // Chunk 2 claimed twice without finishing (say, its workers were killed).
@@ -302,7 +314,7 @@ describe('reconciler queries', () => {
     await inTransaction(db, async (trx) => {
       for (const seq of [0, 2]) {
         const a = await claimChunk(trx, id, seq, 'w');
-        await commitChunkResult(trx, result(id, seq, 0, a));
+        await commitChunkResult(trx, result(id, seq, 0, a), UNLIMITED_ERRORS);
       }
       await finalizeJob(trx, id);
     });

@@ -37,7 +37,9 @@ const revive = (s: Stored): JobView => ({
  * failed lookup or store falls back to PostgreSQL and is counted as `error`.
  */
 export function createJobCache(deps: JobCacheDeps) {
-  const key = (id: string) => `${deps.prefix}:cache:job:${id}`;
+  // Versioned by the JobView's shape: an entry stored by an older version
+  // (without errorsStored, errorCode) is never revived as a JobView.
+  const key = (id: string) => `${deps.prefix}:cache:job:v2:${id}`;
   const count = (result: 'hit' | 'miss' | 'error') =>
     deps.metrics.cacheRequests.inc({ cache: 'job_status', result });
 

@@ -57,8 +57,13 @@ function jobNotFound(id: string): HttpProblem {
   return new HttpProblem('job_not_found', `There is no job with id ${JSON.stringify(id)}.`);
 }
 
-function requireCompleted(job: JobView): void {
+/**
+ * Downloads wait for the job to complete. The error report of a job stopped
+ * for its error rate is there too: it is what explains the failure.
+ */
+function requireCompleted(job: JobView, download: 'result' | 'errors'): void {
   if (job.status === 'completed') return;
+  if (download === 'errors' && job.errorCode === 'error_rate_exceeded') return;
   throw new HttpProblem(
     'job_not_completed',
     `The job is ${job.status}; its files are available once it has completed.`,
@@ -209,7 +214,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, res);
-      requireCompleted(job);
+      requireCompleted(job, 'result');
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'normalized'),
         header: formatSafeRecord(job.columns.map((c) => c.outputName ?? c.name)),
@@ -223,7 +228,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, res);
-      requireCompleted(job);
+      requireCompleted(job, 'errors');
       const pages = (async function* () {
         for await (const page of readJobErrors(deps.db, job.id)) {
           yield page
@@ -244,6 +249,12 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'errors'),
         header: formatSafeRecord(['row', 'column', 'value', 'code', 'message']),
+        // At most MAX_ERROR_ROWS_PER_JOB rows are stored: say when this is not all.
+        headers: {
+          'sluice-errors-truncated': String(job.errorsStored < job.errorsTotal),
+          'sluice-errors-stored': String(job.errorsStored),
+          'sluice-errors-total': String(job.errorsTotal),
+        },
         pages,
       });
     },
