@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STORED_JOB_STATUSES } from '@sluice/contract';
+import { JOB_FAILURE_CODES, STORED_JOB_STATUSES } from '@sluice/contract';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult, loadChunkWork } from './chunks.ts';
@@ -81,6 +81,15 @@ describe('migrations', () => {
     expect(rows).toHaveLength(1);
     const allowed = [...(rows[0]?.def ?? '').matchAll(/'([a-z]+)'/g)].map((m) => m[1]);
     expect(allowed.sort()).toEqual([...STORED_JOB_STATUSES].sort());
+  });
+
+  it("let jobs.error_code hold exactly the contract's failure codes", async () => {
+    const { rows } = await sql<{ def: string }>`
+      select pg_get_constraintdef(oid) as def from pg_constraint
+      where conrelid = 'jobs'::regclass and conname = 'jobs_error_code_check'`.execute(db);
+    expect(rows).toHaveLength(1);
+    const allowed = [...(rows[0]?.def ?? '').matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+    expect(allowed.sort()).toEqual([...JOB_FAILURE_CODES].sort());
   });
 });
 
