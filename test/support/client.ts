@@ -11,11 +11,15 @@ export interface JobBody {
     rowsRejected: number;
     rowsBlank: number;
     errors: number;
+    /** Rows in errors.csv: at most MAX_ERROR_ROWS_PER_JOB. */
+    errorsStored: number;
+    errorsTruncated: boolean;
     bytes: number;
   };
   columns: Array<{ name: string; type: string }>;
   links: { self: string; result: string; errors: string };
   error: string | null;
+  errorCode: string | null;
 }
 
 /** POSTs a CSV from a byte stream (streamed, never assembled in memory). */

@@ -27,11 +27,10 @@ export function createChunkFailureHandler(deps: {
     if (!failure.final || failure.payload === undefined) return;
     const { jobId, seq } = failure.payload;
     try {
-      const type = await markJobFailed(
-        deps.db,
-        jobId,
-        `chunk ${seq} failed after ${failure.attempts} attempts: ${error.message}`,
-      );
+      const type = await markJobFailed(deps.db, jobId, {
+        code: 'chunk_failed',
+        reason: `chunk ${seq} failed after ${failure.attempts} attempts: ${error.message}`,
+      });
       if (type) deps.metrics.jobsFinished.inc({ type, outcome: 'failed' });
     } catch (err) {
       deps.logger.error({ err, jobId }, 'could not mark job failed');

@@ -62,11 +62,17 @@ export function createFinalizer(deps: FinalizerDeps) {
       // out on every try would go on costing the timeout: fail the job, with
       // the database's words, instead of retrying. Nothing was merged.
       const message = error instanceof Error ? error.message : String(error);
-      const reason =
+      const failure =
         kind === 'timeout'
-          ? `import into the dataset did not finish within IMPORT_STATEMENT_TIMEOUT_MS (${deps.importStatementTimeoutMs} ms) on any of ${deps.importTimeoutAttempts} tries (${message}); nothing was merged: look for long-held locks on the dataset, or raise the timeout, and submit the file again`
-          : `import into the dataset failed: ${message}`;
-      if (await markJobFailed(deps.db, jobId, reason)) {
+          ? {
+              code: 'import_timed_out' as const,
+              reason: `import into the dataset did not finish within IMPORT_STATEMENT_TIMEOUT_MS (${deps.importStatementTimeoutMs} ms) on any of ${deps.importTimeoutAttempts} tries (${message}); nothing was merged: look for long-held locks on the dataset, or raise the timeout, and retry the job`,
+            }
+          : {
+              code: 'import_failed' as const,
+              reason: `import into the dataset failed: ${message}`,
+            };
+      if (await markJobFailed(deps.db, jobId, failure)) {
         deps.metrics.jobsFinished.inc({ type: 'import', outcome: 'failed' });
       }
       deps.logger.error({ err: error, jobId }, 'import merge failed');

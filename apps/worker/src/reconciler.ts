@@ -128,11 +128,10 @@ export function createReconciler(deps: ReconcilerDeps) {
     job: UnfinishedJob,
   ): Promise<{ repair: Repair; reason?: string } | undefined> {
     if (job.maxPendingAttempt >= maxChunkClaims) {
-      const failed = await markJobFailed(
-        deps.db,
-        job.id,
-        `a chunk was started ${job.maxPendingAttempt} times without finishing; giving up on the job`,
-      );
+      const failed = await markJobFailed(deps.db, job.id, {
+        code: 'chunk_crash_loop',
+        reason: `a chunk was started ${job.maxPendingAttempt} times without finishing; giving up on the job`,
+      });
       return failed ? { repair: 'failed-poison' } : undefined;
     }
     const flow = await flows.find(job.id);

@@ -81,6 +81,10 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     workerId: deps.workerId,
     maxColumns: config.MAX_COLUMNS,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    errorLimits: {
+      maxStoredPerJob: config.MAX_ERROR_ROWS_PER_JOB,
+      failFast: { minRows: config.ERROR_RATE_MIN_ROWS, maxRate: config.MAX_ERROR_RATE },
+    },
   });
   const finalize = createFinalizer({
     db: database.db,

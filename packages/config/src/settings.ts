@@ -144,6 +144,20 @@ const workerSchema = z.object({
    */
   THREAD_YOUNG_GENERATION_MB: z.coerce.number().int().min(1).max(1024).default(12),
   MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /**
+   * Row errors stored per job (errors.csv's rows); the job's counts stay
+   * exact and it says when its report was cut. Bounds what one upload can
+   * put into PostgreSQL (300,000 error rows from a 600 KB file otherwise).
+   */
+  MAX_ERROR_ROWS_PER_JOB: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
+  /**
+   * A job whose first chunk rejected more than MAX_ERROR_RATE of its rows
+   * fails at once (error_rate_exceeded: the wrong file, or wrong column
+   * types), judged only when that chunk holds at least ERROR_RATE_MIN_ROWS
+   * non-blank rows. 1 disables the rule.
+   */
+  MAX_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.5),
+  ERROR_RATE_MIN_ROWS: z.coerce.number().int().min(1).max(100_000_000).default(1000),
   /** Identifies this process in chunk bookkeeping; defaults to hostname:pid. */
   WORKER_ID: z
     .string()

@@ -1,11 +1,12 @@
 /**
  * @sluice/contract: what Sluice stores and hands between processes, defined
- * once: API key scopes, job types and statuses, the options and columns stored with a job
+ * once: API key scopes, job types, statuses and failure codes, the options and columns stored with a job
  * and a dataset (zod schemas, parsed by @sluice/db on write and on read), and
  * the per-row error. Pure: imports only the pure packages whose facts it
  * names (column types from normalize, encodings and delimiters from csv).
  */
 export { API_SCOPES, type ApiScope, isApiScope } from './api-scopes.ts';
+export { JOB_FAILURE_CODES, type JobFailureCode } from './job-failure.ts';
 export {
   CHUNK_STATUSES,
   type ChunkStatus,

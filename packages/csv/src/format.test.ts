@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRecord } from './format.ts';
+import { formatRecord, formatSafeRecord } from './format.ts';
 import { parseRecords } from './parse.ts';
 import { rng } from './test-helpers.ts';
 
@@ -73,5 +73,24 @@ describe('formatRecord round-trips through parseRecords', () => {
     expect(parseRecords(lines.join(''), { delimiter, maxFields: 10 })).toEqual(
       rows.map((fields) => ({ fields })),
     );
+  });
+});
+
+describe('formatSafeRecord', () => {
+  it('neutralizes every field by default', () => {
+    expect(formatSafeRecord(['=HDR()', '@SUM(1)', '+1', '-5', '\tx', 'plain', ''])).toBe(
+      `'=HDR(),'@SUM(1),'+1,'-5,'\tx,plain,\n`,
+    );
+  });
+
+  it('writes only the fields marked formula-safe as they are', () => {
+    expect(
+      formatSafeRecord(['-5', '-5', '=1'], { formulaSafe: [true, false, undefined as never] }),
+    ).toBe("-5,'-5,'=1\n");
+  });
+
+  it('quotes after neutralizing, with the delimiter given', () => {
+    expect(formatSafeRecord(['=a;b', 'c'], { delimiter: ';' })).toBe(`"'=a;b";c\n`);
+    expect(formatSafeRecord(['=x"y'])).toBe(`"'=x""y"\n`);
   });
 });

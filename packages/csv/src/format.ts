@@ -1,4 +1,5 @@
 import { checkDialectBytes, DEFAULT_QUOTE, dialectByte } from './dialect.ts';
+import { neutralizeFormula } from './formula.ts';
 
 // Per delimiter, a test for "this field must be quoted". Cached: formatRecord
 // runs once per output row.
@@ -18,7 +19,8 @@ function needsQuotes(delimiter: string): RegExp {
 }
 
 /**
- * One CSV record ending in '\n'. A field is quoted only when it has to be, so
+ * One CSV record ending in '\n', fields written as given (internal: the
+ * package exports formatSafeRecord, which neutralizes formulas). A field is quoted only when it has to be, so
  * the output stays readable and diffs cleanly; inner quotes are doubled.
  */
 export function formatRecord(fields: readonly string[], delimiter = ','): string {
@@ -33,4 +35,31 @@ export function formatRecord(fields: readonly string[], delimiter = ','): string
     line += re.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
   }
   return `${line}\n`;
+}
+
+export interface SafeRecordOptions {
+  delimiter?: string;
+  /**
+   * Per field: true where the value cannot be a formula by construction, so
+   * it is written as it is (a normalized number such as -5 must stay -5).
+   * The exemption is explicit, field by field; every other field is
+   * neutralized.
+   */
+  formulaSafe?: readonly boolean[];
+}
+
+/**
+ * One CSV record for people who open it in a spreadsheet: every field goes
+ * through neutralizeFormula unless `formulaSafe` exempts it. The only CSV
+ * writer @sluice/csv exports, so no file Sluice writes (results, their
+ * header line, error reports) can carry a formula from its input: raw header
+ * names, rejected values and messages that quote them included.
+ */
+export function formatSafeRecord(
+  fields: readonly string[],
+  options: SafeRecordOptions = {},
+): string {
+  const { formulaSafe } = options;
+  const cells = fields.map((field, i) => (formulaSafe?.[i] ? field : neutralizeFormula(field)));
+  return formatRecord(cells, options.delimiter);
 }

@@ -1,7 +1,8 @@
 /**
  * @sluice/csv: quote-aware splitting of CSV byte streams into bounded chunks
  * (HTTP API), opening an upload as UTF-8 text (refusing what is not text,
- * deciding the encoding), record parsing and CSV writing (worker threads).
+ * deciding the encoding), record parsing and CSV writing (every cell neutralized against formula
+ * injection unless explicitly exempted: formatSafeRecord).
  * Pure: no I/O besides consuming the async iterables it is given.
  *
  * Record boundaries are defined once (dialect.ts) and shared by the splitter,
@@ -22,8 +23,7 @@ export {
   inputEncodingOf,
 } from './encoding.ts';
 export { CsvInputError, type CsvInputErrorCode } from './errors.ts';
-export { formatRecord } from './format.ts';
-export { neutralizeFormula } from './formula.ts';
+export { formatSafeRecord, type SafeRecordOptions } from './format.ts';
 export { type CsvText, openCsvText } from './open-text.ts';
 export {
   type ParsedRecord,

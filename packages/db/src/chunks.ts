@@ -1,11 +1,14 @@
 import type {
   ChunkStatus,
+  JobType,
   RowError,
   StoredJobColumn,
   StoredJobOptions,
   StoredJobStatus,
 } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
+import { type ErrorLimits, judgeFirstChunk, takeErrorBudget } from './error-limits.ts';
+import { markJobFailed } from './job-completion.ts';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
 import { storedJson } from './stored-json.ts';
@@ -28,6 +31,7 @@ export interface ChunkWork {
   header: Buffer;
   columns: StoredJobColumn[];
   options: StoredJobOptions;
+  jobType: JobType;
   jobStatus: StoredJobStatus;
 }
 
@@ -48,6 +52,7 @@ export async function loadChunkWork(
       'j.header',
       'j.columns',
       'j.options',
+      'j.type as job_type',
       'j.status as job_status',
     ])
     .where('c.job_id', '=', jobId)
@@ -62,6 +67,7 @@ export async function loadChunkWork(
     header: row.header,
     columns: storedJson.jobColumns.read(row.columns),
     options: storedJson.jobOptions.read(row.options),
+    jobType: row.job_type,
     jobStatus: row.job_status,
   };
 }
@@ -107,12 +113,19 @@ export async function claimChunk(
 }
 
 /**
- * applied: this attempt's result is the chunk's effect. already-done: another
+ * applied: this attempt's result is the chunk's effect. failed-job: applied,
+ * and as the job's first chunk it rejected so many rows that it failed the
+ * job (error_rate_exceeded). already-done: another
  * attempt committed first. superseded: the chunk is still pending but was
  * claimed again after this attempt (a stale attempt, e.g. one that lost its
  * BullMQ lock); nothing was written. missing: no such chunk (job deleted).
  */
-export type ChunkCommitOutcome = 'applied' | 'already-done' | 'superseded' | 'missing';
+export type ChunkCommitOutcome =
+  | 'applied'
+  | 'failed-job'
+  | 'already-done'
+  | 'superseded'
+  | 'missing';
 
 /**
  * Writes a chunk's output, its row errors and its done-marker in the caller's
@@ -120,10 +133,17 @@ export type ChunkCommitOutcome = 'applied' | 'already-done' | 'superseded' | 'mi
  * requires the chunk to be pending AND still claimed by this attempt, so a
  * concurrent, repeated or stale attempt writes nothing. This is what makes a
  * chunk's effect exactly-once, and fences attempts that were superseded.
+ *
+ * Only after that fence, and only if the chunk has errors, it takes its
+ * share of the job's error-row budget (`limits.maxStoredPerJob`) and stores
+ * that many of its errors, the earliest; errors_total keeps the true count.
+ * The first chunk (seq 0) may fail the job for its error rate, in the same
+ * transaction (see ErrorLimits.failFast).
  */
 export async function commitChunkResult(
   trx: Transaction<Database>,
   result: ChunkResult,
+  limits: ErrorLimits,
 ): Promise<ChunkCommitOutcome> {
   const marked = await trx
     .updateTable('job_chunks')
@@ -153,8 +173,14 @@ export async function commitChunkResult(
     if (!current) return 'missing';
     return current.status === 'done' ? 'already-done' : 'superseded';
   }
-  if (result.errors.length > 0) {
-    const e = result.errors;
+  const storable = await takeErrorBudget(
+    trx,
+    result.jobId,
+    result.errors.length,
+    limits.maxStoredPerJob,
+  );
+  if (storable > 0) {
+    const e = result.errors.slice(0, storable);
     // One statement per chunk however many errors: arrays unnested server-side.
     // Every text goes through storableText: a NUL in a bad row's value must
     // not make PostgreSQL refuse the whole chunk.
@@ -170,6 +196,10 @@ export async function commitChunkResult(
         ${e.map((x) => storableText(x.code))}::text[],
         ${e.map((x) => storableText(x.message))}::text[]
       ) as t`.execute(trx);
+  }
+  if (result.seq === 0) {
+    const failure = judgeFirstChunk(result, limits.failFast);
+    if (failure && (await markJobFailed(trx, result.jobId, failure))) return 'failed-job';
   }
   return 'applied';
 }

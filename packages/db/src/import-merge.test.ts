@@ -14,7 +14,7 @@ import {
 import { finalizeImportJob } from './import-merge.ts';
 import { getJob } from './job-views.ts';
 import { migrateToLatest } from './migrate.ts';
-import { STORED_OPTIONS } from './test-helpers.ts';
+import { STORED_OPTIONS, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 import { acceptJob, deleteJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
@@ -82,17 +82,21 @@ async function importJob(outputs: string[], into = dataset): Promise<string> {
   for (const [seq, output] of outputs.entries()) {
     const attempt = (await claimChunk(db, id, seq, 'test'))!;
     await inTransaction(db, (trx) =>
-      commitChunkResult(trx, {
-        jobId: id,
-        seq,
-        attempt,
-        output: Buffer.from(output),
-        rowsAccepted: output.split('\n').filter(Boolean).length,
-        rowsRejected: 0,
-        rowsBlank: 0,
-        errors: [],
-        processedBy: 'test',
-      }),
+      commitChunkResult(
+        trx,
+        {
+          jobId: id,
+          seq,
+          attempt,
+          output: Buffer.from(output),
+          rowsAccepted: output.split('\n').filter(Boolean).length,
+          rowsRejected: 0,
+          rowsBlank: 0,
+          errors: [],
+          processedBy: 'test',
+        },
+        UNLIMITED_ERRORS,
+      ),
     );
   }
   return id;

@@ -3,9 +3,12 @@
  * job's effect is a transaction (inTransaction retries transient failures);
  * what the jsonb columns hold is @sluice/contract's, parsed on write and read.
  *
- * Modules by concern: api-keys (tenants and their hashed keys), uploads (the API's writes), job-control (a client's cancel, retry and delete), chunks (a worker's claim
- * and fenced commit), job-completion (finalize, fail), job-views (reads for
- * the API), reconcile (the reconciler's queries), retention (purging expired jobs), datasets and import-merge,
+ * Modules by concern: api-keys (tenants and their hashed keys), uploads (the
+ * API's writes), job-control (a client's cancel, retry and delete), chunks (a
+ * worker's claim and fenced commit), error-limits (a job's error-row budget
+ * and the first chunk's error-rate verdict), job-completion (finalize, fail),
+ * job-views (reads for the API), reconcile (the reconciler's queries),
+ * retention (purging expired jobs), datasets and import-merge,
  * postgres-errors (the one table of PostgreSQL failure classes).
  */
 export type {
@@ -39,6 +42,7 @@ export {
   listDatasets,
   readDatasetRows,
 } from './datasets.ts';
+export type { ErrorLimits } from './error-limits.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';
 export { finalizeImportJob } from './import-merge.ts';
 export type { FinalizeOutcome } from './job-completion.ts';

@@ -1,4 +1,9 @@
-import { isFinal, type JobType, UNFINISHED_JOB_STATUSES } from '@sluice/contract';
+import {
+  isFinal,
+  type JobFailureCode,
+  type JobType,
+  UNFINISHED_JOB_STATUSES,
+} from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
@@ -59,17 +64,23 @@ export async function finalizeJob(
 }
 
 /**
- * Fails an unfinished job with a reason for its owner. Returns the job's type
- * when this call failed it, undefined when it was final already (or gone).
+ * Fails an unfinished job with a code (for programs) and a reason (for its
+ * owner). Returns the job's type when this call failed it, undefined when it
+ * was final already (or gone).
  */
 export async function markJobFailed(
   db: Executor,
   jobId: string,
-  reason: string,
+  failure: { code: JobFailureCode; reason: string },
 ): Promise<JobType | undefined> {
   const row = await db
     .updateTable('jobs')
-    .set({ status: 'failed', error: storableText(reason), finished_at: sql`clock_timestamp()` })
+    .set({
+      status: 'failed',
+      error: storableText(failure.reason),
+      error_code: failure.code,
+      finished_at: sql`clock_timestamp()`,
+    })
     .where('id', '=', jobId)
     .where('status', 'in', UNFINISHED_JOB_STATUSES)
     .returning('type')

@@ -85,6 +85,7 @@ export async function retryJob(trx: Transaction<Database>, jobId: string): Promi
     .set({
       status: 'queued',
       error: null,
+      error_code: null,
       started_at: null,
       finished_at: null,
       accepted_at: sql<Date>`clock_timestamp()`,

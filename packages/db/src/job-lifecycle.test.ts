@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STORED_JOB_STATUSES } from '@sluice/contract';
+import { JOB_FAILURE_CODES, STORED_JOB_STATUSES } from '@sluice/contract';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult, loadChunkWork } from './chunks.ts';
@@ -9,7 +9,7 @@ import { cancelJob, removeJob, retryJob } from './job-control.ts';
 import { getJob, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
-import { STORED_OPTIONS } from './test-helpers.ts';
+import { STORED_OPTIONS, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
@@ -82,6 +82,15 @@ describe('migrations', () => {
     expect(rows).toHaveLength(1);
     const allowed = [...(rows[0]?.def ?? '').matchAll(/'([a-z]+)'/g)].map((m) => m[1]);
     expect(allowed.sort()).toEqual([...STORED_JOB_STATUSES].sort());
+  });
+
+  it("let jobs.error_code hold exactly the contract's failure codes", async () => {
+    const { rows } = await sql<{ def: string }>`
+      select pg_get_constraintdef(oid) as def from pg_constraint
+      where conrelid = 'jobs'::regclass and conname = 'jobs_error_code_check'`.execute(db);
+    expect(rows).toHaveLength(1);
+    const allowed = [...(rows[0]?.def ?? '').matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+    expect(allowed.sort()).toEqual([...JOB_FAILURE_CODES].sort());
   });
 });
 
@@ -183,7 +192,9 @@ describe('chunk results', () => {
     const attempt = await claimChunk(db, id, 0, 'w');
     expect(attempt).toBe(1);
     const commit = () =>
-      inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0, 2, attempt)));
+      inTransaction(db, (trx) =>
+        commitChunkResult(trx, result(id, 0, 2, attempt), UNLIMITED_ERRORS),
+      );
     const outcomes = await Promise.all([1, 2, 3].map(commit));
     expect(outcomes.sort()).toEqual(['already-done', 'already-done', 'applied']);
     expect(await commit()).toBe('already-done');
@@ -204,10 +215,10 @@ describe('chunk results', () => {
 
   it('finalize completes a job only when all chunks are done, once', async () => {
     const id = await newJob(3);
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 2)));
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0)));
+    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 2), UNLIMITED_ERRORS));
+    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0), UNLIMITED_ERRORS));
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('chunks-pending');
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 1, 1)));
+    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 1, 1), UNLIMITED_ERRORS));
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('completed');
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('already-final');
     const job = await getJob(db, id);
@@ -236,7 +247,7 @@ describe('chunk results', () => {
         message: 'm',
       })),
     };
-    await inTransaction(db, (trx) => commitChunkResult(trx, many));
+    await inTransaction(db, (trx) => commitChunkResult(trx, many, UNLIMITED_ERRORS));
     const seen: number[] = [];
     for await (const page of readJobErrors(db, id, 5000))
       seen.push(...page.map((e) => e.recordNumber));
@@ -258,7 +269,9 @@ describe('chunk results', () => {
         },
       ],
     };
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, withNul))).toBe('applied');
+    expect(
+      await inTransaction(db, (trx) => commitChunkResult(trx, withNul, UNLIMITED_ERRORS)),
+    ).toBe('applied');
     const stored = [];
     for await (const page of readJobErrors(db, id)) stored.push(...page);
     expect(stored).toEqual([
@@ -290,7 +303,9 @@ describe('attempt fencing', () => {
 
     // Worker A lost its lock and finishes late: its commit writes nothing.
     const stale = { ...result(id, 0, 3, 1), processedBy: 'worker-a' };
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale))).toBe('superseded');
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale, UNLIMITED_ERRORS))).toBe(
+      'superseded',
+    );
     expect(await chunkRow(id)).toMatchObject({ status: 'pending', output: null });
     const errorsAfterStale = [];
     for await (const page of readJobErrors(db, id)) errorsAfterStale.push(...page);
@@ -298,16 +313,22 @@ describe('attempt fencing', () => {
 
     // Worker B holds the latest claim and commits.
     const fresh = { ...result(id, 0, 1, 2), processedBy: 'worker-b' };
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, fresh))).toBe('applied');
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, fresh, UNLIMITED_ERRORS))).toBe(
+      'applied',
+    );
     expect(await chunkRow(id)).toMatchObject({ status: 'done', processed_by: 'worker-b' });
     // A stale commit after B's is still refused, and a never-claimed one too.
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale))).toBe('already-done');
+    expect(await inTransaction(db, (trx) => commitChunkResult(trx, stale, UNLIMITED_ERRORS))).toBe(
+      'already-done',
+    );
     const errors = [];
     for await (const page of readJobErrors(db, id)) errors.push(...page);
     expect(errors.map((e) => e.recordNumber)).toEqual([2]);
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, result(randomUUID(), 0)))).toBe(
-      'missing',
-    );
+    expect(
+      await inTransaction(db, (trx) =>
+        commitChunkResult(trx, result(randomUUID(), 0), UNLIMITED_ERRORS),
+      ),
+    ).toBe('missing');
   });
 });
 
@@ -315,7 +336,9 @@ describe('reconciler queries', () => {
   it('list unfinished jobs past the grace period with their pending chunks', async () => {
     const id = await newJob(3);
     const attempt = await claimChunk(db, id, 1, 'w');
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 1, 0, attempt)));
+    await inTransaction(db, (trx) =>
+      commitChunkResult(trx, result(id, 1, 0, attempt), UNLIMITED_ERRORS),
+    );
     const recent = await findUnfinishedJobs(db, { olderThanMs: 60_000, limit: 1000 });
     expect(recent.map((j) => j.id)).not.toContain(id);
     // Chunk 2 claimed twice without finishing (say, its workers were killed).
@@ -331,7 +354,7 @@ describe('reconciler queries', () => {
     await inTransaction(db, async (trx) => {
       for (const seq of [0, 2]) {
         const a = await claimChunk(trx, id, seq, 'w');
-        await commitChunkResult(trx, result(id, seq, 0, a));
+        await commitChunkResult(trx, result(id, seq, 0, a), UNLIMITED_ERRORS);
       }
       await finalizeJob(trx, id);
     });
@@ -383,17 +406,21 @@ describe('client control', () => {
   it('retry requeues a failed job: done chunks kept, claims counted afresh, fencing intact', async () => {
     const id = await newJob(3);
     const done = await claimChunk(db, id, 0, 'w');
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0, 0, done)));
+    await inTransaction(db, (trx) =>
+      commitChunkResult(trx, result(id, 0, 0, done), UNLIMITED_ERRORS),
+    );
     for (let i = 0; i < 3; i++) await claimChunk(db, id, 1, 'w');
     const stale = await claimChunk(db, id, 2, 'w');
-    expect(await markJobFailed(db, id, 'chunk 1 failed')).toBe('normalize');
+    expect(await markJobFailed(db, id, { code: 'chunk_failed', reason: 'chunk 1 failed' })).toBe(
+      'normalize',
+    );
     const seqBefore = await acceptanceSeq(id);
 
     const retried = await inTransaction(db, (trx) => retryJob(trx, id));
     expect(retried).toMatchObject({
       outcome: 'retried',
       pendingSeqs: [1, 2],
-      job: { status: 'queued', error: null, finishedAt: null, chunksDone: 1 },
+      job: { status: 'queued', error: null, errorCode: null, finishedAt: null, chunksDone: 1 },
     });
     expect(Number(await acceptanceSeq(id))).toBeGreaterThan(Number(seqBefore));
     const unfinished = await findUnfinishedJobs(db, { olderThanMs: 0, limit: 1000 });
@@ -401,9 +428,11 @@ describe('client control', () => {
     // A claim after the retry still supersedes one from before it.
     const fresh = await claimChunk(db, id, 2, 'w');
     expect(fresh).toBe(stale! + 1);
-    expect(await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 2, 0, stale)))).toBe(
-      'superseded',
-    );
+    expect(
+      await inTransaction(db, (trx) =>
+        commitChunkResult(trx, result(id, 2, 0, stale), UNLIMITED_ERRORS),
+      ),
+    ).toBe('superseded');
     expect(await inTransaction(db, (trx) => retryJob(trx, id))).toEqual({
       outcome: 'not-retryable',
       status: 'queued',
@@ -416,7 +445,9 @@ describe('client control', () => {
   it('remove deletes an accepted job with its chunks and errors, not a receiving one', async () => {
     const id = await newJob(1);
     const attempt = await claimChunk(db, id, 0, 'w');
-    await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 0, 2, attempt)));
+    await inTransaction(db, (trx) =>
+      commitChunkResult(trx, result(id, 0, 2, attempt), UNLIMITED_ERRORS),
+    );
     expect(await removeJob(db, id)).toBe(true);
     expect(await removeJob(db, id)).toBe(false);
     const left = await sql<{ n: number }>`

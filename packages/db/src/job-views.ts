@@ -1,4 +1,5 @@
 import type {
+  JobFailureCode,
   JobStatus,
   JobType,
   RowError,
@@ -27,7 +28,11 @@ export interface JobView {
   rowsRejected: number;
   rowsBlank: number;
   errorsTotal: number;
+  /** Row errors stored (errors.csv's rows): at most the per-job cap, so fewer than errorsTotal when cut. */
+  errorsStored: number;
   error: string | null;
+  /** Failed jobs: why, machine-readable (null otherwise). */
+  errorCode: JobFailureCode | null;
   /** Import jobs: the target dataset, and what the merge did (null until completed). */
   dataset: string | null;
   rowsInserted: number | null;
@@ -51,6 +56,8 @@ export const JOB_VIEW_COLUMNS = [
   'chunks_total',
   'rows_total',
   'error',
+  'error_code',
+  'error_rows_stored',
   'dataset',
   'rows_inserted',
   'rows_updated',
@@ -103,7 +110,9 @@ export function toJobView(row: JobViewRow, progress: Progress): JobView {
     rowsRejected: Number(progress.rejected ?? 0),
     rowsBlank: Number(progress.blank ?? 0),
     errorsTotal: Number(progress.errors ?? 0),
+    errorsStored: row.error_rows_stored,
     error: row.error,
+    errorCode: row.error_code,
     dataset: row.dataset,
     rowsInserted: row.rows_inserted,
     rowsUpdated: row.rows_updated,
@@ -157,6 +166,7 @@ export interface JobSummary {
   rowsAccepted: number | null;
   rowsRejected: number | null;
   error: string | null;
+  errorCode: JobFailureCode | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -190,6 +200,7 @@ export async function listJobs(
         'rows_accepted',
         'rows_rejected',
         'error',
+        'error_code',
         'created_at',
         'finished_at',
       ])
@@ -213,6 +224,7 @@ export async function listJobs(
       rowsAccepted: r.rows_accepted,
       rowsRejected: r.rows_rejected,
       error: r.error,
+      errorCode: r.error_code,
       createdAt: r.created_at,
       finishedAt: r.finished_at,
     })),

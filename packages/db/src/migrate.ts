@@ -4,6 +4,7 @@ import * as jobs0001 from './migrations/0001_jobs.ts';
 import * as chunkAttempts0002 from './migrations/0002_chunk_attempts.ts';
 import * as datasets0003 from './migrations/0003_datasets.ts';
 import * as jobAcceptance0004 from './migrations/0004_job_acceptance.ts';
+import * as jobErrorBudget0005 from './migrations/0005_job_error_budget.ts';
 import * as apiKeys0006 from './migrations/0006_api_keys.ts';
 import * as jobRetry0007 from './migrations/0007_job_retry.ts';
 
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0002_chunk_attempts': chunkAttempts0002,
   '0003_datasets': datasets0003,
   '0004_job_acceptance': jobAcceptance0004,
+  '0005_job_error_budget': jobErrorBudget0005,
   '0006_api_keys': apiKeys0006,
   '0007_job_retry': jobRetry0007,
 };

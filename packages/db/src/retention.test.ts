@@ -7,7 +7,7 @@ import { markJobFailed } from './job-completion.ts';
 import { cancelJob } from './job-control.ts';
 import { migrateToLatest } from './migrate.ts';
 import { purgeExpiredJobs } from './retention.ts';
-import { STORED_OPTIONS } from './test-helpers.ts';
+import { STORED_OPTIONS, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
@@ -49,23 +49,27 @@ async function job(): Promise<string> {
   await acceptJob(db, id);
   const attempt = await claimChunk(db, id, 0, 'w');
   await inTransaction(db, (trx) =>
-    commitChunkResult(trx, {
-      jobId: id,
-      seq: 0,
-      attempt: attempt!,
-      output: Buffer.from(''),
-      rowsAccepted: 0,
-      rowsRejected: 1,
-      rowsBlank: 0,
-      errors: [0, 1].map((i) => ({
-        recordNumber: 2,
-        column: 'a',
-        raw: `bad ${i}`,
-        code: 'invalid_email',
-        message: 'no',
-      })),
-      processedBy: 'w',
-    }),
+    commitChunkResult(
+      trx,
+      {
+        jobId: id,
+        seq: 0,
+        attempt: attempt!,
+        output: Buffer.from(''),
+        rowsAccepted: 0,
+        rowsRejected: 1,
+        rowsBlank: 0,
+        errors: [0, 1].map((i) => ({
+          recordNumber: 2,
+          column: 'a',
+          raw: `bad ${i}`,
+          code: 'invalid_email',
+          message: 'no',
+        })),
+        processedBy: 'w',
+      },
+      UNLIMITED_ERRORS,
+    ),
   );
   return id;
 }
@@ -81,13 +85,13 @@ const exists = async (id: string) =>
 describe('purgeExpiredJobs', () => {
   it('deletes jobs finished longer ago than the retention, with their chunks and errors; nothing else', async () => {
     const expiredFailed = await job();
-    await markJobFailed(db, expiredFailed, 'x');
+    await markJobFailed(db, expiredFailed, { code: 'chunk_failed', reason: 'x' });
     await finishedDaysAgo(expiredFailed, 9_000);
     const expiredCancelled = await job();
     await cancelJob(db, expiredCancelled);
     await finishedDaysAgo(expiredCancelled, 9_001);
     const recent = await job();
-    await markJobFailed(db, recent, 'x');
+    await markJobFailed(db, recent, { code: 'chunk_failed', reason: 'x' });
     await finishedDaysAgo(recent, 8_000);
     // Unfinished, however old it is: never purged.
     const running = await job();
@@ -113,7 +117,7 @@ describe('purgeExpiredJobs', () => {
   it('takes at most `limit` jobs per call, oldest first', async () => {
     const ids = [await job(), await job(), await job()];
     for (const [i, id] of ids.entries()) {
-      await markJobFailed(db, id, 'x');
+      await markJobFailed(db, id, { code: 'chunk_failed', reason: 'x' });
       await finishedDaysAgo(id, 20_000 - i);
     }
     const first = await purgeExpiredJobs(db, { olderThanDays: 19_000, limit: 2 });

@@ -1,5 +1,6 @@
 import type {
   ChunkStatus,
+  JobFailureCode,
   JobType,
   StoredDatasetColumn,
   StoredJobColumn,
@@ -51,6 +52,14 @@ interface JobsTable {
   /** Set by acceptance (queued): when, and its place in the order imports merge in. */
   accepted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   acceptance_seq: ColumnType<number | null, number | null | undefined, number | null>;
+  /** How many of its row errors are stored (at most the per-job cap; chunk commits take their share). */
+  error_rows_stored: ColumnType<number, number | undefined, number>;
+  /** Failed jobs: why, machine-readable. */
+  error_code: ColumnType<
+    JobFailureCode | null,
+    JobFailureCode | null | undefined,
+    JobFailureCode | null
+  >;
 }
 
 interface JobChunksTable {

@@ -1,4 +1,5 @@
 import type { StoredJobOptions } from '@sluice/contract';
+import type { ErrorLimits } from './error-limits.ts';
 
 /** Options as the API stores them for a plain comma-separated UTF-8 upload (test fixture). */
 export const STORED_OPTIONS: StoredJobOptions = {
@@ -11,4 +12,10 @@ export const STORED_OPTIONS: StoredJobOptions = {
     delimiterSource: 'request',
     delimiterConfidence: 1,
   },
+};
+
+/** Error limits that never cut a report nor fail a job (tests of everything else). */
+export const UNLIMITED_ERRORS: ErrorLimits = {
+  maxStoredPerJob: 1_000_000_000,
+  failFast: { minRows: 1, maxRate: 1 },
 };

@@ -84,4 +84,7 @@ export const bullJobIds = {
  * fills it, and whoever deletes a job (the API, the workers' retention
  * purge) drops it. Under the queue prefix, so it keeps a Cluster hash tag.
  */
-export const jobStatusCacheKey = (prefix: string, jobId: string) => `${prefix}:cache:job:${jobId}`;
+export const jobStatusCacheKey = (prefix: string, jobId: string) =>
+  // Versioned by the cached JobView's shape: an entry stored by an older
+  // version (without errorsStored, errorCode) is never revived as a JobView.
+  `${prefix}:cache:job:v2:${jobId}`;

@@ -43,6 +43,10 @@ const WORKER_ENV = {
   RECONCILE_INTERVAL_MS: '1000',
   RECONCILE_GRACE_MS: '5000',
   LOG_LEVEL: 'info',
+  // Above the workloads' error counts: every error is stored, so the error
+  // reports of chaos runs and the reference run must be identical (a cut
+  // report holds the errors of whichever chunks committed first).
+  MAX_ERROR_ROWS_PER_JOB: '1000000',
 };
 
 export async function startChaosStack(options: { workers: number }): Promise<ChaosStack> {

@@ -6,6 +6,8 @@ export interface CsvDownload {
   fileName: string;
   /** The header line, sent before the first page. */
   header: string;
+  /** More response headers, sent only with the file (not with an error answer). */
+  headers?: Record<string, string>;
   /** The rest of the file, page by page (each page one database read). */
   pages: AsyncIterable<string | Uint8Array>;
 }
@@ -41,6 +43,7 @@ export async function sendCsvDownload(res: Response, download: CsvDownload): Pro
     let page = await pages.next();
     res.type('text/csv; charset=utf-8');
     res.setHeader('content-disposition', attachmentDisposition(download.fileName));
+    for (const [name, value] of Object.entries(download.headers ?? {})) res.setHeader(name, value);
     if (!(await write(res, download.header))) return;
     for (; !page.done; page = await pages.next()) {
       if (!(await write(res, page.value))) return;

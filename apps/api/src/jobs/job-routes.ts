@@ -1,6 +1,6 @@
 import type { Breaker } from '@sluice/breakers';
 import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
-import { formatRecord, neutralizeFormula } from '@sluice/csv';
+import { formatSafeRecord } from '@sluice/csv';
 import {
   acceptJob,
   cancelJob,
@@ -61,8 +61,13 @@ function jobNotFound(id: string): HttpProblem {
   return new HttpProblem('job_not_found', `There is no job with id ${JSON.stringify(id)}.`);
 }
 
-function requireCompleted(job: JobView): void {
+/**
+ * Downloads wait for the job to complete. The error report of a job stopped
+ * for its error rate is there too: it is what explains the failure.
+ */
+function requireCompleted(job: JobView, download: 'result' | 'errors'): void {
   if (job.status === 'completed') return;
+  if (download === 'errors' && job.errorCode === 'error_rate_exceeded') return;
   throw new HttpProblem(
     'job_not_completed',
     `The job is ${job.status}; its files are available once it has completed.`,
@@ -307,10 +312,10 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, req, res);
-      requireCompleted(job);
+      requireCompleted(job, 'result');
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'normalized'),
-        header: formatRecord(job.columns.map((c) => neutralizeFormula(c.outputName ?? c.name))),
+        header: formatSafeRecord(job.columns.map((c) => c.outputName ?? c.name)),
         pages: readJobOutput(deps.db, job.id),
       });
     },
@@ -321,15 +326,17 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, req, res);
-      requireCompleted(job);
+      requireCompleted(job, 'errors');
       const pages = (async function* () {
         for await (const page of readJobErrors(deps.db, job.id)) {
           yield page
             .map((e) =>
-              formatRecord([
+              // Every cell: the column is the raw header name, and the
+              // value and message can quote the input.
+              formatSafeRecord([
                 String(e.recordNumber),
                 e.column ?? '',
-                neutralizeFormula(e.raw ?? ''),
+                e.raw ?? '',
                 e.code,
                 e.message,
               ]),
@@ -339,7 +346,13 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       })();
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'errors'),
-        header: formatRecord(['row', 'column', 'value', 'code', 'message']),
+        header: formatSafeRecord(['row', 'column', 'value', 'code', 'message']),
+        // At most MAX_ERROR_ROWS_PER_JOB rows are stored: say when this is not all.
+        headers: {
+          'sluice-errors-truncated': String(job.errorsStored < job.errorsTotal),
+          'sluice-errors-stored': String(job.errorsStored),
+          'sluice-errors-total': String(job.errorsTotal),
+        },
         pages,
       });
     },

@@ -24,6 +24,9 @@ export function presentJob(job: JobView, baseUrl: string) {
       rowsRejected: job.rowsRejected,
       rowsBlank: job.rowsBlank,
       errors: job.errorsTotal,
+      // errors.csv holds errorsStored of them: at most MAX_ERROR_ROWS_PER_JOB.
+      errorsStored: job.errorsStored,
+      errorsTruncated: job.errorsStored < job.errorsTotal,
     },
     // Import jobs: the dataset, and what the merge did once the job completed.
     ...(job.type === 'import'
@@ -41,6 +44,7 @@ export function presentJob(job: JobView, baseUrl: string) {
     // Normalization options and the detected (or given) encoding and delimiter.
     options: job.options,
     error: job.error,
+    errorCode: job.errorCode,
     // Stable links from the start; the downloads answer 409 until the job completes.
     links: {
       self,
@@ -63,6 +67,7 @@ export function presentJobSummary(job: JobSummary, baseUrl: string) {
     rowsAccepted: job.rowsAccepted,
     rowsRejected: job.rowsRejected,
     error: job.error,
+    errorCode: job.errorCode,
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
     links: { self: `${baseUrl}/v1/jobs/${job.id}` },

@@ -1,5 +1,5 @@
 import type { RowError } from '@sluice/contract';
-import { formatRecord, neutralizeFormula, parseRecords, recordEnds } from '@sluice/csv';
+import { formatSafeRecord, parseRecords, recordEnds } from '@sluice/csv';
 import { createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 
@@ -138,10 +138,8 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
       continue;
     }
     rowsAccepted += 1;
-    // The row's values array is its own: neutralized in place.
-    const values = row.values;
-    for (let i = 0; i < values.length; i++) if (!safe[i]) values[i] = neutralizeFormula(values[i]!);
-    output.write(formatRecord(values));
+    // Values of formula-safe types (normalized numbers such as -5) are exempt.
+    output.write(formatSafeRecord(row.values, { formulaSafe: safe }));
   }
 
   // Every normalized row has one value per column: count per type once per chunk.

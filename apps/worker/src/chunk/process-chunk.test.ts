@@ -22,7 +22,13 @@ const chunkRow = (id: string) =>
     .where('job_id', '=', id)
     .executeTakeFirstOrThrow();
 
-function processor(runTask: (task: ChunkTask) => Promise<ChunkTaskResult>, workerId = 'worker-a') {
+const NO_FAIL_FAST = { minRows: 1, maxRate: 1 };
+
+function processor(
+  runTask: (task: ChunkTask) => Promise<ChunkTaskResult>,
+  workerId = 'worker-a',
+  failFast = NO_FAIL_FAST,
+) {
   return createChunkProcessor({
     db,
     runTask,
@@ -31,6 +37,7 @@ function processor(runTask: (task: ChunkTask) => Promise<ChunkTaskResult>, worke
     workerId,
     maxColumns: 10,
     statementTimeoutMs: 5_000,
+    errorLimits: { maxStoredPerJob: 1000, failFast },
   });
 }
 /** The first chunk of a job, as @sluice/queue's consumer hands it over. */
@@ -71,5 +78,41 @@ describe('chunk processor fencing', () => {
       LockLostError,
     );
     expect(await chunkRow(id)).toMatchObject({ status: 'pending', attempt: 1 });
+  });
+});
+
+describe('chunk processor error rate', () => {
+  const jobRow = (id: string) =>
+    db
+      .selectFrom('jobs')
+      .select(['status', 'error_code', 'error', 'error_rows_stored'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+  const failFast = { minRows: 4, maxRate: 0.5 };
+  const run = (id: string) =>
+    processor(async (t) => normalizeChunk(t), 'worker-a', failFast)(firstChunk(id), attempt(id));
+
+  it('fails the job when its first chunk rejects more rows than allowed, keeping its errors', async () => {
+    // One column: rows of two fields are rejected (column_count_mismatch).
+    const id = await storeOneChunkJob(db, ['a,b', 'c,d', 'e,f', 'ok', 'g,h']);
+    expect(await run(id)).toBe('failed-job');
+    const job = await jobRow(id);
+    expect(job).toMatchObject({ status: 'failed', error_code: 'error_rate_exceeded' });
+    expect(job.error_rows_stored).toBe(4);
+    expect(job.error).toContain('4 of the first 5 rows (80%) were rejected');
+    expect(job.error).toContain('column_count_mismatch (4)');
+    expect(await chunkRow(id)).toMatchObject({ status: 'done' });
+    expect(await registry.getSingleMetricAsString('sluice_jobs_finished_total')).toMatch(
+      /sluice_jobs_finished_total\{[^}]*outcome="failed"[^}]*\} 1/,
+    );
+  });
+
+  it('leaves a job alone at or below the rate, or with too few rows to judge', async () => {
+    const half = await storeOneChunkJob(db, ['a,b', 'c,d', 'ok', 'fine']);
+    expect(await run(half)).toBe('applied');
+    expect(await jobRow(half)).toMatchObject({ status: 'running', error_code: null });
+    const few = await storeOneChunkJob(db, ['a,b', 'c,d', 'e,f', '', '']);
+    expect(await run(few)).toBe('applied');
+    expect(await jobRow(few)).toMatchObject({ status: 'running', error_code: null });
   });
 });

@@ -3,6 +3,7 @@ import {
   claimChunk,
   commitChunkResult,
   type Database,
+  type ErrorLimits,
   inTransaction,
   loadChunkWork,
   markJobRunning,
@@ -22,11 +23,17 @@ export interface ChunkProcessorDeps {
   workerId: string;
   maxColumns: number;
   statementTimeoutMs: number;
+  /** Row errors stored per job, and the first chunk's error-rate rule. */
+  errorLimits: ErrorLimits;
 }
 
-/** not-accepted: the job is still receiving (enqueued, not yet accepted): try again later. */
+/**
+ * not-accepted: the job is still receiving (enqueued, not yet accepted): try
+ * again later. failed-job: applied, and its error rate failed the job.
+ */
 export type ChunkOutcome =
   | 'applied'
+  | 'failed-job'
   | 'already-done'
   | 'superseded'
   | 'job-gone'
@@ -99,21 +106,25 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     const outcome = await inTransaction(
       deps.db,
       (trx) =>
-        commitChunkResult(trx, {
-          jobId,
-          seq,
-          attempt: claimed,
-          output: Buffer.from(
-            result.output.buffer,
-            result.output.byteOffset,
-            result.output.byteLength,
-          ),
-          rowsAccepted: result.rowsAccepted,
-          rowsRejected: result.rowsRejected,
-          rowsBlank: result.rowsBlank,
-          errors: result.errors,
-          processedBy: deps.workerId,
-        }),
+        commitChunkResult(
+          trx,
+          {
+            jobId,
+            seq,
+            attempt: claimed,
+            output: Buffer.from(
+              result.output.buffer,
+              result.output.byteOffset,
+              result.output.byteLength,
+            ),
+            rowsAccepted: result.rowsAccepted,
+            rowsRejected: result.rowsRejected,
+            rowsBlank: result.rowsBlank,
+            errors: result.errors,
+            processedBy: deps.workerId,
+          },
+          deps.errorLimits,
+        ),
       {
         maxAttempts: 5,
         statementTimeoutMs: deps.statementTimeoutMs,
@@ -146,6 +157,14 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     for (const [code, n] of byCode) deps.metrics.normalizationErrors.inc({ code }, n);
     for (const [type, n] of Object.entries(result.valuesByType)) {
       deps.metrics.rowsNormalized.inc({ type }, n);
+    }
+    if (outcome === 'failed-job') {
+      deps.metrics.jobsFinished.inc({ type: work.jobType, outcome: 'failed' });
+      deps.logger.info(
+        { jobId, seq, accepted: result.rowsAccepted, rejected: result.rowsRejected },
+        'job failed: its first chunk rejected too many rows (error_rate_exceeded)',
+      );
+      return 'failed-job';
     }
     deps.logger.debug(
       { jobId, seq, ms: Math.round(seconds * 1000), accepted: result.rowsAccepted },
