@@ -101,11 +101,9 @@ describe('an import merge that hits its statement timeout', () => {
     const holder = await lockDataset('merge_lock_stays');
     const submitted = await submitCsv(stack.apiUrl, CSV, '?type=import&dataset=merge_lock_stays');
     try {
-      const job = (await waitForJob(stack.apiUrl, submitted.id)) as {
-        status: string;
-        error: string;
-      };
+      const job = await waitForJob(stack.apiUrl, submitted.id);
       expect(job.status).toBe('failed');
+      expect(job.errorCode).toBe('import_timed_out');
       expect(job.error).toMatch(/IMPORT_STATEMENT_TIMEOUT_MS \(1000 ms\) on any of 3 tries/);
     } finally {
       await holder.query('commit');
