@@ -115,7 +115,11 @@ describe('admin UI access control', () => {
       headers: { authorization },
     });
     const body = (await queues.json()) as { queues: Array<{ name: string; isPaused: boolean }> };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(['sluice-chunks', 'sluice-jobs']);
+    expect(body.queues.map((q) => q.name).sort()).toEqual([
+      'sluice-chunks',
+      'sluice-jobs',
+      'sluice-maintenance',
+    ]);
     expect(body.queues.every((q) => !q.isPaused)).toBe(true);
   });
 

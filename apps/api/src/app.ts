@@ -12,6 +12,7 @@ import { classifyDependencyError } from './http/dependency-errors.ts';
 import { linkBase } from './http/listen-origin.ts';
 import { problemErrorHandler, routeNotFound } from './http/problem.ts';
 import { requestLog } from './http/request-log.ts';
+import { compressResponses, securityHeaders } from './http/response-hygiene.ts';
 import { guardBodyRate } from './http/slow-body-guard.ts';
 import { createUploadSlots } from './http/upload-slots.ts';
 import { createJobCache } from './jobs/job-cache.ts';
@@ -59,6 +60,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', false);
 
   app.use(requestLog(deps));
+  app.use(securityHeaders());
+  app.use(compressResponses());
   app.use(
     guardBodyRate({
       minBytesPerSecond: deps.uploads.minBytesPerSecond,
