@@ -26,6 +26,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     REDIS_URL: inject('redisUrl'),
     QUEUE_PREFIX: options.queuePrefix,
     LOG_LEVEL: 'warn',
+    // Every test client is 127.0.0.1: budgets far above any test's traffic
+    // (the limiter still counts and answers its headers; rate-limits.test.ts
+    // sets small ones).
+    RATE_LIMIT_SUBMISSIONS_PER_MINUTE: '1000000',
+    RATE_LIMIT_READS_PER_MINUTE: '1000000',
     ...options.env,
   };
   const api = spawnApp('api', 'apps/api/src/main.ts', { ...env, PORT: String(port) });

@@ -11,6 +11,7 @@ import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
 import { linkBase } from './http/listen-origin.ts';
 import { problemErrorHandler, routeNotFound } from './http/problem.ts';
+import { createRateLimits, type RateLimitSettings } from './http/rate-limits.ts';
 import { requestLog } from './http/request-log.ts';
 import { compressResponses, securityHeaders } from './http/response-hygiene.ts';
 import { guardBodyRate } from './http/slow-body-guard.ts';
@@ -46,6 +47,8 @@ export interface AppDeps {
     maxConcurrent: number;
     maxConcurrentPerClient: number;
   };
+  /** Requests per minute per client on /v1 (http/rate-limits.ts). */
+  rateLimits: RateLimitSettings;
   /** Redis key prefix (the queue prefix) and TTL of the job status cache (0 = off). */
   queuePrefix: string;
   jobCacheTtlSeconds: number;
@@ -77,6 +80,17 @@ export function createApp(deps: AppDeps): express.Express {
     healthRoutes({ db: deps.db, redis: deps.redis, breakers: deps.breakers, ...deps.health }),
   );
   app.use(metricsRoutes(deps.registry));
+  // Health, metrics and the admin UI (its own login throttle) are not limited.
+  app.use(
+    '/v1',
+    createRateLimits({
+      redis: deps.redis,
+      prefix: deps.queuePrefix,
+      settings: deps.rateLimits,
+      metrics: deps.metrics,
+      logger: deps.logger,
+    }),
+  );
   app.use(normalizeRoutes());
   app.use(
     jobRoutes({

@@ -107,6 +107,10 @@ const app = createApp({
     maxConcurrent: config.MAX_CONCURRENT_UPLOADS,
     maxConcurrentPerClient: config.MAX_CONCURRENT_UPLOADS_PER_CLIENT,
   },
+  rateLimits: {
+    submissionsPerMinute: config.RATE_LIMIT_SUBMISSIONS_PER_MINUTE,
+    readsPerMinute: config.RATE_LIMIT_READS_PER_MINUTE,
+  },
   queuePrefix: config.QUEUE_PREFIX,
   jobCacheTtlSeconds: config.JOB_CACHE_TTL_SECONDS,
   breakers,

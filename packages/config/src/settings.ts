@@ -90,6 +90,13 @@ const apiSchema = z
     MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(100_000).default(64),
     MAX_CONCURRENT_UPLOADS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(8),
     /**
+     * Requests per minute per client on /v1, counted in Redis across API
+     * instances: changes (POST, DELETE) and reads (GET) have separate
+     * budgets; beyond them 429 rate_limited. 0 turns a budget off.
+     */
+    RATE_LIMIT_SUBMISSIONS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(120),
+    RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(3000),
+    /**
      * An API transaction left idle this long is ended by PostgreSQL (SET
      * LOCAL idle_in_transaction_session_timeout): no request can keep a
      * pooled connection "idle in transaction".

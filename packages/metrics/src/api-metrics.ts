@@ -7,6 +7,7 @@ export interface ApiMetrics {
   jobsSubmitted: Counter<'type'>;
   jobsCancelled: Counter<'type'>;
   jobsRetried: Counter<'type'>;
+  rateLimited: Counter<'budget'>;
   cacheRequests: Counter<'cache' | 'result'>;
 }
 
@@ -47,6 +48,12 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
       name: 'sluice_jobs_retried_total',
       help: 'Failed or cancelled jobs put back in the queue by their clients, by type',
       labelNames: ['type'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'sluice_rate_limited_total',
+      help: 'Requests refused with 429 rate_limited, by budget (submissions, reads)',
+      labelNames: ['budget'],
       registers: [registry],
     }),
     cacheRequests: new Counter({

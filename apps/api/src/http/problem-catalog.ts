@@ -211,6 +211,12 @@ export const PROBLEM_CATALOG = {
     meaning:
       'the request body arrived slower than `UPLOAD_MIN_BYTES_PER_SECOND` (or stalled until the upload was discarded); nothing was kept',
   },
+  rate_limited: {
+    status: 429,
+    title: 'Rate limited',
+    meaning:
+      'more requests per minute from this client than `RATE_LIMIT_SUBMISSIONS_PER_MINUTE` or `RATE_LIMIT_READS_PER_MINUTE`; retry after `Retry-After`',
+  },
   too_many_uploads: {
     status: 429,
     title: 'Too many uploads',
