@@ -13,6 +13,7 @@ import { linkBase } from './http/listen-origin.ts';
 import { problemErrorHandler, routeNotFound } from './http/problem.ts';
 import { requestLog } from './http/request-log.ts';
 import { guardBodyRate } from './http/slow-body-guard.ts';
+import { refuseUnstorableQuery } from './http/storable-text.ts';
 import { createUploadSlots } from './http/upload-slots.ts';
 import { createJobCache } from './jobs/job-cache.ts';
 import { jobRoutes } from './jobs/job-routes.ts';
@@ -65,6 +66,8 @@ export function createApp(deps: AppDeps): express.Express {
       windowMs: deps.uploads.rateWindowMs,
     }),
   );
+
+  app.use(refuseUnstorableQuery);
 
   // Never the client's Host header: links must not point at a site it names.
   const baseUrl = linkBase(deps.publicUrl);

@@ -24,6 +24,7 @@ export {
   type Dialect,
   dateOrderSchema,
   dialectSchema,
+  MAX_KEY_BYTES,
   type NormalizationOptions,
   normalizationOptionsSchema,
   type StoredDatasetColumn,

@@ -129,7 +129,8 @@ function openMultipart(
       reject(new HttpProblem('malformed_multipart', (error as Error).message));
       return;
     }
-    const fields: Record<string, string> = {};
+    // No prototype: a field named __proto__ is a field like any other.
+    const fields: Record<string, string> = Object.create(null);
     let gotFile = false;
     let fileStream: Readable | undefined;
     parser.on('field', (name, value) => {
