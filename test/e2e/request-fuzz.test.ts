@@ -82,7 +82,10 @@ interface FuzzRequest {
 
 /** A JSON object written entry by entry, so it can hold own keys such as __proto__. */
 class Obj {
-  constructor(readonly entries: Array<[string, unknown]>) {}
+  readonly entries: Array<[string, unknown]>;
+  constructor(entries: Array<[string, unknown]>) {
+    this.entries = entries;
+  }
 }
 
 function toJson(value: unknown): string {
@@ -582,7 +585,7 @@ async function send(apiUrl: string, request: FuzzRequest): Promise<Answer> {
     socket.write(`${head.join('\r\n')}\r\n\r\n`);
     socket.write(payload);
     await ended;
-    let data = Buffer.concat(received);
+    let data: Buffer = Buffer.concat(received);
     // Interim answers (100 Continue) come before the real one.
     while (/^HTTP\/1\.1 1\d\d /.test(data.subarray(0, 13).toString('latin1'))) {
       data = data.subarray(data.indexOf('\r\n\r\n') + 4);
@@ -596,7 +599,7 @@ async function send(apiUrl: string, request: FuzzRequest): Promise<Answer> {
       const colon = line.indexOf(':');
       headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
     }
-    let rest = data.subarray(headEnd + 4);
+    let rest: Buffer = data.subarray(headEnd + 4);
     if (headers['transfer-encoding'] === 'chunked') rest = dechunk(rest);
     return { status: Number(statusLine!.split(' ')[1]), headers, body: rest.toString('utf8') };
   } finally {
@@ -628,6 +631,157 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+describe('known hostile requests (each a 500 on 7c352f4)', () => {
+  const csv = Buffer.from('name,email\nJane,jane@example.com\n');
+  const multipart = (filename: string) =>
+    Buffer.from(
+      `--b\r\ncontent-disposition: form-data; name="file"; filename="${filename}"\r\ncontent-type: text/csv\r\n\r\n${csv}\r\n--b--\r\n`,
+    );
+  const json = (target: string, body: string) => ({
+    method: 'POST',
+    target,
+    headers: [['content-type', 'application/json']] as Array<[string, string]>,
+    body: Buffer.from(body),
+  });
+  const upload = (target: string, body: Buffer = csv, type = 'text/csv') => ({
+    method: 'POST',
+    target,
+    headers: [['content-type', type]] as Array<[string, string]>,
+    body,
+  });
+  const cases: Array<[string, ReturnType<typeof upload>, number, string]> = [
+    [
+      'a NUL in a header name',
+      upload('/v1/jobs', Buffer.from('na\u0000me,email\nJane,j@x.io\n')),
+      400,
+      'invalid_character',
+    ],
+    ['a NUL in ?filename', upload('/v1/jobs?filename=a%00.csv'), 400, 'invalid_character'],
+    [
+      'a NUL in a multipart filename',
+      upload('/v1/jobs', multipart('a\u0000.csv'), 'multipart/form-data; boundary=b'),
+      400,
+      'invalid_character',
+    ],
+    [
+      'a NUL in a rename target',
+      upload(`/v1/jobs?columns=${enc('{"name":{"rename":"a\\u0000"}}')}`),
+      400,
+      'invalid_character',
+    ],
+    [
+      'a lone surrogate in a rename target',
+      upload(`/v1/jobs?columns=${enc('{"name":{"rename":"a\\ud800"}}')}`),
+      400,
+      'invalid_character',
+    ],
+    [
+      'a column type that is an object',
+      upload(`/v1/jobs?columns=${enc('{"name":{"type":{"toString":1}}}')}`),
+      400,
+      'invalid_option',
+    ],
+    [
+      'a NUL in the dataset filter',
+      { method: 'GET', target: '/v1/jobs?dataset=%00', headers: [], body: Buffer.alloc(0) },
+      400,
+      'invalid_character',
+    ],
+    [
+      'a non-string normalize option',
+      json(
+        '/v1/normalize',
+        '{"values":[{"type":"phone","value":"1"}],"options":{"phoneRegion":{"toString":1}}}',
+      ),
+      400,
+      'invalid_option',
+    ],
+    [
+      'a dataset column named ctid',
+      json(
+        '/v1/datasets',
+        '{"name":"sys","columns":[{"name":"ctid","type":"text"}],"key":["ctid"]}',
+      ),
+      400,
+      'invalid_dataset',
+    ],
+    [
+      'a dataset column named xmin',
+      json(
+        '/v1/datasets',
+        '{"name":"sys","columns":[{"name":"id","type":"text"},{"name":"xmin","type":"text"}],"key":["id"]}',
+      ),
+      400,
+      'invalid_dataset',
+    ],
+    [
+      'a dataset key of 33 columns',
+      json(
+        '/v1/datasets',
+        JSON.stringify({
+          name: 'wide',
+          columns: Array.from({ length: 33 }, (_, i) => ({ name: `c${i}`, type: 'integer' })),
+          key: Array.from({ length: 33 }, (_, i) => `c${i}`),
+        }),
+      ),
+      400,
+      'invalid_dataset',
+    ],
+    // Silently accepted on 7c352f4 (a duplicate output header; the mapping ignored).
+    [
+      'a rename onto an existing column',
+      upload(`/v1/jobs?columns=${enc('{"name":{"rename":"email"}}')}`),
+      400,
+      'duplicate_column',
+    ],
+    [
+      'columns={"__proto__":...}',
+      upload(`/v1/jobs?columns=${enc('{"__proto__":"phone"}')}`),
+      400,
+      'unknown_column',
+    ],
+    ['a repeated option', upload('/v1/jobs?phoneRegion=US&phoneRegion=DE'), 400, 'invalid_option'],
+  ];
+  for (const [what, request, status, code] of cases) {
+    it(`${what}: ${status} ${code}`, async () => {
+      const answer = await send(stack.apiUrl, { ...request, framing: 'length', about: what });
+      expect(answer.status, answer.body).toBe(status);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(answer.body)).toMatchObject({ status, code });
+    });
+  }
+
+  it('an import row whose key is over MAX_KEY_BYTES is rejected alone (key_too_long); the rest merge', async () => {
+    const created = await fetch(`${stack.apiUrl}/v1/datasets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'long_keys',
+        columns: [
+          { name: 'code', type: 'text' },
+          { name: 'name', type: 'text' },
+        ],
+        key: ['code'],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const job = await submitCsv(
+      stack.apiUrl,
+      `code,name\n${'k'.repeat(3000)},long\nshort,ok\n`,
+      '?dataset=long_keys',
+    );
+    const done = await waitForJob(stack.apiUrl, job.id);
+    expect(done.status, JSON.stringify(done)).toBe('completed');
+    expect(done.counts).toMatchObject({ rowsAccepted: 1, rowsRejected: 1 });
+    const errors = await (await fetch(`${stack.apiUrl}/v1/jobs/${job.id}/errors.csv`)).text();
+    expect(errors).toContain('key_too_long');
+    const rows = (await (
+      await fetch(`${stack.apiUrl}/v1/datasets/long_keys/rows`)
+    ).json()) as Array<{ code: string }>;
+    expect(rows.map((r) => r.code)).toEqual(['short']);
+  });
+});
 
 describe(`hostile requests (FUZZ_SEED=${SEED})`, () => {
   it('never get a 5xx; every refusal is problem+json with a documented code; nothing dies', async () => {

@@ -20,7 +20,7 @@ export function unstorableReason(text: string): string | undefined {
 /** A client-chosen name, short enough to quote in a message. */
 const quoted = (name: string) => (name.length > 64 ? `${name.slice(0, 64)}...` : name);
 
-export function invalidCharacter(field: string, reason: string): HttpProblem {
+function invalidCharacter(field: string, reason: string): HttpProblem {
   return new HttpProblem(
     'invalid_character',
     `${field} contains ${reason}, which cannot be stored; remove it.`,
