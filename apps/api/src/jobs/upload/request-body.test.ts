@@ -26,8 +26,11 @@ beforeAll(async () => {
     await reader.next();
     throw new HttpProblem('duplicate_column', 'refused after the first piece');
   });
+  // As POST /v1/jobs?dataset=<unknown>: the upload is opened, a lookup takes
+  // a while (the body flows into the decoder meanwhile), then it is refused.
   app.post('/refuse-before-reading', async (req) => {
     await openCsvUpload(req, LIMITS);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     throw new HttpProblem('invalid_option', 'refused before reading the body');
   });
   app.post('/read-all', async (req, res) => {
