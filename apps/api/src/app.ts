@@ -15,6 +15,7 @@ import { createRateLimits, type RateLimitSettings } from './http/rate-limits.ts'
 import { requestLog } from './http/request-log.ts';
 import { compressResponses, securityHeaders } from './http/response-hygiene.ts';
 import { guardBodyRate } from './http/slow-body-guard.ts';
+import { refuseUnstorableQuery } from './http/storable-text.ts';
 import { createUploadSlots } from './http/upload-slots.ts';
 import { createJobCache } from './jobs/job-cache.ts';
 import { jobRoutes } from './jobs/job-routes.ts';
@@ -71,6 +72,8 @@ export function createApp(deps: AppDeps): express.Express {
       windowMs: deps.uploads.rateWindowMs,
     }),
   );
+
+  app.use(refuseUnstorableQuery);
 
   // Never the client's Host header: links must not point at a site it names.
   const baseUrl = linkBase(deps.publicUrl);

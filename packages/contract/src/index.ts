@@ -26,6 +26,7 @@ export {
   type Dialect,
   dateOrderSchema,
   dialectSchema,
+  MAX_KEY_BYTES,
   type NormalizationOptions,
   normalizationOptionsSchema,
   type StoredDatasetColumn,

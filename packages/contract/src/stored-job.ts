@@ -60,6 +60,15 @@ export type Dialect = z.infer<typeof dialectSchema>;
 export const storedJobOptionsSchema = normalizationOptionsSchema.extend({ dialect: dialectSchema });
 export type StoredJobOptions = z.infer<typeof storedJobOptionsSchema>;
 
+/**
+ * Most bytes (UTF-8) of one row's key values together in an import. The key
+ * is the dataset table's primary key, a btree whose entries PostgreSQL caps
+ * at 2704 bytes (a third of a page, minus headers): one longer key would
+ * fail the whole import's merge. Workers reject such a row alone
+ * (`key_too_long`); the margin covers per-value headers and alignment.
+ */
+export const MAX_KEY_BYTES = 2000;
+
 /** A column of a job's input as the job treats it (decided over the whole file at upload). */
 export const storedJobColumnSchema = z.object({
   name: z.string(),
@@ -77,6 +86,8 @@ export const storedJobColumnSchema = z.object({
   note: z.string().optional(),
   /** Import jobs: the dataset column this file column fills (absent: not imported). */
   target: z.string().optional(),
+  /** Import jobs: the column fills a column of the dataset's key (see MAX_KEY_BYTES). */
+  key: z.boolean().optional(),
 });
 export type StoredJobColumn = z.infer<typeof storedJobColumnSchema>;
 export const storedJobColumnsSchema = z.array(storedJobColumnSchema);

@@ -25,6 +25,24 @@ export function quoteIdentifier(name: string): string {
   return `"${name}"`;
 }
 
+/**
+ * Names PostgreSQL gives every table's system columns: a dataset column of
+ * one of these names cannot be created ("conflicts with a system column
+ * name"). Sluice's own columns (`_job_id`, `_updated_at`) start with an
+ * underscore, which IDENTIFIER_PATTERN already refuses.
+ */
+export const SYSTEM_COLUMN_NAMES: readonly string[] = [
+  'tableoid',
+  'xmin',
+  'cmin',
+  'xmax',
+  'cmax',
+  'ctid',
+];
+
+/** Most columns in one index (PostgreSQL's INDEX_MAX_KEYS): the dataset key's primary key. */
+export const MAX_KEY_COLUMNS = 32;
+
 export interface NewDataset {
   name: string;
   columns: StoredDatasetColumn[];

@@ -40,7 +40,9 @@ export {
   IDENTIFIER_PATTERN,
   isValidIdentifier,
   listDatasets,
+  MAX_KEY_COLUMNS,
   readDatasetRows,
+  SYSTEM_COLUMN_NAMES,
 } from './datasets.ts';
 export type { ErrorLimits } from './error-limits.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';

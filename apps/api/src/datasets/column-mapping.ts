@@ -38,9 +38,11 @@ export function mapToDataset(
   const byHeader = new Map(Object.entries(requested).map(([k, v]) => [k.toLowerCase(), v]));
   const headers = new Set(headerNames.map((h) => h.toLowerCase()));
   // Requests for names the header lacks stay in, so the profiler reports them.
-  const requests: Record<string, ColumnRequest> = Object.fromEntries(
-    Object.entries(requested).filter(([k]) => !headers.has(k.toLowerCase())),
-  );
+  // No prototype: a column named __proto__ is an entry like any other.
+  const requests: Record<string, ColumnRequest> = Object.create(null);
+  for (const [name, request] of Object.entries(requested)) {
+    if (!headers.has(name.toLowerCase())) requests[name] = request;
+  }
   const targets: Array<string | undefined> = [];
   const filledBy = new Map<string, string>();
   for (const header of headerNames) {

@@ -75,4 +75,32 @@ describe('readDatasetDeclaration', () => {
     expect(p.status).toBe(400);
     expect(p.code).toBe('invalid_dataset');
   });
+
+  it('refuses columns named like PostgreSQL system columns, naming the column', () => {
+    for (const name of ['ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid']) {
+      const problem = refusal({
+        name: 'contacts',
+        columns: [
+          { name: 'email', type: 'email' },
+          { name, type: 'text' },
+        ],
+        key: ['email'],
+      });
+      expect(problem.code).toBe('invalid_dataset');
+      expect(problem.message).toContain(name);
+      expect(problem.extra.field).toBe('columns[1].name');
+    }
+  });
+
+  it('refuses a key of more columns than one PostgreSQL index may have (32)', () => {
+    const names = Array.from({ length: 33 }, (_, i) => `c${i}`);
+    const columns = names.map((name) => ({ name, type: 'integer' }));
+    expect(refusal({ name: 'wide', columns, key: names })).toMatchObject({
+      code: 'invalid_dataset',
+      extra: { field: 'key' },
+    });
+    expect(
+      readDatasetDeclaration({ name: 'wide', columns, key: names.slice(0, 32) }).key,
+    ).toHaveLength(32);
+  });
 });

@@ -1,5 +1,10 @@
 import type { StoredDatasetColumn } from '@sluice/contract';
-import { isValidIdentifier, type NewDataset } from '@sluice/db';
+import {
+  isValidIdentifier,
+  MAX_KEY_COLUMNS,
+  type NewDataset,
+  SYSTEM_COLUMN_NAMES,
+} from '@sluice/db';
 import { COLUMN_TYPE_NAMES, isColumnType } from '@sluice/normalize';
 import { HttpProblem } from '../http/problem.ts';
 
@@ -41,6 +46,12 @@ export function readDatasetDeclaration(body: unknown): NewDataset {
         field: `columns[${i}].name`,
       });
     }
+    if (SYSTEM_COLUMN_NAMES.includes(c.name)) {
+      throw invalid(
+        `Column ${c.name} has the name of a PostgreSQL system column (${SYSTEM_COLUMN_NAMES.join(', ')}); choose another name.`,
+        { field: `columns[${i}].name` },
+      );
+    }
     if (seen.has(c.name)) {
       throw invalid(`Column ${c.name} is declared twice.`, { field: `columns[${i}].name` });
     }
@@ -69,6 +80,11 @@ export function readDatasetDeclaration(body: unknown): NewDataset {
         field: 'key',
       },
     );
+  }
+  if (key.length > MAX_KEY_COLUMNS) {
+    throw invalid(`key may have at most ${MAX_KEY_COLUMNS} columns (PostgreSQL's index limit).`, {
+      field: 'key',
+    });
   }
   const unknown = key.filter((k: string) => !seen.has(k));
   if (unknown.length > 0) {

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Request } from 'express';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { linkBase } from './listen-origin.ts';
+import { linkBase, listenOrigin } from './listen-origin.ts';
 
 /** GETs `/` from an app answering its link base, with a forged Host header. */
 async function linkBaseSeen(listenHost: string, connectHost: string, publicUrl?: string) {
@@ -50,5 +51,19 @@ describe('linkBase', () => {
     expect((await linkBaseSeen('127.0.0.1', '127.0.0.1', 'https://sluice.example.com')).seen).toBe(
       'https://sluice.example.com',
     );
+  });
+});
+
+describe('listenOrigin of a closed socket', () => {
+  it("takes the port from the socket's server (a closed socket forgets its own)", () => {
+    const req = {
+      socket: {
+        localAddress: undefined,
+        localPort: undefined,
+        server: { address: () => ({ port: 8123 }) },
+      },
+    } as unknown as Request;
+    expect(listenOrigin(req)).toBe('http://127.0.0.1:8123');
+    expect(() => new URL('/v1/jobs', listenOrigin(req))).not.toThrow();
   });
 });

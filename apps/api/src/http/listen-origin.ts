@@ -13,7 +13,17 @@ export function listenOrigin(req: Request): string {
   // An IPv4 client on a dual-stack socket.
   if (address.startsWith('::ffff:') && address.includes('.')) address = address.slice(7);
   const host = address.includes(':') ? `[${address}]` : address;
-  return `http://${host}:${socket.localPort}`;
+  // A socket already closed (the client half-closed after its request, and
+  // the answer comes later) no longer knows its port; its server does.
+  const port = socket.localPort ?? listeningPort(socket);
+  return port === undefined ? `http://${host}` : `http://${host}:${port}`;
+}
+
+function listeningPort(socket: Request['socket']): number | undefined {
+  const address = (socket as { server?: { address(): unknown } }).server?.address();
+  return typeof address === 'object' && address !== null
+    ? (address as { port?: number }).port
+    : undefined;
 }
 
 /** Base URL of the links the API returns: PUBLIC_URL, else the listen origin. */

@@ -26,7 +26,8 @@ export const PROBLEM_CATALOG = {
   duplicate_column: {
     status: 400,
     title: 'Duplicate column',
-    meaning: 'two columns of the header have the same name (case aside)',
+    meaning:
+      'two columns of the header have the same name, or the same output name after `rename` (case aside)',
   },
   malformed_header: {
     status: 400,
@@ -100,6 +101,12 @@ export const PROBLEM_CATALOG = {
     status: 400,
     title: 'Too many values',
     meaning: 'a `POST /v1/normalize` body with more than 1000 values (submit a job instead)',
+  },
+  invalid_character: {
+    status: 400,
+    title: 'Character that cannot be stored',
+    meaning:
+      'text with a NUL (U+0000) or a lone UTF-16 surrogate in an option, a JSON body, a file name or a header name (`field` names it)',
   },
   bad_request: {
     status: 400,

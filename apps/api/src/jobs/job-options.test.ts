@@ -1,6 +1,17 @@
+import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../http/problem.ts';
-import { isTimeZone, readJobRequest } from './job-options.ts';
+import { isTimeZone, readJobRequest, readNormalizeOptionsBody } from './job-options.ts';
+
+function problemOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof HttpProblem) return error.code;
+    throw error;
+  }
+  return 'accepted';
+}
 
 describe('isTimeZone', () => {
   it('accepts IANA zones and refuses anything else, on first and repeated calls', () => {
@@ -34,8 +45,74 @@ describe('readJobRequest', () => {
     expect(code({ type: 'export' })).toBe('invalid_option');
   });
 
+  it('takes each option once, as a string: a repeated or structured value is invalid_option', () => {
+    const query = (q: Record<string, unknown>) => () => readJobRequest(q as Request['query'], {});
+    expect(problemOf(query({ phoneRegion: ['US', 'DE'] }))).toBe('invalid_option');
+    expect(problemOf(query({ timeZone: { toString: '1' } }))).toBe('invalid_option');
+    expect(problemOf(query({ type: ['import'], dataset: 'x' }))).toBe('invalid_option');
+    // Form fields win over the query.
+    expect(readJobRequest({ phoneRegion: 'US' }, { phoneRegion: 'DE' }).options.phoneRegion).toBe(
+      'DE',
+    );
+  });
+
+  it('reads columns strictly: types must be type names, rename a string', () => {
+    expect(code({ columns: '{"name":{"type":{"toString":1}}}' })).toBe('invalid_option');
+    expect(code({ columns: '{"name":{"rename":["a"]}}' })).toBe('invalid_option');
+    expect(code({ columns: '{"name":{"rename":"out","colour":"red"}}' })).toBe('invalid_option');
+    expect(read({ columns: '{"name":{"rename":" out "}}' }).columns.name?.rename).toBe('out');
+  });
+
+  it('keeps __proto__, constructor and prototype as column names (reported unknown later)', () => {
+    const { columns } = read({
+      columns: '{"__proto__":"phone","constructor":"email","prototype":{"rename":"p"}}',
+    });
+    expect(Object.keys(columns).sort()).toEqual(['__proto__', 'constructor', 'prototype']);
+    expect(Object.hasOwn(columns, '__proto__')).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(columns, '__proto__')?.value).toEqual({
+      type: 'phone',
+      required: undefined,
+      rename: undefined,
+    });
+  });
+
+  it('refuses text PostgreSQL cannot store in options and mappings: invalid_character', () => {
+    expect(code({ columns: '{"name":{"rename":"a\\u0000b"}}' })).toBe('invalid_character');
+    expect(code({ columns: '{"name":{"rename":"a\\ud800"}}' })).toBe('invalid_character');
+    expect(code({ columns: '{"na\\u0000me":"phone"}' })).toBe('invalid_character');
+    expect(code({ dataset: 'contacts\u0000' })).toBe('invalid_character');
+  });
+
   it('validates the time zone', () => {
     expect(read({ timeZone: 'Asia/Tokyo' }).options.timeZone).toBe('Asia/Tokyo');
     expect(code({ timeZone: 'Asia/Nowhere' })).toBe('invalid_option');
+  });
+});
+
+describe('readNormalizeOptionsBody (POST /v1/normalize options)', () => {
+  it('takes string options and the defaults', () => {
+    expect(readNormalizeOptionsBody(undefined)).toMatchObject({
+      phoneRegion: 'US',
+      timeZone: 'UTC',
+    });
+    expect(readNormalizeOptionsBody({ phoneRegion: 'de' }).phoneRegion).toBe('DE');
+  });
+
+  it('refuses non-string values, non-objects and unknown names with invalid_option, never a TypeError', () => {
+    for (const options of [
+      { phoneRegion: { toString: 1 } },
+      { phoneRegion: ['US'] },
+      { timeZone: 5 },
+      { locale: null },
+      [1],
+      'US',
+      JSON.parse('{"__proto__":{"phoneRegion":"DE"}}'),
+      { phoneregion: 'DE' },
+    ]) {
+      expect(
+        problemOf(() => readNormalizeOptionsBody(options)),
+        JSON.stringify(options),
+      ).toBe('invalid_option');
+    }
   });
 });

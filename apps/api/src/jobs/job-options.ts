@@ -6,9 +6,16 @@ import {
   type InputEncoding,
   inputEncodingOf,
 } from '@sluice/csv';
-import { type ColumnRequest, isColumnType, isSupportedPhoneRegion } from '@sluice/normalize';
+import {
+  type ColumnRequest,
+  type ColumnType,
+  isColumnType,
+  isSupportedPhoneRegion,
+} from '@sluice/normalize';
 import type { Request } from 'express';
+import { z } from 'zod';
 import { HttpProblem } from '../http/problem.ts';
+import { requireStorableJson } from '../http/storable-text.ts';
 
 /** What the client asked for; anything absent is detected from the file. */
 export interface JobRequest {
@@ -53,6 +60,68 @@ export function isTimeZone(zone: string): boolean {
   return true;
 }
 
+/**
+ * Every option arrives as one string (a query parameter, a form field, a
+ * JSON string): anything else (a repeated parameter, a JSON object or
+ * number) is refused here, before any of it is converted or compared, so no
+ * value can reach String() or toUpperCase() as something else.
+ */
+const optionText = z.string().optional();
+const normalizeOptionsShape = {
+  phoneRegion: optionText,
+  dateOrder: optionText,
+  timeZone: optionText,
+  locale: optionText,
+};
+/** POST /v1/normalize's `options` object: only these names, each a string. */
+const normalizeOptionsInput = z.strictObject(normalizeOptionsShape);
+/** POST /v1/jobs' options (other query parameters, such as filename, are not options). */
+const jobOptionsInput = z.object({
+  ...normalizeOptionsShape,
+  type: optionText,
+  dataset: optionText,
+  delimiter: optionText,
+  encoding: optionText,
+  columns: optionText,
+});
+const JOB_OPTION_NAMES = Object.keys(jobOptionsInput.shape) as Array<
+  keyof typeof jobOptionsInput.shape
+>;
+
+/** One column's request in `columns`: a type name or an object of these fields. */
+const columnSpecInput = z.union([
+  z.string(),
+  z.strictObject({
+    type: z.string().optional(),
+    required: z.boolean().optional(),
+    rename: z.string().optional(),
+  }),
+]);
+
+function describeInput(value: unknown): string {
+  if (Array.isArray(value)) return 'a list (a repeated parameter?)';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The input as `schema` says, or invalid_option naming the first thing wrong. */
+function parseInput<T>(schema: z.ZodType<T>, input: unknown, where: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    throw invalid(
+      `${where} has no option ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}; the options are ${Object.keys(normalizeOptionsShape).join(', ')}.`,
+    );
+  }
+  if (issue.path.length === 0) throw invalid(`${where} must be a JSON object.`);
+  let value: unknown = input;
+  for (const step of issue.path) value = (value as Record<PropertyKey, unknown>)?.[step];
+  throw invalid(
+    `${issue.path.map(String).join('.')} must be given once, as a string, not as ${describeInput(value)}.`,
+  );
+}
+
 function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
   if (raw === undefined) return {};
   let parsed: unknown;
@@ -66,26 +135,27 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw invalid('columns must be a JSON object keyed by header name.');
   }
-  const columns: Record<string, ColumnRequest> = {};
-  for (const [name, spec] of Object.entries(parsed as Record<string, unknown>)) {
-    const request: ColumnRequest =
-      typeof spec === 'string' ? { type: spec as ColumnRequest['type'] } : (spec as ColumnRequest);
-    if (typeof request !== 'object' || request === null)
-      throw invalid(`columns.${name} must be a type name or an object.`);
-    if (request.type !== undefined && !isColumnType(String(request.type))) {
+  // Header names and rename targets are stored with the job.
+  requireStorableJson(parsed, 'columns');
+  // No prototype: a column named __proto__ or constructor is an entry like
+  // any other (the profiler then reports it unknown), never a prototype.
+  const columns: Record<string, ColumnRequest> = Object.create(null);
+  for (const [name, spec] of Object.entries(parsed)) {
+    const checked = columnSpecInput.safeParse(spec);
+    if (!checked.success) {
+      throw invalid(
+        `columns.${name} must be a type name or an object with type (a type name), required (true or false) and rename (a name).`,
+      );
+    }
+    const request = typeof checked.data === 'string' ? { type: checked.data } : checked.data;
+    if (request.type !== undefined && !isColumnType(request.type)) {
       throw invalid(`columns.${name}: unknown type ${JSON.stringify(request.type)}.`);
     }
-    if (request.required !== undefined && typeof request.required !== 'boolean') {
-      throw invalid(`columns.${name}.required must be true or false.`);
-    }
-    if (
-      request.rename !== undefined &&
-      (typeof request.rename !== 'string' || request.rename.trim() === '')
-    ) {
+    if (request.rename !== undefined && request.rename.trim() === '') {
       throw invalid(`columns.${name}.rename must be a non-empty string.`);
     }
     columns[name] = {
-      type: request.type,
+      type: request.type as ColumnType | undefined,
       required: request.required,
       rename: request.rename?.trim(),
     };
@@ -93,31 +163,36 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
   return columns;
 }
 
-type Pick = (name: string) => string | undefined;
-
 const isDelimiter = (d: string): d is Delimiter =>
   (DELIMITER_CANDIDATES as readonly string[]).includes(d);
 
+type NormalizeOptionsInput = z.infer<typeof normalizeOptionsInput>;
+
+/** POST /v1/normalize's `options` (absent: the defaults), validated like a job's. */
+export function readNormalizeOptionsBody(raw: unknown): NormalizationOptions {
+  return readNormalizeOptions(parseInput(normalizeOptionsInput, raw ?? {}, 'options'));
+}
+
 /** Normalization options (shared by jobs and POST /v1/normalize), validated. */
-export function readNormalizeOptions(pick: Pick): NormalizationOptions {
-  const phoneRegion = (pick('phoneRegion') ?? 'US').toUpperCase();
+function readNormalizeOptions(input: NormalizeOptionsInput): NormalizationOptions {
+  const phoneRegion = (input.phoneRegion ?? 'US').toUpperCase();
   if (!isSupportedPhoneRegion(phoneRegion)) {
     throw invalid(
       `phoneRegion must be a two-letter country code with a phone numbering plan, such as US, not ${JSON.stringify(phoneRegion)}.`,
     );
   }
-  const rawDateOrder = pick('dateOrder')?.toUpperCase();
+  const rawDateOrder = input.dateOrder?.toUpperCase();
   const dateOrder =
     rawDateOrder === undefined ? undefined : dateOrderSchema.safeParse(rawDateOrder).data;
   if (rawDateOrder !== undefined && dateOrder === undefined) {
     throw invalid(`dateOrder must be one of ${dateOrderSchema.options.join(', ')}.`);
   }
-  const timeZone = pick('timeZone') ?? 'UTC';
+  const timeZone = input.timeZone ?? 'UTC';
   if (!isTimeZone(timeZone))
     throw invalid(
       `timeZone must be an IANA time zone such as Europe/Berlin, not ${JSON.stringify(timeZone)}.`,
     );
-  const locale = pick('locale');
+  const locale = input.locale;
   if (locale !== undefined) {
     let supported = false;
     try {
@@ -141,8 +216,15 @@ export function readJobRequest(
   query: Request['query'],
   fields: Record<string, string>,
 ): JobRequest {
-  const pick: Pick = (name) =>
-    fields[name] ?? (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+  // Form fields (strings) win over the query; each option present once.
+  const raw: Record<string, unknown> = {};
+  for (const name of JOB_OPTION_NAMES) {
+    const value = Object.hasOwn(fields, name) ? fields[name] : query[name];
+    if (value !== undefined) raw[name] = value;
+  }
+  const input = parseInput(jobOptionsInput, raw, 'The options');
+  requireStorableJson(input, '');
+  const pick = (name: keyof typeof input) => input[name];
   const type = pick('type') ?? (pick('dataset') !== undefined ? 'import' : 'normalize');
   if (type !== 'normalize' && type !== 'import')
     throw invalid(`type must be 'normalize' or 'import', not ${JSON.stringify(type)}.`);
@@ -168,7 +250,7 @@ export function readJobRequest(
   return {
     type,
     dataset,
-    options: readNormalizeOptions(pick),
+    options: readNormalizeOptions(input),
     columns: parseColumns(pick('columns')),
     delimiter,
     encoding,

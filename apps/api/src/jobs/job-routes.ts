@@ -27,6 +27,7 @@ import type { Needs } from '../http/breaker-guard.ts';
 import { sendCsvDownload } from '../http/csv-download.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
+import { requireStorableText } from '../http/storable-text.ts';
 import type { JobCache } from './job-cache.ts';
 import { readJobRequest } from './job-options.ts';
 import { presentJob, presentJobSummary } from './job-view.ts';
@@ -138,6 +139,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     needs('postgres', 'redis'),
     async (req: Request, res: Response) => {
       const upload = await openCsvUpload(req, deps.limits);
+      if (upload.fileName !== null) requireStorableText(upload.fileName, 'filename');
       const job = readJobRequest(req.query, upload.fields);
       const dataset =
         job.dataset === undefined ? undefined : await findDataset(deps.db, job.dataset);

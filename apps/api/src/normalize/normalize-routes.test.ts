@@ -65,3 +65,35 @@ describe('POST /v1/normalize limits', () => {
     expect(await res.json()).toMatchObject({ code: 'too_many_values', maxValues: 1000 });
   });
 });
+
+describe('POST /v1/normalize hostile bodies', () => {
+  const problem = async (body: string) => {
+    const res = await post(body);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    return { status: res.status, code: ((await res.json()) as { code: string }).code };
+  };
+  const item = '{"type":"phone","value":"(415) 555-2671"}';
+
+  it('400 invalid_option for an option that is not one string (never a 500)', async () => {
+    for (const options of [
+      '{"phoneRegion":{"toString":1}}',
+      '{"phoneRegion":["US"]}',
+      '[1]',
+      '{"__proto__":{"phoneRegion":"DE"}}',
+    ]) {
+      expect(await problem(`{"values":[${item}],"options":${options}}`), options).toEqual({
+        status: 400,
+        code: 'invalid_option',
+      });
+    }
+  });
+
+  it('400 invalid_character for a NUL or a lone surrogate anywhere in the body', async () => {
+    for (const body of [
+      `{"values":[${item}],"options":{"timeZone":"UTC\\u0000"}}`,
+      `{"values":[{"type":"text","value":"a\\ud800"}]}`,
+    ]) {
+      expect(await problem(body), body).toEqual({ status: 400, code: 'invalid_character' });
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { type ColumnType, isColumnType, normalizeValue, toCountryCode } from '@s
 import { Router } from 'express';
 import { jsonBody } from '../http/json-body.ts';
 import { HttpProblem } from '../http/problem.ts';
-import { readNormalizeOptions } from '../jobs/job-options.ts';
+import { readNormalizeOptionsBody } from '../jobs/job-options.ts';
 
 /**
  * Values are normalized on the API's event loop, so one request must stay
@@ -52,10 +52,7 @@ export function normalizeRoutes(): Router {
     jsonBody(NORMALIZE_LIMITS.maxBodyBytes, 'Send a JSON body (application/json).'),
     (req, res) => {
       const items = readItems(req.body);
-      const raw = ((req.body as { options?: unknown }).options ?? {}) as Record<string, unknown>;
-      const options = readNormalizeOptions((name) =>
-        raw[name] === undefined ? undefined : String(raw[name]),
-      );
+      const options = readNormalizeOptionsBody((req.body as { options?: unknown }).options);
       const results = items.map((item) => {
         const context = {
           country: item.country === undefined ? undefined : toCountryCode(item.country),

@@ -6,7 +6,8 @@ export interface ChunkTask {
   data: Uint8Array;
   firstRecord: number;
   recordCount: number;
-  columns: ColumnSpec[];
+  /** `key`: import jobs, a column of the dataset's key (its values are bounded together). */
+  columns: Array<ColumnSpec & { key?: boolean | undefined }>;
   options: NormalizeOptions;
   maxColumns: number;
   /** The file's delimiter (detected at upload); output is always comma-separated. */

@@ -1,3 +1,4 @@
+import { MAX_KEY_BYTES } from '@sluice/contract';
 import { COLUMN_TYPES } from '@sluice/normalize';
 import { describe, expect, it } from 'vitest';
 import type { ChunkTask } from './chunk-task.ts';
@@ -148,5 +149,31 @@ describe('normalizeChunk, values repeated within a chunk', () => {
     expect(r.output.byteLength).toBe(Buffer.byteLength(expected));
     expect(output(r)).toBe(expected);
     expect(r.rowsAccepted).toBe(3000);
+  });
+});
+
+describe('import keys over MAX_KEY_BYTES', () => {
+  it('rejects the row alone with key_too_long (a merge would fail as a whole)', () => {
+    const keyed: ChunkTask['columns'] = [
+      { name: 'code', type: 'text', required: true, key: true },
+      { name: 'name', type: 'text', required: false },
+    ];
+    const long = 'k'.repeat(MAX_KEY_BYTES + 1);
+    const fits = 'é'.repeat(MAX_KEY_BYTES / 2);
+    const r = normalizeChunk({
+      data: new TextEncoder().encode(`${long},a\nshort,b\n${fits},c\n${fits}é,d\n`),
+      firstRecord: 2,
+      recordCount: 4,
+      columns: keyed,
+      options: { phoneRegion: 'US' },
+      maxColumns: 10,
+      delimiter: ',',
+    });
+    expect(r).toMatchObject({ rowsAccepted: 2, rowsRejected: 2 });
+    expect(r.errors.map((e) => [e.recordNumber, e.column, e.code])).toEqual([
+      [2, 'code', 'key_too_long'],
+      [5, 'code', 'key_too_long'],
+    ]);
+    expect(new TextDecoder().decode(r.output)).toBe(`short,b\n${fits},c\n`);
   });
 });

@@ -1,4 +1,4 @@
-import type { RowError } from '@sluice/contract';
+import { MAX_KEY_BYTES, type RowError } from '@sluice/contract';
 import { formatSafeRecord, parseRecords, recordEnds } from '@sluice/csv';
 import { createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
@@ -70,6 +70,35 @@ class Utf8Sink {
 const isBlank = (fields: readonly string[]) => fields.every((f) => f.trim() === '');
 
 /**
+ * A row whose key values together exceed MAX_KEY_BYTES would fail the
+ * import's merge as a whole (PostgreSQL's btree entry limit): it is
+ * rejected alone, naming its longest key column.
+ */
+function checkKeyBytes(
+  values: readonly string[],
+  keyColumns: ReadonlyArray<{ index: number; name: string }>,
+): Omit<RowError, 'recordNumber'> | undefined {
+  let total = 0;
+  let longest = keyColumns[0]!;
+  let longestBytes = -1;
+  for (const column of keyColumns) {
+    const bytes = Buffer.byteLength(values[column.index] ?? '', 'utf8');
+    total += bytes;
+    if (bytes > longestBytes) {
+      longest = column;
+      longestBytes = bytes;
+    }
+  }
+  if (total <= MAX_KEY_BYTES) return undefined;
+  return {
+    column: longest.name,
+    raw: (values[longest.index] ?? '').slice(0, RAW_PREVIEW),
+    code: 'key_too_long',
+    message: `The row's key is ${total} bytes long; a key may have at most ${MAX_KEY_BYTES} bytes (UTF-8)`,
+  };
+}
+
+/**
  * Parses and normalizes one chunk. Pure CPU work, run inside a piscina thread.
  * Every record ends up exactly once as accepted, rejected or blank; nothing
  * about a bad row throws.
@@ -85,6 +114,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   const safe = task.columns.map((c) => FORMULA_SAFE_TYPES.has(c.type));
   // One per chunk: values repeated within the chunk are normalized once.
   const normalizeRow = createRowNormalizer(task.columns, task.options);
+  const keyColumns = task.columns.flatMap((c, i) => (c.key ? [{ index: i, name: c.name }] : []));
   const errors: RowError[] = [];
   const output = new Utf8Sink();
   let rowsAccepted = 0;
@@ -133,7 +163,15 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
         message: e.message,
       });
     }
-    if (row.rejected) {
+    let rejected = row.rejected;
+    if (!rejected && keyColumns.length > 0) {
+      const keyError = checkKeyBytes(row.values, keyColumns);
+      if (keyError) {
+        errors.push({ recordNumber, ...keyError });
+        rejected = true;
+      }
+    }
+    if (rejected) {
       rowsRejected += 1;
       continue;
     }

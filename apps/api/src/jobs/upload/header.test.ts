@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../../http/problem.ts';
-import { readHeaderNames } from './header.ts';
+import { readHeaderNames, requireDistinctOutputNames } from './header.ts';
 
 const describe_ = (text: string | Buffer, max = 100) =>
   readHeaderNames(Buffer.isBuffer(text) ? text : Buffer.from(text), max);
@@ -47,5 +47,37 @@ describe('readHeaderNames', () => {
     expect(problemCode(() => describe_(Buffer.from([0x6e, 0xe4, 0x6d, 0x65])))).toBe(
       'invalid_encoding',
     );
+  });
+});
+
+describe('header names PostgreSQL cannot store', () => {
+  it('refuses a NUL in a column name with invalid_character', () => {
+    expect(problemCode(() => describe_('name,e\u0000mail\n'))).toBe('invalid_character');
+  });
+});
+
+describe('requireDistinctOutputNames', () => {
+  const names = ['name', 'email', 'phone'];
+  it("refuses a rename onto another column's name, or two renames to one name (case aside)", () => {
+    expect(
+      problemCode(() => requireDistinctOutputNames(names, { name: { rename: 'email' } })),
+    ).toBe('duplicate_column');
+    expect(
+      problemCode(() => requireDistinctOutputNames(names, { NAME: { rename: 'Email' } })),
+    ).toBe('duplicate_column');
+    expect(
+      problemCode(() =>
+        requireDistinctOutputNames(names, { name: { rename: 'x' }, phone: { rename: 'X' } }),
+      ),
+    ).toBe('duplicate_column');
+  });
+
+  it('accepts swaps and renames to new names', () => {
+    expect(() =>
+      requireDistinctOutputNames(names, { name: { rename: 'email' }, email: { rename: 'name' } }),
+    ).not.toThrow();
+    expect(() =>
+      requireDistinctOutputNames(names, { name: { rename: 'full_name' } }),
+    ).not.toThrow();
   });
 });

@@ -1,5 +1,7 @@
 import { parseRecords } from '@sluice/csv';
+import type { ColumnRequest } from '@sluice/normalize';
 import { HttpProblem } from '../../http/problem.ts';
+import { requireStorableText } from '../../http/storable-text.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -57,6 +59,8 @@ export function readHeaderNames(header: Buffer, maxColumns: number, delimiter = 
         `Column ${index + 1} has no name in the header line.`,
       );
     }
+    // Column names are stored (jsonb) with the job.
+    requireStorableText(name, `The name of column ${index + 1} in the header line`);
     const key = name.toLowerCase();
     const first = seen.get(key);
     if (first !== undefined) {
@@ -68,4 +72,34 @@ export function readHeaderNames(header: Buffer, maxColumns: number, delimiter = 
     seen.set(key, index);
     return name;
   });
+}
+
+/**
+ * The output header of a job: each column's `rename`, else its own name
+ * (requests match header names case-insensitively, as in the profiler). Two
+ * columns with one output name (case aside) would write a file with a
+ * duplicate header: refused as the input header's duplicates are.
+ */
+export function requireDistinctOutputNames(
+  names: readonly string[],
+  requests: Readonly<Record<string, ColumnRequest>>,
+): void {
+  const renames = new Map<string, string>();
+  for (const [name, request] of Object.entries(requests)) {
+    if (request.rename !== undefined) renames.set(name.toLowerCase(), request.rename);
+  }
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const output = renames.get(name.toLowerCase()) ?? name;
+    const key = output.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new HttpProblem(
+        'duplicate_column',
+        `Columns ${JSON.stringify(first)} and ${JSON.stringify(name)} would both be named ${JSON.stringify(output)} in the output; rename one of them differently.`,
+        { extra: { columns: [first, name], outputName: output } },
+      );
+    }
+    seen.set(key, name);
+  }
 }

@@ -26,6 +26,13 @@ beforeAll(async () => {
     await reader.next();
     throw new HttpProblem('duplicate_column', 'refused after the first piece');
   });
+  // As POST /v1/jobs?dataset=<unknown>: the upload is opened, a lookup takes
+  // a while (the body flows into the decoder meanwhile), then it is refused.
+  app.post('/refuse-before-reading', async (req) => {
+    await openCsvUpload(req, LIMITS);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    throw new HttpProblem('invalid_option', 'refused before reading the body');
+  });
   app.post('/read-all', async (req, res) => {
     const upload = await openCsvUpload(req, LIMITS);
     const outcome = (async () => {
@@ -122,6 +129,20 @@ describe('openCsvUpload and a refusal', () => {
       await expect.poll(() => readerOutcome.length).toBe(before + 1);
       socket.destroy();
       expect(await readerOutcome[before]).toMatch(/^failed: /);
+    }
+  });
+});
+
+describe('a compressed body nobody reads', () => {
+  it('failing to decode after a refusal (corrupt gzip) is no crash: the refusal is answered', async () => {
+    for (let i = 0; i < 3; i++) {
+      const answer = await writeAllThenRead(
+        '/refuse-before-reading',
+        'content-type: text/csv\r\ncontent-encoding: gzip\r\n',
+        Buffer.alloc(256 * 1024, 'not gzip at all\n'),
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(answer).toContain('"code":"invalid_option"');
     }
   });
 });

@@ -70,14 +70,21 @@ function pipeBody(req: Request, into: Writable): void {
  * decoded on the way when it has a Content-Encoding.
  */
 function openBody(req: Request, coding: RequestCoding | undefined, limits: UploadLimits): Readable {
+  let body: Readable;
   if (!coding) {
-    const body = new PassThrough();
-    pipeBody(req, body);
-    return body;
+    body = new PassThrough();
+    pipeBody(req, body as PassThrough);
+  } else {
+    const { input, output } = decodingStream(coding, limits);
+    pipeBody(req, input);
+    body = output;
   }
-  const { input, output } = decodingStream(coding, limits);
-  pipeBody(req, input);
-  return output;
+  // Its reader learns of a failure by reading (the iterator rethrows it). A
+  // body nobody reads, because the request was refused first (a bad option),
+  // can still fail (corrupt gzip, the client leaving): without a listener
+  // that 'error' would crash the process.
+  body.on('error', () => {});
+  return body;
 }
 
 /**
@@ -129,7 +136,8 @@ function openMultipart(
       reject(new HttpProblem('malformed_multipart', (error as Error).message));
       return;
     }
-    const fields: Record<string, string> = {};
+    // No prototype: a field named __proto__ is a field like any other.
+    const fields: Record<string, string> = Object.create(null);
     let gotFile = false;
     let fileStream: Readable | undefined;
     parser.on('field', (name, value) => {

@@ -23,7 +23,7 @@ import { mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
 import { describeDialect } from './dialect.ts';
-import { readHeaderNames } from './header.ts';
+import { readHeaderNames, requireDistinctOutputNames } from './header.ts';
 import type { CsvUpload } from './request-body.ts';
 
 export interface StoreLimits {
@@ -139,6 +139,7 @@ export async function storeUpload(
         const names = readHeaderNames(event.bytes, limits.maxColumns, delimiter.delimiter);
         let requests = request.columns;
         if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
+        requireDistinctOutputNames(names, requests);
         profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
         await write((trx) =>
           insertJob(trx, {
@@ -180,7 +181,9 @@ export async function storeUpload(
     }
     const columns = profiler.finish().map((c, i) => {
       const target = targets[i];
-      return target === undefined ? c : { ...c, target };
+      if (target === undefined) return c;
+      // Workers bound a key column's values (MAX_KEY_BYTES) row by row.
+      return dataset?.key.includes(target) ? { ...c, target, key: true } : { ...c, target };
     });
     const totals = { bytes, chunks, rows, columns, options: options() };
     stillReceiving(await write((trx) => finishUpload(trx, jobId, totals), 3));
