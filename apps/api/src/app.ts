@@ -1,5 +1,5 @@
 import type { DependencyBreakers } from '@sluice/breakers';
-import type { Database } from '@sluice/db';
+import type { Database, DatabaseHandle } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
@@ -27,6 +27,8 @@ import { metricsRoutes } from './ops/metrics-routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
+  /** Raw pooled clients, for COPY (dataset exports). */
+  pool: DatabaseHandle['pool'];
   redis: Redis;
   producer: JobProducer;
   registry: Registry;
@@ -126,6 +128,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     datasetRoutes({
       db: deps.db,
+      pool: deps.pool,
       logger: deps.logger,
       baseUrl,
       statementTimeoutMs: deps.statementTimeoutMs,

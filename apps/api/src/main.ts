@@ -84,6 +84,7 @@ registerBreakerMetrics(
 );
 const app = createApp({
   db: database.db,
+  pool: database.pool,
   redis,
   producer,
   registry,

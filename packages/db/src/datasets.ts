@@ -1,5 +1,5 @@
 import { type StoredDatasetColumn, sqlTypeOf } from '@sluice/contract';
-import { sql, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.ts';
 import { storedJson } from './stored-json.ts';
 
@@ -57,6 +57,14 @@ export interface DatasetView {
 }
 
 /** Fully qualified, quoted table of a dataset. */
+/**
+ * Takes a dataset's merge lock for the rest of the transaction (import merges
+ * take turns on it; deleting the dataset waits for the merge in progress).
+ * Transaction-scoped: it works through PgBouncer. $1: the dataset name.
+ */
+export const DATASET_LOCK_SQL =
+  "select pg_advisory_xact_lock(hashtextextended('sluice-dataset:' || $1, 0))";
+
 export function datasetTable(name: string): string {
   return `${quoteIdentifier(DATASET_SCHEMA)}.${quoteIdentifier(name)}`;
 }
@@ -167,10 +175,45 @@ export async function readDatasetRows(
       ? quoteIdentifier(c.name)
       : `${quoteIdentifier(c.name)}::text as ${quoteIdentifier(c.name)}`,
   );
-  const order = dataset.key.map(quoteIdentifier).join(', ');
+  // Qualified: a bare name in ORDER BY would mean the output column (the
+  // ::text cast), paging numbers as text (10 before 2).
+  const order = dataset.key.map((k) => `t.${quoteIdentifier(k)}`).join(', ');
   const { rows } = await sql<DatasetRow>`select ${sql.raw(select.join(', '))}
-    from ${sql.raw(datasetTable(dataset.name))}
+    from ${sql.raw(datasetTable(dataset.name))} t
     order by ${sql.raw(order)}
     limit ${page.limit} offset ${page.offset}`.execute(db);
   return rows;
+}
+
+/** What deleting a dataset did. `in-use`: imports into it are not finished (nothing was deleted). */
+export type DatasetDeletion = 'deleted' | 'missing' | { inUse: number };
+
+/**
+ * Deletes a dataset: its catalog row and its table, in the caller's
+ * transaction. Under the dataset's merge lock (the one every import merge
+ * takes), so no merge is half-way; refused while imports into it are
+ * unfinished (receiving, queued, running): they would have nowhere to go.
+ * Finished import jobs stay as history, with the dataset's name.
+ */
+export async function deleteDataset(
+  trx: Transaction<Database>,
+  name: string,
+): Promise<DatasetDeletion> {
+  if (!isValidIdentifier(name)) return 'missing';
+  await trx.executeQuery(CompiledQuery.raw(DATASET_LOCK_SQL, [name]));
+  const busy = await trx
+    .selectFrom('jobs')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('dataset', '=', name)
+    .where('status', 'in', ['receiving', 'queued', 'running'])
+    .executeTakeFirstOrThrow();
+  if (busy.n > 0) return { inUse: busy.n };
+  const removed = await trx
+    .deleteFrom('datasets')
+    .where('name', '=', name)
+    .returning('name')
+    .executeTakeFirst();
+  if (!removed) return 'missing';
+  await sql.raw(`drop table ${datasetTable(name)}`).execute(trx);
+  return 'deleted';
 }

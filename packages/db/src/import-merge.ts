@@ -9,7 +9,7 @@ import {
 } from '@sluice/contract';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { datasetTable, quoteIdentifier } from './datasets.ts';
+import { DATASET_LOCK_SQL, datasetTable, quoteIdentifier } from './datasets.ts';
 import { isTransientDatabaseError } from './postgres-errors.ts';
 import { storedJson } from './stored-json.ts';
 import { type RetryOptions, retryTransient } from './transaction.ts';
@@ -177,9 +177,7 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
   if (!dataset) throw new Error(`dataset ${job.dataset} of job ${jobId} does not exist`);
   // Imports into one dataset take turns: concurrent upserts of overlapping
   // keys would otherwise deadlock each other. Transaction-scoped (PgBouncer).
-  await client.query(`select pg_advisory_xact_lock(hashtextextended('sluice-dataset:' || $1, 0))`, [
-    job.dataset,
-  ]);
+  await client.query(DATASET_LOCK_SQL, [job.dataset]);
   // Under that lock nobody else writes the table: empty now means empty at the insert.
   const targetEmpty = (
     await client.query<{ empty: boolean }>(

@@ -31,11 +31,14 @@ export type { ChunkCommitOutcome, ChunkResult, ChunkWork } from './chunks.ts';
 export { claimChunk, commitChunkResult, loadChunkWork, markJobRunning } from './chunks.ts';
 export type { DatabaseHandle, DatabaseOptions } from './connection.ts';
 export { createDatabase } from './connection.ts';
+export { exportDatasetCsv } from './dataset-export.ts';
 export type { DatasetRow, DatasetView, NewDataset, Page } from './datasets.ts';
 export {
   countDatasetRows,
   createDataset,
   DATASET_SCHEMA,
+  type DatasetDeletion,
+  deleteDataset,
   getDataset,
   IDENTIFIER_PATTERN,
   isValidIdentifier,

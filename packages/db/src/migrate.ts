@@ -7,6 +7,7 @@ import * as jobAcceptance0004 from './migrations/0004_job_acceptance.ts';
 import * as jobErrorBudget0005 from './migrations/0005_job_error_budget.ts';
 import * as apiKeys0006 from './migrations/0006_api_keys.ts';
 import * as jobRetry0007 from './migrations/0007_job_retry.ts';
+import * as datasetHistory0008 from './migrations/0008_dataset_history.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0005_job_error_budget': jobErrorBudget0005,
   '0006_api_keys': apiKeys0006,
   '0007_job_retry': jobRetry0007,
+  '0008_dataset_history': datasetHistory0008,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

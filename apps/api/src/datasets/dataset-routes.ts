@@ -1,8 +1,12 @@
+import { formatSafeRecord } from '@sluice/csv';
 import {
   countDatasetRows,
   createDataset,
   type Database,
+  type DatabaseHandle,
   type DatasetView,
+  deleteDataset,
+  exportDatasetCsv,
   getDataset,
   inTransaction,
   listDatasets,
@@ -12,6 +16,7 @@ import type { Logger } from '@sluice/lifecycle';
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Needs } from '../http/breaker-guard.ts';
+import { sendCsvDownload } from '../http/csv-download.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
@@ -19,6 +24,8 @@ import { readDatasetDeclaration } from './declaration.ts';
 
 export interface DatasetRoutesDeps {
   db: Kysely<Database>;
+  /** The export streams COPY output through a raw pooled client. */
+  pool: DatabaseHandle['pool'];
   logger: Logger;
   baseUrl: (req: Request) => string;
   statementTimeoutMs: number;
@@ -45,14 +52,15 @@ function presentDataset(dataset: DatasetView, baseUrl: string, rowCount?: number
     key: dataset.key,
     ...(rowCount === undefined ? {} : { rowCount }),
     createdAt: dataset.createdAt.toISOString(),
-    links: { self, rows: `${self}/rows` },
+    links: { self, rows: `${self}/rows`, export: `${self}/export.csv` },
   };
 }
 
 /**
  * Datasets: declared tables that import jobs upsert into.
  * POST /v1/datasets, GET /v1/datasets, GET /v1/datasets/{name},
- * GET /v1/datasets/{name}/rows (limit/offset, Link + X-Total-Count).
+ * GET /v1/datasets/{name}/rows (limit/offset, Link + X-Total-Count),
+ * GET /v1/datasets/{name}/export.csv, DELETE /v1/datasets/{name}.
  */
 export function datasetRoutes(deps: DatasetRoutesDeps): Router {
   const router = Router();
@@ -116,6 +124,44 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
       ]);
       setPageHeaders(req, res, deps.baseUrl(req), page, total);
       res.json(rows);
+    },
+  );
+
+  /** Every row as CSV, in key order, streamed from PostgreSQL's COPY. */
+  router.get(
+    '/v1/datasets/:name/export.csv',
+    needs('postgres'),
+    async (req: Request<{ name: string }>, res: Response) => {
+      const dataset = await findDataset(deps.db, req.params.name);
+      await sendCsvDownload(res, {
+        fileName: `${dataset.name}.csv`,
+        header: formatSafeRecord(dataset.columns.map((c) => c.name)),
+        pages: exportDatasetCsv(deps.pool, dataset, timeouts),
+      });
+    },
+  );
+
+  /**
+   * DELETE /v1/datasets/{name}: the dataset and all its rows. 409 while
+   * imports into it are unfinished (cancel them first); finished import jobs
+   * stay as history.
+   */
+  router.delete(
+    '/v1/datasets/:name',
+    needs('postgres'),
+    async (req: Request<{ name: string }>, res: Response) => {
+      const name = req.params.name;
+      const outcome = await inTransaction(deps.db, (trx) => deleteDataset(trx, name), timeouts);
+      if (outcome === 'missing') throw datasetNotFound(name);
+      if (outcome !== 'deleted') {
+        throw new HttpProblem(
+          'dataset_in_use',
+          `${outcome.inUse} import job(s) into ${name} are not finished; cancel them or wait, then delete the dataset.`,
+          { extra: { unfinishedImports: outcome.inUse } },
+        );
+      }
+      deps.logger.info({ dataset: name }, 'dataset deleted');
+      res.status(204).end();
     },
   );
 

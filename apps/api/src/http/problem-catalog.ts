@@ -183,6 +183,11 @@ export const PROBLEM_CATALOG = {
     title: 'Job not retryable',
     meaning: 'a retry of a job that is not failed or cancelled',
   },
+  dataset_in_use: {
+    status: 409,
+    title: 'Dataset in use',
+    meaning: 'a delete of a dataset that unfinished import jobs write into',
+  },
   dataset_exists: {
     status: 409,
     title: 'Dataset exists',
