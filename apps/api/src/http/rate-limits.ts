@@ -1,5 +1,6 @@
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics } from '@sluice/metrics';
+import { withTimeout } from '@sluice/util';
 import type { RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -15,6 +16,12 @@ export interface RateLimitSettings {
 }
 
 const WINDOW_SECONDS = 60;
+
+/**
+ * Longest wait for Redis' count. A stalled Redis (paused, failing over)
+ * must not stall every request: past this, the per-process count decides.
+ */
+const REDIS_ANSWER_MS = 250;
 
 /** Reads are GET and HEAD; every other method changes something. */
 const budgetOf = (method: string): RateBudget =>
@@ -34,10 +41,10 @@ function setRateHeaders(res: Response, budget: RateBudget, quota: number, state:
  * Rate limits of /v1, per client in Redis (rate-limiter-flexible, fixed
  * one-minute windows), so every API instance counts against the same budget.
  * The client is the socket's address (behind a proxy, the proxy's: raise
- * the limits for it). When Redis cannot answer, a per-process budget of the
- * same size stands in (the insurance limiter): the limits hold, per
- * instance, and no request fails for it. Beyond a budget: 429 rate_limited
- * with Retry-After.
+ * the limits for it). When Redis cannot answer within REDIS_ANSWER_MS (down,
+ * paused, failing over), a per-process budget of the same size decides: the
+ * limits hold, per instance, and no request fails or waits for it. Beyond a
+ * budget: 429 rate_limited with Retry-After.
  */
 export function createRateLimits(deps: {
   redis: Redis;
@@ -50,19 +57,25 @@ export function createRateLimits(deps: {
     submissions: deps.settings.submissionsPerMinute,
     reads: deps.settings.readsPerMinute,
   };
-  const limiter = (budget: RateBudget) =>
-    quotas[budget] === 0
-      ? undefined
-      : new RateLimiterRedis({
-          storeClient: deps.redis,
-          keyPrefix: `${deps.prefix}:ratelimit:${budget}`,
-          points: quotas[budget],
-          duration: WINDOW_SECONDS,
-          insuranceLimiter: new RateLimiterMemory({
-            points: quotas[budget],
-            duration: WINDOW_SECONDS,
-          }),
-        });
+  const limiter = (budget: RateBudget) => {
+    if (quotas[budget] === 0) return undefined;
+    const shared = new RateLimiterRedis({
+      storeClient: deps.redis,
+      keyPrefix: `${deps.prefix}:ratelimit:${budget}`,
+      points: quotas[budget],
+      duration: WINDOW_SECONDS,
+    });
+    const local = new RateLimiterMemory({ points: quotas[budget], duration: WINDOW_SECONDS });
+    return async (client: string): Promise<RateLimiterRes> => {
+      try {
+        return await withTimeout(shared.consume(client), REDIS_ANSWER_MS);
+      } catch (outcome) {
+        // Over the budget: Redis' verdict stands.
+        if (outcome instanceof RateLimiterRes) throw outcome;
+        return local.consume(client);
+      }
+    };
+  };
   const limiters = { submissions: limiter('submissions'), reads: limiter('reads') };
 
   return async (req, res, next) => {
@@ -72,7 +85,7 @@ export function createRateLimits(deps: {
     const client = `addr:${req.socket.remoteAddress ?? 'unknown'}`;
     let state: RateLimiterRes;
     try {
-      state = await current.consume(client);
+      state = await current(client);
     } catch (outcome) {
       if (!(outcome instanceof RateLimiterRes)) {
         // Neither limiter could count (a bug, not an outage): let it through.
