@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getText, submitCsv, waitForJob } from '../support/client.ts';
+import { datasetTable } from '../support/dataset-tables.ts';
 import { CONTACT_HEADER, contactDatasetColumns, contactRow } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -113,6 +114,7 @@ describe('dataset delete', () => {
     );
     expect(merged.status).toBe('completed');
     // Accepted by the API whose queue no worker reads: queued until cancelled.
+    const tableName = await datasetTable(db, 'delete_me');
     const waiting = await submitCsv(
       idle.apiUrl,
       'id,name\n2,Bob\n',
@@ -127,9 +129,9 @@ describe('dataset delete', () => {
     expect((await api(`/v1/jobs/${waiting.id}/cancel`, { method: 'POST' })).status).toBe(200);
     expect((await api('/v1/datasets/delete_me', { method: 'DELETE' })).status).toBe(204);
     expect((await api('/v1/datasets/delete_me')).status).toBe(404);
-    const table = await db.query<{ t: string | null }>(
-      `select to_regclass('sluice_datasets.delete_me')::text as t`,
-    );
+    const table = await db.query<{ t: string | null }>(`select to_regclass($1)::text as t`, [
+      tableName,
+    ]);
     expect(table.rows[0]!.t).toBeNull();
     // The finished import stays as history, with the dataset's name.
     const history = (await (

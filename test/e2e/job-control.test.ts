@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getText, type JobBody, submitCsv, waitForJob } from '../support/client.ts';
+import { datasetTable } from '../support/dataset-tables.ts';
 import { CONTACT_HEADER, contactDatasetColumns, contactRow } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -69,7 +70,7 @@ describe('cancelling a job', () => {
     expect(before.status).toBe('cancelled');
     expect(before.progress.chunksDone).toBeLessThan(before.progress.chunksTotal);
     const { rows } = await db.query<{ n: number }>(
-      'select count(*)::int as n from sluice_datasets.cancel_me',
+      `select count(*)::int as n from ${await datasetTable(db, 'cancel_me')}`,
     );
     expect(rows[0]!.n).toBe(0);
 
@@ -85,7 +86,7 @@ describe('cancelling a job', () => {
     expect(done.status, JSON.stringify(done)).toBe('completed');
     expect(done.counts.rowsTotal).toBe(60_000);
     const merged = await db.query<{ n: number }>(
-      'select count(*)::int as n from sluice_datasets.cancel_me',
+      `select count(*)::int as n from ${await datasetTable(db, 'cancel_me')}`,
     );
     expect(merged.rows[0]!.n).toBe(done.counts.rowsAccepted);
   });

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { submitCsv, waitForJob } from '../support/client.ts';
+import { datasetTable } from '../support/dataset-tables.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 let stack: Stack;
@@ -48,7 +49,7 @@ async function lockDataset(name: string): Promise<pg.Client> {
   const holder = new pg.Client({ connectionString: inject('databaseUrl') });
   await holder.connect();
   await holder.query('begin');
-  await holder.query(`lock table sluice_datasets.${name} in access exclusive mode`);
+  await holder.query(`lock table ${await datasetTable(db, name)} in access exclusive mode`);
   return holder;
 }
 
@@ -59,7 +60,7 @@ async function mergeWaitsForLock(name: string): Promise<void> {
     const { rows } = await db.query<{ n: number }>(
       `select count(*)::int as n from pg_locks
        where relation = $1::regclass and not granted`,
-      [`sluice_datasets.${name}`],
+      [await datasetTable(db, name)],
     );
     if (rows[0]!.n > 0) return;
     if (Date.now() > deadline) throw new Error('the merge never waited for the lock');
@@ -69,7 +70,7 @@ async function mergeWaitsForLock(name: string): Promise<void> {
 
 async function datasetRows(name: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `select count(*)::int as n from sluice_datasets.${name}`,
+    `select count(*)::int as n from ${await datasetTable(db, name)}`,
   );
   return rows[0]!.n;
 }

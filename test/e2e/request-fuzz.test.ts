@@ -17,6 +17,7 @@ import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { submitCsv, waitForJob } from '../support/client.ts';
+import { dropDataset } from '../support/dataset-tables.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -632,10 +633,7 @@ afterAll(async () => {
   const codes = await stack?.stop();
   const { rows } = await db.query<{ name: string }>('select name from datasets');
   for (const { name } of rows.filter((r) => !datasetsBefore.has(r.name))) {
-    // Names passed the API's identifier allowlist (lower-case letters, digits, _).
-    await db.query(`drop table if exists sluice_datasets."${name}"`);
-    await db.query('delete from jobs where dataset = $1', [name]);
-    await db.query('delete from datasets where name = $1', [name]);
+    await dropDataset(db, name);
   }
   await db.end();
   expect(codes).toEqual([0, 0]);

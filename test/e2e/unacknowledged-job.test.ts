@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, expect, inject, it } from 'vitest';
 import { type AppProcess, spawnApp, waitForHttp } from '../harness/processes.ts';
 import { submitCsv, waitForJob } from '../support/client.ts';
+import { datasetTable, dropDataset } from '../support/dataset-tables.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 // A job whose client never got its 202 must never run: the API stores the
@@ -21,9 +22,7 @@ const db = new pg.Client({ connectionString: inject('databaseUrl') });
 
 afterAll(async () => {
   // Other files count the datasets of the shared database: leave none behind.
-  await db.query('drop table if exists sluice_datasets.unacked_people');
-  await db.query("delete from jobs where dataset = 'unacked_people'");
-  await db.query("delete from datasets where name = 'unacked_people'");
+  await dropDataset(db, 'unacked_people');
   await db.end();
   const codes = await Promise.all([secondApi?.stop('SIGTERM'), stack?.workers[0]?.stop('SIGTERM')]);
   expect(codes).toEqual([0, 0]);
@@ -117,7 +116,7 @@ it('a job the API died before acknowledging never runs, and cannot overwrite a n
     new RegExp(`"jobId":"${staleId}"[^\\n]*upload never accepted, removed`),
   );
   const { rows } = await db.query<{ name: string; n: number }>(
-    'select name, count(*)::int as n from sluice_datasets.unacked_people group by name',
+    `select name, count(*)::int as n from ${await datasetTable(db, 'unacked_people')} group by name`,
   );
   expect(rows).toEqual([{ name: 'Fixed Name', n: 300 }]);
 });

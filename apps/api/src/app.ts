@@ -1,11 +1,12 @@
 import type { DependencyBreakers } from '@sluice/breakers';
-import type { Database, DatabaseHandle } from '@sluice/db';
+import { type Database, type DatabaseHandle, DEFAULT_TENANT_ID } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
 import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
+import { actAsTenant } from './auth/tenant.ts';
 import { datasetRoutes } from './datasets/dataset-routes.ts';
 import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
@@ -85,6 +86,8 @@ export function createApp(deps: AppDeps): express.Express {
     healthRoutes({ db: deps.db, redis: deps.redis, breakers: deps.breakers, ...deps.health }),
   );
   app.use(metricsRoutes(deps.registry));
+  // Every /v1 route acts for a tenant: for now the one tenant, `default`.
+  app.use('/v1', actAsTenant(DEFAULT_TENANT_ID));
   // Health, metrics and the admin UI (its own login throttle) are not limited.
   app.use(
     '/v1',

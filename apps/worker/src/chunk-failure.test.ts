@@ -1,4 +1,4 @@
-import { createDatabase, getJob, migrateToLatest } from '@sluice/db';
+import { createDatabase, DEFAULT_TENANT_ID, getJob, migrateToLatest } from '@sluice/db';
 import { createProcessLogger } from '@sluice/lifecycle';
 import { createMetricsRegistry, createWorkerMetrics } from '@sluice/metrics';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -29,13 +29,16 @@ describe('createChunkFailureHandler', () => {
   it('leaves the job alone while the chunk has attempts left', async () => {
     const id = await storeOneChunkJob(handle.db, ['x']);
     await onFailure(failure(id, 3), new Error('boom'));
-    expect(await getJob(handle.db, id)).toMatchObject({ status: 'queued', error: null });
+    expect(await getJob(handle.db, DEFAULT_TENANT_ID, id)).toMatchObject({
+      status: 'queued',
+      error: null,
+    });
   });
 
   it("fails the job when the chunk's last attempt failed, saying which chunk and why", async () => {
     const id = await storeOneChunkJob(handle.db, ['x']);
     await onFailure(failure(id, 8), new Error('thread crashed'));
-    expect(await getJob(handle.db, id)).toMatchObject({
+    expect(await getJob(handle.db, DEFAULT_TENANT_ID, id)).toMatchObject({
       status: 'failed',
       error: 'chunk 4 failed after 8 attempts: thread crashed',
     });
@@ -44,7 +47,7 @@ describe('createChunkFailureHandler', () => {
     );
     // A job final already stays as it is (and is not counted twice).
     await onFailure(failure(id, 8), new Error('again'));
-    expect((await getJob(handle.db, id))?.error).toMatch(/thread crashed/);
+    expect((await getJob(handle.db, DEFAULT_TENANT_ID, id))?.error).toMatch(/thread crashed/);
     expect(await registry.getSingleMetricAsString('sluice_jobs_finished_total')).toMatch(
       /type="normalize",outcome="failed"[^\n]*\} 1/,
     );

@@ -35,12 +35,14 @@ export function createPurge(deps: {
         olderThanDays: deps.retentionDays,
         limit: BATCH,
       });
-      const count = purged.jobIds.length;
+      const count = purged.jobs.length;
       deps.metrics.rowsPurged.inc({ table: 'jobs' }, count);
       deps.metrics.rowsPurged.inc({ table: 'job_chunks' }, purged.chunks);
       deps.metrics.rowsPurged.inc({ table: 'job_row_errors' }, purged.rowErrors);
       if (count > 0) {
-        await deps.redis.del(...purged.jobIds.map((id) => jobStatusCacheKey(deps.prefix, id)));
+        await deps.redis.del(
+          ...purged.jobs.map((j) => jobStatusCacheKey(deps.prefix, j.tenantId, j.id)),
+        );
       }
       jobs += count;
       if (count < BATCH) break;

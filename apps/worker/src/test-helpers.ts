@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@sluice/db';
-import { acceptJob, finishUpload, insertChunk, insertJob, inTransaction } from '@sluice/db';
+import {
+  acceptJob,
+  DEFAULT_TENANT_ID,
+  finishUpload,
+  insertChunk,
+  insertJob,
+  inTransaction,
+} from '@sluice/db';
 import type { Kysely } from 'kysely';
 
 /**
@@ -15,6 +22,7 @@ export async function storeOneChunkJob(db: Kysely<Database>, lines: string[]): P
   await inTransaction(db, async (trx) => {
     await insertJob(trx, {
       id,
+      tenantId: DEFAULT_TENANT_ID,
       type: 'normalize',
       fileName: 'x.csv',
       header: Buffer.from('name'),

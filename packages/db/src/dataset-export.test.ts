@@ -5,6 +5,7 @@ import { createDatabase } from './connection.ts';
 import { exportDatasetCsv } from './dataset-export.ts';
 import { createDataset, datasetTable, getDataset, readDatasetRows } from './datasets.ts';
 import { migrateToLatest } from './migrate.ts';
+import { TEST_TENANT } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 
 // One connection: a client left in COPY state or an open transaction would
@@ -18,6 +19,7 @@ beforeAll(async () => {
   name = `export_${randomUUID().slice(0, 8)}`;
   await inTransaction(db, (trx) =>
     createDataset(trx, {
+      tenantId: TEST_TENANT,
       name,
       columns: [
         { name: 'id', type: 'integer', required: true },
@@ -28,7 +30,7 @@ beforeAll(async () => {
   );
   await sql
     .raw(
-      `insert into ${datasetTable(name)} (id, ok, _job_id)
+      `insert into ${datasetTable((await getDataset(db, TEST_TENANT, name))!.tableName)} (id, ok, _job_id)
        select i, i % 2 = 0, '${randomUUID()}' from generate_series(1, 200000) i`,
     )
     .execute(db);
@@ -37,7 +39,7 @@ afterAll(() => handle.close());
 
 describe('exportDatasetCsv', () => {
   it('streams every row in key order, booleans as true/false', async () => {
-    const dataset = (await getDataset(db, name))!;
+    const dataset = (await getDataset(db, TEST_TENANT, name))!;
     const chunks: Buffer[] = [];
     for await (const chunk of exportDatasetCsv(pool, dataset, { statementTimeoutMs: 30_000 })) {
       chunks.push(chunk);
@@ -50,7 +52,7 @@ describe('exportDatasetCsv', () => {
   });
 
   it('leaves the pool usable when the reader stops early, and its timeout does not outlive it', async () => {
-    const dataset = (await getDataset(db, name))!;
+    const dataset = (await getDataset(db, TEST_TENANT, name))!;
     for await (const _ of exportDatasetCsv(pool, dataset, { statementTimeoutMs: 1234 })) break;
     const after = await sql<{
       t: string;
@@ -66,7 +68,7 @@ describe('exportDatasetCsv', () => {
   });
 
   it("orders by the key's own type, as the paged rows do (10 after 9, not after 1)", async () => {
-    const dataset = (await getDataset(db, name))!;
+    const dataset = (await getDataset(db, TEST_TENANT, name))!;
     const page = await readDatasetRows(db, dataset, { limit: 3, offset: 8 });
     expect(page.map((r) => r.id)).toEqual(['9', '10', '11']);
   });

@@ -47,7 +47,7 @@ export async function* exportDatasetCsv(
     ]);
     const stream = client.query(
       copyTo(
-        `copy (select ${select.join(', ')} from ${datasetTable(dataset.name)} t order by ${order}) to stdout (format csv)`,
+        `copy (select ${select.join(', ')} from ${datasetTable(dataset.tableName)} t order by ${order}) to stdout (format csv)`,
       ),
     );
     for await (const chunk of stream) yield chunk as Buffer;

@@ -4,8 +4,9 @@ import { COLUMN_TYPE_NAMES } from '@sluice/normalize';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase } from './connection.ts';
-import { createDataset, DATASET_SCHEMA } from './datasets.ts';
+import { createDataset, DATASET_SCHEMA, getDataset } from './datasets.ts';
 import { migrateToLatest } from './migrate.ts';
+import { TEST_TENANT } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 2 });
@@ -19,6 +20,7 @@ describe('dataset tables', () => {
     const column = (type: string) => `c_${type}`;
     await inTransaction(handle.db, (trx) =>
       createDataset(trx, {
+        tenantId: TEST_TENANT,
         name,
         columns: COLUMN_TYPE_NAMES.map((type) => ({ name: column(type), type, required: false })),
         key: [column('text')],
@@ -31,9 +33,8 @@ describe('dataset tables', () => {
       join (select * from unnest(${COLUMN_TYPE_NAMES.map(column)}::text[],
                                  ${COLUMN_TYPE_NAMES.map(sqlTypeOf)}::text[]) as t(name, declared)) d
         on d.name = a.attname
-      where a.attrelid = ${`${DATASET_SCHEMA}.${name}`}::regclass and a.attnum > 0`.execute(
-      handle.db,
-    );
+      where a.attrelid = ${`${DATASET_SCHEMA}.${(await getDataset(handle.db, TEST_TENANT, name))!.tableName}`}::regclass
+        and a.attnum > 0`.execute(handle.db);
     expect(rows).toHaveLength(COLUMN_TYPE_NAMES.length);
     for (const row of rows) expect(row.actual, row.name).toBe(row.declared);
   });

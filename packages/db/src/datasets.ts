@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type StoredDatasetColumn, sqlTypeOf } from '@sluice/contract';
 import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.ts';
@@ -44,29 +45,43 @@ export const SYSTEM_COLUMN_NAMES: readonly string[] = [
 export const MAX_KEY_COLUMNS = 32;
 
 export interface NewDataset {
+  /** The owner: dataset names are unique per tenant. */
+  tenantId: string;
   name: string;
   columns: StoredDatasetColumn[];
   key: string[];
 }
 
 export interface DatasetView {
+  tenantId: string;
   name: string;
+  /** Its table in sluice_datasets: unique across tenants (see datasetTable). */
+  tableName: string;
   columns: StoredDatasetColumn[];
   key: string[];
   createdAt: Date;
 }
 
-/** Fully qualified, quoted table of a dataset. */
 /**
  * Takes a dataset's merge lock for the rest of the transaction (import merges
  * take turns on it; deleting the dataset waits for the merge in progress).
- * Transaction-scoped: it works through PgBouncer. $1: the dataset name.
+ * Transaction-scoped: it works through PgBouncer. $1: the dataset's table name.
  */
 export const DATASET_LOCK_SQL =
   "select pg_advisory_xact_lock(hashtextextended('sluice-dataset:' || $1, 0))";
 
-export function datasetTable(name: string): string {
-  return `${quoteIdentifier(DATASET_SCHEMA)}.${quoteIdentifier(name)}`;
+/** Fully qualified, quoted table of a dataset, by its table name (DatasetView.tableName). */
+export function datasetTable(tableName: string): string {
+  return `${quoteIdentifier(DATASET_SCHEMA)}.${quoteIdentifier(tableName)}`;
+}
+
+/**
+ * A new dataset's table name: its name (cut to leave room) and a random
+ * suffix, so two tenants' datasets of one name never share a table, and an
+ * operator browsing the schema still sees whose data it is.
+ */
+function newTableName(name: string): string {
+  return `${name.slice(0, 46)}_${randomBytes(8).toString('hex')}`;
 }
 
 /**
@@ -82,12 +97,14 @@ export async function createDataset(
   const inserted = await trx
     .insertInto('datasets')
     .values({
+      tenant_id: dataset.tenantId,
       name: dataset.name,
+      table_name: newTableName(dataset.name),
       columns: storedJson.datasetColumns.write(dataset.columns),
       key_columns: dataset.key,
     })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .returning('name')
+    .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
+    .returning('table_name')
     .executeTakeFirst();
   if (!inserted) return false;
   const keySet = new Set(dataset.key);
@@ -95,7 +112,7 @@ export async function createDataset(
     (c) =>
       `${quoteIdentifier(c.name)} ${sqlTypeOf(c.type)}${c.required || keySet.has(c.name) ? ' not null' : ''}`,
   );
-  const ddl = `create table ${datasetTable(dataset.name)} (
+  const ddl = `create table ${datasetTable(inserted.table_name)} (
     ${columnDefs.join(',\n    ')},
     _job_id uuid not null,
     _updated_at timestamptz not null default now(),
@@ -105,25 +122,44 @@ export async function createDataset(
   return true;
 }
 
+const VIEW_COLUMNS = [
+  'tenant_id',
+  'name',
+  'table_name',
+  'columns',
+  'key_columns',
+  'created_at',
+] as const;
+
 function toView(row: {
+  tenant_id: string;
   name: string;
+  table_name: string;
   columns: unknown;
   key_columns: string[];
   created_at: Date;
 }): DatasetView {
   return {
+    tenantId: row.tenant_id,
     name: row.name,
+    tableName: row.table_name,
     columns: storedJson.datasetColumns.read(row.columns),
     key: row.key_columns,
     createdAt: row.created_at,
   };
 }
 
-export async function getDataset(db: Executor, name: string): Promise<DatasetView | undefined> {
+/** The tenant's dataset of that name. */
+export async function getDataset(
+  db: Executor,
+  tenantId: string,
+  name: string,
+): Promise<DatasetView | undefined> {
   if (!isValidIdentifier(name)) return undefined;
   const row = await db
     .selectFrom('datasets')
-    .select(['name', 'columns', 'key_columns', 'created_at'])
+    .select(VIEW_COLUMNS)
+    .where('tenant_id', '=', tenantId)
     .where('name', '=', name)
     .executeTakeFirst();
   return row ? toView(row) : undefined;
@@ -134,26 +170,33 @@ export interface Page<T> {
   total: number;
 }
 
+/** The tenant's datasets by name, one page, and how many it has. */
 export async function listDatasets(
   db: Executor,
+  tenantId: string,
   page: { limit: number; offset: number },
 ): Promise<Page<DatasetView>> {
   const [rows, total] = await Promise.all([
     db
       .selectFrom('datasets')
-      .select(['name', 'columns', 'key_columns', 'created_at'])
+      .select(VIEW_COLUMNS)
+      .where('tenant_id', '=', tenantId)
       .orderBy('name')
       .limit(page.limit)
       .offset(page.offset)
       .execute(),
-    db.selectFrom('datasets').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('datasets')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map(toView), total: total.n };
 }
 
 export async function countDatasetRows(db: Executor, dataset: DatasetView): Promise<number> {
   const { rows } = await sql<{ n: number }>`select count(*)::bigint as n from ${sql.raw(
-    datasetTable(dataset.name),
+    datasetTable(dataset.tableName),
   )}`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }
@@ -179,7 +222,7 @@ export async function readDatasetRows(
   // ::text cast), paging numbers as text (10 before 2).
   const order = dataset.key.map((k) => `t.${quoteIdentifier(k)}`).join(', ');
   const { rows } = await sql<DatasetRow>`select ${sql.raw(select.join(', '))}
-    from ${sql.raw(datasetTable(dataset.name))} t
+    from ${sql.raw(datasetTable(dataset.tableName))} t
     order by ${sql.raw(order)}
     limit ${page.limit} offset ${page.offset}`.execute(db);
   return rows;
@@ -197,23 +240,27 @@ export type DatasetDeletion = 'deleted' | 'missing' | { inUse: number };
  */
 export async function deleteDataset(
   trx: Transaction<Database>,
+  tenantId: string,
   name: string,
 ): Promise<DatasetDeletion> {
-  if (!isValidIdentifier(name)) return 'missing';
-  await trx.executeQuery(CompiledQuery.raw(DATASET_LOCK_SQL, [name]));
+  const dataset = await getDataset(trx, tenantId, name);
+  if (!dataset) return 'missing';
+  await trx.executeQuery(CompiledQuery.raw(DATASET_LOCK_SQL, [dataset.tableName]));
   const busy = await trx
     .selectFrom('jobs')
     .select(sql<number>`count(*)::int`.as('n'))
+    .where('tenant_id', '=', tenantId)
     .where('dataset', '=', name)
     .where('status', 'in', ['receiving', 'queued', 'running'])
     .executeTakeFirstOrThrow();
   if (busy.n > 0) return { inUse: busy.n };
   const removed = await trx
     .deleteFrom('datasets')
+    .where('tenant_id', '=', tenantId)
     .where('name', '=', name)
-    .returning('name')
+    .returning('table_name')
     .executeTakeFirst();
   if (!removed) return 'missing';
-  await sql.raw(`drop table ${datasetTable(name)}`).execute(trx);
+  await sql.raw(`drop table ${datasetTable(removed.table_name)}`).execute(trx);
   return 'deleted';
 }

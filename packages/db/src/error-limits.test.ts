@@ -7,7 +7,7 @@ import type { ErrorLimits } from './error-limits.ts';
 import { finalizeJob } from './job-completion.ts';
 import { getJob, readJobErrors } from './job-views.ts';
 import { migrateToLatest } from './migrate.ts';
-import { STORED_OPTIONS } from './test-helpers.ts';
+import { STORED_OPTIONS, TEST_TENANT } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
@@ -24,6 +24,7 @@ async function newJob(chunks: number): Promise<string> {
   const id = randomUUID();
   await inTransaction(db, async (trx) => {
     await insertJob(trx, {
+      tenantId: TEST_TENANT,
       id,
       type: 'normalize',
       fileName: 'x.csv',
@@ -128,7 +129,7 @@ describe('the per-job cap on stored error rows', () => {
       expect(offsets).toEqual(offsets.map((_, i) => i));
     }
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('completed');
-    expect(await getJob(db, id)).toMatchObject({
+    expect(await getJob(db, TEST_TENANT, id)).toMatchObject({
       status: 'completed',
       errorsTotal: (chunks - 1) * 10,
       errorsStored: cap,
@@ -184,7 +185,7 @@ describe('the per-job cap on stored error rows', () => {
       ...Array.from({ length: 10 }, (_, i) => 2 + i),
       ...Array.from({ length: 5 }, (_, i) => 2 + ROWS_PER_CHUNK + i),
     ]);
-    const job = await getJob(db, id);
+    const job = await getJob(db, TEST_TENANT, id);
     expect(job).toMatchObject({ errorsTotal: 30, errorsStored: 15 });
   });
 
@@ -213,7 +214,7 @@ describe('the first chunk error-rate rule', () => {
     const id = await newJob(3);
     expect(await commit(id, 1, 5, limits)).toBe('applied');
     expect(await commit(id, 0, 11, limits)).toBe('failed-job');
-    const job = await getJob(db, id);
+    const job = await getJob(db, TEST_TENANT, id);
     expect(job).toMatchObject({ status: 'failed', errorCode: 'error_rate_exceeded' });
     expect(job?.error).toBe(
       'Stopped early: 11 of the first 20 rows (55%) were rejected, more than the 50% allowed. ' +
@@ -243,7 +244,10 @@ describe('the first chunk error-rate rule', () => {
       'applied',
     );
     for (const id of [atRate, fewRows, later, disabled]) {
-      expect(await getJob(db, id)).toMatchObject({ status: 'queued', errorCode: null });
+      expect(await getJob(db, TEST_TENANT, id)).toMatchObject({
+        status: 'queued',
+        errorCode: null,
+      });
     }
   });
 });

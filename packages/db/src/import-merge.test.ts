@@ -7,6 +7,7 @@ import { createDatabase } from './connection.ts';
 import {
   countDatasetRows,
   createDataset,
+  DATASET_LOCK_SQL,
   datasetTable,
   getDataset,
   readDatasetRows,
@@ -14,7 +15,7 @@ import {
 import { finalizeImportJob } from './import-merge.ts';
 import { getJob } from './job-views.ts';
 import { migrateToLatest } from './migrate.ts';
-import { STORED_OPTIONS, UNLIMITED_ERRORS } from './test-helpers.ts';
+import { STORED_OPTIONS, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 import { acceptJob, deleteJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
@@ -37,6 +38,7 @@ beforeAll(async () => {
   dataset = `people_${randomUUID().slice(0, 8)}`;
   await inTransaction(db, (trx) =>
     createDataset(trx, {
+      tenantId: TEST_TENANT,
       name: dataset,
       columns: [
         { name: 'email', type: 'email', required: true },
@@ -55,6 +57,7 @@ async function importJob(outputs: string[], into = dataset): Promise<string> {
   const id = randomUUID();
   await inTransaction(db, async (trx) => {
     await insertJob(trx, {
+      tenantId: TEST_TENANT,
       id,
       type: 'import',
       fileName: 'people.csv',
@@ -121,6 +124,7 @@ async function newDataset(prefix: string): Promise<string> {
   const name = `${prefix}_${randomUUID().slice(0, 8)}`;
   await inTransaction(db, (trx) =>
     createDataset(trx, {
+      tenantId: TEST_TENANT,
       name,
       columns: [
         { name: 'email', type: 'email', required: true },
@@ -134,7 +138,7 @@ async function newDataset(prefix: string): Promise<string> {
 }
 
 async function rows(name = dataset) {
-  const view = (await getDataset(db, name))!;
+  const view = (await getDataset(db, TEST_TENANT, name))!;
   return readDatasetRows(db, view, { limit: 100, offset: 0 });
 }
 
@@ -155,7 +159,7 @@ describe('finalizeImportJob', () => {
       { email: 'b@x.org', full_name: 'Bob Ray', score: null, joined: null },
       { email: 'c@x.org', full_name: 'Cy, Jr.', score: '3', joined: null },
     ]);
-    const job = (await getJob(db, first))!;
+    const job = (await getJob(db, TEST_TENANT, first))!;
     expect(job).toMatchObject({
       status: 'completed',
       rowsInserted: 3,
@@ -173,7 +177,7 @@ describe('finalizeImportJob', () => {
       outcome: 'completed',
       stats: { staged: 4, inserted: 1, updated: 1, unchanged: 1, duplicate: 1 },
     });
-    expect(await countDatasetRows(db, (await getDataset(db, dataset))!)).toBe(4);
+    expect(await countDatasetRows(db, (await getDataset(db, TEST_TENANT, dataset))!)).toBe(4);
     expect((await rows()).map((r) => [r.email, r.full_name, r.score])).toEqual([
       ['a@x.org', 'Ann Lee-Smith', '2'],
       ['b@x.org', 'Bob Ray', null],
@@ -182,7 +186,7 @@ describe('finalizeImportJob', () => {
     ]);
     // The unchanged row kept the job that last wrote it.
     const { rows: owners } = await sql<{ email: string; job: string }>`
-      select email, _job_id::text as job from ${sql.raw(`sluice_datasets.${dataset}`)} order by email`.execute(
+      select email, _job_id::text as job from ${sql.raw(datasetTable((await getDataset(db, TEST_TENANT, dataset))!.tableName))} order by email`.execute(
       db,
     );
     expect(owners.map((o) => o.job)).toEqual([second, first, first, second]);
@@ -192,6 +196,7 @@ describe('finalizeImportJob', () => {
     const empty = `people_${randomUUID().slice(0, 8)}`;
     await inTransaction(db, (trx) =>
       createDataset(trx, {
+        tenantId: TEST_TENANT,
         name: empty,
         columns: [
           { name: 'email', type: 'email', required: true },
@@ -212,7 +217,9 @@ describe('finalizeImportJob', () => {
     });
     const { rows: stored } = await sql<{ email: string; full_name: string; score: string }>`
       select email, full_name, score::text as score
-      from ${sql.raw(`sluice_datasets.${empty}`)} order by email`.execute(db);
+      from ${sql.raw(datasetTable((await getDataset(db, TEST_TENANT, empty))!.tableName))} order by email`.execute(
+      db,
+    );
     expect(stored).toEqual([
       { email: 'k@x.org', full_name: 'Kim Park', score: '4' },
       { email: 'l@x.org', full_name: 'Lou', score: '2' },
@@ -248,17 +255,16 @@ describe('finalizeImportJob', () => {
     const holder = await pool.connect();
     try {
       await holder.query('begin');
-      await holder.query(
-        `select pg_advisory_xact_lock(hashtextextended('sluice-dataset:' || $1, 0))`,
-        [dataset],
-      );
+      await holder.query(DATASET_LOCK_SQL, [
+        (await getDataset(db, TEST_TENANT, dataset))!.tableName,
+      ]);
       const merged = finalizeImportJob(pool, id, options);
       await waitForLockWaiter();
       const released = (await holder.query<{ at: Date }>('select clock_timestamp() as at')).rows[0]!
         .at;
       await holder.query('commit');
       expect((await merged).outcome).toBe('completed');
-      const job = await getJob(db, id);
+      const job = await getJob(db, TEST_TENANT, id);
       expect(job!.finishedAt!.getTime()).toBeGreaterThanOrEqual(released.getTime());
     } finally {
       holder.release();
@@ -269,6 +275,7 @@ describe('finalizeImportJob', () => {
     const id = randomUUID();
     await inTransaction(db, async (trx) => {
       await insertJob(trx, {
+        tenantId: TEST_TENANT,
         id,
         type: 'import',
         fileName: null,
@@ -306,14 +313,14 @@ describe('finalizeImportJob', () => {
       outcome: 'earlier-import-pending',
       earlierJobId: stale,
     });
-    expect((await getJob(db, corrected))!.status).toBe('queued');
+    expect((await getJob(db, TEST_TENANT, corrected))!.status).toBe('queued');
     // ...which merges, and then the correction overwrites it.
     expect(await finalizeImportJob(pool, stale, options)).toMatchObject({ outcome: 'completed' });
     expect(await finalizeImportJob(pool, corrected, options)).toMatchObject({
       outcome: 'completed',
       stats: { updated: 1 },
     });
-    const dataset = (await getDataset(db, target))!;
+    const dataset = (await getDataset(db, TEST_TENANT, target))!;
     expect(await readDatasetRows(db, dataset, { limit: 10, offset: 0 })).toEqual([
       { email: 'o@x.org', full_name: 'New Name', score: '2' },
     ]);
@@ -326,7 +333,7 @@ describe('finalizeImportJob', () => {
       /invalid input syntax for type numeric/,
     );
     expect(await rows()).toEqual(before);
-    expect((await getJob(db, id))!.status).toBe('queued');
+    expect((await getJob(db, TEST_TENANT, id))!.status).toBe('queued');
   });
 
   it('a merge cancelled by its statement timeout while a lock is held is retried, and completes', async () => {
@@ -336,7 +343,9 @@ describe('finalizeImportJob', () => {
     const holder = await pool.connect();
     try {
       await holder.query('begin');
-      await holder.query(`lock table ${datasetTable(target)} in access exclusive mode`);
+      await holder.query(
+        `lock table ${datasetTable((await getDataset(db, TEST_TENANT, target))!.tableName)} in access exclusive mode`,
+      );
       setTimeout(() => void holder.query('commit'), 1_500);
       const retried: string[] = [];
       const result = await finalizeImportJob(pool, id, {
@@ -350,7 +359,7 @@ describe('finalizeImportJob', () => {
     } finally {
       holder.release();
     }
-    expect((await getJob(db, id))!.status).toBe('completed');
+    expect((await getJob(db, TEST_TENANT, id))!.status).toBe('completed');
   });
 
   it('a merge that times out on every try gives up after maxTimeoutAttempts, nothing merged', async () => {
@@ -360,7 +369,9 @@ describe('finalizeImportJob', () => {
     let tries = 0;
     try {
       await holder.query('begin');
-      await holder.query(`lock table ${datasetTable(target)} in access exclusive mode`);
+      await holder.query(
+        `lock table ${datasetTable((await getDataset(db, TEST_TENANT, target))!.tableName)} in access exclusive mode`,
+      );
       await expect(
         finalizeImportJob(pool, id, {
           statementTimeoutMs: 1_000,
@@ -376,6 +387,6 @@ describe('finalizeImportJob', () => {
     }
     expect(tries).toBe(1);
     expect(await rows(target)).toEqual([]);
-    expect((await getJob(db, id))!.status).toBe('queued');
+    expect((await getJob(db, TEST_TENANT, id))!.status).toBe('queued');
   });
 });

@@ -46,6 +46,7 @@ export type ImportFinalizeOutcome =
 const STAGE = 'pg_temp.sluice_import_stage';
 
 interface JobRow {
+  tenant_id: string;
   status: StoredJobStatus;
   type: string;
   acceptance_seq: number | null;
@@ -69,7 +70,7 @@ interface JobRow {
  */
 function mergeStatement(
   jobColumns: StoredJobColumn[],
-  datasetName: string,
+  tableName: string,
   datasetColumns: StoredDatasetColumn[],
   key: string[],
   targetEmpty: boolean,
@@ -92,7 +93,7 @@ function mergeStatement(
   const updatable = mapped
     .filter((m) => !keySet.has(m.target))
     .map((m) => quoteIdentifier(m.target));
-  const table = datasetTable(datasetName);
+  const table = datasetTable(tableName);
   const onConflict = targetEmpty
     ? ''
     : updatable.length === 0
@@ -141,7 +142,7 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
   // The job row lock makes the merge and the final statistics happen once.
   const job = (
     await client.query<JobRow>(
-      'select status, type, chunks_total, dataset, columns, acceptance_seq from jobs where id = $1 for update',
+      'select tenant_id, status, type, chunks_total, dataset, columns, acceptance_seq from jobs where id = $1 for update',
       [jobId],
     )
   ).rows[0];
@@ -162,26 +163,27 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
   const earlier = (
     await client.query<{ id: string }>(
       `select id from jobs
-       where dataset = $1 and status in ('queued', 'running') and acceptance_seq < $2
+       where tenant_id = $1 and dataset = $2 and status in ('queued', 'running')
+         and acceptance_seq < $3
        order by acceptance_seq limit 1`,
-      [job.dataset, job.acceptance_seq],
+      [job.tenant_id, job.dataset, job.acceptance_seq],
     )
   ).rows[0];
   if (earlier) return { outcome: 'earlier-import-pending', earlierJobId: earlier.id } as const;
   const dataset = (
-    await client.query<{ columns: unknown; key_columns: string[] }>(
-      'select columns, key_columns from datasets where name = $1',
-      [job.dataset],
+    await client.query<{ columns: unknown; key_columns: string[]; table_name: string }>(
+      'select columns, key_columns, table_name from datasets where tenant_id = $1 and name = $2',
+      [job.tenant_id, job.dataset],
     )
   ).rows[0];
   if (!dataset) throw new Error(`dataset ${job.dataset} of job ${jobId} does not exist`);
   // Imports into one dataset take turns: concurrent upserts of overlapping
   // keys would otherwise deadlock each other. Transaction-scoped (PgBouncer).
-  await client.query(DATASET_LOCK_SQL, [job.dataset]);
+  await client.query(DATASET_LOCK_SQL, [dataset.table_name]);
   // Under that lock nobody else writes the table: empty now means empty at the insert.
   const targetEmpty = (
     await client.query<{ empty: boolean }>(
-      `select not exists (select from ${datasetTable(job.dataset)}) as empty`,
+      `select not exists (select from ${datasetTable(dataset.table_name)}) as empty`,
     )
   ).rows[0]!.empty;
   const jobColumns = storedJson.jobColumns.read(job.columns);
@@ -210,9 +212,16 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
       distinct_rows: number;
       inserted: number;
       updated: number;
-    }>(mergeStatement(jobColumns, job.dataset, datasetColumns, dataset.key_columns, targetEmpty), [
-      jobId,
-    ])
+    }>(
+      mergeStatement(
+        jobColumns,
+        dataset.table_name,
+        datasetColumns,
+        dataset.key_columns,
+        targetEmpty,
+      ),
+      [jobId],
+    )
   ).rows[0]!;
   const stats: ImportStats = {
     staged: merged.staged,

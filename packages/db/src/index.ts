@@ -62,6 +62,7 @@ export {
 export type { JobFilter, JobSummary, JobView } from './job-views.ts';
 export { getJob, getJobType, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 export { LATEST_MIGRATION, migrateToLatest, pendingMigrations } from './migrate.ts';
+export { DEFAULT_TENANT_ID } from './migrations/0009_tenancy.ts';
 export {
   isPostgresUnavailableError,
   isTransientDatabaseError,

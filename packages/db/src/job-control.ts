@@ -27,15 +27,20 @@ export type CancelOutcome =
  * answers `cancelled` is one after which nothing of the import is merged.
  * Chunks committed before the cancel stay (a retry can build on them).
  */
-export async function cancelJob(db: Executor, jobId: string): Promise<CancelOutcome> {
+export async function cancelJob(
+  db: Executor,
+  tenantId: string,
+  jobId: string,
+): Promise<CancelOutcome> {
   const cancelled = await db
     .updateTable('jobs')
     .set({ status: 'cancelled', finished_at: sql`clock_timestamp()` })
     .where('id', '=', jobId)
+    .where('tenant_id', '=', tenantId)
     .where('status', 'in', UNFINISHED_JOB_STATUSES)
     .returning('id')
     .executeTakeFirst();
-  const job = await getJob(db, jobId);
+  const job = await getJob(db, tenantId, jobId);
   if (!job) return { outcome: 'missing' };
   return cancelled ? { outcome: 'cancelled', job } : { outcome: 'final', status: job.status };
 }
@@ -47,10 +52,11 @@ export async function cancelJob(db: Executor, jobId: string): Promise<CancelOutc
  * and drop their chunks. Rows an import merged stay in the dataset (they
  * are the dataset's now, not the job's).
  */
-export async function removeJob(db: Executor, jobId: string): Promise<boolean> {
+export async function removeJob(db: Executor, tenantId: string, jobId: string): Promise<boolean> {
   const row = await db
     .deleteFrom('jobs')
     .where('id', '=', jobId)
+    .where('tenant_id', '=', tenantId)
     // A receiving job is nobody's yet: only the reconciler removes it.
     .where('status', '!=', 'receiving')
     .returning('id')
@@ -69,11 +75,16 @@ const RETRYABLE: readonly JobStatus[] = ['failed', 'cancelled'];
  * Chunks already done stay done. Returns the chunks still to run, for the
  * caller to enqueue.
  */
-export async function retryJob(trx: Transaction<Database>, jobId: string): Promise<RetryOutcome> {
+export async function retryJob(
+  trx: Transaction<Database>,
+  tenantId: string,
+  jobId: string,
+): Promise<RetryOutcome> {
   const job = await trx
     .selectFrom('jobs')
     .select('status')
     .where('id', '=', jobId)
+    .where('tenant_id', '=', tenantId)
     .where('status', '!=', 'receiving')
     .forUpdate()
     .executeTakeFirst();
@@ -100,7 +111,7 @@ export async function retryJob(trx: Transaction<Database>, jobId: string): Promi
     .where('status', '=', 'pending')
     .returning('seq')
     .execute();
-  const view = await getJob(trx, jobId);
+  const view = await getJob(trx, tenantId, jobId);
   if (!view) throw new Error(`job ${jobId} vanished inside its own transaction`);
   return {
     outcome: 'retried',

@@ -9,7 +9,7 @@ import { cancelJob, removeJob, retryJob } from './job-control.ts';
 import { getJob, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
-import { STORED_OPTIONS, UNLIMITED_ERRORS } from './test-helpers.ts';
+import { STORED_OPTIONS, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
@@ -25,6 +25,7 @@ async function newJob(chunks: number): Promise<string> {
   const id = randomUUID();
   await inTransaction(db, async (trx) => {
     await insertJob(trx, {
+      tenantId: TEST_TENANT,
       id,
       type: 'normalize',
       fileName: 'x.csv',
@@ -99,6 +100,7 @@ describe('the stored-job contract', () => {
     const id = randomUUID();
     const write = inTransaction(db, (trx) =>
       insertJob(trx, {
+        tenantId: TEST_TENANT,
         id,
         type: 'normalize',
         fileName: null,
@@ -112,14 +114,14 @@ describe('the stored-job contract', () => {
       }),
     );
     await expect(write).rejects.toThrow(/delimiter/);
-    expect(await getJob(db, id)).toBeUndefined();
+    expect(await getJob(db, TEST_TENANT, id)).toBeUndefined();
   });
 
   it('fails a read of a job whose stored columns do not fit it, naming the column', async () => {
     const id = await newJob(1);
     await sql`update jobs set columns = '[{"name":"a","type":"telepathy","required":false}]'
       where id = ${id}`.execute(db);
-    await expect(getJob(db, id)).rejects.toThrow(
+    await expect(getJob(db, TEST_TENANT, id)).rejects.toThrow(
       /jobs\.columns does not hold what the contract says/,
     );
     await expect(loadChunkWork(db, id, 0)).rejects.toThrow(/jobs\.columns/);
@@ -130,6 +132,7 @@ describe('acceptance', () => {
   it('keeps a receiving job from everyone until it is accepted, then queues it once', async () => {
     const id = randomUUID();
     await insertJob(db, {
+      tenantId: TEST_TENANT,
       id,
       type: 'normalize',
       fileName: 'x.csv',
@@ -143,8 +146,8 @@ describe('acceptance', () => {
     expect(await insertChunk(db, id, chunk)).toBe(true);
     const columns = [{ name: 'a', type: 'text' as const, required: false }];
     expect(await finishUpload(db, id, { bytes: 3, chunks: 1, rows: 1, columns })).toBe(true);
-    expect(await getJob(db, id)).toBeUndefined();
-    const { items } = await listJobs(db, {}, { limit: 1000, offset: 0 });
+    expect(await getJob(db, TEST_TENANT, id)).toBeUndefined();
+    const { items } = await listJobs(db, TEST_TENANT, {}, { limit: 1000, offset: 0 });
     expect(items.map((j) => j.id)).not.toContain(id);
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('not-accepted');
 
@@ -152,7 +155,7 @@ describe('acceptance', () => {
     const accepted = await acceptJob(db, id);
     expect(accepted).toMatchObject({ id, status: 'queued', chunksTotal: 1, chunksDone: 0 });
     expect(await acceptJob(db, id)).toBeUndefined();
-    expect(await getJob(db, id)).toEqual(accepted);
+    expect(await getJob(db, TEST_TENANT, id)).toEqual(accepted);
     // Accepted: no more chunks, totals or acceptance for it.
     expect(await insertChunk(db, id, { ...chunk, seq: 1 })).toBe(false);
     expect(await finishUpload(db, id, { bytes: 3, chunks: 1, rows: 1, columns })).toBe(false);
@@ -161,6 +164,7 @@ describe('acceptance', () => {
   it('removes uploads that were never accepted and went silent, and nothing else', async () => {
     const silent = randomUUID();
     await insertJob(db, {
+      tenantId: TEST_TENANT,
       id: silent,
       type: 'normalize',
       fileName: null,
@@ -202,7 +206,7 @@ describe('chunk results', () => {
     const pages = [];
     for await (const page of readJobErrors(db, id)) pages.push(...page);
     expect(pages.map((e) => e.recordNumber)).toEqual([2, 3]);
-    const job = await getJob(db, id);
+    const job = await getJob(db, TEST_TENANT, id);
     expect(job).toMatchObject({
       chunksDone: 1,
       chunksTotal: 2,
@@ -221,7 +225,7 @@ describe('chunk results', () => {
     await inTransaction(db, (trx) => commitChunkResult(trx, result(id, 1, 1), UNLIMITED_ERRORS));
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('completed');
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('already-final');
-    const job = await getJob(db, id);
+    const job = await getJob(db, TEST_TENANT, id);
     expect(job).toMatchObject({
       status: 'completed',
       rowsAccepted: 29,
@@ -395,10 +399,10 @@ describe('client control', () => {
 
   it('cancel stops a queued job once; a finished or unknown one is left alone', async () => {
     const id = await newJob(2);
-    const first = await cancelJob(db, id);
+    const first = await cancelJob(db, TEST_TENANT, id);
     expect(first).toMatchObject({ outcome: 'cancelled', job: { id, status: 'cancelled' } });
-    expect(await cancelJob(db, id)).toEqual({ outcome: 'final', status: 'cancelled' });
-    expect(await cancelJob(db, randomUUID())).toEqual({ outcome: 'missing' });
+    expect(await cancelJob(db, TEST_TENANT, id)).toEqual({ outcome: 'final', status: 'cancelled' });
+    expect(await cancelJob(db, TEST_TENANT, randomUUID())).toEqual({ outcome: 'missing' });
     // Workers then find it final: finalize does nothing.
     expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('already-final');
   });
@@ -416,7 +420,7 @@ describe('client control', () => {
     );
     const seqBefore = await acceptanceSeq(id);
 
-    const retried = await inTransaction(db, (trx) => retryJob(trx, id));
+    const retried = await inTransaction(db, (trx) => retryJob(trx, TEST_TENANT, id));
     expect(retried).toMatchObject({
       outcome: 'retried',
       pendingSeqs: [1, 2],
@@ -433,11 +437,11 @@ describe('client control', () => {
         commitChunkResult(trx, result(id, 2, 0, stale), UNLIMITED_ERRORS),
       ),
     ).toBe('superseded');
-    expect(await inTransaction(db, (trx) => retryJob(trx, id))).toEqual({
+    expect(await inTransaction(db, (trx) => retryJob(trx, TEST_TENANT, id))).toEqual({
       outcome: 'not-retryable',
       status: 'queued',
     });
-    expect(await inTransaction(db, (trx) => retryJob(trx, randomUUID()))).toEqual({
+    expect(await inTransaction(db, (trx) => retryJob(trx, TEST_TENANT, randomUUID()))).toEqual({
       outcome: 'missing',
     });
   });
@@ -448,8 +452,8 @@ describe('client control', () => {
     await inTransaction(db, (trx) =>
       commitChunkResult(trx, result(id, 0, 2, attempt), UNLIMITED_ERRORS),
     );
-    expect(await removeJob(db, id)).toBe(true);
-    expect(await removeJob(db, id)).toBe(false);
+    expect(await removeJob(db, TEST_TENANT, id)).toBe(true);
+    expect(await removeJob(db, TEST_TENANT, id)).toBe(false);
     const left = await sql<{ n: number }>`
       select (select count(*) from job_chunks where job_id = ${id})
            + (select count(*) from job_row_errors where job_id = ${id}) as n`.execute(db);
@@ -458,6 +462,7 @@ describe('client control', () => {
     const receiving = randomUUID();
     await inTransaction(db, (trx) =>
       insertJob(trx, {
+        tenantId: TEST_TENANT,
         id: receiving,
         type: 'normalize',
         fileName: null,
@@ -466,6 +471,6 @@ describe('client control', () => {
         options: STORED_OPTIONS,
       }),
     );
-    expect(await removeJob(db, receiving)).toBe(false);
+    expect(await removeJob(db, TEST_TENANT, receiving)).toBe(false);
   });
 });

@@ -13,6 +13,8 @@ import { storedJson } from './stored-json.ts';
 
 export interface JobView {
   id: string;
+  /** The owner (a cached view is checked against the asking tenant). */
+  tenantId: string;
   type: JobType;
   status: JobStatus;
   fileName: string | null;
@@ -47,6 +49,7 @@ export interface JobView {
 /** The job row's columns a JobView shows (besides progress). */
 export const JOB_VIEW_COLUMNS = [
   'id',
+  'tenant_id',
   'type',
   'status',
   'file_name',
@@ -96,6 +99,7 @@ export const NO_PROGRESS: Progress = {
 export function toJobView(row: JobViewRow, progress: Progress): JobView {
   return {
     id: row.id,
+    tenantId: row.tenant_id,
     type: row.type,
     status: row.status,
     fileName: row.file_name,
@@ -124,8 +128,15 @@ export function toJobView(row: JobViewRow, progress: Progress): JobView {
   };
 }
 
-/** A job with its progress, aggregated from its chunks in the same snapshot. */
-export async function getJob(db: Executor, jobId: string): Promise<JobView | undefined> {
+/**
+ * The tenant's job with its progress, aggregated from its chunks in the same
+ * snapshot; undefined for another tenant's job, exactly as for none.
+ */
+export async function getJob(
+  db: Executor,
+  tenantId: string,
+  jobId: string,
+): Promise<JobView | undefined> {
   const row = await db
     .selectFrom('jobs as j')
     .leftJoinLateral(
@@ -148,6 +159,7 @@ export async function getJob(db: Executor, jobId: string): Promise<JobView | und
     .selectAll('j')
     .select(['p.chunks_done', 'p.records_done', 'p.accepted', 'p.rejected', 'p.blank', 'p.errors'])
     .where('j.id', '=', jobId)
+    .where('j.tenant_id', '=', tenantId)
     // A receiving job is nobody's yet: only its 202 gives a client its id.
     .where('j.status', '!=', 'receiving')
     .$narrowType<{ status: JobStatus }>()
@@ -177,14 +189,18 @@ export interface JobFilter {
   dataset?: string | undefined;
 }
 
-/** Newest first, with the total matching the filter (for X-Total-Count). */
+/** The tenant's jobs, newest first, with the total matching the filter (for X-Total-Count). */
 export async function listJobs(
   db: Executor,
+  tenantId: string,
   filter: JobFilter,
   page: { limit: number; offset: number },
 ): Promise<{ items: JobSummary[]; total: number }> {
   // A receiving job is nobody's yet (see getJob).
-  let query = db.selectFrom('jobs').where('status', '!=', 'receiving');
+  let query = db
+    .selectFrom('jobs')
+    .where('tenant_id', '=', tenantId)
+    .where('status', '!=', 'receiving');
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.type) query = query.where('type', '=', filter.type);
   if (filter.dataset) query = query.where('dataset', '=', filter.dataset);

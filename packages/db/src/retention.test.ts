@@ -7,7 +7,7 @@ import { markJobFailed } from './job-completion.ts';
 import { cancelJob } from './job-control.ts';
 import { migrateToLatest } from './migrate.ts';
 import { purgeExpiredJobs } from './retention.ts';
-import { STORED_OPTIONS, UNLIMITED_ERRORS } from './test-helpers.ts';
+import { STORED_OPTIONS, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
@@ -24,6 +24,7 @@ async function job(): Promise<string> {
   const id = randomUUID();
   await inTransaction(db, async (trx) => {
     await insertJob(trx, {
+      tenantId: TEST_TENANT,
       id,
       type: 'normalize',
       fileName: null,
@@ -88,7 +89,7 @@ describe('purgeExpiredJobs', () => {
     await markJobFailed(db, expiredFailed, { code: 'chunk_failed', reason: 'x' });
     await finishedDaysAgo(expiredFailed, 9_000);
     const expiredCancelled = await job();
-    await cancelJob(db, expiredCancelled);
+    await cancelJob(db, TEST_TENANT, expiredCancelled);
     await finishedDaysAgo(expiredCancelled, 9_001);
     const recent = await job();
     await markJobFailed(db, recent, { code: 'chunk_failed', reason: 'x' });
@@ -100,7 +101,9 @@ describe('purgeExpiredJobs', () => {
     );
 
     const purged = await purgeExpiredJobs(db, { olderThanDays: 8_500, limit: 100 });
-    expect(new Set(purged.jobIds)).toEqual(new Set([expiredFailed, expiredCancelled]));
+    expect(new Set(purged.jobs.map((j) => j.id))).toEqual(
+      new Set([expiredFailed, expiredCancelled]),
+    );
     expect(purged).toMatchObject({ chunks: 4, rowErrors: 4 });
     expect(await exists(expiredFailed)).toBe(false);
     expect(await exists(expiredCancelled)).toBe(false);
@@ -111,7 +114,7 @@ describe('purgeExpiredJobs', () => {
       db,
     );
     expect(left.rows[0]!.n).toBe(0);
-    expect((await purgeExpiredJobs(db, { olderThanDays: 8_500, limit: 100 })).jobIds).toEqual([]);
+    expect((await purgeExpiredJobs(db, { olderThanDays: 8_500, limit: 100 })).jobs).toEqual([]);
   });
 
   it('takes at most `limit` jobs per call, oldest first', async () => {
@@ -121,8 +124,8 @@ describe('purgeExpiredJobs', () => {
       await finishedDaysAgo(id, 20_000 - i);
     }
     const first = await purgeExpiredJobs(db, { olderThanDays: 19_000, limit: 2 });
-    expect(new Set(first.jobIds)).toEqual(new Set([ids[0], ids[1]]));
+    expect(new Set(first.jobs.map((j) => j.id))).toEqual(new Set([ids[0], ids[1]]));
     const second = await purgeExpiredJobs(db, { olderThanDays: 19_000, limit: 2 });
-    expect(second.jobIds).toEqual([ids[2]]);
+    expect(second.jobs).toEqual([{ id: ids[2], tenantId: TEST_TENANT }]);
   });
 });

@@ -3,8 +3,8 @@ import type { Executor } from './schema.ts';
 
 /** What one purge batch removed. */
 export interface PurgeCounts {
-  /** The deleted jobs' ids (for dropping what else refers to them, such as cache entries). */
-  jobIds: string[];
+  /** The deleted jobs (for dropping what else refers to them, such as cache entries). */
+  jobs: Array<{ id: string; tenantId: string }>;
   /** Chunk rows (each with its input and output bytes), removed with their jobs. */
   chunks: number;
   rowErrors: number;
@@ -21,7 +21,11 @@ export async function purgeExpiredJobs(
   db: Executor,
   options: { olderThanDays: number; limit: number },
 ): Promise<PurgeCounts> {
-  const result = await sql<{ job_ids: string[]; chunks: number; row_errors: number }>`
+  const result = await sql<{
+    jobs: Array<{ id: string; tenantId: string }>;
+    chunks: number;
+    row_errors: number;
+  }>`
     with doomed as (
       select id from jobs
       where status in ('completed', 'failed', 'cancelled')
@@ -35,10 +39,12 @@ export async function purgeExpiredJobs(
         (select count(*) from job_row_errors e where e.job_id in (select id from doomed))::int
           as row_errors
     ), deleted as (
-      delete from jobs where id in (select id from doomed) returning id
+      delete from jobs where id in (select id from doomed) returning id, tenant_id
     )
-    select coalesce((select array_agg(id) from deleted), '{}') as job_ids, chunks, row_errors
+    select coalesce(
+        (select json_agg(json_build_object('id', id, 'tenantId', tenant_id)) from deleted), '[]'
+      ) as jobs, chunks, row_errors
     from counted`.execute(db);
   const row = result.rows[0]!;
-  return { jobIds: row.job_ids, chunks: row.chunks, rowErrors: row.row_errors };
+  return { jobs: row.jobs, chunks: row.chunks, rowErrors: row.row_errors };
 }

@@ -23,6 +23,8 @@ type Json<_T> = ColumnType<unknown, string, string>;
 
 interface JobsTable {
   id: string;
+  /** The tenant the job belongs to: only its API keys see it. */
+  tenant_id: string;
   type: JobType;
   status: ColumnType<StoredJobStatus, StoredJobStatus | undefined, StoredJobStatus>;
   file_name: string | null;
@@ -97,7 +99,11 @@ interface JobRowErrorsTable {
 }
 
 interface DatasetsTable {
+  tenant_id: string;
+  /** Unique per tenant. */
   name: string;
+  /** Its table in sluice_datasets (unique across tenants). */
+  table_name: string;
   columns: Json<StoredDatasetColumn[]>;
   key_columns: string[];
   created_at: Generated<Date>;

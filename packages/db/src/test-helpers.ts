@@ -1,4 +1,9 @@
 import type { StoredJobOptions } from '@sluice/contract';
+import { DEFAULT_TENANT_ID } from './migrations/0009_tenancy.ts';
+
+/** The tenant db tests store their jobs and datasets under (migration 0009 creates it). */
+export const TEST_TENANT = DEFAULT_TENANT_ID;
+
 import type { ErrorLimits } from './error-limits.ts';
 
 /** Options as the API stores them for a plain comma-separated UTF-8 upload (test fixture). */

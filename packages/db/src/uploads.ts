@@ -6,6 +6,8 @@ import { storedJson } from './stored-json.ts';
 
 export interface NewJob {
   id: string;
+  /** The owner: only its API keys see the job. */
+  tenantId: string;
   type: JobType;
   fileName: string | null;
   header: Buffer;
@@ -37,6 +39,7 @@ export async function insertJob(db: Executor, job: NewJob): Promise<void> {
     .insertInto('jobs')
     .values({
       id: job.id,
+      tenant_id: job.tenantId,
       type: job.type,
       status: 'receiving',
       file_name: job.fileName,

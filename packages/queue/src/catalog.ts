@@ -84,7 +84,9 @@ export const bullJobIds = {
  * fills it, and whoever deletes a job (the API, the workers' retention
  * purge) drops it. Under the queue prefix, so it keeps a Cluster hash tag.
  */
-export const jobStatusCacheKey = (prefix: string, jobId: string) =>
+export const jobStatusCacheKey = (prefix: string, tenantId: string, jobId: string) =>
   // Versioned by the cached JobView's shape: an entry stored by an older
-  // version (without errorsStored, errorCode) is never revived as a JobView.
-  `${prefix}:cache:job:v2:${jobId}`;
+  // version (without tenantId, errorsStored, errorCode) is never revived.
+  // Per tenant: another tenant's lookup misses exactly like one for a job
+  // that does not exist (same path, same timing).
+  `${prefix}:cache:job:v3:${tenantId}:${jobId}`;

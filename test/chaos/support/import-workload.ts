@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { type JobBody, postStream } from '../../support/client.ts';
+import { datasetTable } from '../../support/dataset-tables.ts';
 import { contactDatasetColumns, generateContactsCsv } from '../../support/generate-contacts.ts';
 import {
   digest,
@@ -56,7 +57,7 @@ export function importWorkload(ctx: WorkloadContext): Workload<ImportOutcome> {
         const { rows } = await client.query<{ rows: number; checksum: string }>(
           `select count(*)::int as rows,
                   md5(coalesce(string_agg(${columns}, E'\\n' order by id), '')) as checksum
-           from sluice_datasets.${name}`,
+           from ${await datasetTable(client, name)}`,
         );
         return rows[0]!;
       });

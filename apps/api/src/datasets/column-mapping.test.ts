@@ -4,7 +4,9 @@ import { HttpProblem } from '../http/problem.ts';
 import { mapToDataset, toColumnName } from './column-mapping.ts';
 
 const dataset: DatasetView = {
+  tenantId: '00000000-0000-4000-8000-000000000001',
   name: 'people',
+  tableName: 'people_0123456789abcdef',
   columns: [
     { name: 'email', type: 'email', required: true },
     { name: 'first_name', type: 'name', required: false },

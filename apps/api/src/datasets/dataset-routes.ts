@@ -15,6 +15,7 @@ import {
 import type { Logger } from '@sluice/lifecycle';
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
+import { tenantOf } from '../auth/tenant.ts';
 import type { Needs } from '../http/breaker-guard.ts';
 import { sendCsvDownload } from '../http/csv-download.ts';
 import { jsonBody } from '../http/json-body.ts';
@@ -37,9 +38,13 @@ function datasetNotFound(name: string): HttpProblem {
   return new HttpProblem('dataset_not_found', `There is no dataset named ${JSON.stringify(name)}.`);
 }
 
-/** Looks a dataset up by the name in a URL or request; 404 problem when absent. */
-export async function findDataset(db: Kysely<Database>, name: string): Promise<DatasetView> {
-  const dataset = await getDataset(db, name);
+/** Looks the tenant's dataset up by the name in a URL or request; 404 problem when absent. */
+export async function findDataset(
+  db: Kysely<Database>,
+  tenantId: string,
+  name: string,
+): Promise<DatasetView> {
+  const dataset = await getDataset(db, tenantId, name);
   if (!dataset) throw datasetNotFound(name);
   return dataset;
 }
@@ -72,7 +77,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
     needs('postgres'),
     jsonBody('256kb', 'Send the dataset declaration as application/json.'),
     async (req: Request, res: Response) => {
-      const declaration = readDatasetDeclaration(req.body);
+      const declaration = readDatasetDeclaration(req.body, tenantOf(res));
       const created = await inTransaction(
         deps.db,
         (trx) => createDataset(trx, declaration),
@@ -86,7 +91,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
       }
       deps.logger.info({ dataset: declaration.name }, 'dataset created');
       const body = presentDataset(
-        await findDataset(deps.db, declaration.name),
+        await findDataset(deps.db, declaration.tenantId, declaration.name),
         deps.baseUrl(req),
         0,
       );
@@ -96,7 +101,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
 
   router.get('/v1/datasets', needs('postgres'), async (req: Request, res: Response) => {
     const page = readPage(req);
-    const { items, total } = await listDatasets(deps.db, page);
+    const { items, total } = await listDatasets(deps.db, tenantOf(res), page);
     setPageHeaders(req, res, deps.baseUrl(req), page, total);
     res.json(items.map((d) => presentDataset(d, deps.baseUrl(req))));
   });
@@ -105,7 +110,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
     '/v1/datasets/:name',
     needs('postgres'),
     async (req: Request<{ name: string }>, res: Response) => {
-      const dataset = await findDataset(deps.db, req.params.name);
+      const dataset = await findDataset(deps.db, tenantOf(res), req.params.name);
       res.json(
         presentDataset(dataset, deps.baseUrl(req), await countDatasetRows(deps.db, dataset)),
       );
@@ -116,7 +121,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
     '/v1/datasets/:name/rows',
     needs('postgres'),
     async (req: Request<{ name: string }>, res: Response) => {
-      const dataset = await findDataset(deps.db, req.params.name);
+      const dataset = await findDataset(deps.db, tenantOf(res), req.params.name);
       const page = readPage(req);
       const [rows, total] = await Promise.all([
         readDatasetRows(deps.db, dataset, page),
@@ -132,7 +137,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
     '/v1/datasets/:name/export.csv',
     needs('postgres'),
     async (req: Request<{ name: string }>, res: Response) => {
-      const dataset = await findDataset(deps.db, req.params.name);
+      const dataset = await findDataset(deps.db, tenantOf(res), req.params.name);
       await sendCsvDownload(res, {
         fileName: `${dataset.name}.csv`,
         header: formatSafeRecord(dataset.columns.map((c) => c.name)),
@@ -151,7 +156,11 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
     needs('postgres'),
     async (req: Request<{ name: string }>, res: Response) => {
       const name = req.params.name;
-      const outcome = await inTransaction(deps.db, (trx) => deleteDataset(trx, name), timeouts);
+      const outcome = await inTransaction(
+        deps.db,
+        (trx) => deleteDataset(trx, tenantOf(res), name),
+        timeouts,
+      );
       if (outcome === 'missing') throw datasetNotFound(name);
       if (outcome !== 'deleted') {
         throw new HttpProblem(

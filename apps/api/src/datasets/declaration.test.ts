@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../http/problem.ts';
 import { MAX_DATASET_COLUMNS, readDatasetDeclaration } from './declaration.ts';
 
+const TENANT = '00000000-0000-4000-8000-000000000001';
+
 const valid = {
   name: 'contacts',
   columns: [
@@ -14,7 +16,7 @@ const valid = {
 
 function refusal(body: unknown): HttpProblem {
   try {
-    readDatasetDeclaration(body);
+    readDatasetDeclaration(body, TENANT);
   } catch (error) {
     if (error instanceof HttpProblem) return error;
     throw error;
@@ -24,7 +26,8 @@ function refusal(body: unknown): HttpProblem {
 
 describe('readDatasetDeclaration', () => {
   it('accepts a valid declaration and makes key columns required', () => {
-    expect(readDatasetDeclaration(valid)).toEqual({
+    expect(readDatasetDeclaration(valid, TENANT)).toEqual({
+      tenantId: TENANT,
       name: 'contacts',
       columns: [
         { name: 'email', type: 'email', required: true },
@@ -100,7 +103,7 @@ describe('readDatasetDeclaration', () => {
       extra: { field: 'key' },
     });
     expect(
-      readDatasetDeclaration({ name: 'wide', columns, key: names.slice(0, 32) }).key,
+      readDatasetDeclaration({ name: 'wide', columns, key: names.slice(0, 32) }, TENANT).key,
     ).toHaveLength(32);
   });
 });

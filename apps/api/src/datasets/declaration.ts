@@ -23,7 +23,7 @@ const identifierRule =
  * "required"?}], "key": [column names]}. Every identifier must match the
  * allowlist before it can reach SQL; key columns are required by definition.
  */
-export function readDatasetDeclaration(body: unknown): NewDataset {
+export function readDatasetDeclaration(body: unknown, tenantId: string): NewDataset {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalid(
       'Send a JSON object such as {"name":"contacts","columns":[{"name":"email","type":"email"}],"key":["email"]}.',
@@ -94,6 +94,7 @@ export function readDatasetDeclaration(body: unknown): NewDataset {
   }
   const keySet = new Set<string>(key);
   return {
+    tenantId,
     name,
     columns: declared.map((c) => (keySet.has(c.name) ? { ...c, required: true } : c)),
     key: key as string[],

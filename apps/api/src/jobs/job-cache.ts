@@ -39,13 +39,14 @@ const revive = (s: Stored): JobView => ({
  * failed lookup or store falls back to PostgreSQL and is counted as `error`.
  */
 export function createJobCache(deps: JobCacheDeps) {
-  const key = (id: string) => jobStatusCacheKey(deps.prefix, id);
+  const key = (tenantId: string, id: string) => jobStatusCacheKey(deps.prefix, tenantId, id);
   const count = (result: 'hit' | 'miss' | 'error') =>
     deps.metrics.cacheRequests.inc({ cache: 'job_status', result });
 
   return {
     /** `bypass` (the client sent Cache-Control: no-cache): read PostgreSQL, refresh the entry. */
     async read(
+      tenantId: string,
       id: string,
       load: () => Promise<JobView | undefined>,
       bypass = false,
@@ -55,7 +56,7 @@ export function createJobCache(deps: JobCacheDeps) {
       let redisOk = true;
       if (!bypass) {
         try {
-          cached = await deps.redis.get(key(id));
+          cached = await deps.redis.get(key(tenantId, id));
         } catch (err) {
           redisOk = false;
           deps.logger.debug({ err, jobId: id }, 'job cache lookup failed; reading PostgreSQL');
@@ -69,7 +70,7 @@ export function createJobCache(deps: JobCacheDeps) {
       const job = await load();
       if (job && redisOk && isFinal(job.status)) {
         deps.redis
-          .set(key(id), JSON.stringify(job), 'EX', deps.ttlSeconds)
+          .set(key(tenantId, id), JSON.stringify(job), 'EX', deps.ttlSeconds)
           .catch((err: unknown) => deps.logger.debug({ err, jobId: id }, 'job cache store failed'));
       }
       return { job, cache: 'MISS' };
@@ -79,10 +80,10 @@ export function createJobCache(deps: JobCacheDeps) {
      * Drops a job's entry (the job was deleted). Redis trouble is logged, not
      * thrown: the deletion stands, and the entry expires with its TTL.
      */
-    async forget(id: string): Promise<void> {
+    async forget(tenantId: string, id: string): Promise<void> {
       if (deps.ttlSeconds === 0) return;
       try {
-        await deps.redis.del(key(id));
+        await deps.redis.del(key(tenantId, id));
       } catch (err) {
         count('error');
         deps.logger.warn({ err, jobId: id }, 'could not drop a deleted job from the cache');

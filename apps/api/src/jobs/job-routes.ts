@@ -22,6 +22,7 @@ import type { ApiMetrics } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
+import { tenantOf } from '../auth/tenant.ts';
 import { findDataset } from '../datasets/dataset-routes.ts';
 import type { Needs } from '../http/breaker-guard.ts';
 import { sendCsvDownload } from '../http/csv-download.ts';
@@ -119,7 +120,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   router.get('/v1/jobs', needs('postgres'), async (req: Request, res: Response) => {
     const filter = readFilter(req);
     const page = readPage(req, 50);
-    const { items, total } = await listJobs(deps.db, filter, page);
+    const { items, total } = await listJobs(deps.db, tenantOf(res), filter, page);
     setPageHeaders(req, res, deps.baseUrl(req), page, total);
     res.json(items.map((job) => presentJobSummary(job, deps.baseUrl(req))));
   });
@@ -142,8 +143,11 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       if (upload.fileName !== null) requireStorableText(upload.fileName, 'filename');
       const job = readJobRequest(req.query, upload.fields);
       const dataset =
-        job.dataset === undefined ? undefined : await findDataset(deps.db, job.dataset);
+        job.dataset === undefined
+          ? undefined
+          : await findDataset(deps.db, tenantOf(res), job.dataset);
       const stored = await storeUpload(deps.db, upload, job, deps.limits, {
+        tenantId: tenantOf(res),
         dataset,
         transaction: deps.transaction,
       });
@@ -203,8 +207,10 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     viaBreaker = false,
   ): Promise<JobView> {
     if (!UUID.test(id)) throw jobNotFound(id);
-    const read = () => getJob(deps.db, id.toLowerCase());
+    const tenantId = tenantOf(res);
+    const read = () => getJob(deps.db, tenantId, id.toLowerCase());
     const { job, cache } = await deps.cache.read(
+      tenantId,
       id.toLowerCase(),
       viaBreaker ? () => deps.postgresBreaker.run(read) : read,
       /\bno-cache\b/i.test(req.get('cache-control') ?? ''),
@@ -228,7 +234,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     async (req: Request<{ id: string }>, res: Response) => {
       const id = req.params.id;
       if (!UUID.test(id)) throw jobNotFound(id);
-      const result = await cancelJob(deps.db, id.toLowerCase());
+      const result = await cancelJob(deps.db, tenantOf(res), id.toLowerCase());
       if (result.outcome === 'missing') throw jobNotFound(id);
       if (result.outcome === 'final') {
         throw new HttpProblem(
@@ -256,7 +262,11 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       const id = req.params.id;
       if (!UUID.test(id)) throw jobNotFound(id);
       const jobId = id.toLowerCase();
-      const result = await inTransaction(deps.db, (trx) => retryJob(trx, jobId), deps.transaction);
+      const result = await inTransaction(
+        deps.db,
+        (trx) => retryJob(trx, tenantOf(res), jobId),
+        deps.transaction,
+      );
       if (result.outcome === 'missing') throw jobNotFound(id);
       if (result.outcome === 'not-retryable') {
         throw new HttpProblem(
@@ -265,7 +275,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
           { extra: { jobStatus: result.status } },
         );
       }
-      await deps.cache.forget(jobId);
+      await deps.cache.forget(tenantOf(res), jobId);
       await requeue(jobId, result.job.chunksTotal, result.pendingSeqs);
       deps.metrics.jobsRetried.inc({ type: result.job.type });
       deps.logger.info({ jobId, pendingChunks: result.pendingSeqs.length }, 'job retried');
@@ -302,8 +312,9 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const id = req.params.id;
-      if (!UUID.test(id) || !(await removeJob(deps.db, id.toLowerCase()))) throw jobNotFound(id);
-      await deps.cache.forget(id.toLowerCase());
+      if (!UUID.test(id) || !(await removeJob(deps.db, tenantOf(res), id.toLowerCase())))
+        throw jobNotFound(id);
+      await deps.cache.forget(tenantOf(res), id.toLowerCase());
       deps.logger.info({ jobId: id.toLowerCase() }, 'job deleted');
       res.status(204).end();
     },

@@ -88,13 +88,15 @@ export async function storeUpload(
   request: JobRequest,
   limits: StoreLimits,
   options: {
+    /** The owner of the job. */
+    tenantId: string;
     /** Import jobs: the dataset, whose columns decide the mapped columns' types. */
     dataset?: DatasetView | undefined;
     /** Timeouts of each short transaction (statement, idle in transaction). */
     transaction: TransactionOptions;
   },
 ): Promise<StoredUpload> {
-  const { dataset } = options;
+  const { dataset, tenantId } = options;
   const jobId = randomUUID();
   let stored = false;
   // One short transaction per step; a step that may run twice (a chunk, the
@@ -144,6 +146,7 @@ export async function storeUpload(
         await write((trx) =>
           insertJob(trx, {
             id: jobId,
+            tenantId,
             type: request.type,
             dataset: dataset?.name,
             fileName: upload.fileName,
