@@ -32,7 +32,7 @@ const APP_PACKAGES = [
 const MAY_IMPORT: Record<string, string[]> = {
   'apps/api': APP_PACKAGES,
   'apps/worker': APP_PACKAGES,
-  'apps/local': [pkg('db'), pkg('local-services')],
+  'apps/local': [pkg('contract'), pkg('db'), pkg('local-services')],
   'packages/config': [],
   'packages/lifecycle': [pkg('config')],
   'packages/contract': [pkg('csv'), pkg('normalize')],

@@ -77,7 +77,7 @@ describe('import boundaries (.dependency-cruiser.ts)', () => {
         'packages/breakers may import: util | packages/breakers/src/index.ts -> packages/metrics/src/index.ts',
         'no-deep-import | apps/api/src/deep.ts -> packages/db/src/jobs.ts',
         'no-deep-import-by-name | apps/api/src/deep-by-name.ts -> @sluice/db/src/jobs.ts',
-        'apps/local may import: db, local-services | apps/local/src/main.ts -> apps/api/src/main.ts',
+        'apps/local may import: contract, db, local-services | apps/local/src/main.ts -> apps/api/src/main.ts',
         'files matching ^test/bench/ may import: config, lifecycle, contract, csv, normalize, db, queue, metrics, breakers, local-services, util, apps/worker/src/chunk/normalize-chunk.ts | test/bench/main.ts -> apps/worker/src/main.ts',
         'test may import: config, lifecycle, contract, csv, normalize, db, queue, metrics, breakers, local-services, util | test/e2e/task.test.ts -> apps/worker/src/chunk/normalize-chunk.ts',
         'no-deep-import | test/support/deep.ts -> packages/db/src/jobs.ts',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authHeader } from '../support/api-keys.ts';
 import { type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -159,12 +160,14 @@ function rawRequest(
 describe('a forged Host header', () => {
   it('never shows up in the links the API returns (PUBLIC_URL unset: the listen address)', async () => {
     const status = await rawRequest('GET', `${stack.apiUrl}/v1/jobs/${job.id}`, {
+      ...authHeader(stack.apiUrl),
       host: 'evil.example',
     });
     expect(status.status).toBe(200);
     const links = (JSON.parse(status.body) as JobBody).links;
     for (const link of Object.values(links)) expect(link.startsWith(`${stack.apiUrl}/`)).toBe(true);
     const list = await rawRequest('GET', `${stack.apiUrl}/v1/jobs?limit=1`, {
+      ...authHeader(stack.apiUrl),
       host: 'evil.example',
     });
     expect(list.headers.link).toContain(`<${stack.apiUrl}/v1/jobs?`);

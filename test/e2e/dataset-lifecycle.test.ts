@@ -15,7 +15,11 @@ const db = new pg.Client({ connectionString: inject('databaseUrl') });
 beforeAll(async () => {
   await db.connect();
   stack = await startStack({ queuePrefix: '{e2e-dataset-life}' });
-  idle = await startStack({ queuePrefix: '{e2e-dataset-life-idle}', workers: 0 });
+  idle = await startStack({
+    queuePrefix: '{e2e-dataset-life-idle}',
+    workers: 0,
+    tenant: '{e2e-dataset-life}',
+  });
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type ServiceHandle, startPostgres } from '@sluice/local-services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import prepareDatabase from '../harness/prepare-database.ts';
+import { authHeader } from '../support/api-keys.ts';
 import { type JobBody, postStream, submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -64,7 +65,7 @@ function downloadAround(
 ): Promise<{ status: number; received: number; ended: 'complete' | 'broken' }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, (res) => {
+      .get(url, { headers: authHeader(url) }, (res) => {
         let received = 0;
         let paused = false;
         let settled = false;

@@ -3,6 +3,7 @@ import { createConnection } from 'node:net';
 import pg from 'pg';
 import { expect, inject, it } from 'vitest';
 import { type AppProcess, spawnApp } from '../harness/processes.ts';
+import { authHeader } from '../support/api-keys.ts';
 import { type JobBody, postStream, waitForJob } from '../support/client.ts';
 import { CONTACT_HEADER, contactRow, generateContactsCsv } from '../support/generate-contacts.ts';
 import { startStack } from '../support/stack.ts';
@@ -32,7 +33,11 @@ function openUpload(apiUrl: string) {
     method: 'POST',
     // Own connection (no keep-alive pool): the test decides when it ends.
     agent: false,
-    headers: { 'content-type': 'text/csv', 'transfer-encoding': 'chunked' },
+    headers: {
+      ...authHeader(apiUrl),
+      'content-type': 'text/csv',
+      'transfer-encoding': 'chunked',
+    },
   });
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on('response', (res) => {

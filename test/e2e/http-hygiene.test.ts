@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authHeader } from '../support/api-keys.ts';
 import { type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { CONTACT_HEADER, contactRow } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
@@ -33,7 +34,8 @@ function get(
   body: Buffer;
 }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${stack.apiUrl}${path}`, { headers }, (res) => {
+    const url = `${stack.apiUrl}${path}`;
+    const req = request(url, { headers: { ...authHeader(url), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>

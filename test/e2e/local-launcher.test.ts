@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { findFreePort } from '@sluice/local-services';
 import { afterAll, expect, it } from 'vitest';
 import { spawnApp, spawnProcess } from '../harness/processes.ts';
+import { useApiKey } from '../support/api-keys.ts';
 import { getText, type JobBody, postStream, waitForJob } from '../support/client.ts';
 import { generateContactsCsv } from '../support/generate-contacts.ts';
 
@@ -34,6 +35,12 @@ it('runs Sluice on its embedded default and stops everything on SIGINT', async (
     expect(local.output()).toMatch(/schema up to date|migrations applied/);
 
     const apiUrl = `http://127.0.0.1:${port}`;
+    // It prints the API key of its tenant (`local`); without it /v1 is closed.
+    await local.waitForOutput(/API key: slc_/, 10_000);
+    const apiKey = /API key: (slc_[0-9a-f]{16}_[0-9a-f]{64})/.exec(local.output())?.[1];
+    expect(apiKey, local.output()).toBeDefined();
+    expect((await fetch(`${apiUrl}/v1/jobs`)).status).toBe(401);
+    useApiKey(apiUrl, apiKey!);
     const res = await postStream(`${apiUrl}/v1/jobs`, generateContactsCsv(200, 3), {
       'content-type': 'text/csv',
     });

@@ -2,6 +2,7 @@
 // counted in Redis across API instances, 429 rate_limited with Retry-After
 // and the IETF RateLimit / RateLimit-Policy fields.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useApiKey } from '../support/api-keys.ts';
 import { sample } from '../support/metrics-text.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -13,6 +14,9 @@ let second: Stack;
 beforeAll(async () => {
   stack = await startStack({ queuePrefix: '{e2e-rate-limits}', env });
   second = await startStack({ queuePrefix: '{e2e-rate-limits}', env, workers: 0 });
+  // One integrator with one key on both instances: its budget and its
+  // address' budget count the same requests.
+  useApiKey(second.apiUrl, stack.apiKey);
 });
 
 afterAll(async () => {

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { authHeader } from '../support/api-keys.ts';
 import { submitCsv, waitForJob } from '../support/client.ts';
 import { dropDataset } from '../support/dataset-tables.ts';
 import { type Stack, startStack } from '../support/stack.ts';
@@ -551,6 +552,10 @@ async function send(apiUrl: string, request: FuzzRequest): Promise<Answer> {
       `${request.method} ${request.target} HTTP/1.1`,
       `host: ${hostname}:${port}`,
       'connection: close',
+      // As the stack's tenant (support/api-keys.ts), unless the case sets its own.
+      ...(request.headers.some(([k]) => k.toLowerCase() === 'authorization')
+        ? []
+        : Object.entries(authHeader(apiUrl)).map(([k, v]) => `${k}: ${v}`)),
       ...request.headers.map(([k, v]) => `${k}: ${v}`),
     ];
     const { body } = request;

@@ -1,6 +1,7 @@
 import { type ClientRequest, request } from 'node:http';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { authHeader } from '../support/api-keys.ts';
 import { getText, submitCsv, waitForJob } from '../support/client.ts';
 import { CONTACT_HEADER, contactRow } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
@@ -37,7 +38,11 @@ function slowUpload(apiUrl: string, localAddress: string, prefix: string, everyM
   const req = request(`${apiUrl}/v1/jobs?filename=slow.csv`, {
     method: 'POST',
     localAddress,
-    headers: { 'content-type': 'text/csv', 'transfer-encoding': 'chunked' },
+    headers: {
+      ...authHeader(apiUrl),
+      'content-type': 'text/csv',
+      'transfer-encoding': 'chunked',
+    },
   });
   const response = new Promise<{ status: number; body: string }>((resolve) => {
     req.on('response', (res) => {

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, expect, inject, it } from 'vitest';
 import { type AppProcess, spawnApp, waitForHttp } from '../harness/processes.ts';
+import { useApiKey } from '../support/api-keys.ts';
 import { submitCsv, waitForJob } from '../support/client.ts';
 import { datasetTable, dropDataset } from '../support/dataset-tables.ts';
 import { type Stack, startStack } from '../support/stack.ts';
@@ -95,6 +96,7 @@ it('a job the API died before acknowledging never runs, and cannot overwrite a n
   });
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${apiUrl}/health/ready`, 30_000);
+  useApiKey(apiUrl, stack.apiKey);
   const corrected = await submitCsv(
     apiUrl,
     people('Fixed Name'),

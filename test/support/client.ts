@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { expect } from 'vitest';
+import { authHeader } from './api-keys.ts';
 
 export interface JobBody {
   id: string;
@@ -33,17 +34,21 @@ export function postStream(
   body: string;
 }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => {
-        text += d;
-      });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
-      );
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: 'POST', headers: { ...authHeader(url), ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     (async () => {
       for await (const piece of body) {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { authHeader } from './api-keys.ts';
 
 export interface RawResponse {
   status: number;
@@ -89,7 +90,9 @@ export class WriteFirstClient {
     const head = [
       `${method} ${pathname}${search} HTTP/1.1`,
       `host: ${host}`,
-      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+      ...Object.entries({ ...authHeader(url), ...headers }).map(
+        ([name, value]) => `${name}: ${value}`,
+      ),
       ...(chunked ? ['transfer-encoding: chunked'] : []),
     ];
     await this.write(`${head.join('\r\n')}\r\n\r\n`);

@@ -1,10 +1,14 @@
 import { findFreePort } from '@sluice/local-services';
 import { inject } from 'vitest';
 import { type AppProcess, spawnApp, waitForHttp } from '../harness/processes.ts';
+import { issueTestKey, useApiKey } from './api-keys.ts';
 
 /** A running Sluice (one API, N workers) on the harness' PostgreSQL and Redis. */
 export interface Stack {
   apiUrl: string;
+  /** A key of the stack's tenant with every scope; fetch() to apiUrl sends it (support/api-keys.ts). */
+  apiKey: string;
+  tenantId: string;
   api: AppProcess;
   workers: AppProcess[];
   /** SIGTERM everything and return the exit codes (graceful shutdown = 0). */
@@ -17,6 +21,11 @@ export interface StackOptions {
   workers?: number;
   env?: Record<string, string>;
   workerEnv?: Record<string, string>;
+  /**
+   * The tenant its key belongs to (created if new); default: one named after
+   * the queue prefix. Two stacks of one tenant see the same jobs and datasets.
+   */
+  tenant?: string;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -45,8 +54,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${apiUrl}/health/ready`, 30_000);
   await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
+  // In the database this stack runs on (a test may give it its own).
+  const { key, tenantId } = await issueTestKey(
+    env.DATABASE_URL,
+    options.tenant ?? options.queuePrefix,
+  );
+  useApiKey(apiUrl, key);
   return {
     apiUrl,
+    apiKey: key,
+    tenantId,
     api,
     workers,
     stop: () => Promise.all([api, ...workers].map((p) => p.stop('SIGTERM'))),

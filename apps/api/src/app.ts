@@ -1,12 +1,13 @@
 import type { DependencyBreakers } from '@sluice/breakers';
-import { type Database, type DatabaseHandle, DEFAULT_TENANT_ID } from '@sluice/db';
+import type { Database, DatabaseHandle } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
 import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import { actAsTenant } from './auth/tenant.ts';
+import { authenticate, principalOf } from './auth/authenticate.ts';
+import { keyRoutes } from './auth/key-routes.ts';
 import { datasetRoutes } from './datasets/dataset-routes.ts';
 import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
@@ -86,19 +87,22 @@ export function createApp(deps: AppDeps): express.Express {
     healthRoutes({ db: deps.db, redis: deps.redis, breakers: deps.breakers, ...deps.health }),
   );
   app.use(metricsRoutes(deps.registry));
-  // Every /v1 route acts for a tenant: for now the one tenant, `default`.
-  app.use('/v1', actAsTenant(DEFAULT_TENANT_ID));
-  // Health, metrics and the admin UI (its own login throttle) are not limited.
-  app.use(
-    '/v1',
+  // /v1: rate limited per client address (before authentication, so key
+  // guessing is limited too), then per API key, whose tenant every route
+  // acts for. Health, metrics and the admin UI (its own login throttle) are
+  // outside.
+  const rateLimits = (holder: Parameters<typeof createRateLimits>[0]['holder']) =>
     createRateLimits({
       redis: deps.redis,
       prefix: deps.queuePrefix,
       settings: deps.rateLimits,
       metrics: deps.metrics,
       logger: deps.logger,
-    }),
-  );
+      holder,
+    });
+  app.use('/v1', rateLimits({ kind: 'addr', of: (req) => req.socket.remoteAddress ?? 'unknown' }));
+  app.use('/v1', authenticate(deps.db));
+  app.use('/v1', rateLimits({ kind: 'key', of: (_req, res) => principalOf(res).keyId }));
   app.use(normalizeRoutes());
   app.use(
     jobRoutes({
@@ -138,6 +142,8 @@ export function createApp(deps: AppDeps): express.Express {
       needs: guard.needs,
     }),
   );
+
+  app.use(keyRoutes({ db: deps.db, logger: deps.logger, needs: guard.needs }));
 
   if (deps.admin) app.use(deps.admin);
 

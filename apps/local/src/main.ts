@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, migrateToLatest } from '@sluice/db';
 import { startPostgres, startRedis } from '@sluice/local-services';
+import { localApiKey } from './local-api-key.ts';
 import { createSupervisor } from './supervisor.ts';
 
 /**
@@ -33,6 +34,7 @@ const redis = await apps.startService(
 );
 say(`Redis: ${redis.url}`);
 
+let apiKey = '';
 const database = createDatabase({
   url: postgres.url,
   poolSize: 1,
@@ -45,6 +47,7 @@ try {
       ? `migrations applied: ${applied.map((m) => m.migrationName).join(', ')}`
       : 'schema up to date',
   );
+  apiKey = await apps.during(localApiKey(database.db, dataDir));
 } finally {
   await database.close();
 }
@@ -113,6 +116,7 @@ say(
     ? `metrics: ${apiUrl}/metrics (API), http://127.0.0.1:${workerMetricsPort}/metrics (worker)`
     : `metrics: ${apiUrl}/metrics (API); worker metrics off (port 9464 busy: set METRICS_PORT)`,
 );
+say(`API key: ${apiKey}  (tenant local, every scope; kept in ${dataDir}/api-key)`);
 say(
-  `try: curl --data-binary @contacts.csv -H 'content-type: text/csv' http://127.0.0.1:${apiPort}/v1/jobs`,
+  `try: curl -H 'authorization: Bearer ${apiKey}' --data-binary @contacts.csv -H 'content-type: text/csv' http://127.0.0.1:${apiPort}/v1/jobs`,
 );

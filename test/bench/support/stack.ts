@@ -15,6 +15,7 @@ import {
   startRedis,
 } from '@sluice/local-services';
 import prepareDatabase from '../../harness/prepare-database.ts';
+import { issueTestKey, useApiKey } from '../../support/api-keys.ts';
 import type { Scope } from './scope.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -195,10 +196,14 @@ export async function startApi(
   const app = spawnApp(scope, 'api', 'apps/api/src/main.ts', {
     ...services.env,
     PORT: String(port),
+    // One client uploads and polls: no budget may shape the figures.
+    RATE_LIMIT_SUBMISSIONS_PER_MINUTE: '0',
+    RATE_LIMIT_READS_PER_MINUTE: '0',
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/health/ready`, app);
+  useApiKey(url, (await issueTestKey(services.env.DATABASE_URL!, 'bench')).key);
   return { url, app };
 }
 

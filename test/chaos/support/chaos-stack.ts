@@ -9,6 +9,7 @@ import {
 } from '@sluice/local-services';
 import prepareDatabase from '../../harness/prepare-database.ts';
 import { type AppProcess, spawnApp, waitForHttp } from '../../harness/processes.ts';
+import { issueTestKey, useApiKey } from '../../support/api-keys.ts';
 
 /**
  * Sluice on its OWN PostgreSQL and Redis, which a chaos test may stop, kill,
@@ -72,6 +73,9 @@ export async function startChaosStack(options: { workers: number }): Promise<Cha
     PORT: String(port),
     CHUNK_BYTES: '32KB',
     LOG_LEVEL: 'warn',
+    // The workload's client is 127.0.0.1: no budget of its may interfere.
+    RATE_LIMIT_SUBMISSIONS_PER_MINUTE: '1000000',
+    RATE_LIMIT_READS_PER_MINUTE: '1000000',
   });
   let spawned = 0;
   const retired: AppProcess[] = [];
@@ -91,6 +95,7 @@ export async function startChaosStack(options: { workers: number }): Promise<Cha
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${apiUrl}/health/ready`, 30_000);
   await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
+  useApiKey(apiUrl, (await issueTestKey(postgres.url, 'chaos')).key);
 
   return {
     apiUrl,

@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { Response } from 'express';
 
 /**
  * The tenant a /v1 request acts for. Every route reads its jobs and
@@ -10,12 +10,4 @@ export function tenantOf(res: Response): string {
   // act for nobody (or everybody).
   if (!tenantId) throw new Error('no tenant resolved for this request');
   return tenantId;
-}
-
-/** Every request acts for this one tenant (until API keys name the tenant per request). */
-export function actAsTenant(tenantId: string): RequestHandler {
-  return (_req, res, next) => {
-    res.locals.tenantId = tenantId;
-    next();
-  };
 }

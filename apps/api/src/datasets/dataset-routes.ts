@@ -15,6 +15,7 @@ import {
 import type { Logger } from '@sluice/lifecycle';
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
+import { requireScopes } from '../auth/authenticate.ts';
 import { tenantOf } from '../auth/tenant.ts';
 import type { Needs } from '../http/breaker-guard.ts';
 import { sendCsvDownload } from '../http/csv-download.ts';
@@ -71,9 +72,12 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
   const router = Router();
   const timeouts = { statementTimeoutMs: deps.statementTimeoutMs };
   const { needs } = deps;
+  const read = requireScopes('datasets:read');
+  const write = requireScopes('datasets:write');
 
   router.post(
     '/v1/datasets',
+    write,
     needs('postgres'),
     jsonBody('256kb', 'Send the dataset declaration as application/json.'),
     async (req: Request, res: Response) => {
@@ -99,7 +103,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
     },
   );
 
-  router.get('/v1/datasets', needs('postgres'), async (req: Request, res: Response) => {
+  router.get('/v1/datasets', read, needs('postgres'), async (req: Request, res: Response) => {
     const page = readPage(req);
     const { items, total } = await listDatasets(deps.db, tenantOf(res), page);
     setPageHeaders(req, res, deps.baseUrl(req), page, total);
@@ -108,6 +112,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
 
   router.get(
     '/v1/datasets/:name',
+    read,
     needs('postgres'),
     async (req: Request<{ name: string }>, res: Response) => {
       const dataset = await findDataset(deps.db, tenantOf(res), req.params.name);
@@ -119,6 +124,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
 
   router.get(
     '/v1/datasets/:name/rows',
+    read,
     needs('postgres'),
     async (req: Request<{ name: string }>, res: Response) => {
       const dataset = await findDataset(deps.db, tenantOf(res), req.params.name);
@@ -135,6 +141,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
   /** Every row as CSV, in key order, streamed from PostgreSQL's COPY. */
   router.get(
     '/v1/datasets/:name/export.csv',
+    read,
     needs('postgres'),
     async (req: Request<{ name: string }>, res: Response) => {
       const dataset = await findDataset(deps.db, tenantOf(res), req.params.name);
@@ -153,6 +160,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
    */
   router.delete(
     '/v1/datasets/:name',
+    write,
     needs('postgres'),
     async (req: Request<{ name: string }>, res: Response) => {
       const name = req.params.name;

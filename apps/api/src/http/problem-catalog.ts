@@ -139,11 +139,33 @@ export const PROBLEM_CATALOG = {
     title: 'Type conflicts with the dataset',
     meaning: "a requested column type that contradicts the dataset column's type",
   },
-  // Admin UI (Bull Board)
+  // API keys (/v1) and the admin UI (Bull Board)
   unauthorized: {
     status: 401,
     title: 'Authentication required',
-    meaning: 'the admin UI needs the admin credentials (HTTP Basic)',
+    meaning:
+      'no credentials: /v1 needs an API key (`Authorization: Bearer <key>`), the admin UI its admin credentials (HTTP Basic)',
+  },
+  invalid_key_request: {
+    status: 400,
+    title: 'Invalid key request',
+    meaning:
+      'a `POST /v1/keys` body that is not `{scopes, name?, expiresAt?}` with known scopes and a future expiry',
+  },
+  api_key_not_found: {
+    status: 404,
+    title: 'API key not found',
+    meaning: 'a `DELETE /v1/keys/{id}` of a key the tenant does not have',
+  },
+  invalid_api_key: {
+    status: 401,
+    title: 'Invalid API key',
+    meaning: 'an API key that is malformed, unknown, revoked or expired (`reason` says which)',
+  },
+  insufficient_scope: {
+    status: 403,
+    title: 'Insufficient scope',
+    meaning: 'an API key without the scope the route needs (`requiredScopes`)',
   },
   csrf_rejected: {
     status: 403,

@@ -1,7 +1,7 @@
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics } from '@sluice/metrics';
 import { withTimeout } from '@sluice/util';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpProblem, sendProblem } from './problem.ts';
@@ -49,6 +49,11 @@ function setRateHeaders(res: Response, budget: RateBudget, quota: number, state:
 export function createRateLimits(deps: {
   redis: Redis;
   prefix: string;
+  /**
+   * Whose budget a request spends, and the name of that kind of budget
+   * holder (keys in Redis): the client address, or the API key.
+   */
+  holder: { kind: 'addr' | 'key'; of: (req: Request, res: Response) => string };
   settings: RateLimitSettings;
   metrics: ApiMetrics;
   logger: Logger;
@@ -61,7 +66,7 @@ export function createRateLimits(deps: {
     if (quotas[budget] === 0) return undefined;
     const shared = new RateLimiterRedis({
       storeClient: deps.redis,
-      keyPrefix: `${deps.prefix}:ratelimit:${budget}`,
+      keyPrefix: `${deps.prefix}:ratelimit:${deps.holder.kind}:${budget}`,
       points: quotas[budget],
       duration: WINDOW_SECONDS,
     });
@@ -82,7 +87,7 @@ export function createRateLimits(deps: {
     const budget = budgetOf(req.method);
     const current = limiters[budget];
     if (!current) return next();
-    const client = `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+    const client = deps.holder.of(req, res);
     let state: RateLimiterRes;
     try {
       state = await current(client);
@@ -100,7 +105,7 @@ export function createRateLimits(deps: {
         res,
         new HttpProblem(
           'rate_limited',
-          `This client used its ${quotas[budget]} ${budget} per minute; try again in ${seconds} s.`,
+          `${deps.holder.kind === 'key' ? 'This API key' : 'This client'} used its ${quotas[budget]} ${budget} per minute; try again in ${seconds} s.`,
           { headers: { 'retry-after': String(seconds) }, extra: { budget, limit: quotas[budget] } },
         ),
       );

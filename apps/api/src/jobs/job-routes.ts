@@ -22,6 +22,7 @@ import type { ApiMetrics } from '@sluice/metrics';
 import type { JobProducer } from '@sluice/queue';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
+import { assertScopes, requireScopes } from '../auth/authenticate.ts';
 import { tenantOf } from '../auth/tenant.ts';
 import { findDataset } from '../datasets/dataset-routes.ts';
 import type { Needs } from '../http/breaker-guard.ts';
@@ -115,9 +116,11 @@ function readFilter(req: Request): JobFilter {
 export function jobRoutes(deps: JobRoutesDeps): Router {
   const router = Router();
   const { needs } = deps;
+  const read = requireScopes('jobs:read');
+  const write = requireScopes('jobs:write');
 
   /** GET /v1/jobs?status=&type=&dataset=&limit=&offset=: newest first, paged. */
-  router.get('/v1/jobs', needs('postgres'), async (req: Request, res: Response) => {
+  router.get('/v1/jobs', read, needs('postgres'), async (req: Request, res: Response) => {
     const filter = readFilter(req);
     const page = readPage(req, 50);
     const { items, total } = await listJobs(deps.db, tenantOf(res), filter, page);
@@ -136,12 +139,15 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
    */
   router.post(
     '/v1/jobs',
+    write,
     deps.uploadSlot,
     needs('postgres', 'redis'),
     async (req: Request, res: Response) => {
       const upload = await openCsvUpload(req, deps.limits);
       if (upload.fileName !== null) requireStorableText(upload.fileName, 'filename');
       const job = readJobRequest(req.query, upload.fields);
+      // An import also writes into a dataset.
+      if (job.type === 'import') assertScopes(res, 'datasets:write');
       const dataset =
         job.dataset === undefined
           ? undefined
@@ -222,7 +228,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
 
   // Nothing at the edge: a finished job comes from the Redis cache even while
   // PostgreSQL is down, and a miss goes through the postgres breaker here.
-  router.get('/v1/jobs/:id', needs(), async (req: Request<{ id: string }>, res: Response) => {
+  router.get('/v1/jobs/:id', read, needs(), async (req: Request<{ id: string }>, res: Response) => {
     const job = await findJobCached(req.params.id, req, res, true);
     res.json(presentJob(job, deps.baseUrl(req)));
   });
@@ -230,6 +236,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   /** POST /v1/jobs/{id}/cancel: a queued or running job stops; nothing of an import is merged. */
   router.post(
     '/v1/jobs/:id/cancel',
+    write,
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const id = req.params.id;
@@ -257,6 +264,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
    */
   router.post(
     '/v1/jobs/:id/retry',
+    write,
     needs('postgres', 'redis'),
     async (req: Request<{ id: string }>, res: Response) => {
       const id = req.params.id;
@@ -309,6 +317,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
    */
   router.delete(
     '/v1/jobs/:id',
+    write,
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const id = req.params.id;
@@ -322,6 +331,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
 
   router.get(
     '/v1/jobs/:id/result.csv',
+    read,
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, req, res);
@@ -336,6 +346,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
 
   router.get(
     '/v1/jobs/:id/errors.csv',
+    read,
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const job = await findJobCached(req.params.id, req, res);
