@@ -34,9 +34,9 @@ export type {
 } from './consumers.ts';
 export { createConsumers, HandBack } from './consumers.ts';
 export type { FlowInspector, FlowView } from './flows.ts';
+export { createFlowInspector } from './flows.ts';
 export type { JobChangeListener, JobChangeListenerOptions } from './job-changes.ts';
 export { createJobChangeListener, publishJobChange } from './job-changes.ts';
-export { createFlowInspector } from './flows.ts';
 export type { EnqueueOptions, JobProducer } from './producer.ts';
 export { createJobProducer } from './producer.ts';
 export type { JobCountState, QueueCounter, QueueCounts } from './queue-counts.ts';
