@@ -63,7 +63,8 @@ export class SseParser {
     else if (field === 'id' && !value.includes('\0')) {
       this.id = value;
       this.sawId = true;
-    } else if (field === 'retry' && /^\d+$/.test(value)) return { type: 'retry', ms: Number(value) };
+    } else if (field === 'retry' && /^\d+$/.test(value))
+      return { type: 'retry', ms: Number(value) };
     return undefined;
   }
 }
@@ -81,7 +82,10 @@ export interface SseConnection {
 }
 
 /** GET `url` as an event stream; resolves once the response's headers are in. */
-export function openEvents(url: string, headers: Record<string, string> = {}): Promise<SseConnection> {
+export function openEvents(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<SseConnection> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
       res.setEncoding('utf8');
