@@ -67,12 +67,14 @@ async function jobBody(apiUrl: string, id: string) {
 }
 
 /** The parts of a job view that do not depend on which instance (its links) answered. */
-const portable = (job: Record<string, unknown>) => {
-  const { links: _links, ...rest } = job;
+const portable = (job: object) => {
+  const { links: _links, ...rest } = job as Record<string, unknown>;
   return rest;
 };
 
-describe('GET /v1/jobs/{id}/events', () => {
+// Everything here takes seconds: a stream waiting for an announcement that
+// never comes fails in a minute, not at the project's 5.
+describe('GET /v1/jobs/{id}/events', { timeout: 60_000 }, () => {
   it('answers 404 problem+json job_not_found for an unknown job or an id that is no UUID', async () => {
     for (const id of [randomUUID(), 'not-a-uuid']) {
       const stream = await openEvents(`${a.apiUrl}/v1/jobs/${id}/events`);

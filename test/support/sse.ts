@@ -13,7 +13,7 @@ export type SseItem =
   | { type: 'comment'; text: string }
   | { type: 'retry'; ms: number };
 
-export class SseParser {
+class SseParser {
   private buffer = '';
   private data: string[] = [];
   private event = '';

@@ -13,7 +13,7 @@ import type { Redis } from 'ioredis';
  * One channel per job (a subscriber hears only the jobs it watches), under
  * the queue prefix like every other key (it keeps a Cluster hash tag).
  */
-export const jobChangesChannel = (prefix: string, jobId: string) => `${prefix}:events:job:${jobId}`;
+const jobChangesChannel = (prefix: string, jobId: string) => `${prefix}:events:job:${jobId}`;
 
 /** Announces a change of the job to every API instance watching it. */
 export async function publishJobChange(redis: Redis, prefix: string, jobId: string): Promise<void> {

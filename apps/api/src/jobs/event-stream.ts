@@ -19,7 +19,7 @@ export interface JobProgress {
   chunksTotal: number;
 }
 
-export type PlannedEvent = { id: number; kind: 'progress' } | { id: number; kind: 'final' };
+type PlannedEvent = { id: number; kind: 'progress' } | { id: number; kind: 'final' };
 
 export interface Plan {
   events: PlannedEvent[];
@@ -29,7 +29,7 @@ export interface Plan {
   end: boolean;
 }
 
-export const finalEventId = (job: JobProgress) => job.chunksTotal + 1;
+const finalEventId = (job: JobProgress) => job.chunksTotal + 1;
 
 /**
  * The events due for one reading of the job. A job final now gets its final
