@@ -218,11 +218,17 @@ describe('GET /v1/jobs/{id}/events', { timeout: 60_000 }, () => {
 
   it('ends open streams when the API shuts down, which exits 0 without waiting for them', async () => {
     const c = await startStack({ queuePrefix: '{e2e-job-events-stop}', workers: 0 });
-    const job = await submitCsv(c.apiUrl, contacts(100));
-    const stream = await openEvents(`${c.apiUrl}/v1/jobs/${job.id}/events`);
-    expect((await nextEvent(stream))?.event).toBe('progress');
-    const [codes, rest] = await Promise.all([c.stop(), stream.rest()]);
-    expect(codes).toEqual([0]);
-    expect(events(rest)).toEqual([]);
+    let stopped = false;
+    try {
+      const job = await submitCsv(c.apiUrl, contacts(100));
+      const stream = await openEvents(`${c.apiUrl}/v1/jobs/${job.id}/events`);
+      expect((await nextEvent(stream))?.event).toBe('progress');
+      stopped = true;
+      const [codes, rest] = await Promise.all([c.stop(), stream.rest()]);
+      expect(codes).toEqual([0]);
+      expect(events(rest)).toEqual([]);
+    } finally {
+      if (!stopped) await c.stop();
+    }
   });
 });

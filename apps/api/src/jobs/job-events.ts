@@ -158,6 +158,7 @@ export function createJobEvents(deps: JobEventsDeps) {
   function startStream(res: Response): void {
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    // no-transform: neither our compression nor a proxy's may hold events back.
     res.setHeader('cache-control', 'no-cache, no-transform');
     // nginx and its kin pass each event on at once instead of buffering it.
     res.setHeader('x-accel-buffering', 'no');
