@@ -217,6 +217,8 @@ export function createJobEvents(deps: JobEventsDeps) {
         detach();
         return false;
       }
+      // The client left while the job was read.
+      if (res.destroyed) return true;
       // Before the first event: already final and the client has its final
       // event, so it must not reconnect: 204 is what stops an EventSource.
       const plan = planEvents(job, stream.cursor);
