@@ -119,6 +119,7 @@ const PATHS = [
   '/v1/jobs/{job}',
   '/v1/jobs/{job}/result.csv',
   '/v1/jobs/{job}/errors.csv',
+  '/v1/jobs/{job}/events',
   '/v1/normalize',
   '/v1/datasets',
   '/v1/datasets/{dataset}',

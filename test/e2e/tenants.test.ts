@@ -138,6 +138,7 @@ describe("another tenant's resources", () => {
       ['GET', ''],
       ['GET', '/result.csv'],
       ['GET', '/errors.csv'],
+      ['GET', '/events'],
       ['POST', '/cancel'],
       ['POST', '/retry'],
       ['DELETE', ''],

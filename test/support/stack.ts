@@ -11,6 +11,8 @@ export interface Stack {
   tenantId: string;
   api: AppProcess;
   workers: AppProcess[];
+  /** Starts one more worker on this stack's queues (stopped with the rest). */
+  addWorker(): Promise<AppProcess>;
   /** SIGTERM everything and return the exit codes (graceful shutdown = 0). */
   stop(): Promise<Array<number | null>>;
 }
@@ -43,14 +45,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...options.env,
   };
   const api = spawnApp('api', 'apps/api/src/main.ts', { ...env, PORT: String(port) });
-  const workers = Array.from({ length: options.workers ?? 1 }, (_, i) =>
+  const spawnWorker = (i: number) =>
     spawnApp(`worker-${i + 1}`, 'apps/worker/src/main.ts', {
       ...env,
       WORKER_ID: `worker-${i + 1}`,
       LOG_LEVEL: 'info',
       ...options.workerEnv,
-    }),
-  );
+    });
+  const workers = Array.from({ length: options.workers ?? 1 }, (_, i) => spawnWorker(i));
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${apiUrl}/health/ready`, 30_000);
   await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
@@ -66,6 +68,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     tenantId,
     api,
     workers,
+    async addWorker() {
+      const worker = spawnWorker(workers.length);
+      workers.push(worker);
+      await worker.waitForOutput(/sluice worker ready/, 30_000);
+      return worker;
+    },
     stop: () => Promise.all([api, ...workers].map((p) => p.stop('SIGTERM'))),
   };
 }

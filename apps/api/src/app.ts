@@ -20,6 +20,7 @@ import { guardBodyRate } from './http/slow-body-guard.ts';
 import { refuseUnstorableQuery } from './http/storable-text.ts';
 import { createUploadSlots } from './http/upload-slots.ts';
 import { createJobCache } from './jobs/job-cache.ts';
+import type { JobEvents } from './jobs/job-events.ts';
 import { jobRoutes } from './jobs/job-routes.ts';
 import type { UploadLimits } from './jobs/upload/request-body.ts';
 import type { StoreLimits } from './jobs/upload/store-upload.ts';
@@ -59,6 +60,8 @@ export interface AppDeps {
   jobCacheTtlSeconds: number;
   /** Circuit breakers for PostgreSQL and Redis (main.ts creates them; /health shows them). */
   breakers: DependencyBreakers;
+  /** Job event streams (main.ts creates them: it ends them on shutdown). */
+  events: JobEvents;
 }
 
 /** The API's routes and middleware, in order; main.ts creates the dependencies. */
@@ -129,6 +132,7 @@ export function createApp(deps: AppDeps): express.Express {
         statementTimeoutMs: deps.statementTimeoutMs,
         idleInTransactionTimeoutMs: deps.idleInTransactionTimeoutMs,
       },
+      events: deps.events,
     }),
   );
 

@@ -11,15 +11,19 @@ import {
   registerQueueMetrics,
 } from '@sluice/metrics';
 import {
+  createJobChangeListener,
   createJobProducer,
   createProducerConnection,
   createQueueCounter,
+  createWorkerConnection,
   isRedisConnectionError,
   JOB_COUNT_STATES,
+  publishJobChange,
 } from '@sluice/queue';
 import { sql } from 'kysely';
 import { ADMIN_QUEUES_PATH, createAdminBoard } from './admin/bull-board.ts';
 import { createApp } from './app.ts';
+import { createJobEvents } from './jobs/job-events.ts';
 
 const config = loadConfigOrExit(loadApiConfig);
 const logger = createProcessLogger({ process: 'api', level: config.LOG_LEVEL });
@@ -74,6 +78,26 @@ const dbPool = () => ({
   idle: database.pool.idleCount,
   waiting: database.pool.waitingCount,
 });
+// Job event streams: one subscriber connection for the whole process (its
+// offline queue on, so subscriptions wait out a Redis restart).
+const events = createJobEvents({
+  db: database.db,
+  listener: createJobChangeListener({
+    connection: createWorkerConnection({
+      url: config.REDIS_URL,
+      connectionName: 'sluice-api-events',
+      onError: (err) => logger.warn({ err: err.message }, 'redis (job events) connection error'),
+    }),
+    prefix: config.QUEUE_PREFIX,
+    // Announcements made while it was away are lost: read every watched job.
+    onReconnect: () => events.recheck(),
+    onError: (err) => logger.warn({ err: err.message }, 'job events subscription failed'),
+  }),
+  publish: (jobId) => publishJobChange(redis, config.QUEUE_PREFIX, jobId),
+  logger,
+  heartbeatMs: config.SSE_HEARTBEAT_MS,
+  maxStreams: config.SSE_MAX_STREAMS,
+});
 const registry = createMetricsRegistry('api');
 registerQueueMetrics(registry, JOB_COUNT_STATES, () => queueCounter.counts());
 registerDbPoolMetrics(registry, dbPool);
@@ -115,6 +139,7 @@ const app = createApp({
   queuePrefix: config.QUEUE_PREFIX,
   jobCacheTtlSeconds: config.JOB_CACHE_TTL_SECONDS,
   breakers,
+  events,
 });
 
 const server: Server = app.listen(config.PORT, config.HOST, () => {
@@ -144,6 +169,9 @@ onShutdownSignals({
     // Stop listening first (new connections are refused from here on); idle
     // keep-alive connections are closed now, busy ones once their response is done.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Event streams never finish by themselves: they end now (clients
+    // reconnect elsewhere with their Last-Event-ID).
+    await events.close();
     server.closeIdleConnections();
     const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
     closeIdle.unref();

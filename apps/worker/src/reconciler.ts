@@ -40,6 +40,8 @@ export interface ReconcilerDeps {
    * retrying it forever would hide that from its owner.
    */
   maxChunkClaims?: number;
+  /** A job this reconciler failed (its event streams are told). */
+  onJobFailed?: (jobId: string) => void;
 }
 
 /** What a pass did about one unfinished job. */
@@ -132,7 +134,9 @@ export function createReconciler(deps: ReconcilerDeps) {
         code: 'chunk_crash_loop',
         reason: `a chunk was started ${job.maxPendingAttempt} times without finishing; giving up on the job`,
       });
-      return failed ? { repair: 'failed-poison' } : undefined;
+      if (!failed) return undefined;
+      deps.onJobFailed?.(job.id);
+      return { repair: 'failed-poison' };
     }
     const flow = await flows.find(job.id);
     let reason: string | undefined;

@@ -17,6 +17,7 @@ import {
   isRedisConnectionError,
   JOB_COUNT_STATES,
   type JobName,
+  publishJobChange,
   schedulePurge,
 } from '@sluice/queue';
 import type { Redis } from 'ioredis';
@@ -71,6 +72,14 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       pause.sync();
     },
   });
+  // Wakes the API's event streams of the job (GET /v1/jobs/{id}/events). A
+  // lost announcement only delays an event: the API re-reads PostgreSQL on
+  // each heartbeat. Never fails the work that announces it.
+  const announce = (jobId: string) => {
+    publishJobChange(deps.redis.control, config.QUEUE_PREFIX, jobId).catch((err: unknown) =>
+      logger.debug({ err, jobId }, 'could not announce a job change'),
+    );
+  };
   const throughPostgres = runThroughPostgres(breakers.postgres, config.BREAKER_RESET_TIMEOUT_MS);
 
   const processChunk = createChunkProcessor({
@@ -123,11 +132,13 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     handlers: {
       async 'normalize-chunk'(payload, attempt) {
         const outcome = await throughPostgres(() => processChunk(payload, attempt), attempt);
+        if (outcome === 'applied' || outcome === 'failed-job') announce(payload.jobId);
         waitIfNotReady(outcome, attempt);
         return outcome;
       },
       async 'finalize-job'(payload, attempt) {
         const outcome = await throughPostgres(() => finalize(payload), attempt);
+        if (outcome === 'completed' || outcome === 'failed') announce(payload.jobId);
         waitIfNotReady(outcome, attempt);
         return outcome;
       },
@@ -136,7 +147,8 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     events: {
       failed(failure, error) {
         if (failure.name === 'normalize-chunk') {
-          void chunkFailed(failure, error);
+          const jobId = failure.final ? failure.payload?.jobId : undefined;
+          void chunkFailed(failure, error).then(() => jobId && announce(jobId));
         } else {
           logger.warn({ err: error, bullJobId: failure.bullJobId }, 'finalize attempt failed');
         }
@@ -181,6 +193,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     uploadAbandonAfterMs: config.UPLOAD_ABANDON_AFTER_MS,
     maxChunkClaims: config.RECONCILE_MAX_CHUNK_CLAIMS,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    onJobFailed: announce,
   });
 
   // Scrape-time gauges: queue depth (same helper as the API), pg pool, thread pool.

@@ -96,6 +96,15 @@ const apiSchema = z
      */
     RATE_LIMIT_SUBMISSIONS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(120),
     RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(3000),
+    // --- Job events (GET /v1/jobs/{id}/events, server-sent events) ---
+    /**
+     * A comment line (`: keep-alive`) on every open event stream this often,
+     * so proxies keep the connection; each tick also re-reads the watched
+     * jobs from PostgreSQL (a lost Redis notification only delays an event).
+     */
+    SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(15_000),
+    /** Event streams open at once on one API process; more get 429 too_many_event_streams. */
+    SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
     /**
      * An API transaction left idle this long is ended by PostgreSQL (SET
      * LOCAL idle_in_transaction_session_timeout): no request can keep a

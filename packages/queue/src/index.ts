@@ -3,7 +3,8 @@
  * queues, payload schemas, options), the producer side (one flow per job),
  * the consumer side (one Worker per job name, payloads parsed through the
  * catalog, hand-back without using an attempt), the reconciler's flow
- * inspection, queue depth, connections and the Redis error classifier.
+ * inspection, queue depth, connections, the job-change signal of the event
+ * streams (pub/sub) and the Redis error classifier.
  */
 export type {
   FinalizeJobPayload,
@@ -34,6 +35,8 @@ export type {
 export { createConsumers, HandBack } from './consumers.ts';
 export type { FlowInspector, FlowView } from './flows.ts';
 export { createFlowInspector } from './flows.ts';
+export type { JobChangeListener, JobChangeListenerOptions } from './job-changes.ts';
+export { createJobChangeListener, publishJobChange } from './job-changes.ts';
 export type { EnqueueOptions, JobProducer } from './producer.ts';
 export { createJobProducer } from './producer.ts';
 export type { JobCountState, QueueCounter, QueueCounts } from './queue-counts.ts';

@@ -257,6 +257,12 @@ export const PROBLEM_CATALOG = {
     meaning:
       'more uploads in progress than `MAX_CONCURRENT_UPLOADS_PER_CLIENT` for this client, or `MAX_CONCURRENT_UPLOADS` in all; retry after `Retry-After`',
   },
+  too_many_event_streams: {
+    status: 429,
+    title: 'Too many event streams',
+    meaning:
+      'more job event streams open on this API process than `SSE_MAX_STREAMS`; retry after `Retry-After` or poll `GET /v1/jobs/{id}`',
+  },
   // The server and its dependencies
   internal_error: {
     status: 500,

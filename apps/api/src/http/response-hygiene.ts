@@ -31,11 +31,17 @@ export function securityHeaders(): RequestHandler {
 /**
  * gzip or brotli per Accept-Encoding for JSON, problem+json, /metrics and
  * the streamed CSV downloads (each written chunk is compressed as it goes:
- * a download is never buffered whole). Small bodies go as they are.
+ * a download is never buffered whole). Small bodies go as they are. Event
+ * streams (text/event-stream) are never compressed: the compressor holds
+ * back what it is given until it has a block's worth, and each event must
+ * reach the client when it is written.
  */
 export function compressResponses(): RequestHandler {
   return compression({
     threshold: 1024,
+    filter: (req, res) =>
+      !/^text\/event-stream\b/i.test(String(res.getHeader('content-type') ?? '')) &&
+      compression.filter(req, res),
     // Brotli's default (11) costs ~20x gzip's CPU for a few percent; 4 is
     // faster than gzip's default and still smaller.
     brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },

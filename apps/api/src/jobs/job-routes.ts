@@ -31,6 +31,7 @@ import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { requireStorableText } from '../http/storable-text.ts';
 import type { JobCache } from './job-cache.ts';
+import type { JobEvents } from './job-events.ts';
 import { readJobRequest } from './job-options.ts';
 import { presentJob, presentJobSummary } from './job-view.ts';
 import { openCsvUpload, type UploadLimits } from './upload/request-body.ts';
@@ -56,6 +57,8 @@ export interface JobRoutesDeps {
   uploadSlot: RequestHandler;
   /** Timeouts of the upload's short transactions. */
   transaction: TransactionOptions;
+  /** Server-sent events of jobs (GET /v1/jobs/{id}/events); told of each change made here. */
+  events: JobEvents;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -233,6 +236,20 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     res.json(presentJob(job, deps.baseUrl(req)));
   });
 
+  /** GET /v1/jobs/{id}/events: server-sent events of the job's progress (job-events.ts). */
+  router.get(
+    '/v1/jobs/:id/events',
+    read,
+    needs('postgres'),
+    async (req: Request<{ id: string }>, res: Response) => {
+      const id = req.params.id;
+      const found =
+        UUID.test(id) &&
+        (await deps.events.open(req, res, tenantOf(res), id.toLowerCase(), deps.baseUrl(req)));
+      if (!found) throw jobNotFound(id);
+    },
+  );
+
   /** POST /v1/jobs/{id}/cancel: a queued or running job stops; nothing of an import is merged. */
   router.post(
     '/v1/jobs/:id/cancel',
@@ -250,6 +267,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
           { extra: { jobStatus: result.status } },
         );
       }
+      deps.events.changed(result.job.id);
       deps.metrics.jobsCancelled.inc({ type: result.job.type });
       deps.logger.info({ jobId: result.job.id }, 'job cancelled');
       res.json(presentJob(result.job, deps.baseUrl(req)));
@@ -284,6 +302,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         );
       }
       await deps.cache.forget(tenantOf(res), jobId);
+      deps.events.changed(jobId);
       await requeue(jobId, result.job.chunksTotal, result.pendingSeqs);
       deps.metrics.jobsRetried.inc({ type: result.job.type });
       deps.logger.info({ jobId, pendingChunks: result.pendingSeqs.length }, 'job retried');
@@ -324,6 +343,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       if (!UUID.test(id) || !(await removeJob(deps.db, tenantOf(res), id.toLowerCase())))
         throw jobNotFound(id);
       await deps.cache.forget(tenantOf(res), id.toLowerCase());
+      deps.events.changed(id.toLowerCase());
       deps.logger.info({ jobId: id.toLowerCase() }, 'job deleted');
       res.status(204).end();
     },
