@@ -19,6 +19,7 @@ import { compressResponses, securityHeaders } from './http/response-hygiene.ts';
 import { guardBodyRate } from './http/slow-body-guard.ts';
 import { refuseUnstorableQuery } from './http/storable-text.ts';
 import { createUploadSlots } from './http/upload-slots.ts';
+import { createInFlightMarks } from './jobs/idempotency.ts';
 import { createJobCache } from './jobs/job-cache.ts';
 import type { JobEvents } from './jobs/job-events.ts';
 import { jobRoutes } from './jobs/job-routes.ts';
@@ -132,6 +133,12 @@ export function createApp(deps: AppDeps): express.Express {
         statementTimeoutMs: deps.statementTimeoutMs,
         idleInTransactionTimeoutMs: deps.idleInTransactionTimeoutMs,
       },
+      // As long as an upload may take at the slowest rate the guard allows.
+      inFlight: createInFlightMarks({
+        redis: deps.redis,
+        prefix: deps.queuePrefix,
+        ttlMs: 3_600_000,
+      }),
       events: deps.events,
     }),
   );

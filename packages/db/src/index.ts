@@ -48,6 +48,12 @@ export {
   SYSTEM_COLUMN_NAMES,
 } from './datasets.ts';
 export type { ErrorLimits } from './error-limits.ts';
+export {
+  claimIdempotencyKey,
+  findIdempotentRequest,
+  type IdempotentRequest,
+  recordIdempotencyFingerprint,
+} from './idempotency.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';
 export { finalizeImportJob } from './import-merge.ts';
 export type { FinalizeOutcome } from './job-completion.ts';

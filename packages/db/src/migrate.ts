@@ -9,6 +9,7 @@ import * as apiKeys0006 from './migrations/0006_api_keys.ts';
 import * as jobRetry0007 from './migrations/0007_job_retry.ts';
 import * as datasetHistory0008 from './migrations/0008_dataset_history.ts';
 import * as tenancy0009 from './migrations/0009_tenancy.ts';
+import * as idempotencyKeys0010 from './migrations/0010_idempotency_keys.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0007_job_retry': jobRetry0007,
   '0008_dataset_history': datasetHistory0008,
   '0009_tenancy': tenancy0009,
+  '0010_idempotency_keys': idempotencyKeys0010,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

@@ -129,8 +129,17 @@ interface ApiKeysTable {
   revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+interface IdempotencyKeysTable {
+  tenant_id: string;
+  key: string;
+  job_id: string;
+  fingerprint: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
   tenants: TenantsTable;
   datasets: DatasetsTable;
   jobs: JobsTable;

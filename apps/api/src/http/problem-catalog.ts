@@ -139,6 +139,17 @@ export const PROBLEM_CATALOG = {
     title: 'Type conflicts with the dataset',
     meaning: "a requested column type that contradicts the dataset column's type",
   },
+  invalid_idempotency_key: {
+    status: 400,
+    title: 'Invalid idempotency key',
+    meaning: 'an `Idempotency-Key` that is not 1 to 255 printable ASCII characters',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'Idempotency key reused',
+    meaning:
+      'an `Idempotency-Key` used within 24 hours for a different request (method, path, query or body)',
+  },
   // API keys (/v1) and the admin UI (Bull Board)
   unauthorized: {
     status: 401,
@@ -194,6 +205,11 @@ export const PROBLEM_CATALOG = {
     status: 409,
     title: 'Job not completed',
     meaning: 'a download before the job completed',
+  },
+  idempotency_key_in_use: {
+    status: 409,
+    title: 'Idempotency key in use',
+    meaning: 'a request with the `Idempotency-Key` of another one still in progress',
   },
   job_already_final: {
     status: 409,

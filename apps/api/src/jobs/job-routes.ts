@@ -6,13 +6,16 @@ import {
   cancelJob,
   type Database,
   deleteJob,
+  findIdempotentRequest,
   getJob,
+  type IdempotentRequest,
   inTransaction,
   type JobFilter,
   type JobView,
   listJobs,
   readJobErrors,
   readJobOutput,
+  recordIdempotencyFingerprint,
   removeJob,
   retryJob,
   type TransactionOptions,
@@ -30,6 +33,12 @@ import { sendCsvDownload } from '../http/csv-download.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { requireStorableText } from '../http/storable-text.ts';
+import {
+  fingerprintBody,
+  type InFlightMarks,
+  readIdempotencyKey,
+  requestFingerprint,
+} from './idempotency.ts';
 import type { JobCache } from './job-cache.ts';
 import type { JobEvents } from './job-events.ts';
 import { readJobRequest } from './job-options.ts';
@@ -57,11 +66,20 @@ export interface JobRoutesDeps {
   uploadSlot: RequestHandler;
   /** Timeouts of the upload's short transactions. */
   transaction: TransactionOptions;
+  /** Idempotency-Keys whose first request is still being answered. */
+  inFlight: InFlightMarks;
   /** Server-sent events of jobs (GET /v1/jobs/{id}/events); told of each change made here. */
   events: JobEvents;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const keyInUse = () =>
+  new HttpProblem(
+    'idempotency_key_in_use',
+    'A request with this Idempotency-Key is still in progress; retry once it has been answered.',
+    { headers: { 'retry-after': '1' } },
+  );
 
 function jobNotFound(id: string): HttpProblem {
   return new HttpProblem('job_not_found', `There is no job with id ${JSON.stringify(id)}.`);
@@ -146,6 +164,17 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
     deps.uploadSlot,
     needs('postgres', 'redis'),
     async (req: Request, res: Response) => {
+      const tenantId = tenantOf(res);
+      const idempotencyKey = readIdempotencyKey(req);
+      if (idempotencyKey !== undefined) {
+        const earlier = await findIdempotentRequest(deps.db, tenantId, idempotencyKey);
+        if (earlier) {
+          await answerRepeatedRequest(req, res, tenantId, idempotencyKey, earlier);
+          return;
+        }
+        if (!(await deps.inFlight.take(tenantId, idempotencyKey))) throw keyInUse();
+        res.once('close', () => void deps.inFlight.release(tenantId, idempotencyKey));
+      }
       const upload = await openCsvUpload(req, deps.limits);
       if (upload.fileName !== null) requireStorableText(upload.fileName, 'filename');
       const job = readJobRequest(req.query, upload.fields);
@@ -156,10 +185,22 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
           ? undefined
           : await findDataset(deps.db, tenantOf(res), job.dataset);
       const stored = await storeUpload(deps.db, upload, job, deps.limits, {
-        tenantId: tenantOf(res),
+        tenantId,
         dataset,
         transaction: deps.transaction,
+        idempotencyKey,
       });
+      if (idempotencyKey !== undefined) {
+        // The whole body has arrived (the upload read it to its end).
+        const digest = await upload.digest;
+        if (digest) {
+          await recordIdempotencyFingerprint(
+            deps.db,
+            { tenantId, key: idempotencyKey, jobId: stored.jobId },
+            requestFingerprint(req, digest),
+          );
+        }
+      }
       const withdraw = () =>
         deleteJob(deps.db, stored.jobId).catch((e) =>
           deps.logger.error({ err: e, jobId: stored.jobId }, 'could not withdraw unaccepted job'),
@@ -204,6 +245,34 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       );
     },
   );
+
+  /**
+   * A POST whose Idempotency-Key names an earlier request: the same request
+   * again gets the job that request made (202, as then, with its state now
+   * and Idempotent-Replayed: true), stored once; a different request with
+   * that key is 422; one while the first is still arriving is 409.
+   */
+  async function answerRepeatedRequest(
+    req: Request,
+    res: Response,
+    tenantId: string,
+    key: string,
+    earlier: IdempotentRequest,
+  ): Promise<void> {
+    if (!earlier.accepted || earlier.fingerprint === null) throw keyInUse();
+    const fingerprint = await fingerprintBody(req, deps.limits.maxUploadBytes);
+    if (!fingerprint.equals(earlier.fingerprint)) {
+      throw new HttpProblem(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used for a different request in the last 24 hours; use a new key for a new request.',
+      );
+    }
+    const job = await getJob(deps.db, tenantId, earlier.jobId);
+    if (!job) throw jobNotFound(earlier.jobId);
+    deps.logger.info({ jobId: job.id, idempotencyKey: key }, 'repeated request answered');
+    const body = presentJob(job, deps.baseUrl(req));
+    res.status(202).location(body.links.self).setHeader('idempotent-replayed', 'true').json(body);
+  }
 
   /**
    * Status reads go through the Redis cache (final jobs only; X-Cache says

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Busboy, type BusboyInstance } from '@fastify/busboy';
 import type { Request } from 'express';
@@ -19,6 +20,12 @@ export interface CsvUpload {
   bytes: AsyncIterable<Uint8Array>;
   fileName: string | null;
   fields: Record<string, string>;
+  /**
+   * SHA-256 of the request body exactly as it arrived (before any decoding),
+   * once it has all arrived; undefined when the client left before its end.
+   * Identifies a request again (Idempotency-Key).
+   */
+  digest: Promise<Buffer | undefined>;
 }
 
 const CSV_MEDIA_TYPES = new Set([
@@ -57,26 +64,48 @@ async function* limited(
  * would keep it from flowing until returned. A request the client abandons
  * before its end fails `into`, so its reader does not wait forever.
  */
-function pipeBody(req: Request, into: Writable): void {
+function pipeBody(req: Request, into: Writable): Promise<Buffer | undefined> {
   req.once('close', () => {
     if (!req.complete)
       into.destroy(new Error('The client closed the connection during the upload.'));
   });
+  const digest = digestOf(req);
   req.pipe(into);
+  return digest;
+}
+
+/**
+ * SHA-256 of a request body as it flows, taken beside whatever reads it
+ * (attach it in the same tick as that reader, so both see every piece).
+ */
+export function digestOf(req: Request): Promise<Buffer | undefined> {
+  const hash = createHash('sha256');
+  req.on('data', (piece: Buffer) => hash.update(piece));
+  return new Promise((resolve) => {
+    req.once('end', () => resolve(hash.digest()));
+    req.once('close', () => {
+      if (!req.complete) resolve(undefined);
+    });
+  });
 }
 
 /**
  * The body as the upload reads it, piped from the request (see pipeBody):
  * decoded on the way when it has a Content-Encoding.
  */
-function openBody(req: Request, coding: RequestCoding | undefined, limits: UploadLimits): Readable {
+function openBody(
+  req: Request,
+  coding: RequestCoding | undefined,
+  limits: UploadLimits,
+): { body: Readable; digest: Promise<Buffer | undefined> } {
   let body: Readable;
+  let digest: Promise<Buffer | undefined>;
   if (!coding) {
     body = new PassThrough();
-    pipeBody(req, body as PassThrough);
+    digest = pipeBody(req, body as PassThrough);
   } else {
     const { input, output } = decodingStream(coding, limits);
-    pipeBody(req, input);
+    digest = pipeBody(req, input);
     body = output;
   }
   // Its reader learns of a failure by reading (the iterator rethrows it). A
@@ -84,7 +113,7 @@ function openBody(req: Request, coding: RequestCoding | undefined, limits: Uploa
   // can still fail (corrupt gzip, the client leaving): without a listener
   // that 'error' would crash the process.
   body.on('error', () => {});
-  return body;
+  return { body, digest };
 }
 
 /**
@@ -109,7 +138,8 @@ export async function openCsvUpload(req: Request, limits: UploadLimits): Promise
   const coding = requestCoding(req);
   if (!csv) return openMultipart(req, coding, limits);
   const fileName = typeof req.query.filename === 'string' ? req.query.filename : null;
-  return { bytes: limited(openBody(req, coding, limits), maxBytes), fileName, fields: {} };
+  const { body, digest } = openBody(req, coding, limits);
+  return { bytes: limited(body, maxBytes), fileName, fields: {}, digest };
 }
 
 function openMultipart(
@@ -140,6 +170,7 @@ function openMultipart(
     const fields: Record<string, string> = Object.create(null);
     let gotFile = false;
     let fileStream: Readable | undefined;
+    const { body, digest } = openBody(req, coding, limits);
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
@@ -162,6 +193,7 @@ function openMultipart(
         // An octet-stream part without a file name has none.
         fileName: filename || null,
         fields,
+        digest,
       });
     });
     parser.on('error', (error) => {
@@ -186,7 +218,6 @@ function openMultipart(
         );
       }
     });
-    const body = openBody(req, coding, limits);
     body.on('error', (error) => parser.destroy(error));
     body.pipe(parser);
   });

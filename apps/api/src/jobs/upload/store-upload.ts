@@ -8,6 +8,7 @@ import {
   splitRecords,
 } from '@sluice/csv';
 import {
+  claimIdempotencyKey,
   type Database,
   type DatasetView,
   deleteJob,
@@ -90,13 +91,15 @@ export async function storeUpload(
   options: {
     /** The owner of the job. */
     tenantId: string;
+    /** Bound to the job with its row (a concurrent duplicate is 409 idempotency_key_in_use). */
+    idempotencyKey?: string | undefined;
     /** Import jobs: the dataset, whose columns decide the mapped columns' types. */
     dataset?: DatasetView | undefined;
     /** Timeouts of each short transaction (statement, idle in transaction). */
     transaction: TransactionOptions;
   },
 ): Promise<StoredUpload> {
-  const { dataset, tenantId } = options;
+  const { dataset, tenantId, idempotencyKey } = options;
   const jobId = randomUUID();
   let stored = false;
   // One short transaction per step; a step that may run twice (a chunk, the
@@ -143,8 +146,8 @@ export async function storeUpload(
         if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
         requireDistinctOutputNames(names, requests);
         profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
-        await write((trx) =>
-          insertJob(trx, {
+        await write(async (trx) => {
+          await insertJob(trx, {
             id: jobId,
             tenantId,
             type: request.type,
@@ -153,8 +156,16 @@ export async function storeUpload(
             header: event.bytes,
             columns: names.map((name) => ({ name, type: 'text', required: false })),
             options: options(),
-          }),
-        );
+          });
+          const key = idempotencyKey;
+          if (key !== undefined && !(await claimIdempotencyKey(trx, { tenantId, key, jobId }))) {
+            throw new HttpProblem(
+              'idempotency_key_in_use',
+              'A request with this Idempotency-Key is in progress or was just answered; retry in a moment.',
+              { headers: { 'retry-after': '1' } },
+            );
+          }
+        });
         stored = true;
         bytes += event.bytes.byteLength;
         continue;
