@@ -36,6 +36,8 @@ export interface AppDeps {
   redis: Redis;
   producer: JobProducer;
   registry: Registry;
+  /** When set, /metrics needs it as a Bearer token (METRICS_TOKEN). */
+  metricsToken?: string | undefined;
   metrics: ApiMetrics;
   /** Pool stats and queue counts for GET /health. */
   health: HealthSources;
@@ -90,7 +92,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     healthRoutes({ db: deps.db, redis: deps.redis, breakers: deps.breakers, ...deps.health }),
   );
-  app.use(metricsRoutes(deps.registry));
+  app.use(metricsRoutes(deps.registry, deps.metricsToken));
   // /v1: rate limited per client address (before authentication, so key
   // guessing is limited too), then per API key, whose tenant every route
   // acts for. Health, metrics and the admin UI (its own login throttle) are

@@ -109,6 +109,7 @@ registerBreakerMetrics(
 const app = createApp({
   db: database.db,
   pool: database.pool,
+  metricsToken: config.METRICS_TOKEN,
   redis,
   producer,
   registry,

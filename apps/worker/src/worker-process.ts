@@ -231,7 +231,12 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       consumers.start();
       reconciler.start();
       if (config.METRICS_PORT === undefined) return { metricsPort: undefined };
-      metricsServer = await startMetricsServer(registry, config.METRICS_PORT, config.METRICS_HOST);
+      metricsServer = await startMetricsServer(
+        registry,
+        config.METRICS_PORT,
+        config.METRICS_HOST,
+        config.METRICS_TOKEN,
+      );
       const address = metricsServer.address();
       return { metricsPort: typeof address === 'object' && address ? address.port : undefined };
     },

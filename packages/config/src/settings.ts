@@ -20,6 +20,12 @@ const common = {
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: logLevel.default('info'),
   /**
+   * When set, /metrics (the API's and each worker's) answers only scrapes
+   * with `Authorization: Bearer <this>`; unset, it is open to whoever
+   * reaches the port (no tenant key is ever needed for it).
+   */
+  METRICS_TOKEN: z.string().min(16).max(512).optional(),
+  /**
    * Circuit breakers (one for PostgreSQL, one for Redis): how long an open
    * breaker refuses calls before one trial call (probe) may close it again.
    */

@@ -14,5 +14,6 @@ export {
   registerWorkerRuntimeMetrics,
 } from './collectors.ts';
 export { createMetricsRegistry } from './registry.ts';
+export { isAuthorizedScrape } from './scrape-token.ts';
 export type { WorkerMetrics } from './worker-metrics.ts';
 export { createWorkerMetrics } from './worker-metrics.ts';
