@@ -32,6 +32,9 @@ export function breakerRefusal(seconds: number): Promise<ScenarioResult> {
     const submit = { url: `${api.url}/v1/jobs`, csv: CSV };
     const live = { url: `${api.url}/health/live` };
 
+    // The key is checked once while PostgreSQL is up: through the outage it
+    // stays trusted, so the refusals measured are the breaker's.
+    await (await fetch(`${api.url}/v1/jobs`)).arrayBuffer();
     say('breaker-refusal: stopping PostgreSQL, opening the breaker');
     await services.postgres.stop();
     const deadline = Date.now() + 60_000;

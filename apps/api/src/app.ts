@@ -36,6 +36,8 @@ export interface AppDeps {
   redis: Redis;
   producer: JobProducer;
   registry: Registry;
+  /** How long a checked API key is trusted before PostgreSQL is asked again. */
+  apiKeyTrustMs: number;
   /** When set, /metrics needs it as a Bearer token (METRICS_TOKEN). */
   metricsToken?: string | undefined;
   metrics: ApiMetrics;
@@ -107,7 +109,7 @@ export function createApp(deps: AppDeps): express.Express {
       holder,
     });
   app.use('/v1', rateLimits({ kind: 'addr', of: (req) => req.socket.remoteAddress ?? 'unknown' }));
-  app.use('/v1', authenticate(deps.db));
+  app.use('/v1', authenticate(deps.db, deps.apiKeyTrustMs));
   app.use('/v1', rateLimits({ kind: 'key', of: (_req, res) => principalOf(res).keyId }));
   app.use(normalizeRoutes());
   app.use(

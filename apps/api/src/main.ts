@@ -110,6 +110,7 @@ const app = createApp({
   db: database.db,
   pool: database.pool,
   metricsToken: config.METRICS_TOKEN,
+  apiKeyTrustMs: config.API_KEY_TRUST_MS,
   redis,
   producer,
   registry,

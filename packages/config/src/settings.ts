@@ -94,6 +94,12 @@ const apiSchema = z
     UPLOAD_RATE_WINDOW_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
     /** Uploads in progress at once, overall and per client address; more get 429 too_many_uploads. */
     MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(100_000).default(64),
+    /**
+     * How long an API process trusts an API key it has checked before asking
+     * PostgreSQL again: a revocation takes effect within this. While
+     * PostgreSQL is down, a key checked in the last 10 minutes stays trusted.
+     */
+    API_KEY_TRUST_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
     MAX_CONCURRENT_UPLOADS_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(8),
     /**
      * Requests per minute per client on /v1, counted in Redis across API

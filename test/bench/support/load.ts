@@ -1,5 +1,6 @@
 /** HTTP load from this process (autocannon, programmatic): the figures scenarios report. */
 import autocannon from 'autocannon';
+import { authHeader } from '../../support/api-keys.ts';
 
 export interface LoadFigures {
   requestsPerSecond: number;
@@ -25,7 +26,11 @@ export async function runLoad(
   const r = await autocannon({
     url: target.url,
     method: target.csv === undefined ? 'GET' : 'POST',
-    headers: target.csv === undefined ? {} : { 'content-type': 'text/csv' },
+    // The API key of the stack under test (a reference server ignores it).
+    headers: {
+      ...authHeader(target.url),
+      ...(target.csv === undefined ? {} : { 'content-type': 'text/csv' }),
+    },
     body: target.csv,
     connections,
     duration: seconds,

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { ApiScope } from '@sluice/contract';
-import { type ApiKeyCheck, type ApiPrincipal, authenticateApiKey, type Database } from '@sluice/db';
+import {
+  type ApiKeyCheck,
+  type ApiPrincipal,
+  authenticateApiKey,
+  type Database,
+  isTransientDatabaseError,
+} from '@sluice/db';
 import type { RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import { HttpProblem } from '../http/problem.ts';
@@ -8,12 +14,11 @@ import { HttpProblem } from '../http/problem.ts';
 const REALM = 'Bearer realm="sluice"';
 
 /**
- * How long a checked key is trusted without asking PostgreSQL again: a
- * revocation or expiry takes effect within this, and a burst of requests
- * costs one lookup. Failed checks are not remembered (a typo, fixed, works
- * at once).
+ * While PostgreSQL cannot answer, a key checked within this long still
+ * authenticates (its check is what failed, not the key): finished jobs'
+ * status keeps coming from the Redis cache through an outage.
  */
-const TRUST_MS = 30_000;
+const TRUST_DURING_OUTAGE_MS = 600_000;
 const MAX_REMEMBERED = 10_000;
 
 /** The request's principal (set by `authenticate`). */
@@ -37,8 +42,17 @@ const REJECTIONS: Record<Exclude<ApiKeyCheck, { ok: true }>['reason'], string> =
  * unauthorized; a key that does not authenticate: 401 invalid_api_key; both
  * with WWW-Authenticate (RFC 6750).
  */
-export function authenticate(db: Kysely<Database>): RequestHandler {
-  const trusted = new Map<string, { principal: ApiPrincipal; until: number }>();
+export function authenticate(
+  db: Kysely<Database>,
+  /**
+   * How long a checked key is trusted without asking PostgreSQL again
+   * (API_KEY_TRUST_MS): a revocation or expiry takes effect within this,
+   * and a burst of requests costs one lookup. Failed checks are not
+   * remembered (a typo, fixed, works at once).
+   */
+  trustMs: number,
+): RequestHandler {
+  const trusted = new Map<string, { principal: ApiPrincipal; checkedAt: number }>();
   return async (req, res, next) => {
     const header = req.get('authorization');
     const presented = header?.match(/^Bearer +(\S+) *$/i)?.[1];
@@ -54,10 +68,25 @@ export function authenticate(db: Kysely<Database>): RequestHandler {
       .update(presented ?? '')
       .digest('base64');
     let principal = trusted.get(memo);
-    if (!principal || principal.until < Date.now()) {
-      const check = presented
-        ? await authenticateApiKey(db, presented)
-        : ({ ok: false, reason: 'malformed' } as const);
+    if (!principal || Date.now() - principal.checkedAt > trustMs) {
+      let check: ApiKeyCheck;
+      try {
+        check = presented
+          ? await authenticateApiKey(db, presented)
+          : ({ ok: false, reason: 'malformed' } as const);
+      } catch (error) {
+        const stale = principal;
+        if (
+          stale &&
+          isTransientDatabaseError(error) &&
+          Date.now() - stale.checkedAt <= TRUST_DURING_OUTAGE_MS
+        ) {
+          res.locals.principal = stale.principal;
+          res.locals.tenantId = stale.principal.tenantId;
+          return next();
+        }
+        throw error;
+      }
       if (!check.ok) {
         trusted.delete(memo);
         throw new HttpProblem('invalid_api_key', REJECTIONS[check.reason], {
@@ -68,7 +97,7 @@ export function authenticate(db: Kysely<Database>): RequestHandler {
         });
       }
       if (trusted.size >= MAX_REMEMBERED) trusted.clear();
-      principal = { principal: check.principal, until: Date.now() + TRUST_MS };
+      principal = { principal: check.principal, checkedAt: Date.now() };
       trusted.set(memo, principal);
     }
     res.locals.principal = principal.principal;
