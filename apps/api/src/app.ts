@@ -21,8 +21,9 @@ import { refuseUnstorableQuery } from './http/storable-text.ts';
 import { createUploadSlots } from './http/upload-slots.ts';
 import { createInFlightMarks } from './jobs/idempotency.ts';
 import { createJobCache } from './jobs/job-cache.ts';
+import { jobControlRoutes } from './jobs/job-control-routes.ts';
 import type { JobEvents } from './jobs/job-events.ts';
-import { jobRoutes } from './jobs/job-routes.ts';
+import { type JobRoutesDeps, jobRoutes } from './jobs/job-routes.ts';
 import type { UploadLimits } from './jobs/upload/request-body.ts';
 import type { StoreLimits } from './jobs/upload/store-upload.ts';
 import { normalizeRoutes } from './normalize/normalize-routes.ts';
@@ -112,40 +113,40 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1', authenticate(deps.db, deps.apiKeyTrustMs));
   app.use('/v1', rateLimits({ kind: 'key', of: (_req, res) => principalOf(res).keyId }));
   app.use(normalizeRoutes());
-  app.use(
-    jobRoutes({
-      db: deps.db,
-      producer: deps.producer,
+  const jobDeps: JobRoutesDeps = {
+    db: deps.db,
+    producer: deps.producer,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    baseUrl,
+    limits: deps.limits,
+    cache: createJobCache({
+      redis: deps.redis,
+      prefix: deps.queuePrefix,
+      ttlSeconds: deps.jobCacheTtlSeconds,
       metrics: deps.metrics,
       logger: deps.logger,
-      baseUrl,
-      limits: deps.limits,
-      cache: createJobCache({
-        redis: deps.redis,
-        prefix: deps.queuePrefix,
-        ttlSeconds: deps.jobCacheTtlSeconds,
-        metrics: deps.metrics,
-        logger: deps.logger,
-      }),
-      postgresBreaker: deps.breakers.postgres,
-      needs: guard.needs,
-      uploadSlot: createUploadSlots({
-        max: deps.uploads.maxConcurrent,
-        maxPerClient: deps.uploads.maxConcurrentPerClient,
-      }),
-      transaction: {
-        statementTimeoutMs: deps.statementTimeoutMs,
-        idleInTransactionTimeoutMs: deps.idleInTransactionTimeoutMs,
-      },
-      // As long as an upload may take at the slowest rate the guard allows.
-      inFlight: createInFlightMarks({
-        redis: deps.redis,
-        prefix: deps.queuePrefix,
-        ttlMs: 3_600_000,
-      }),
-      events: deps.events,
     }),
-  );
+    postgresBreaker: deps.breakers.postgres,
+    needs: guard.needs,
+    uploadSlot: createUploadSlots({
+      max: deps.uploads.maxConcurrent,
+      maxPerClient: deps.uploads.maxConcurrentPerClient,
+    }),
+    transaction: {
+      statementTimeoutMs: deps.statementTimeoutMs,
+      idleInTransactionTimeoutMs: deps.idleInTransactionTimeoutMs,
+    },
+    // As long as an upload may take at the slowest rate the guard allows.
+    inFlight: createInFlightMarks({
+      redis: deps.redis,
+      prefix: deps.queuePrefix,
+      ttlMs: 3_600_000,
+    }),
+    events: deps.events,
+  };
+  app.use(jobRoutes(jobDeps));
+  app.use(jobControlRoutes(jobDeps));
 
   app.use(
     datasetRoutes({

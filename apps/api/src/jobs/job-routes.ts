@@ -3,21 +3,17 @@ import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
 import { formatSafeRecord } from '@sluice/csv';
 import {
   acceptJob,
-  cancelJob,
   type Database,
   deleteJob,
   findIdempotentRequest,
   getJob,
   type IdempotentRequest,
-  inTransaction,
   type JobFilter,
   type JobView,
   listJobs,
   readJobErrors,
   readJobOutput,
   recordIdempotencyFingerprint,
-  removeJob,
-  retryJob,
   type TransactionOptions,
 } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
@@ -41,6 +37,7 @@ import {
 } from './idempotency.ts';
 import type { JobCache } from './job-cache.ts';
 import type { JobEvents } from './job-events.ts';
+import { jobNotFound, UUID } from './job-lookup.ts';
 import { readJobRequest } from './job-options.ts';
 import { presentJob, presentJobSummary } from './job-view.ts';
 import { openCsvUpload, type UploadLimits } from './upload/request-body.ts';
@@ -72,18 +69,12 @@ export interface JobRoutesDeps {
   events: JobEvents;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const keyInUse = () =>
   new HttpProblem(
     'idempotency_key_in_use',
     'A request with this Idempotency-Key is still in progress; retry once it has been answered.',
     { headers: { 'retry-after': '1' } },
   );
-
-function jobNotFound(id: string): HttpProblem {
-  return new HttpProblem('job_not_found', `There is no job with id ${JSON.stringify(id)}.`);
-}
 
 /**
  * Downloads wait for the job to complete. The error report of a job stopped
@@ -316,105 +307,6 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         UUID.test(id) &&
         (await deps.events.open(req, res, tenantOf(res), id.toLowerCase(), deps.baseUrl(req)));
       if (!found) throw jobNotFound(id);
-    },
-  );
-
-  /** POST /v1/jobs/{id}/cancel: a queued or running job stops; nothing of an import is merged. */
-  router.post(
-    '/v1/jobs/:id/cancel',
-    write,
-    needs('postgres'),
-    async (req: Request<{ id: string }>, res: Response) => {
-      const id = req.params.id;
-      if (!UUID.test(id)) throw jobNotFound(id);
-      const result = await cancelJob(deps.db, tenantOf(res), id.toLowerCase());
-      if (result.outcome === 'missing') throw jobNotFound(id);
-      if (result.outcome === 'final') {
-        throw new HttpProblem(
-          'job_already_final',
-          `The job is ${result.status} already; only a queued or running job can be cancelled.`,
-          { extra: { jobStatus: result.status } },
-        );
-      }
-      deps.events.changed(result.job.id);
-      deps.metrics.jobsCancelled.inc({ type: result.job.type });
-      deps.logger.info({ jobId: result.job.id }, 'job cancelled');
-      res.json(presentJob(result.job, deps.baseUrl(req)));
-    },
-  );
-
-  /**
-   * POST /v1/jobs/{id}/retry: a failed or cancelled job runs again from where
-   * it stopped (done chunks stay done). PostgreSQL first: once it says
-   * queued, the job will run even if replacing its flow in Redis fails now
-   * (the reconciler rebuilds flows that cannot finish their job).
-   */
-  router.post(
-    '/v1/jobs/:id/retry',
-    write,
-    needs('postgres', 'redis'),
-    async (req: Request<{ id: string }>, res: Response) => {
-      const id = req.params.id;
-      if (!UUID.test(id)) throw jobNotFound(id);
-      const jobId = id.toLowerCase();
-      const result = await inTransaction(
-        deps.db,
-        (trx) => retryJob(trx, tenantOf(res), jobId),
-        deps.transaction,
-      );
-      if (result.outcome === 'missing') throw jobNotFound(id);
-      if (result.outcome === 'not-retryable') {
-        throw new HttpProblem(
-          'job_not_retryable',
-          `The job is ${result.status}; only a failed or cancelled job can be retried.`,
-          { extra: { jobStatus: result.status } },
-        );
-      }
-      await deps.cache.forget(tenantOf(res), jobId);
-      deps.events.changed(jobId);
-      await requeue(jobId, result.job.chunksTotal, result.pendingSeqs);
-      deps.metrics.jobsRetried.inc({ type: result.job.type });
-      deps.logger.info({ jobId, pendingChunks: result.pendingSeqs.length }, 'job retried');
-      const body = presentJob(result.job, deps.baseUrl(req));
-      res.status(202).location(body.links.self).json(body);
-    },
-  );
-
-  /** Replaces a retried job's flow; a worker briefly holding an old chunk job is waited out. */
-  async function requeue(jobId: string, chunks: number, pendingSeqs: number[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await deps.producer.requeueJob(jobId, chunks, { pendingSeqs });
-        return;
-      } catch (err) {
-        if (attempt >= 5) {
-          deps.logger.warn(
-            { err, jobId },
-            "could not replace the retried job's flow; the reconciler will",
-          );
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
-  }
-
-  /**
-   * DELETE /v1/jobs/{id}: the job and all stored for it (input, output, row
-   * errors) are gone; a running job is stopped by it. 204, or 404.
-   */
-  router.delete(
-    '/v1/jobs/:id',
-    write,
-    needs('postgres'),
-    async (req: Request<{ id: string }>, res: Response) => {
-      const id = req.params.id;
-      if (!UUID.test(id) || !(await removeJob(deps.db, tenantOf(res), id.toLowerCase())))
-        throw jobNotFound(id);
-      await deps.cache.forget(tenantOf(res), id.toLowerCase());
-      deps.events.changed(id.toLowerCase());
-      deps.logger.info({ jobId: id.toLowerCase() }, 'job deleted');
-      res.status(204).end();
     },
   );
 
