@@ -2,18 +2,22 @@
 // again within 24 h gets the job it made, stored once; the key with another
 // request is 422; while the first is still arriving, 409.
 import { request } from 'node:http';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { authHeader, issueTestKey } from '../support/api-keys.ts';
 import type { JobBody } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 let stack: Stack;
+const db = new pg.Client({ connectionString: inject('databaseUrl') });
 
 beforeAll(async () => {
+  await db.connect();
   stack = await startStack({ queuePrefix: '{e2e-idempotency}' });
 });
 
 afterAll(async () => {
+  await db.end();
   const codes = await stack?.stop();
   expect(codes).toEqual(codes?.map(() => 0));
 });
@@ -35,6 +39,12 @@ function post(
     },
     body,
   });
+}
+
+/** The slow upload's job row exists (receiving: only the database knows it yet). */
+async function firstIsStored(): Promise<boolean> {
+  const { rows } = await db.query("select 1 from jobs where file_name = 'slow-first.csv'");
+  return rows.length > 0;
 }
 
 async function jobsNamed(fileName: string): Promise<number> {
@@ -94,21 +104,25 @@ describe('Idempotency-Key', () => {
       });
       slow.on('error', reject);
     });
-    // The header row and a first row: the job row (and the key) are stored.
-    slow.write('name,email\nAnn,ann@example.com\n');
-    const deadline = Date.now() + 10_000;
-    let duplicate: Response;
-    for (;;) {
-      duplicate = await post(key, CSV, '?filename=slow-first.csv');
-      if (duplicate.status === 409 || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 100));
+    // More than the 64 KiB the upload looks at before it stores the job row:
+    // once that row exists, the first request is demonstrably under way.
+    const rows = Array.from({ length: 6_000 }, (_, i) => `P${i},p${i}@example.com`).join('\n');
+    slow.write(`name,email\n${rows}\n`);
+    const deadline = Date.now() + 20_000;
+    while (!(await firstIsStored())) {
+      if (Date.now() > deadline) throw new Error('the first upload never stored its job row');
+      await new Promise((r) => setTimeout(r, 50));
     }
+    const duplicate = await post(key, CSV, '?filename=slow-first.csv');
     expect(duplicate.status).toBe(409);
     expect(await duplicate.json()).toMatchObject({ code: 'idempotency_key_in_use' });
     slow.end('Bob,bob@example.com\n');
     const first = await answer;
     expect(first.status, first.body).toBe(202);
     expect(await jobsNamed('slow-first.csv')).toBe(1);
+    // The key names that job now: another request with it is 422.
+    const replay = await post(key, CSV, '?filename=slow-first.csv');
+    expect(replay.status).toBe(422);
   });
 
   it('is per tenant, and free again when its job is deleted or its request was refused', async () => {
