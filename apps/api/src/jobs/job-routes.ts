@@ -166,7 +166,9 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         if (!(await deps.inFlight.take(tenantId, idempotencyKey))) throw keyInUse();
         res.once('close', () => void deps.inFlight.release(tenantId, idempotencyKey));
       }
-      const upload = await openCsvUpload(req, deps.limits);
+      const upload = await openCsvUpload(req, deps.limits, {
+        digest: idempotencyKey !== undefined,
+      });
       if (upload.fileName !== null) requireStorableText(upload.fileName, 'filename');
       const job = readJobRequest(req.query, upload.fields);
       // An import also writes into a dataset.

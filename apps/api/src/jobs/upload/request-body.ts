@@ -22,8 +22,10 @@ export interface CsvUpload {
   fields: Record<string, string>;
   /**
    * SHA-256 of the request body exactly as it arrived (before any decoding),
-   * once it has all arrived; undefined when the client left before its end.
-   * Identifies a request again (Idempotency-Key).
+   * once it has all arrived; undefined when the client left before its end,
+   * or when it was not asked for (`digest: false`: hashing a large upload
+   * costs the event loop, and only an Idempotency-Key needs it).
+   * Identifies a request again.
    */
   digest: Promise<Buffer | undefined>;
 }
@@ -64,12 +66,12 @@ async function* limited(
  * would keep it from flowing until returned. A request the client abandons
  * before its end fails `into`, so its reader does not wait forever.
  */
-function pipeBody(req: Request, into: Writable): Promise<Buffer | undefined> {
+function pipeBody(req: Request, into: Writable, digested: boolean): Promise<Buffer | undefined> {
   req.once('close', () => {
     if (!req.complete)
       into.destroy(new Error('The client closed the connection during the upload.'));
   });
-  const digest = digestOf(req);
+  const digest = digested ? digestOf(req) : Promise.resolve(undefined);
   req.pipe(into);
   return digest;
 }
@@ -97,15 +99,16 @@ function openBody(
   req: Request,
   coding: RequestCoding | undefined,
   limits: UploadLimits,
+  digested: boolean,
 ): { body: Readable; digest: Promise<Buffer | undefined> } {
   let body: Readable;
   let digest: Promise<Buffer | undefined>;
   if (!coding) {
     body = new PassThrough();
-    digest = pipeBody(req, body as PassThrough);
+    digest = pipeBody(req, body as PassThrough, digested);
   } else {
     const { input, output } = decodingStream(coding, limits);
-    digest = pipeBody(req, input);
+    digest = pipeBody(req, input, digested);
     body = output;
   }
   // Its reader learns of a failure by reading (the iterator rethrows it). A
@@ -122,7 +125,12 @@ function openBody(
  * options); either may be compressed (Content-Encoding gzip, deflate, br, zstd).
  * Nothing here buffers the file.
  */
-export async function openCsvUpload(req: Request, limits: UploadLimits): Promise<CsvUpload> {
+export async function openCsvUpload(
+  req: Request,
+  limits: UploadLimits,
+  options: { digest?: boolean } = {},
+): Promise<CsvUpload> {
+  const digested = options.digest ?? false;
   const maxBytes = limits.maxUploadBytes;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
@@ -136,9 +144,9 @@ export async function openCsvUpload(req: Request, limits: UploadLimits): Promise
     );
   }
   const coding = requestCoding(req);
-  if (!csv) return openMultipart(req, coding, limits);
+  if (!csv) return openMultipart(req, coding, limits, digested);
   const fileName = typeof req.query.filename === 'string' ? req.query.filename : null;
-  const { body, digest } = openBody(req, coding, limits);
+  const { body, digest } = openBody(req, coding, limits, digested);
   return { bytes: limited(body, maxBytes), fileName, fields: {}, digest };
 }
 
@@ -146,6 +154,7 @@ function openMultipart(
   req: Request,
   coding: RequestCoding | undefined,
   limits: UploadLimits,
+  digested: boolean,
 ): Promise<CsvUpload> {
   const maxBytes = limits.maxUploadBytes;
   return new Promise((resolve, reject) => {
@@ -170,7 +179,7 @@ function openMultipart(
     const fields: Record<string, string> = Object.create(null);
     let gotFile = false;
     let fileStream: Readable | undefined;
-    const { body, digest } = openBody(req, coding, limits);
+    const { body, digest } = openBody(req, coding, limits, digested);
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
