@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { RowError } from '@sluice/contract';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult } from './chunks.ts';
@@ -7,9 +6,8 @@ import type { ErrorLimits } from './error-limits.ts';
 import { finalizeJob } from './job-completion.ts';
 import { getJob, readJobErrors } from './job-views.ts';
 import { migrateToLatest } from './migrate.ts';
-import { STORED_OPTIONS, TEST_TENANT } from './test-helpers.ts';
+import { storeAcceptedJob, TEST_TENANT } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
-import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
 // Enough connections for many chunk commits of one job at once.
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 12 });
@@ -20,36 +18,12 @@ afterAll(() => handle.close());
 
 const ROWS_PER_CHUNK = 20;
 
-async function newJob(chunks: number): Promise<string> {
-  const id = randomUUID();
-  await inTransaction(db, async (trx) => {
-    await insertJob(trx, {
-      tenantId: TEST_TENANT,
-      id,
-      type: 'normalize',
-      fileName: 'x.csv',
-      header: Buffer.from('age'),
-      columns: [{ name: 'age', type: 'integer', required: false }],
-      options: STORED_OPTIONS,
-    });
-    for (let seq = 0; seq < chunks; seq++) {
-      await insertChunk(trx, id, {
-        seq,
-        firstRecord: 2 + seq * ROWS_PER_CHUNK,
-        recordCount: ROWS_PER_CHUNK,
-        data: Buffer.from(`chunk ${seq}`),
-      });
-    }
-    await finishUpload(trx, id, {
-      bytes: 100,
-      chunks,
-      rows: chunks * ROWS_PER_CHUNK,
-      columns: [{ name: 'age', type: 'integer', required: false }],
-    });
+const newJob = (chunks: number) =>
+  storeAcceptedJob(db, {
+    chunks,
+    recordsPerChunk: ROWS_PER_CHUNK,
+    columns: [{ name: 'age', type: 'integer', required: false }],
   });
-  expect(await acceptJob(db, id)).toMatchObject({ id, status: 'queued' });
-  return id;
-}
 
 /** Chunk `seq`'s result: its first `rejected` rows rejected, one error each. */
 const result = (jobId: string, seq: number, rejected: number, attempt: number) => ({

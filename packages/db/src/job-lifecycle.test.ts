@@ -9,7 +9,7 @@ import { cancelJob, removeJob, retryJob } from './job-control.ts';
 import { getJob, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
-import { STORED_OPTIONS, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
+import { STORED_OPTIONS, storeAcceptedJob, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
 import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
@@ -21,36 +21,12 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-async function newJob(chunks: number): Promise<string> {
-  const id = randomUUID();
-  await inTransaction(db, async (trx) => {
-    await insertJob(trx, {
-      tenantId: TEST_TENANT,
-      id,
-      type: 'normalize',
-      fileName: 'x.csv',
-      header: Buffer.from('a,b'),
-      columns: [{ name: 'a', type: 'text', required: false }],
-      options: STORED_OPTIONS,
-    });
-    for (let seq = 0; seq < chunks; seq++) {
-      await insertChunk(trx, id, {
-        seq,
-        firstRecord: 2 + seq * 10,
-        recordCount: 10,
-        data: Buffer.from(`chunk ${seq}`),
-      });
-    }
-    await finishUpload(trx, id, {
-      bytes: 100,
-      chunks,
-      rows: chunks * 10,
-      columns: [{ name: 'a', type: 'email', required: true }],
-    });
+const newJob = (chunks: number) =>
+  storeAcceptedJob(db, {
+    chunks,
+    recordsPerChunk: 10,
+    columns: [{ name: 'a', type: 'email', required: true }],
   });
-  expect(await acceptJob(db, id)).toMatchObject({ id, status: 'queued' });
-  return id;
-}
 
 const result = (jobId: string, seq: number, errors = 0, attempt = 0) => ({
   jobId,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult } from './chunks.ts';
@@ -7,9 +6,8 @@ import { markJobFailed } from './job-completion.ts';
 import { cancelJob } from './job-control.ts';
 import { migrateToLatest } from './migrate.ts';
 import { purgeExpiredJobs } from './retention.ts';
-import { STORED_OPTIONS, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
+import { storeAcceptedJob, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
-import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 2 });
 const { db } = handle;
@@ -21,33 +19,11 @@ afterAll(() => handle.close());
 
 /** An accepted job of two chunks, the first done with two row errors. */
 async function job(): Promise<string> {
-  const id = randomUUID();
-  await inTransaction(db, async (trx) => {
-    await insertJob(trx, {
-      tenantId: TEST_TENANT,
-      id,
-      type: 'normalize',
-      fileName: null,
-      header: Buffer.from('a'),
-      columns: [{ name: 'a', type: 'email', required: false }],
-      options: STORED_OPTIONS,
-    });
-    for (const seq of [0, 1]) {
-      await insertChunk(trx, id, {
-        seq,
-        firstRecord: 2 + seq,
-        recordCount: 1,
-        data: Buffer.from('x'),
-      });
-    }
-    await finishUpload(trx, id, {
-      bytes: 2,
-      chunks: 2,
-      rows: 2,
-      columns: [{ name: 'a', type: 'email', required: false }],
-    });
+  const id = await storeAcceptedJob(db, {
+    chunks: 2,
+    recordsPerChunk: 1,
+    columns: [{ name: 'a', type: 'email', required: false }],
   });
-  await acceptJob(db, id);
   const attempt = await claimChunk(db, id, 0, 'w');
   await inTransaction(db, (trx) =>
     commitChunkResult(
