@@ -103,7 +103,7 @@ describe('idempotent requests', () => {
   it('forgets a use after 24 hours: the key is free, and the purge deletes it', async () => {
     const claim = request();
     await finishIdempotentRequest(db, await claimed(claim), ANSWER);
-    const age = sql`now() - interval '24 hours 1 second'`;
+    const age = sql<Date>`now() - interval '24 hours 1 second'`;
     await db
       .updateTable('idempotent_requests')
       .set({ created_at: age })
