@@ -19,7 +19,7 @@ import { HttpProblem } from './problem.ts';
  * Far above any of these routes' run time (PostgreSQL's statement timeout is
  * 30 s by default).
  */
-const DEFAULT_CLAIM_MS = 5 * 60_000;
+const CLAIM_MS = 5 * 60_000;
 
 /** Headers of the answer that are part of it; the rest (dates, rate limits, encodings) are the new response's own. */
 const REPLAYED_HEADERS = ['content-type', 'location', 'content-language'] as const;
@@ -36,8 +36,6 @@ const TRANSIENT_CLIENT_ERRORS = new Set([408, 409, 425, 429]);
 export interface IdempotentPostDeps {
   db: Kysely<Database>;
   logger: Logger;
-  /** Tests only: how long a claim holds (default 5 minutes). */
-  claimForMs?: number;
 }
 
 /**
@@ -59,12 +57,16 @@ export interface IdempotentPostDeps {
  * client's retry runs; one whose process died leaves a claim that lapses
  * after 5 minutes.
  *
- * The same request means: method, path, query (any order), Content-Type as
- * sent, and the JSON body parsed and written canonically (keys sorted):
- * whitespace and key order do not make a different request.
+ * The same request means: method, path, query (any order), Content-Type and
+ * Content-Encoding as sent (jobs/idempotency.ts' `requestFingerprint`, as
+ * for uploads), and the body parsed and written canonically (JSON, object
+ * keys sorted): whitespace and key order do not make a different request,
+ * and a route without a body parser ignores the body it does not read.
+ *
+ * An answer that cannot be stored (PostgreSQL failed right then) is still
+ * sent; its claim then lapses and a retry after that runs again.
  */
 export function idempotentPost(deps: IdempotentPostDeps): RequestHandler {
-  const claimForMs = deps.claimForMs ?? DEFAULT_CLAIM_MS;
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const key = readIdempotencyKey(req);
@@ -77,7 +79,7 @@ export function idempotentPost(deps: IdempotentPostDeps): RequestHandler {
         keyHash,
         key,
         fingerprint: requestFingerprint(req, bodyDigest),
-        claimForMs,
+        claimForMs: CLAIM_MS,
       });
       switch (found.outcome) {
         case 'mismatch':
@@ -109,7 +111,7 @@ export function idempotentPost(deps: IdempotentPostDeps): RequestHandler {
             });
             if (!stored) {
               deps.logger.warn(
-                { path: req.path, claimForMs },
+                { path: req.path, claimForMs: CLAIM_MS },
                 'idempotent request outlived its claim; its answer was not stored',
               );
             }
