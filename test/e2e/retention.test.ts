@@ -1,6 +1,7 @@
 // Retention: a finished job is deleted JOB_RETENTION_DAYS after it finished,
 // by the workers' scheduled purge (a BullMQ job scheduler), with its stored
 // chunks and row errors; its cached status goes with it; the purge is counted.
+// The same purge deletes the other POSTs' Idempotency-Keys after 24 hours.
 import { findFreePort } from '@sluice/local-services';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -69,6 +70,40 @@ describe('retention', () => {
     ).toBeGreaterThanOrEqual(1);
     expect(
       sample(metrics, 'sluice_retention_purged_rows_total', { table: 'job_row_errors' }),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('deletes Idempotency-Keys of the other POSTs 24 hours after their use, keeps recent ones', async () => {
+    const post = (key: string, name: string) =>
+      fetch(`${stack.apiUrl}/v1/datasets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ name, columns: [{ name: 'id', type: 'text' }], key: ['id'] }),
+      });
+    expect((await post('retention-old', 'retention_old')).status).toBe(201);
+    expect((await post('retention-new', 'retention_new')).status).toBe(201);
+    const count = async () =>
+      Number(
+        (
+          await db.query<{ n: number }>(
+            'select count(*)::int as n from idempotent_requests where tenant_id = $1',
+            [stack.tenantId],
+          )
+        ).rows[0]!.n,
+      );
+    expect(await count()).toBe(2);
+    await db.query(
+      `update idempotent_requests set created_at = now() - interval '25 hours'
+       where tenant_id = $1 and key_hash = sha256('retention-old')`,
+      [stack.tenantId],
+    );
+    await until(async () => (await count()) === 1);
+    const replayed = await post('retention-new', 'retention_new');
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(
+      sample((await getText(workerMetricsUrl)).body, 'sluice_retention_purged_rows_total', {
+        table: 'idempotent_requests',
+      }),
     ).toBeGreaterThanOrEqual(1);
   });
 });

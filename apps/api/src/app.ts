@@ -11,6 +11,7 @@ import { keyRoutes } from './auth/key-routes.ts';
 import { datasetRoutes } from './datasets/dataset-routes.ts';
 import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
+import { idempotentPost } from './http/idempotent-post.ts';
 import { linkBase } from './http/listen-origin.ts';
 import { problemErrorHandler, routeNotFound } from './http/problem.ts';
 import { createRateLimits, type RateLimitSettings } from './http/rate-limits.ts';
@@ -112,7 +113,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/v1', rateLimits({ kind: 'addr', of: (req) => req.socket.remoteAddress ?? 'unknown' }));
   app.use('/v1', authenticate(deps.db, deps.apiKeyTrustMs));
   app.use('/v1', rateLimits({ kind: 'key', of: (_req, res) => principalOf(res).keyId }));
+  // POST /v1/normalize changes nothing (a repeat is as good as a replay) and
+  // must keep working without PostgreSQL: it ignores Idempotency-Key.
   app.use(normalizeRoutes());
+  // Idempotency-Key on every state-changing POST but uploads (jobs/idempotency.ts).
+  const idempotent = idempotentPost({ db: deps.db, logger: deps.logger });
   const jobDeps: JobRoutesDeps = {
     db: deps.db,
     producer: deps.producer,
@@ -146,7 +151,7 @@ export function createApp(deps: AppDeps): express.Express {
     events: deps.events,
   };
   app.use(jobRoutes(jobDeps));
-  app.use(jobControlRoutes(jobDeps));
+  app.use(jobControlRoutes({ ...jobDeps, idempotent }));
 
   app.use(
     datasetRoutes({
@@ -156,10 +161,11 @@ export function createApp(deps: AppDeps): express.Express {
       baseUrl,
       statementTimeoutMs: deps.statementTimeoutMs,
       needs: guard.needs,
+      idempotent,
     }),
   );
 
-  app.use(keyRoutes({ db: deps.db, logger: deps.logger, needs: guard.needs }));
+  app.use(keyRoutes({ db: deps.db, logger: deps.logger, needs: guard.needs, idempotent }));
 
   if (deps.admin) app.use(deps.admin);
 

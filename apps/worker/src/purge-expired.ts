@@ -1,4 +1,4 @@
-import { type Database, purgeExpiredJobs } from '@sluice/db';
+import { type Database, purgeExpiredIdempotentRequests, purgeExpiredJobs } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
 import { jobStatusCacheKey } from '@sluice/queue';
@@ -13,8 +13,9 @@ const MAX_BATCHES = 40;
 /**
  * The scheduled retention purge (`purge-expired`, one run per
  * RETENTION_PURGE_INTERVAL_MS across all workers): deletes jobs that
- * finished over JOB_RETENTION_DAYS days ago, in batches, and counts what
- * went per table.
+ * finished over JOB_RETENTION_DAYS days ago, and Idempotency-Keys of the
+ * other POSTs (`idempotent_requests`) older than 24 hours, in batches, and
+ * counts what went per table.
  */
 export function createPurge(deps: {
   db: Kysely<Database>;
@@ -26,9 +27,9 @@ export function createPurge(deps: {
   prefix: string;
 }) {
   return async () => {
-    // Retention off (0 days): the schedule is removed at start; a run still
-    // queued from before does nothing.
-    if (deps.retentionDays === 0) return { jobs: 0 };
+    const idempotencyKeys = await purgeIdempotencyKeys();
+    // Job retention off (0 days): jobs are kept; keys still expire.
+    if (deps.retentionDays === 0) return { jobs: 0, idempotencyKeys };
     let jobs = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const purged = await purgeExpiredJobs(deps.db, {
@@ -53,6 +54,17 @@ export function createPurge(deps: {
         'retention: purged expired jobs',
       );
     }
-    return { jobs };
+    return { jobs, idempotencyKeys };
   };
+
+  async function purgeIdempotencyKeys(): Promise<number> {
+    let purged = 0;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const count = await purgeExpiredIdempotentRequests(deps.db, BATCH);
+      deps.metrics.rowsPurged.inc({ table: 'idempotent_requests' }, count);
+      purged += count;
+      if (count < BATCH) break;
+    }
+    return purged;
+  }
 }

@@ -226,7 +226,8 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       await schedulePurge({
         connection: deps.redis.control,
         prefix: config.QUEUE_PREFIX,
-        everyMs: config.JOB_RETENTION_DAYS === 0 ? undefined : config.RETENTION_PURGE_INTERVAL_MS,
+        // Always: with JOB_RETENTION_DAYS=0 it still expires Idempotency-Keys.
+        everyMs: config.RETENTION_PURGE_INTERVAL_MS,
       });
       consumers.start();
       reconciler.start();

@@ -54,6 +54,15 @@ export {
   type IdempotentRequest,
   recordIdempotencyFingerprint,
 } from './idempotency.ts';
+export {
+  claimIdempotentRequest,
+  finishIdempotentRequest,
+  type IdempotentClaim,
+  isIdempotencyKeyHeld,
+  purgeExpiredIdempotentRequests,
+  releaseIdempotentRequest,
+  type StoredResponse,
+} from './idempotent-requests.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';
 export { finalizeImportJob } from './import-merge.ts';
 export type { FinalizeOutcome } from './job-completion.ts';

@@ -137,9 +137,27 @@ interface IdempotencyKeysTable {
   created_at: Generated<Date>;
 }
 
+interface IdempotentRequestsTable {
+  tenant_id: string;
+  /** SHA-256 of the Idempotency-Key (the key itself is not stored). */
+  key_hash: Buffer;
+  fingerprint: Buffer;
+  state: 'in_progress' | 'done';
+  /** Whose claim it is: only its holder may finish or release it. */
+  claim_token: string;
+  claimed_until: Date;
+  response_status: number | null;
+  /** JSON object of header name to value; read back through a check (idempotent-requests.ts). */
+  response_headers: ColumnType<unknown, string | null, string | null>;
+  /** Encrypted with a key derived from the Idempotency-Key (apps/api's idempotent-post). */
+  response_body: Buffer | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
+  idempotent_requests: IdempotentRequestsTable;
   tenants: TenantsTable;
   datasets: DatasetsTable;
   jobs: JobsTable;

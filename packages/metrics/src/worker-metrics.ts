@@ -7,7 +7,7 @@ export interface WorkerMetrics {
   jobsFinished: Counter<'type' | 'outcome'>;
   /** Cells normalized, by column type (text, email, phone, ...: a bounded set). */
   rowsNormalized: Counter<'type'>;
-  /** Rows the retention purge deleted, by table (jobs, job_chunks, job_row_errors). */
+  /** Rows the retention purge deleted, by table (jobs, job_chunks, job_row_errors, idempotent_requests). */
   rowsPurged: Counter<'table'>;
 }
 
@@ -46,7 +46,7 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
     }),
     rowsPurged: new Counter({
       name: 'sluice_retention_purged_rows_total',
-      help: 'Rows the retention purge deleted (jobs finished over JOB_RETENTION_DAYS ago), by table',
+      help: 'Rows the retention purge deleted (jobs finished over JOB_RETENTION_DAYS ago, Idempotency-Keys over 24 h old), by table',
       labelNames: ['table'],
       registers: [registry],
     }),

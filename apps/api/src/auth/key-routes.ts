@@ -4,6 +4,7 @@ import type { Logger } from '@sluice/lifecycle';
 import { type Request, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Needs } from '../http/breaker-guard.ts';
+import type { idempotentPost } from '../http/idempotent-post.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { principalOf, requireScopes } from './authenticate.ts';
@@ -57,7 +58,13 @@ function readNewKey(body: unknown) {
  * the answer, once), DELETE /v1/keys/{id} (revokes; the key stops working
  * within the API's 30 s trust of checked keys).
  */
-export function keyRoutes(deps: { db: Kysely<Database>; logger: Logger; needs: Needs }): Router {
+export function keyRoutes(deps: {
+  db: Kysely<Database>;
+  logger: Logger;
+  needs: Needs;
+  /** Idempotency-Key on POST: a replay answers the same key again (http/idempotent-post.ts). */
+  idempotent: ReturnType<typeof idempotentPost>;
+}): Router {
   const router = Router();
   const admin = requireScopes('admin');
 
@@ -70,6 +77,7 @@ export function keyRoutes(deps: { db: Kysely<Database>; logger: Logger; needs: N
     admin,
     deps.needs('postgres'),
     jsonBody('16kb', 'Send the key request as application/json.'),
+    deps.idempotent,
     async (req: Request, res: Response) => {
       const request = readNewKey(req.body);
       const { tenantId, keyId } = principalOf(res);

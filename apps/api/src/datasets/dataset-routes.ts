@@ -19,6 +19,7 @@ import { requireScopes } from '../auth/authenticate.ts';
 import { tenantOf } from '../auth/tenant.ts';
 import type { Needs } from '../http/breaker-guard.ts';
 import { sendCsvDownload } from '../http/csv-download.ts';
+import type { idempotentPost } from '../http/idempotent-post.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
@@ -33,6 +34,8 @@ export interface DatasetRoutesDeps {
   statementTimeoutMs: number;
   /** The breaker guard: every dataset route needs PostgreSQL. */
   needs: Needs;
+  /** Idempotency-Key on POST (http/idempotent-post.ts). */
+  idempotent: ReturnType<typeof idempotentPost>;
 }
 
 function datasetNotFound(name: string): HttpProblem {
@@ -80,6 +83,7 @@ export function datasetRoutes(deps: DatasetRoutesDeps): Router {
     write,
     needs('postgres'),
     jsonBody('256kb', 'Send the dataset declaration as application/json.'),
+    deps.idempotent,
     async (req: Request, res: Response) => {
       const declaration = readDatasetDeclaration(req.body, tenantOf(res));
       const created = await inTransaction(

@@ -2,6 +2,7 @@ import { cancelJob, inTransaction, removeJob, retryJob } from '@sluice/db';
 import { type Request, type Response, Router } from 'express';
 import { requireScopes } from '../auth/authenticate.ts';
 import { tenantOf } from '../auth/tenant.ts';
+import type { idempotentPost } from '../http/idempotent-post.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { jobNotFound, UUID } from './job-lookup.ts';
 import type { JobRoutesDeps } from './job-routes.ts';
@@ -24,7 +25,10 @@ export function jobControlRoutes(
     | 'needs'
     | 'transaction'
     | 'events'
-  >,
+  > & {
+    /** Idempotency-Key on cancel and retry (http/idempotent-post.ts). */
+    idempotent: ReturnType<typeof idempotentPost>;
+  },
 ): Router {
   const router = Router();
   const { needs } = deps;
@@ -35,6 +39,7 @@ export function jobControlRoutes(
     '/v1/jobs/:id/cancel',
     write,
     needs('postgres'),
+    deps.idempotent,
     async (req: Request<{ id: string }>, res: Response) => {
       const id = req.params.id;
       if (!UUID.test(id)) throw jobNotFound(id);
@@ -64,6 +69,7 @@ export function jobControlRoutes(
     '/v1/jobs/:id/retry',
     write,
     needs('postgres', 'redis'),
+    deps.idempotent,
     async (req: Request<{ id: string }>, res: Response) => {
       const id = req.params.id;
       if (!UUID.test(id)) throw jobNotFound(id);

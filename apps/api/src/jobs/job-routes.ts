@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Breaker } from '@sluice/breakers';
 import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
 import { formatSafeRecord } from '@sluice/csv';
@@ -8,6 +9,7 @@ import {
   findIdempotentRequest,
   getJob,
   type IdempotentRequest,
+  isIdempotencyKeyHeld,
   type JobFilter,
   type JobView,
   listJobs,
@@ -74,6 +76,12 @@ const keyInUse = () =>
     'idempotency_key_in_use',
     'A request with this Idempotency-Key is still in progress; retry once it has been answered.',
     { headers: { 'retry-after': '1' } },
+  );
+
+const keyReused = () =>
+  new HttpProblem(
+    'idempotency_key_reused',
+    'This Idempotency-Key was used for a different request in the last 24 hours; use a new key for a new request.',
   );
 
 /**
@@ -163,6 +171,9 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
           await answerRepeatedRequest(req, res, tenantId, idempotencyKey, earlier);
           return;
         }
+        // One key space per tenant: a key another POST used (http/idempotent-post.ts) names that request.
+        const keyHash = createHash('sha256').update(idempotencyKey).digest();
+        if (await isIdempotencyKeyHeld(deps.db, tenantId, keyHash)) throw keyReused();
         if (!(await deps.inFlight.take(tenantId, idempotencyKey))) throw keyInUse();
         res.once('close', () => void deps.inFlight.release(tenantId, idempotencyKey));
       }
@@ -254,12 +265,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
   ): Promise<void> {
     if (!earlier.accepted || earlier.fingerprint === null) throw keyInUse();
     const fingerprint = await fingerprintBody(req, deps.limits.maxUploadBytes);
-    if (!fingerprint.equals(earlier.fingerprint)) {
-      throw new HttpProblem(
-        'idempotency_key_reused',
-        'This Idempotency-Key was used for a different request in the last 24 hours; use a new key for a new request.',
-      );
-    }
+    if (!fingerprint.equals(earlier.fingerprint)) throw keyReused();
     const job = await getJob(deps.db, tenantId, earlier.jobId);
     if (!job) throw jobNotFound(earlier.jobId);
     deps.logger.info({ jobId: job.id, idempotencyKey: key }, 'repeated request answered');
