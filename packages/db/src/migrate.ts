@@ -10,6 +10,7 @@ import * as jobRetry0007 from './migrations/0007_job_retry.ts';
 import * as datasetHistory0008 from './migrations/0008_dataset_history.ts';
 import * as tenancy0009 from './migrations/0009_tenancy.ts';
 import * as idempotencyKeys0010 from './migrations/0010_idempotency_keys.ts';
+import * as webhooks0011 from './migrations/0011_webhooks.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0008_dataset_history': datasetHistory0008,
   '0009_tenancy': tenancy0009,
   '0010_idempotency_keys': idempotencyKeys0010,
+  '0011_webhooks': webhooks0011,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;
