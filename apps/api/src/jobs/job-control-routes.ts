@@ -24,6 +24,7 @@ export function jobControlRoutes(
     | 'needs'
     | 'transaction'
     | 'events'
+    | 'dispatchWebhooks'
   >,
 ): Router {
   const router = Router();
@@ -48,6 +49,7 @@ export function jobControlRoutes(
         );
       }
       deps.events.changed(result.job.id);
+      await deps.dispatchWebhooks(result.job.id);
       deps.metrics.jobsCancelled.inc({ type: result.job.type });
       deps.logger.info({ jobId: result.job.id }, 'job cancelled');
       res.json(presentJob(result.job, deps.baseUrl(req)));

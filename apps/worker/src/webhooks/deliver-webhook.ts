@@ -38,7 +38,7 @@ export type DeliveryOutcome = 'delivered' | 'failed' | 'stale' | 'abandoned';
 export function createWebhookDeliverer(deps: DelivererDeps) {
   return async ({ deliveryId, round }: DeliverWebhookPayload): Promise<DeliveryOutcome> => {
     const work = await loadDeliveryWork(deps.db, deliveryId);
-    if (!work || work.status !== 'pending' || work.round !== round) return 'stale';
+    if (work?.status !== 'pending' || work.round !== round) return 'stale';
     if (!work.endpointEnabled) {
       await abandonDelivery(deps.db, deliveryId, round, 'the endpoint is disabled');
       return 'abandoned';
