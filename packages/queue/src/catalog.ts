@@ -25,7 +25,7 @@ export const finalizeJobPayload = z.object({ jobId: z.uuid() });
 
 const purgeExpiredPayload = z.object({});
 /** A delivery and its round (a redelivery is a new round: a new BullMQ job). */
-export const deliverWebhookPayload = z.object({
+const deliverWebhookPayload = z.object({
   deliveryId: z.uuid(),
   round: z.number().int().min(0),
 });

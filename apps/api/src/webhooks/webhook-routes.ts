@@ -39,7 +39,7 @@ export interface WebhookRoutesDeps {
 }
 
 /** 404 for an endpoint the tenant does not have (another tenant's included). */
-export function webhookNotFound(id: string): HttpProblem {
+function webhookNotFound(id: string): HttpProblem {
   return new HttpProblem('webhook_not_found', `There is no webhook with id ${JSON.stringify(id)}.`);
 }
 
@@ -74,7 +74,7 @@ function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-export function presentWebhook(
+function presentWebhook(
   endpoint: WebhookEndpointView,
   baseUrl: string,
 ): z.infer<typeof webhookSchema> {

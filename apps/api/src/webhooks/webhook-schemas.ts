@@ -7,7 +7,7 @@ import { z } from 'zod';
  * built from them (each carries its component id).
  */
 
-export const webhookEventTypeSchema = z
+const webhookEventTypeSchema = z
   .enum(WEBHOOK_EVENT_TYPES)
   .meta({ id: 'WebhookEventType', description: 'A job reaching a final status.' });
 

@@ -22,7 +22,7 @@ export interface DelivererDeps {
 }
 
 /** Thrown for an attempt that did not get a 2xx: BullMQ tries again after its backoff. */
-export class DeliveryNotAccepted extends Error {
+class DeliveryNotAccepted extends Error {
   override name = 'DeliveryNotAccepted';
 }
 
