@@ -1,4 +1,4 @@
-import { type Database, purgeExpiredJobs } from '@sluice/db';
+import { type Database, purgeExpiredJobs, purgeExpiredWebhookEvents } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
 import { jobStatusCacheKey } from '@sluice/queue';
@@ -14,7 +14,7 @@ const MAX_BATCHES = 40;
  * The scheduled retention purge (`purge-expired`, one run per
  * RETENTION_PURGE_INTERVAL_MS across all workers): deletes jobs that
  * finished over JOB_RETENTION_DAYS days ago, in batches, and counts what
- * went per table.
+ * went per table; webhook events (with their delivery log) of that age too.
  */
 export function createPurge(deps: {
   db: Kysely<Database>;
@@ -47,10 +47,20 @@ export function createPurge(deps: {
       jobs += count;
       if (count < BATCH) break;
     }
-    if (jobs > 0) {
+    let webhookEvents = 0;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const count = await purgeExpiredWebhookEvents(deps.db, {
+        olderThanDays: deps.retentionDays,
+        limit: BATCH,
+      });
+      deps.metrics.rowsPurged.inc({ table: 'webhook_events' }, count);
+      webhookEvents += count;
+      if (count < BATCH) break;
+    }
+    if (jobs > 0 || webhookEvents > 0) {
       deps.logger.info(
-        { jobs, retentionDays: deps.retentionDays },
-        'retention: purged expired jobs',
+        { jobs, webhookEvents, retentionDays: deps.retentionDays },
+        'retention: purged expired jobs and webhook events',
       );
     }
     return { jobs };

@@ -8,7 +8,7 @@
  * worker's claim and fenced commit), error-limits (a job's error-row budget
  * and the first chunk's error-rate verdict), job-completion (finalize, fail),
  * job-views (reads for the API), reconcile (the reconciler's queries),
- * retention (purging expired jobs), datasets and import-merge,
+ * retention (purging expired jobs and webhook events), datasets and import-merge,
  * postgres-errors (the one table of PostgreSQL failure classes), webhook-endpoints,
  * webhook-outbox (a job's final transition recorded as webhook deliveries in
  * its own transaction) and webhook-deliveries (the delivery log, attempts).
@@ -84,7 +84,7 @@ export {
   removeAbandonedUploads,
   tryReconcilerLock,
 } from './reconcile.ts';
-export { type PurgeCounts, purgeExpiredJobs } from './retention.ts';
+export { type PurgeCounts, purgeExpiredJobs, purgeExpiredWebhookEvents } from './retention.ts';
 export type { Database, WebhookDeliveryStatus } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
 export { inTransaction, retryTransient } from './transaction.ts';
