@@ -219,7 +219,8 @@ const workerSchema = z.object({
   /**
    * Finished jobs (with their input, output and row errors) are deleted this
    * many days after they finished; 0 keeps them forever. Rows an import
-   * merged stay in its dataset.
+   * merged stay in its dataset. Webhook events and their delivery log go
+   * as many days after they were recorded.
    */
   JOB_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
   /** How often the retention purge runs (once per interval across all workers). */

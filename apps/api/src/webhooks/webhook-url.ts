@@ -1,5 +1,7 @@
-import { firstNonPublicAddress } from '@sluice/util';
+import { firstNonPublicAddress, withTimeout } from '@sluice/util';
 import { HttpProblem } from '../http/problem.ts';
+
+const RESOLVE_TIMEOUT_MS = 5_000;
 
 /**
  * A webhook URL a tenant gives: http or https, and (unless the operator
@@ -27,11 +29,12 @@ export async function checkWebhookUrl(raw: string, allowPrivate: boolean): Promi
   if (allowPrivate) return url.href;
   let address: string | undefined;
   try {
-    address = await firstNonPublicAddress(url.hostname);
+    // A resolver that never answers must not hold the request.
+    address = await withTimeout(firstNonPublicAddress(url.hostname), RESOLVE_TIMEOUT_MS);
   } catch {
     throw new HttpProblem(
       'webhook_url_unresolvable',
-      `The host ${JSON.stringify(url.hostname)} of url does not resolve to any address.`,
+      `The host ${JSON.stringify(url.hostname)} of url does not resolve to any address (or not within ${RESOLVE_TIMEOUT_MS / 1000} s).`,
     );
   }
   if (address !== undefined) {
