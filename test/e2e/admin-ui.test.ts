@@ -120,6 +120,7 @@ describe('admin UI access control', () => {
       'sluice-chunks',
       'sluice-jobs',
       'sluice-maintenance',
+      'sluice-webhooks',
     ]);
     expect(body.queues.every((q) => !q.isPaused)).toBe(true);
   });

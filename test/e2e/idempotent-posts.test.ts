@@ -1,5 +1,5 @@
 // Idempotency-Key on the POSTs other than uploads (apps/api/src/http/
-// idempotent-post.ts): datasets, keys, cancel and retry. The same request
+// idempotent-post.ts): datasets, keys, cancel, retry and webhooks. The same request
 // again within 24 h gets the first answer (Idempotent-Replayed: true) and
 // has no second effect; the key with another request is 422; a duplicate
 // while the first runs is 409 or the replay; a 5xx or a transient 4xx frees
@@ -19,7 +19,8 @@ beforeAll(async () => {
     queuePrefix: '{e2e-idempotent-posts}',
     workers: 0,
     // A statement that waits on a lock fails soon: the 5xx test holds one.
-    env: { DATABASE_STATEMENT_TIMEOUT_MS: '1000' },
+    // Webhook endpoints on loopback may be registered (never called: no workers).
+    env: { DATABASE_STATEMENT_TIMEOUT_MS: '1000', WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' },
   });
 });
 
@@ -335,6 +336,43 @@ describe('Idempotency-Key on POST /v1/jobs/{id}/cancel and /retry', () => {
       expect(await res.json()).toMatchObject({ code: 'idempotency_key_in_use' });
     }
     expect(await metric('sluice_jobs_cancelled_total')).toBe(before + 1);
+  });
+});
+
+describe('Idempotency-Key on POST /v1/webhooks and rotate-secret', () => {
+  it('replays the created endpoint (same id and secret) and the rotated secret; one endpoint, one rotation', async () => {
+    const endpoints = async () => {
+      const res = await fetch(`${stack.apiUrl}/v1/webhooks`);
+      expect(res.status).toBe(200);
+      return Number(res.headers.get('x-total-count'));
+    };
+    const before = await endpoints();
+    const key = crypto.randomUUID();
+    const body = JSON.stringify({ url: 'http://127.0.0.1:9/hook', events: ['job.completed'] });
+    const first = await post('/v1/webhooks', key, body);
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as { id: string; secret: string };
+    const again = await post('/v1/webhooks', key, body);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(created);
+    expect(await endpoints()).toBe(before + 1);
+    expect((await post('/v1/webhooks', key, body.replace('hook', 'other'))).status).toBe(422);
+
+    const rotateKey = crypto.randomUUID();
+    const rotated = await post(`/v1/webhooks/${created.id}/rotate-secret`, rotateKey);
+    expect(rotated.status).toBe(200);
+    const { secret } = (await rotated.json()) as { secret: string };
+    expect(secret).not.toBe(created.secret);
+    const replayed = await post(`/v1/webhooks/${created.id}/rotate-secret`, rotateKey);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await replayed.json()) as { secret: string }).secret).toBe(secret);
+    // Rotated once: the secret in force is the first rotation's.
+    const { rows } = await db.query<{ secret: string }>(
+      'select secret from webhook_endpoints where id = $1',
+      [created.id],
+    );
+    expect(rows[0]!.secret).toBe(secret);
   });
 });
 

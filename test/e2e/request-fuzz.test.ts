@@ -124,6 +124,12 @@ const PATHS = [
   '/v1/datasets',
   '/v1/datasets/{dataset}',
   '/v1/datasets/{dataset}/rows',
+  '/v1/webhooks',
+  '/v1/webhooks/{job}',
+  '/v1/webhooks/{job}/rotate-secret',
+  '/v1/webhooks/{job}/deliveries',
+  '/v1/webhooks/{job}/deliveries/{job}',
+  '/v1/webhooks/{job}/deliveries/{job}/redeliver',
   '/health',
   '/health/live',
   '/health/ready',
@@ -451,6 +457,7 @@ class Generator {
         enc(this.text().slice(0, 1000)),
       ]);
     return template
+      .replace('{job}', this.chance(0.3) ? this.jobId : badId())
       .replace('{job}', this.chance(0.3) ? this.jobId : badId())
       .replace('{dataset}', this.chance(0.3) ? this.dataset : badId());
   }

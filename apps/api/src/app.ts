@@ -2,7 +2,7 @@ import type { DependencyBreakers } from '@sluice/breakers';
 import type { Database, DatabaseHandle } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
-import type { JobProducer } from '@sluice/queue';
+import type { JobProducer, WebhookDeliveryQueue } from '@sluice/queue';
 import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
@@ -30,6 +30,9 @@ import type { StoreLimits } from './jobs/upload/store-upload.ts';
 import { normalizeRoutes } from './normalize/normalize-routes.ts';
 import { type HealthSources, healthRoutes } from './ops/health-routes.ts';
 import { metricsRoutes } from './ops/metrics-routes.ts';
+import { deliveryRoutes } from './webhooks/delivery-routes.ts';
+import { createWebhookDispatch } from './webhooks/webhook-dispatch.ts';
+import { webhookRoutes } from './webhooks/webhook-routes.ts';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -69,6 +72,8 @@ export interface AppDeps {
   breakers: DependencyBreakers;
   /** Job event streams (main.ts creates them: it ends them on shutdown). */
   events: JobEvents;
+  /** Webhooks: the delivery queue (cancel, redelivery) and WEBHOOK_ALLOW_PRIVATE_ADDRESSES. */
+  webhooks: { queue: WebhookDeliveryQueue; allowPrivateAddresses: boolean };
 }
 
 /** The API's routes and middleware, in order; main.ts creates the dependencies. */
@@ -149,6 +154,11 @@ export function createApp(deps: AppDeps): express.Express {
       ttlMs: 3_600_000,
     }),
     events: deps.events,
+    dispatchWebhooks: createWebhookDispatch({
+      db: deps.db,
+      queue: deps.webhooks.queue,
+      logger: deps.logger,
+    }),
   };
   app.use(jobRoutes(jobDeps));
   app.use(jobControlRoutes({ ...jobDeps, idempotent }));
@@ -166,6 +176,12 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(keyRoutes({ db: deps.db, logger: deps.logger, needs: guard.needs, idempotent }));
+
+  const webhookDeps = { db: deps.db, logger: deps.logger, baseUrl, needs: guard.needs, idempotent };
+  app.use(
+    webhookRoutes({ ...webhookDeps, allowPrivateAddresses: deps.webhooks.allowPrivateAddresses }),
+  );
+  app.use(deliveryRoutes({ ...webhookDeps, queue: deps.webhooks.queue }));
 
   if (deps.admin) app.use(deps.admin);
 

@@ -15,6 +15,7 @@ import {
   createJobProducer,
   createProducerConnection,
   createQueueCounter,
+  createWebhookDeliveryQueue,
   createWorkerConnection,
   isRedisConnectionError,
   JOB_COUNT_STATES,
@@ -39,6 +40,12 @@ const redis = createProducerConnection({
   onError: (err) => logger.warn({ err: err.message }, 'redis connection error'),
 });
 const producer = createJobProducer({ connection: redis, prefix: config.QUEUE_PREFIX });
+const webhookQueue = createWebhookDeliveryQueue({
+  connection: redis,
+  prefix: config.QUEUE_PREFIX,
+  attempts: config.WEBHOOK_MAX_ATTEMPTS,
+  backoffMs: config.WEBHOOK_BACKOFF_MS,
+});
 // One breaker per dependency. While open, requests that need it get 503 at
 // once; after BREAKER_RESET_TIMEOUT_MS the probe (one trial query) decides.
 const breakers = createDependencyBreakers({
@@ -142,6 +149,7 @@ const app = createApp({
   jobCacheTtlSeconds: config.JOB_CACHE_TTL_SECONDS,
   breakers,
   events,
+  webhooks: { queue: webhookQueue, allowPrivateAddresses: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES },
 });
 
 const server: Server = app.listen(config.PORT, config.HOST, () => {
@@ -180,7 +188,7 @@ onShutdownSignals({
     await closed;
     clearInterval(closeIdle);
     breakers.shutdown();
-    await Promise.all([producer.close(), queueCounter.close()]);
+    await Promise.all([producer.close(), webhookQueue.close(), queueCounter.close()]);
     await admin.close();
     redis.disconnect();
     await database.close();

@@ -36,6 +36,7 @@ const worker = createWorkerProcess({
       'normalize-chunk': redisConnection('chunks'),
       'finalize-job': redisConnection('jobs'),
       'purge-expired': redisConnection('maintenance'),
+      'deliver-webhook': redisConnection('webhooks'),
     },
     control: redisConnection('reconciler', createProducerConnection),
   },

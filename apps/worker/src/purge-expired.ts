@@ -1,4 +1,9 @@
-import { type Database, purgeExpiredIdempotentRequests, purgeExpiredJobs } from '@sluice/db';
+import {
+  type Database,
+  purgeExpiredIdempotentRequests,
+  purgeExpiredJobs,
+  purgeExpiredWebhookEvents,
+} from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
 import { jobStatusCacheKey } from '@sluice/queue';
@@ -13,9 +18,10 @@ const MAX_BATCHES = 40;
 /**
  * The scheduled retention purge (`purge-expired`, one run per
  * RETENTION_PURGE_INTERVAL_MS across all workers): deletes jobs that
- * finished over JOB_RETENTION_DAYS days ago, and Idempotency-Keys of the
- * other POSTs (`idempotent_requests`) older than 24 hours, in batches, and
- * counts what went per table.
+ * finished over JOB_RETENTION_DAYS days ago, webhook events (with their
+ * delivery log) of that age, and Idempotency-Keys of the other POSTs
+ * (`idempotent_requests`) older than 24 hours, in batches, and counts what
+ * went per table.
  */
 export function createPurge(deps: {
   db: Kysely<Database>;
@@ -48,10 +54,20 @@ export function createPurge(deps: {
       jobs += count;
       if (count < BATCH) break;
     }
-    if (jobs > 0) {
+    let webhookEvents = 0;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const count = await purgeExpiredWebhookEvents(deps.db, {
+        olderThanDays: deps.retentionDays,
+        limit: BATCH,
+      });
+      deps.metrics.rowsPurged.inc({ table: 'webhook_events' }, count);
+      webhookEvents += count;
+      if (count < BATCH) break;
+    }
+    if (jobs > 0 || webhookEvents > 0) {
       deps.logger.info(
-        { jobs, retentionDays: deps.retentionDays },
-        'retention: purged expired jobs',
+        { jobs, webhookEvents, retentionDays: deps.retentionDays },
+        'retention: purged expired jobs and webhook events',
       );
     }
     return { jobs, idempotencyKeys };

@@ -1,7 +1,11 @@
 import type { Server } from 'node:http';
 import { breakerSettingsFrom, createDependencyBreakers, logStateChange } from '@sluice/breakers';
 import type { WorkerConfig } from '@sluice/config';
-import { type DatabaseHandle, isPostgresUnavailableError } from '@sluice/db';
+import {
+  type DatabaseHandle,
+  isPostgresUnavailableError,
+  pendingDeliveriesOfJob,
+} from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import {
   createMetricsRegistry,
@@ -14,6 +18,7 @@ import {
 import {
   createConsumers,
   createQueueCounter,
+  createWebhookDeliveryQueue,
   isRedisConnectionError,
   JOB_COUNT_STATES,
   type JobName,
@@ -33,6 +38,8 @@ import { startMetricsServer } from './metrics-server.ts';
 import { createBreakerPause, runThroughPostgres } from './outage-policy.ts';
 import { createPurge } from './purge-expired.ts';
 import { createReconciler } from './reconciler.ts';
+import { createWebhookDeliverer } from './webhooks/deliver-webhook.ts';
+import { createDeliverySweep } from './webhooks/delivery-sweep.ts';
 
 export interface WorkerProcessDeps {
   config: WorkerConfig;
@@ -80,6 +87,36 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       logger.debug({ err, jobId }, 'could not announce a job change'),
     );
   };
+  // Webhooks: a job that became final has its deliveries recorded in
+  // PostgreSQL (the outbox, same transaction); they are enqueued here once
+  // it committed. A failure to enqueue loses nothing: the sweep finds them.
+  const webhookQueue = createWebhookDeliveryQueue({
+    connection: deps.redis.control,
+    prefix: config.QUEUE_PREFIX,
+    attempts: config.WEBHOOK_MAX_ATTEMPTS,
+    backoffMs: config.WEBHOOK_BACKOFF_MS,
+  });
+  const dispatchWebhooks = (jobId: string) => {
+    pendingDeliveriesOfJob(database.db, jobId)
+      .then((rounds) => webhookQueue.enqueue(rounds))
+      .catch((err: unknown) =>
+        logger.warn({ err, jobId }, 'could not enqueue webhook deliveries; the sweep will'),
+      );
+  };
+  const finished = (jobId: string) => {
+    announce(jobId);
+    dispatchWebhooks(jobId);
+  };
+  const deliverWebhook = createWebhookDeliverer({
+    db: database.db,
+    metrics,
+    logger,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    post: {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    },
+  });
   const throughPostgres = runThroughPostgres(breakers.postgres, config.BREAKER_RESET_TIMEOUT_MS);
 
   const processChunk = createChunkProcessor({
@@ -123,6 +160,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
         'normalize-chunk': config.WORKER_CONCURRENCY ?? config.WORKER_THREADS * 2,
         'finalize-job': 4,
         'purge-expired': 1,
+        'deliver-webhook': config.WEBHOOK_CONCURRENCY,
       },
       // An import's merge dies with its worker too; it resumes the same way.
       lockDurationMs: config.WORKER_LOCK_DURATION_MS,
@@ -132,23 +170,32 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     handlers: {
       async 'normalize-chunk'(payload, attempt) {
         const outcome = await throughPostgres(() => processChunk(payload, attempt), attempt);
-        if (outcome === 'applied' || outcome === 'failed-job') announce(payload.jobId);
+        if (outcome === 'failed-job') finished(payload.jobId);
+        else if (outcome === 'applied') announce(payload.jobId);
         waitIfNotReady(outcome, attempt);
         return outcome;
       },
       async 'finalize-job'(payload, attempt) {
         const outcome = await throughPostgres(() => finalize(payload), attempt);
-        if (outcome === 'completed' || outcome === 'failed') announce(payload.jobId);
+        if (outcome === 'completed' || outcome === 'failed') finished(payload.jobId);
         waitIfNotReady(outcome, attempt);
         return outcome;
       },
       'purge-expired': (_payload, attempt) => throughPostgres(purge, attempt),
+      'deliver-webhook': (payload, attempt) =>
+        throughPostgres(() => deliverWebhook(payload), attempt),
     },
     events: {
       failed(failure, error) {
         if (failure.name === 'normalize-chunk') {
           const jobId = failure.final ? failure.payload?.jobId : undefined;
-          void chunkFailed(failure, error).then(() => jobId && announce(jobId));
+          void chunkFailed(failure, error).then(() => jobId && finished(jobId));
+        } else if (failure.name === 'deliver-webhook') {
+          // The delivery log in PostgreSQL has the attempt; retrying is routine.
+          logger.debug(
+            { err: error.message, bullJobId: failure.bullJobId },
+            'webhook attempt failed',
+          );
         } else {
           logger.warn({ err: error, bullJobId: failure.bullJobId }, 'finalize attempt failed');
         }
@@ -193,7 +240,14 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     uploadAbandonAfterMs: config.UPLOAD_ABANDON_AFTER_MS,
     maxChunkClaims: config.RECONCILE_MAX_CHUNK_CLAIMS,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-    onJobFailed: announce,
+    onJobFailed: finished,
+  });
+  const deliverySweep = createDeliverySweep({
+    db: database.db,
+    queue: webhookQueue,
+    logger: logger.child({ component: 'webhook-sweep' }),
+    intervalMs: config.RECONCILE_INTERVAL_MS,
+    idleMs: config.RECONCILE_GRACE_MS,
   });
 
   // Scrape-time gauges: queue depth (same helper as the API), pg pool, thread pool.
@@ -231,6 +285,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       });
       consumers.start();
       reconciler.start();
+      deliverySweep.start();
       if (config.METRICS_PORT === undefined) return { metricsPort: undefined };
       metricsServer = await startMetricsServer(
         registry,
@@ -248,7 +303,13 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     async stop(): Promise<void> {
       stopping = true;
       pause.stop();
-      await Promise.all([reconciler.stop(), consumers.close(), queueCounter.close()]);
+      await Promise.all([
+        reconciler.stop(),
+        deliverySweep.stop(),
+        consumers.close(),
+        queueCounter.close(),
+      ]);
+      await webhookQueue.close();
       breakers.shutdown();
       await deps.pool.destroy();
       // BullMQ leaves connections it was given open; they are ours to close.

@@ -36,6 +36,23 @@ const common = {
   BREAKER_ERROR_PERCENTAGE: z.coerce.number().int().min(1).max(100).default(50),
   /** Rolling window in which a breaker counts calls and failures. */
   BREAKER_WINDOW_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+  // --- Webhooks (the API enqueues deliveries too: cancel, redelivery) ---
+  /** Attempts per delivery (per redelivery round), the first included; then it is failed. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** First retry delay; each next one doubles (BullMQ exponential backoff). */
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  /** One attempt's limit, connecting to the whole answer; past it the attempt failed. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * "true" lets webhook URLs reach loopback, private, link-local and other
+   * non-public addresses (a receiver on the operator's own network, tests).
+   * Off, such URLs are refused when registered and at every delivery
+   * (the address the name resolves to then is the one connected to).
+   */
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 };
 
 const apiSchema = z
@@ -202,7 +219,8 @@ const workerSchema = z.object({
   /**
    * Finished jobs (with their input, output and row errors) are deleted this
    * many days after they finished; 0 keeps them forever. Rows an import
-   * merged stay in its dataset.
+   * merged stay in its dataset. Webhook events and their delivery log go
+   * as many days after they were recorded.
    */
   JOB_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
   /** How often the retention purge runs (once per interval across all workers). */
@@ -221,6 +239,8 @@ const workerSchema = z.object({
    * to arrive at UPLOAD_MIN_BYTES_PER_SECOND (1 MB at 10 KiB/s: 100 s).
    */
   UPLOAD_ABANDON_AFTER_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(900_000),
+  /** Webhook deliveries one worker process makes at once. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   /** A pending chunk claimed this often without finishing fails its job (it keeps killing workers). */
   RECONCILE_MAX_CHUNK_CLAIMS: z.coerce.number().int().min(2).max(1000).default(25),
   /**

@@ -1,6 +1,6 @@
 /**
  * What an API key may do. Stable: they appear in keys, in the API's 403
- * answers and in the OpenAPI document. `admin` manages the tenant's keys.
+ * answers and in the OpenAPI document. `admin` manages the tenant's keys and webhooks.
  */
 export const API_SCOPES = [
   'jobs:write',

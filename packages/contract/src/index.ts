@@ -1,6 +1,6 @@
 /**
  * @sluice/contract: what Sluice stores and hands between processes, defined
- * once: API key scopes, job types, statuses and failure codes, the options and columns stored with a job
+ * once: API key scopes, webhook event types, job types, statuses and failure codes, the options and columns stored with a job
  * and a dataset (zod schemas, parsed by @sluice/db on write and on read), and
  * the per-row error. Pure: imports only the pure packages whose facts it
  * names (column types from normalize, encodings and delimiters from csv).
@@ -39,3 +39,4 @@ export {
   storedJobColumnsSchema,
   storedJobOptionsSchema,
 } from './stored-job.ts';
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events.ts';

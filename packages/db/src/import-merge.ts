@@ -13,6 +13,7 @@ import { DATASET_LOCK_SQL, datasetTable, quoteIdentifier } from './datasets.ts';
 import { isTransientDatabaseError } from './postgres-errors.ts';
 import { storedJson } from './stored-json.ts';
 import { type RetryOptions, retryTransient } from './transaction.ts';
+import { RECORD_JOB_EVENT_SQL } from './webhook-outbox.ts';
 
 export interface ImportMergeOptions extends RetryOptions {
   /** SET LOCAL statement_timeout for the merge (large imports need minutes). */
@@ -279,6 +280,8 @@ export async function finalizeImportJob(
          where id = $1`,
         [jobId, stats.inserted, stats.updated, stats.unchanged, stats.duplicate],
       );
+      // The webhook outbox, in the transaction that completes the job.
+      await client.query(RECORD_JOB_EVENT_SQL, [jobId, 'job.completed']);
       await client.query('commit');
       return result;
     } catch (error) {

@@ -8,8 +8,10 @@
  * worker's claim and fenced commit), error-limits (a job's error-row budget
  * and the first chunk's error-rate verdict), job-completion (finalize, fail),
  * job-views (reads for the API), reconcile (the reconciler's queries),
- * retention (purging expired jobs), datasets and import-merge,
- * postgres-errors (the one table of PostgreSQL failure classes).
+ * retention (purging expired jobs and webhook events), datasets and import-merge,
+ * postgres-errors (the one table of PostgreSQL failure classes), webhook-endpoints,
+ * webhook-outbox (a job's final transition recorded as webhook deliveries in
+ * its own transaction) and webhook-deliveries (the delivery log, attempts).
  */
 export type {
   ApiKeyCheck,
@@ -91,9 +93,36 @@ export {
   removeAbandonedUploads,
   tryReconcilerLock,
 } from './reconcile.ts';
-export { type PurgeCounts, purgeExpiredJobs } from './retention.ts';
-export type { Database } from './schema.ts';
+export { type PurgeCounts, purgeExpiredJobs, purgeExpiredWebhookEvents } from './retention.ts';
+export type { Database, WebhookDeliveryStatus } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
 export { inTransaction, retryTransient } from './transaction.ts';
 export type { NewChunk, NewJob } from './uploads.ts';
 export { acceptJob, deleteJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
+export {
+  abandonDelivery,
+  type DeliveryAttemptRecord,
+  getWebhookDelivery,
+  listWebhookDeliveries,
+  loadDeliveryWork,
+  recordDeliveryAttempt,
+  redeliverWebhook,
+  type WebhookAttemptView,
+  type WebhookDeliveryView,
+  type WebhookDeliveryWork,
+} from './webhook-deliveries.ts';
+export {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  getWebhookEndpoint,
+  listWebhookEndpoints,
+  replaceWebhookSecret,
+  updateWebhookEndpoint,
+  type WebhookEndpointChange,
+  type WebhookEndpointView,
+} from './webhook-endpoints.ts';
+export {
+  findIdleDeliveries,
+  pendingDeliveriesOfJob,
+  type WebhookDeliveryRef,
+} from './webhook-outbox.ts';

@@ -7,6 +7,7 @@ import {
 import { sql, type Transaction } from 'kysely';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
+import { recordJobEvent, withinTransaction } from './webhook-outbox.ts';
 
 /**
  * not-accepted: the job is still receiving (its upload was enqueued but not
@@ -21,7 +22,8 @@ export type FinalizeOutcome =
 
 /**
  * Commits a job's final statistics once every chunk is done. Locks the job row
- * so two finalizers cannot both complete it.
+ * so two finalizers cannot both complete it. Records the job.completed
+ * webhook event in the same transaction.
  */
 export async function finalizeJob(
   trx: Transaction<Database>,
@@ -60,30 +62,35 @@ export async function finalizeJob(
     })
     .where('id', '=', jobId)
     .execute();
+  await recordJobEvent(trx, jobId, 'job.completed');
   return 'completed';
 }
 
 /**
  * Fails an unfinished job with a code (for programs) and a reason (for its
  * owner). Returns the job's type when this call failed it, undefined when it
- * was final already (or gone).
+ * was final already (or gone). Records the job.failed webhook event in the
+ * same transaction (the executor's, or its own).
  */
 export async function markJobFailed(
   db: Executor,
   jobId: string,
   failure: { code: JobFailureCode; reason: string },
 ): Promise<JobType | undefined> {
-  const row = await db
-    .updateTable('jobs')
-    .set({
-      status: 'failed',
-      error: storableText(failure.reason),
-      error_code: failure.code,
-      finished_at: sql`clock_timestamp()`,
-    })
-    .where('id', '=', jobId)
-    .where('status', 'in', UNFINISHED_JOB_STATUSES)
-    .returning('type')
-    .executeTakeFirst();
-  return row?.type;
+  return withinTransaction(db, async (trx) => {
+    const row = await trx
+      .updateTable('jobs')
+      .set({
+        status: 'failed',
+        error: storableText(failure.reason),
+        error_code: failure.code,
+        finished_at: sql`clock_timestamp()`,
+      })
+      .where('id', '=', jobId)
+      .where('status', 'in', UNFINISHED_JOB_STATUSES)
+      .returning('type')
+      .executeTakeFirst();
+    if (row) await recordJobEvent(trx, jobId, 'job.failed');
+    return row?.type;
+  });
 }

@@ -2,6 +2,7 @@ import { type JobStatus, UNFINISHED_JOB_STATUSES } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
 import { getJob, type JobView } from './job-views.ts';
 import type { Database, Executor } from './schema.ts';
+import { recordJobEvent, withinTransaction } from './webhook-outbox.ts';
 
 /**
  * What a client's cancel did: `cancelled` (the job was queued or running),
@@ -26,23 +27,27 @@ export type CancelOutcome =
  * waits for it, then finds the job completed (`final`), so a cancel that
  * answers `cancelled` is one after which nothing of the import is merged.
  * Chunks committed before the cancel stay (a retry can build on them).
+ * Records the job.cancelled webhook event in the same transaction.
  */
 export async function cancelJob(
   db: Executor,
   tenantId: string,
   jobId: string,
 ): Promise<CancelOutcome> {
-  const cancelled = await db
-    .updateTable('jobs')
-    .set({ status: 'cancelled', finished_at: sql`clock_timestamp()` })
-    .where('id', '=', jobId)
-    .where('tenant_id', '=', tenantId)
-    .where('status', 'in', UNFINISHED_JOB_STATUSES)
-    .returning('id')
-    .executeTakeFirst();
-  const job = await getJob(db, tenantId, jobId);
-  if (!job) return { outcome: 'missing' };
-  return cancelled ? { outcome: 'cancelled', job } : { outcome: 'final', status: job.status };
+  return withinTransaction(db, async (trx) => {
+    const cancelled = await trx
+      .updateTable('jobs')
+      .set({ status: 'cancelled', finished_at: sql`clock_timestamp()` })
+      .where('id', '=', jobId)
+      .where('tenant_id', '=', tenantId)
+      .where('status', 'in', UNFINISHED_JOB_STATUSES)
+      .returning('id')
+      .executeTakeFirst();
+    if (cancelled) await recordJobEvent(trx, jobId, 'job.cancelled');
+    const job = await getJob(trx, tenantId, jobId);
+    if (!job) return { outcome: 'missing' };
+    return cancelled ? { outcome: 'cancelled', job } : { outcome: 'final', status: job.status };
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import * as jobRetry0007 from './migrations/0007_job_retry.ts';
 import * as datasetHistory0008 from './migrations/0008_dataset_history.ts';
 import * as tenancy0009 from './migrations/0009_tenancy.ts';
 import * as idempotencyKeys0010 from './migrations/0010_idempotency_keys.ts';
+import * as webhooks0011 from './migrations/0011_webhooks.ts';
 import * as idempotentResponses0012 from './migrations/0012_idempotent_responses.ts';
 
 /**
@@ -28,7 +29,7 @@ const migrations: Record<string, Migration> = {
   '0008_dataset_history': datasetHistory0008,
   '0009_tenancy': tenancy0009,
   '0010_idempotency_keys': idempotencyKeys0010,
-  // 0011 is the webhooks branch's.
+  '0011_webhooks': webhooks0011,
   '0012_idempotent_responses': idempotentResponses0012,
 };
 

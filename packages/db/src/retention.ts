@@ -48,3 +48,26 @@ export async function purgeExpiredJobs(
   const row = result.rows[0]!;
   return { jobs: row.jobs, chunks: row.chunks, rowErrors: row.row_errors };
 }
+
+/**
+ * Deletes up to `limit` webhook events created more than `olderThanDays`
+ * days ago, with their deliveries and attempts (cascade): the delivery log
+ * is kept as long as the jobs it tells about. Returns how many went.
+ */
+export async function purgeExpiredWebhookEvents(
+  db: Executor,
+  options: { olderThanDays: number; limit: number },
+): Promise<number> {
+  const result = await sql<{ n: number }>`
+    with doomed as (
+      select id from webhook_events
+      where created_at < now() - make_interval(days => ${options.olderThanDays})
+      order by created_at
+      limit ${options.limit}
+      for update skip locked
+    ), deleted as (
+      delete from webhook_events where id in (select id from doomed) returning id
+    )
+    select count(*)::int as n from deleted`.execute(db);
+  return result.rows[0]?.n ?? 0;
+}

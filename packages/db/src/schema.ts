@@ -154,7 +154,69 @@ interface IdempotentRequestsTable {
   created_at: Generated<Date>;
 }
 
+interface WebhookEndpointsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  url: string;
+  description: string;
+  /** null: every event type, present and future. */
+  event_types: string[] | null;
+  /** `whsec_<base64>`, as handed out once: signing needs the secret itself. */
+  secret: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  disabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+interface WebhookEventsTable {
+  /** `msg_<hex>`: the webhook-id header of every attempt. */
+  id: string;
+  tenant_id: string;
+  type: string;
+  job_id: string;
+  /** The exact JSON sent (and signed) on every attempt. */
+  body: string;
+  created_at: Generated<Date>;
+}
+
+interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  event_id: string;
+  endpoint_id: string;
+  status: ColumnType<
+    WebhookDeliveryStatus,
+    WebhookDeliveryStatus | undefined,
+    WebhookDeliveryStatus
+  >;
+  round: Generated<number>;
+  round_attempts: Generated<number>;
+  attempts: Generated<number>;
+  last_status_code: ColumnType<number | null, number | null | undefined, number | null>;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  last_attempt_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  finished_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+interface WebhookDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  round: number;
+  started_at: Date;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+}
+
+/** pending until a 2xx answer (delivered) or its last attempt (failed). */
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
 export interface Database {
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
   idempotent_requests: IdempotentRequestsTable;

@@ -9,6 +9,10 @@ export interface WorkerMetrics {
   rowsNormalized: Counter<'type'>;
   /** Rows the retention purge deleted, by table (jobs, job_chunks, job_row_errors, idempotent_requests). */
   rowsPurged: Counter<'table'>;
+  /** Webhook delivery attempts, by outcome (delivered, retrying, failed, refused). */
+  webhookDeliveries: Counter<'outcome'>;
+  /** Time of one webhook delivery attempt (the HTTP request), by outcome. */
+  webhookDeliveryDuration: Histogram<'outcome'>;
 }
 
 export function createWorkerMetrics(registry: Registry): WorkerMetrics {
@@ -48,6 +52,19 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       name: 'sluice_retention_purged_rows_total',
       help: 'Rows the retention purge deleted (jobs finished over JOB_RETENTION_DAYS ago, Idempotency-Keys over 24 h old), by table',
       labelNames: ['table'],
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: 'sluice_webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by outcome (delivered, retrying, failed: out of attempts, refused: address not allowed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    webhookDeliveryDuration: new Histogram({
+      name: 'sluice_webhook_delivery_duration_seconds',
+      help: 'Time of one webhook delivery attempt, from connecting to the answer, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers: [registry],
     }),
   };

@@ -14,6 +14,8 @@ export const QUEUE_NAMES = {
   jobs: 'sluice-jobs',
   /** Housekeeping on a schedule (one run per interval across all workers): the retention purge. */
   maintenance: 'sluice-maintenance',
+  /** One job per webhook delivery round: POST the signed message, retried with backoff. */
+  webhooks: 'sluice-webhooks',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -22,9 +24,15 @@ export const normalizeChunkPayload = z.object({ jobId: z.uuid(), seq: z.number()
 export const finalizeJobPayload = z.object({ jobId: z.uuid() });
 
 const purgeExpiredPayload = z.object({});
+/** A delivery and its round (a redelivery is a new round: a new BullMQ job). */
+const deliverWebhookPayload = z.object({
+  deliveryId: z.uuid(),
+  round: z.number().int().min(0),
+});
 
 export type NormalizeChunkPayload = z.infer<typeof normalizeChunkPayload>;
 export type FinalizeJobPayload = z.infer<typeof finalizeJobPayload>;
+export type DeliverWebhookPayload = z.infer<typeof deliverWebhookPayload>;
 
 const keepForADay = { age: 24 * 3600, count: 10_000 };
 const keepFailedForAWeek = { age: 7 * 24 * 3600 };
@@ -63,6 +71,17 @@ export const jobCatalog = {
       removeOnFail: { count: 100 },
     } satisfies JobsOptions,
   },
+  'deliver-webhook': {
+    queue: QUEUE_NAMES.webhooks,
+    payload: deliverWebhookPayload,
+    // attempts and backoff come from WEBHOOK_MAX_ATTEMPTS and
+    // WEBHOOK_BACKOFF_MS (webhook-deliveries.ts); PostgreSQL counts the
+    // attempts that decide when a delivery has failed.
+    options: {
+      removeOnComplete: keepForADay,
+      removeOnFail: keepFailedForAWeek,
+    } satisfies JobsOptions,
+  },
 } as const;
 
 export type JobName = keyof typeof jobCatalog;
@@ -76,6 +95,7 @@ export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payl
 export const bullJobIds = {
   job: (jobId: string) => `job-${jobId}`,
   chunk: (jobId: string, seq: number) => `chunk-${jobId}-${seq}`,
+  webhookDelivery: (deliveryId: string, round: number) => `whd-${deliveryId}-${round}`,
 };
 
 /**

@@ -23,6 +23,7 @@ const connections = {
   'normalize-chunk': createWorkerConnection({ url }),
   'finalize-job': createWorkerConnection({ url }),
   'purge-expired': createWorkerConnection({ url }),
+  'deliver-webhook': createWorkerConnection({ url }),
 };
 
 afterAll(async () => {
@@ -33,7 +34,12 @@ afterAll(async () => {
 });
 
 const settings = {
-  concurrency: { 'normalize-chunk': 1, 'finalize-job': 1, 'purge-expired': 1 },
+  concurrency: {
+    'normalize-chunk': 1,
+    'finalize-job': 1,
+    'purge-expired': 1,
+    'deliver-webhook': 1,
+  },
   lockDurationMs: 30_000,
   stalledIntervalMs: 30_000,
   maxStalledCount: 1,
@@ -49,7 +55,13 @@ function consumers(
     connections,
     prefix,
     settings,
-    handlers: { 'normalize-chunk': idle, 'finalize-job': idle, 'purge-expired': idle, ...handlers },
+    handlers: {
+      'normalize-chunk': idle,
+      'finalize-job': idle,
+      'purge-expired': idle,
+      'deliver-webhook': idle,
+      ...handlers,
+    },
     events,
   });
   opened.push(c);

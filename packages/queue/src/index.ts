@@ -4,9 +4,10 @@
  * the consumer side (one Worker per job name, payloads parsed through the
  * catalog, hand-back without using an attempt), the reconciler's flow
  * inspection, queue depth, connections, the job-change signal of the event
- * streams (pub/sub) and the Redis error classifier.
+ * streams (pub/sub), the webhook delivery queue and the Redis error classifier.
  */
 export type {
+  DeliverWebhookPayload,
   FinalizeJobPayload,
   JobName,
   JobPayload,
@@ -43,3 +44,5 @@ export type { JobCountState, QueueCounter, QueueCounts } from './queue-counts.ts
 export { createQueueCounter, JOB_COUNT_STATES } from './queue-counts.ts';
 export { isRedisConnectionError } from './redis-errors.ts';
 export { schedulePurge } from './schedules.ts';
+export type { DeliveryRound, WebhookDeliveryQueue } from './webhook-deliveries.ts';
+export { createWebhookDeliveryQueue } from './webhook-deliveries.ts';

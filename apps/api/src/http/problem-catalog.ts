@@ -168,6 +168,23 @@ export const PROBLEM_CATALOG = {
     title: 'API key not found',
     meaning: 'a `DELETE /v1/keys/{id}` of a key the tenant does not have',
   },
+  invalid_webhook_request: {
+    status: 400,
+    title: 'Invalid webhook request',
+    meaning:
+      'a `POST /v1/webhooks` or `PATCH /v1/webhooks/{id}` body that does not fit its schema (`issues` lists why)',
+  },
+  webhook_url_not_allowed: {
+    status: 400,
+    title: 'Webhook URL not allowed',
+    meaning:
+      'a webhook `url` that is not http(s), or whose host is or resolves to a non-public (loopback, private, link-local) address (`reason` says which)',
+  },
+  webhook_url_unresolvable: {
+    status: 400,
+    title: 'Webhook URL unresolvable',
+    meaning: 'a webhook `url` whose host name does not resolve',
+  },
   invalid_api_key: {
     status: 401,
     title: 'Invalid API key',
@@ -195,6 +212,16 @@ export const PROBLEM_CATALOG = {
   },
   // Resources
   job_not_found: { status: 404, title: 'Job not found', meaning: 'no job has that id' },
+  webhook_not_found: {
+    status: 404,
+    title: 'Webhook not found',
+    meaning: 'the tenant has no webhook with that id',
+  },
+  delivery_not_found: {
+    status: 404,
+    title: 'Webhook delivery not found',
+    meaning: 'the webhook has no delivery with that id',
+  },
   dataset_not_found: {
     status: 404,
     title: 'Dataset not found',

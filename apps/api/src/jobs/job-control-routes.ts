@@ -25,6 +25,7 @@ export function jobControlRoutes(
     | 'needs'
     | 'transaction'
     | 'events'
+    | 'dispatchWebhooks'
   > & {
     /** Idempotency-Key on cancel and retry (http/idempotent-post.ts). */
     idempotent: ReturnType<typeof idempotentPost>;
@@ -53,6 +54,7 @@ export function jobControlRoutes(
         );
       }
       deps.events.changed(result.job.id);
+      await deps.dispatchWebhooks(result.job.id);
       deps.metrics.jobsCancelled.inc({ type: result.job.type });
       deps.logger.info({ jobId: result.job.id }, 'job cancelled');
       res.json(presentJob(result.job, deps.baseUrl(req)));

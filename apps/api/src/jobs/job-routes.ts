@@ -69,6 +69,8 @@ export interface JobRoutesDeps {
   inFlight: InFlightMarks;
   /** Server-sent events of jobs (GET /v1/jobs/{id}/events); told of each change made here. */
   events: JobEvents;
+  /** Enqueues the webhook deliveries a transition made here recorded (a cancel). */
+  dispatchWebhooks: (jobId: string) => Promise<void>;
 }
 
 const keyInUse = () =>
