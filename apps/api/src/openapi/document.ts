@@ -6,7 +6,7 @@ import { datasetOperations } from './dataset-operations.ts';
 import { jobOperations } from './job-operations.ts';
 import { keyOperations } from './key-operations.ts';
 import { normalizeOperations } from './normalize-operations.ts';
-import { PROBLEM_REF } from './operation.ts';
+import { PROBLEM_CODES_EXTENSION, PROBLEM_REF } from './operation.ts';
 import { opsOperations } from './ops-operations.ts';
 
 /**
@@ -72,6 +72,7 @@ export function createApiDocument(version: string): ReturnType<typeof createDocu
       [UNMATCHED_EXTENSION]: {
         description: 'No route for the method and path (`not_found`).',
         status: 404,
+        [PROBLEM_CODES_EXTENSION]: ['not_found'],
         content: { 'application/problem+json': { schema: { $ref: PROBLEM_REF } } },
       },
     },

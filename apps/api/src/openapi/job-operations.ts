@@ -145,7 +145,7 @@ export const jobOperations: ZodOpenApiPathsObject = {
       operationId: 'streamJobEvents',
       summary: 'Server-sent events of the job until it is final',
       description:
-        'Each event is `job` with the job (as GET /v1/jobs/{id}) as its data; the stream ends after the final state.',
+        'Progress events carry the status, progress and counts; the final one the whole job (as GET /v1/jobs/{id}), after which the stream ends. Resumes after `Last-Event-ID`.',
       tags,
       scopes: ['jobs:read'],
       needsDependencies: true,
@@ -154,6 +154,10 @@ export const jobOperations: ZodOpenApiPathsObject = {
         '200': {
           description: 'An event stream.',
           content: { 'text/event-stream': { schema: z.string() } },
+        },
+        '204': {
+          description:
+            'The job is final and Last-Event-ID shows the client has its final event: stop reconnecting.',
         },
       },
       problems: ['job_not_found', 'too_many_event_streams'],

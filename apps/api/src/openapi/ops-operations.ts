@@ -1,7 +1,7 @@
 import { healthSchema, livenessSchema, readinessSchema } from '@sluice/contract';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { json, operation, PROBLEM_REF } from './operation.ts';
+import { json, operation } from './operation.ts';
 
 const tags = ['Operations'];
 
@@ -91,11 +91,8 @@ export const opsOperations: ZodOpenApiPathsObject = {
             'image/png': { schema: z.string() },
           },
         },
-        '404': {
-          description: 'No such asset (`not_found`).',
-          content: { 'application/problem+json': { schema: { $ref: PROBLEM_REF } } },
-        },
       },
+      problems: ['not_found'],
     }),
   },
 };
