@@ -35,17 +35,28 @@ export const problemSchema = z
   .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
 export type Problem = z.infer<typeof problemSchema>;
 
-/** `?limit=&offset=` of every list; checked further (ranges) by the API. */
+/** Most items one page of a list holds. */
+export const MAX_PAGE_LIMIT = 1000;
+
+/** A count in the query: one whole number in a range (a repeated parameter is not one). */
+function wholeNumber(min: number, max: number) {
+  const rule = `must be a whole number from ${min} to ${max}`;
+  return z
+    .string({ error: rule })
+    .regex(/^\d{1,16}$/, { error: rule })
+    .refine((text) => Number(text) >= min && Number(text) <= max, { error: rule })
+    .optional();
+}
+
+/** `?limit=&offset=` of every list (limit's default is the list's). */
 export const pageQuerySchema = z.object({
-  limit: z
-    .string({ error: 'must be given once' })
-    .regex(/^\d{1,12}$/, { error: 'must be a whole number' })
-    .optional()
-    .meta({ description: 'Items per page, 1 to 1000.', example: '50' }),
-  offset: z
-    .string({ error: 'must be given once' })
-    .regex(/^\d{1,12}$/, { error: 'must be a whole number' })
-    .optional()
-    .meta({ description: 'Items to skip (default 0).', example: '0' }),
+  limit: wholeNumber(1, MAX_PAGE_LIMIT).meta({
+    description: `Items per page, 1 to ${MAX_PAGE_LIMIT}.`,
+    example: '50',
+  }),
+  offset: wholeNumber(0, Number.MAX_SAFE_INTEGER).meta({
+    description: 'Items to skip (default 0).',
+    example: '0',
+  }),
 });
 export type PageQuery = z.infer<typeof pageQuerySchema>;

@@ -67,9 +67,12 @@ export const idempotencyKeyHeaderSchema = z.object({
 
 /** GET /v1/jobs' filters. */
 export const jobListQuerySchema = z.object({
-  status: z.enum(JOB_STATUSES).optional(),
-  type: z.enum(JOB_TYPES).optional(),
-  dataset: z.string().optional().meta({ description: 'Import jobs into this dataset.' }),
+  status: z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
+  type: z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.join(', ')}` }).optional(),
+  dataset: z
+    .string({ error: 'must be a name' })
+    .optional()
+    .meta({ description: 'Import jobs into this dataset.' }),
 });
 
 const jobColumnSchema = storedJobColumnSchema

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { API_SCOPES } from '../api-scopes.ts';
 import { timestamp } from './common.ts';
 
+const EXPIRY_RULE = 'must be a date and time in the future (ISO 8601)';
 const SCOPES_RULE = `must be a non-empty list of: ${API_SCOPES.join(', ')}`;
 
 export const apiScopeSchema = z.enum(API_SCOPES).meta({ id: 'ApiScope' });
@@ -17,10 +18,16 @@ export const newKeyRequestSchema = z
         .string({ error: 'must be a string of at most 200 characters' })
         .max(200, { error: 'must be a string of at most 200 characters' })
         .optional(),
-      expiresAt: z.iso
-        .datetime({ offset: true, error: 'must be a date and time in the future (ISO 8601)' })
+      expiresAt: z
+        .string({ error: EXPIRY_RULE })
+        .refine((text) => !Number.isNaN(Date.parse(text)), { error: EXPIRY_RULE })
         .nullable()
-        .optional(),
+        .optional()
+        .meta({
+          description:
+            'When the key stops working (ISO 8601; must be in the future). Absent or null: never.',
+          example: '2027-06-30T00:00:00Z',
+        }),
     },
     { error: 'Send a JSON object: {"scopes": [...], "name": "...", "expiresAt": "..."}' },
   )
