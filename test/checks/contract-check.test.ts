@@ -7,6 +7,7 @@ import { createContractChecker, type ObservedResponse } from '../support/contrac
 const document = {
   openapi: '3.1.0',
   info: { title: 'miniature', version: '1' },
+  'x-outside-contract': ['/admin/queues'],
   'x-unmatched-request': {
     description: 'not found',
     status: 404,
@@ -106,6 +107,11 @@ describe('the response contract check', () => {
         body: JSON.stringify({ code: 'not_found', status: 404 }),
       }),
     ).toEqual([]);
+    // Beside the API on the same origin (the admin UI), by the document's word.
+    expect(check({ ...ok, path: '/admin/queues/api/queues', status: 401 })).toEqual([]);
+    expect(check({ ...ok, path: '/admin/queuesx', status: 401 })).toEqual([
+      'GET /admin/queuesx → 401: no operation for GET /admin/queuesx in the document',
+    ]);
   });
 
   it('names method, path, status and the schema error of a drifted body', () => {

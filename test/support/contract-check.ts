@@ -8,7 +8,8 @@ import addFormatsModule from 'ajv-formats';
  * from a Sluice API, with the document that API serves.
  *
  * Checked: an operation exists for the method and path (a request no
- * operation matches must get the document's `x-unmatched-request` answer);
+ * operation matches must get the document's `x-unmatched-request` answer;
+ * paths under a prefix of its `x-outside-contract`, the admin UI, are not the API's);
  * the status is documented for it; the body's media type is one documented
  * for that status; a JSON body is valid against its schema (JSON Schema
  * 2020-12, ajv with formats); every header the document marks required is
@@ -144,7 +145,15 @@ export function createContractChecker(document: Json): (observed: ObservedRespon
     return violations;
   };
 
+  // Paths the origin serves beside the API (the admin UI): the document names them.
+  const outside = (document['x-outside-contract'] ?? []) as string[];
+
   return (observed) => {
+    if (
+      outside.some((prefix) => observed.path === prefix || observed.path.startsWith(`${prefix}/`))
+    ) {
+      return [];
+    }
     const method = observed.method.toUpperCase();
     const where = `${method} ${observed.path} → ${observed.status}`;
     const match = templates.find((t) => t.pattern.test(observed.path));

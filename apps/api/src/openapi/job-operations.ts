@@ -125,7 +125,15 @@ export const jobOperations: ZodOpenApiPathsObject = {
       needsDependencies: true,
       requestParams: byId,
       responses: {
-        '200': json('The job.', jobSchema, z.object({ 'x-cache': xCache.optional() })),
+        '200': json(
+          'The job.',
+          jobSchema,
+          z.object({
+            'x-cache': xCache.optional(),
+            etag: z.string().optional().meta({ description: 'For If-None-Match.' }),
+          }),
+        ),
+        '304': { description: 'Not modified (If-None-Match of its ETag).' },
       },
       problems: ['job_not_found'],
     }),

@@ -62,6 +62,7 @@ export const opsOperations: ZodOpenApiPathsObject = {
           description: 'The document.',
           content: { 'application/json': { schema: z.looseObject({ openapi: z.string() }) } },
         },
+        '304': { description: 'Not modified (If-None-Match of its ETag).' },
       },
     }),
   },
