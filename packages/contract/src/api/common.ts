@@ -36,7 +36,7 @@ export const problemSchema = z
 export type Problem = z.infer<typeof problemSchema>;
 
 /** Most items one page of a list holds. */
-export const MAX_PAGE_LIMIT = 1000;
+const MAX_PAGE_LIMIT = 1000;
 
 /** A count in the query: one whole number in a range (a repeated parameter is not one). */
 function wholeNumber(min: number, max: number) {

@@ -5,7 +5,7 @@ import { timestamp } from './common.ts';
 const EXPIRY_RULE = 'must be a date and time in the future (ISO 8601)';
 const SCOPES_RULE = `must be a non-empty list of: ${API_SCOPES.join(', ')}`;
 
-export const apiScopeSchema = z.enum(API_SCOPES).meta({ id: 'ApiScope' });
+const apiScopeSchema = z.enum(API_SCOPES).meta({ id: 'ApiScope' });
 
 /** POST /v1/keys (the API checks that expiresAt is in the future). */
 export const newKeyRequestSchema = z
