@@ -1,3 +1,4 @@
+import { ClientRequest, type IncomingMessage } from 'node:http';
 import { expect } from 'vitest';
 import { createContractChecker, mediaTypeOf, type ObservedResponse } from './contract-check.ts';
 import type { RawResponse } from './raw-http.ts';
@@ -6,8 +7,10 @@ import type { RawResponse } from './raw-http.ts';
  * The response contract check of the e2e suite: every answer a test gets
  * from a Sluice API it started (startStack registers the origin) is held to
  * the OpenAPI document that API serves at /openapi.json (read once per
- * origin), by support/contract-check.ts. fetch() is wrapped for it, and the
- * raw client of support/raw-http.ts reports its answers here. What does not
+ * origin), by support/contract-check.ts. fetch() is wrapped for it, the
+ * raw client of support/raw-http.ts reports its answers here, and answers to
+ * node:http requests (slow and streaming clients) are seen as they arrive:
+ * their status, media type and headers (their bodies are the test's stream). What does not
  * fit is collected; the setup file test/harness/response-contract.ts fails
  * the test file with the list.
  */
@@ -31,6 +34,7 @@ function note(
 export function installResponseContract(): void {
   if (installed) return;
   installed = true;
+  watchNodeHttp();
   globalThis.fetch = async (input, init) => {
     const response = await originalFetch(input, init);
     const url = new URL(input instanceof Request ? input.url : String(input));
@@ -62,6 +66,34 @@ export function installResponseContract(): void {
     pending.add(reading);
     return response;
   };
+}
+
+/** node:http: every ClientRequest's answer, at its 'response' event, before the test sees it. */
+function watchNodeHttp(): void {
+  const emit = ClientRequest.prototype.emit;
+  ClientRequest.prototype.emit = function (
+    this: ClientRequest,
+    event: string | symbol,
+    ...args: unknown[]
+  ) {
+    if (event === 'response') {
+      const check = checkers.get(`${this.protocol}//${String(this.getHeader('host'))}`);
+      const res = args[0] as IncomingMessage;
+      if (check) {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        const path = new URL(this.path, 'http://x').pathname;
+        note(
+          check,
+          { method: this.method, path, status: res.statusCode ?? 0, headers, body: undefined },
+          testName(),
+        );
+      }
+    }
+    return emit.call(this, event, ...args);
+  } as typeof emit;
 }
 
 /** From now on, answers from `apiUrl`'s origin are checked against the document it serves. */

@@ -1,4 +1,4 @@
-import { newKeyRequestSchema } from '@sluice/contract';
+import { type ApiKeyBody, newKeyRequestSchema } from '@sluice/contract';
 import { type ApiKeyView, type Database, issueApiKey, listApiKeys, revokeApiKey } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import { type Request, type Response, Router } from 'express';
@@ -11,7 +11,8 @@ import { principalOf, requireScopes } from './authenticate.ts';
 
 const KEY_ID = /^[0-9a-f]{16}$/;
 
-function present(key: ApiKeyView) {
+/** @sluice/contract's apiKeySchema (the document's ApiKey). */
+function present(key: ApiKeyView): ApiKeyBody {
   return {
     id: key.id,
     name: key.name,

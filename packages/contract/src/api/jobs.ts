@@ -142,8 +142,16 @@ export const jobSummarySchema = z
     fileName: z.string().nullable(),
     dataset: z.string().optional(),
     rowsTotal: z.int().min(0),
-    rowsAccepted: z.int().min(0),
-    rowsRejected: z.int().min(0),
+    rowsAccepted: z
+      .int()
+      .min(0)
+      .nullable()
+      .meta({ description: 'Null until the job has completed.' }),
+    rowsRejected: z
+      .int()
+      .min(0)
+      .nullable()
+      .meta({ description: 'Null until the job has completed.' }),
     error: z.string().nullable(),
     errorCode: z.enum(JOB_FAILURE_CODES).nullable(),
     createdAt: timestamp,
