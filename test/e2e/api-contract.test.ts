@@ -38,8 +38,10 @@ describe('GET /openapi.json', () => {
     });
     const etag = res.headers.get('etag');
     expect(etag).toBeTruthy();
+    // max-age=0: fetch would otherwise add Cache-Control: no-cache to a
+    // conditional request, which tells the server to answer in full.
     const again = await fetch(`${stack.apiUrl}/openapi.json`, {
-      headers: { 'if-none-match': etag! },
+      headers: { 'if-none-match': etag!, 'cache-control': 'max-age=0' },
     });
     expect(again.status).toBe(304);
   });
@@ -52,6 +54,19 @@ describe('GET /docs', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     await res.body?.cancel();
+    // Its assets come from this app (swagger-ui-dist in node_modules), cacheable.
+    for (const asset of [
+      'swagger-ui.css',
+      'swagger-ui-bundle.js',
+      'reference.js',
+      'favicon-32x32.png',
+    ]) {
+      const file = await fetch(`${stack.apiUrl}/docs/${asset}`);
+      expect(file.status, asset).toBe(200);
+      expect(file.headers.get('cache-control'), asset).toMatch(/max-age=[1-9]/);
+      await file.arrayBuffer();
+    }
+    // Only those: not the package's other files (its demo page points at a petstore).
     const missing = await fetch(`${stack.apiUrl}/docs/index.html`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: 'not_found' });
@@ -80,17 +95,29 @@ describe('GET /docs', () => {
       elsewhere.push(url);
       return route.abort();
     });
+    const errors: string[] = [];
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      else if (message.type() === 'error') errors.push(message.text());
     });
+    page.on('pageerror', (error) => errors.push(error.message));
     try {
       const loaded = await page.goto(`${stack.apiUrl}/docs`);
       expect(loaded?.status()).toBe(200);
-      await page.getByText('Upload a CSV file as a job').first().waitFor({ timeout: 20_000 });
+      await page
+        .getByText('Upload a CSV file as a job')
+        .first()
+        .waitFor({ timeout: 20_000 })
+        .catch((error: Error) => {
+          throw new Error(
+            `${error.message}\nconsole: ${JSON.stringify([...cspViolations, ...errors])}\nfetched elsewhere: ${JSON.stringify(elsewhere)}`,
+          );
+        });
       await page.getByText('Declare a dataset: its columns and unique key').first().waitFor();
       expect(await page.locator('.opblock').count()).toBeGreaterThan(20);
       expect(elsewhere).toEqual([]);
       expect(cspViolations).toEqual([]);
+      expect(errors).toEqual([]);
     } finally {
       await page.close();
     }

@@ -70,8 +70,9 @@ export function openApiRoutes(): Router {
     if (!Object.hasOwn(ASSETS, req.params.asset) || file === undefined) {
       throw new HttpProblem('not_found', `No asset ${JSON.stringify(req.params.asset)} of /docs.`);
     }
-    // Versioned with the package: a day of caching is safe.
-    res.sendFile(join(SWAGGER_UI, file), { maxAge: 86_400_000 });
+    // Versioned with the package: a day of caching is safe. The folder is in
+    // pnpm's node_modules/.pnpm: its dot segment is ours, not the client's.
+    res.sendFile(join(SWAGGER_UI, file), { maxAge: 86_400_000, dotfiles: 'allow' });
   });
   return router;
 }
