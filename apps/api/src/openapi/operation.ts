@@ -47,6 +47,14 @@ export interface OperationSpec {
 
 const HEADERS_BY_STATUS: Partial<Record<number, z.ZodObject>> = {
   401: z.object({ 'www-authenticate': wwwAuthenticateHeader }),
+  // insufficient_scope names the scopes in its challenge too.
+  403: z.object({
+    'www-authenticate': z.string().optional().meta({ description: 'RFC 6750 Bearer challenge.' }),
+  }),
+  // idempotency_key_in_use: when to ask again.
+  409: z.object({
+    'retry-after': z.string().regex(/^\d+$/).optional().meta({ description: 'Seconds.' }),
+  }),
   429: z.object({ 'retry-after': retryAfterHeader }),
   503: z.object({ 'retry-after': retryAfterHeader }),
 };

@@ -12,7 +12,9 @@ export const newKeyRequestSchema = z
   .strictObject(
     {
       scopes: z
-        .array(z.enum(API_SCOPES, { error: SCOPES_RULE }), { error: SCOPES_RULE })
+        .array(z.enum(API_SCOPES, { error: `must be one of: ${API_SCOPES.join(', ')}` }), {
+          error: SCOPES_RULE,
+        })
         .min(1, { error: SCOPES_RULE }),
       name: z
         .string({ error: 'must be a string of at most 200 characters' })
