@@ -11,8 +11,14 @@ import { PROBLEM_CODES_EXTENSION, PROBLEM_REF } from './operation.ts';
 import { opsOperations } from './ops-operations.ts';
 
 /**
- * Every feature's operations, one file each. A new route adds its
- * operations here (the drift test in document.test.ts fails until it does).
+ * Every feature's operations, one file each. A new route: its request and
+ * response schemas in packages/contract/src/api/<feature>.ts (exported from
+ * its index; `.meta({ id })` for a named component), an
+ * `<feature>-operations.ts` here built with operation() (scopes, whether it
+ * needs PostgreSQL/Redis, its own problem codes), listed below; the route
+ * parses its input with http/parse-input.ts and the same schemas. The drift
+ * test (document.test.ts) fails until route and document agree, and the e2e
+ * suite's response check until its answers fit.
  */
 const FEATURES: ZodOpenApiPathsObject[] = [
   jobOperations,
