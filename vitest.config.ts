@@ -28,7 +28,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
-          setupFiles: ['test/harness/no-open-handles.ts'],
+          // response-contract: every answer of the APIs a file starts is held
+          // to their OpenAPI document (fails the file on drift).
+          setupFiles: ['test/harness/no-open-handles.ts', 'test/harness/response-contract.ts'],
           testTimeout: 300_000,
           hookTimeout: 120_000,
           // e2e files start whole processes; running them one at a time keeps a

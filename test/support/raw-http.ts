@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { authHeader } from './api-keys.ts';
+import { recordRawResponse } from './response-contract.ts';
 
 export interface RawResponse {
   status: number;
@@ -104,7 +105,9 @@ export class WriteFirstClient {
       if (chunked) await this.write('\r\n');
     }
     if (chunked) await this.write('0\r\n\r\n');
-    return this.readResponse();
+    const response = await this.readResponse();
+    recordRawResponse(method, url, response);
+    return response;
   }
 
   private async readResponse(): Promise<RawResponse> {

@@ -2,6 +2,7 @@ import { findFreePort } from '@sluice/local-services';
 import { inject } from 'vitest';
 import { type AppProcess, spawnApp, waitForHttp } from '../harness/processes.ts';
 import { issueTestKey, useApiKey } from './api-keys.ts';
+import { checkResponsesOf } from './response-contract.ts';
 
 /** A running Sluice (one API, N workers) on the harness' PostgreSQL and Redis. */
 export interface Stack {
@@ -55,6 +56,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const workers = Array.from({ length: options.workers ?? 1 }, (_, i) => spawnWorker(i));
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${apiUrl}/health/ready`, 30_000);
+  // Every answer of this API is held to the OpenAPI document it serves.
+  await checkResponsesOf(apiUrl);
   await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
   // In the database this stack runs on (a test may give it its own).
   const { key, tenantId } = await issueTestKey(

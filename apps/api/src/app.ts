@@ -28,6 +28,7 @@ import { type JobRoutesDeps, jobRoutes } from './jobs/job-routes.ts';
 import type { UploadLimits } from './jobs/upload/request-body.ts';
 import type { StoreLimits } from './jobs/upload/store-upload.ts';
 import { normalizeRoutes } from './normalize/normalize-routes.ts';
+import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { type HealthSources, healthRoutes } from './ops/health-routes.ts';
 import { metricsRoutes } from './ops/metrics-routes.ts';
 import { deliveryRoutes } from './webhooks/delivery-routes.ts';
@@ -102,6 +103,8 @@ export function createApp(deps: AppDeps): express.Express {
     healthRoutes({ db: deps.db, redis: deps.redis, breakers: deps.breakers, ...deps.health }),
   );
   app.use(metricsRoutes(deps.registry, deps.metricsToken));
+  // The API's own document and reference page: public, like health.
+  app.use(openApiRoutes());
   // /v1: rate limited per client address (before authentication, so key
   // guessing is limited too), then per API key, whose tenant every route
   // acts for. Health, metrics and the admin UI (its own login throttle) are

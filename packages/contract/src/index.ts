@@ -5,6 +5,8 @@
  * the per-row error. Pure: imports only the pure packages whose facts it
  * names (column types from normalize, encodings and delimiters from csv).
  */
+
+export * from './api/index.ts';
 export { API_SCOPES, type ApiScope, isApiScope } from './api-scopes.ts';
 export { JOB_FAILURE_CODES, type JobFailureCode } from './job-failure.ts';
 export {

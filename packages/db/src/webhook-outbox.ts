@@ -43,7 +43,11 @@ with job as (
           'rowsTotal', job.rows_total,
           'rowsAccepted', job.rows_accepted,
           'rowsRejected', job.rows_rejected,
-          'errors', job.errors_total),
+          -- Set when the job completes; a failed or cancelled job's count
+          -- is what its done chunks found (as GET /v1/jobs/{id} shows it).
+          'errors', coalesce(job.errors_total, (
+            select coalesce(sum(c.errors_total), 0)::bigint from job_chunks c
+            where c.job_id = job.id and c.status = 'done'))),
         'import', case when job.type = 'import' then jsonb_build_object(
           'rowsInserted', job.rows_inserted,
           'rowsUpdated', job.rows_updated,

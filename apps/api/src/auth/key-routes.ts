@@ -1,4 +1,4 @@
-import { API_SCOPES, isApiScope } from '@sluice/contract';
+import { type ApiKeyBody, newKeyRequestSchema } from '@sluice/contract';
 import { type ApiKeyView, type Database, issueApiKey, listApiKeys, revokeApiKey } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import { type Request, type Response, Router } from 'express';
@@ -6,12 +6,14 @@ import type { Kysely } from 'kysely';
 import type { Needs } from '../http/breaker-guard.ts';
 import type { idempotentPost } from '../http/idempotent-post.ts';
 import { jsonBody } from '../http/json-body.ts';
+import { parseInput } from '../http/parse-input.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { principalOf, requireScopes } from './authenticate.ts';
 
 const KEY_ID = /^[0-9a-f]{16}$/;
 
-function present(key: ApiKeyView) {
+/** @sluice/contract's apiKeySchema (the document's ApiKey). */
+function present(key: ApiKeyView): ApiKeyBody {
   return {
     id: key.id,
     name: key.name,
@@ -23,33 +25,22 @@ function present(key: ApiKeyView) {
   };
 }
 
-/** The body of POST /v1/keys: `{ scopes: [...], name?, expiresAt? }`. */
+/**
+ * The body of POST /v1/keys: `{ scopes: [...], name?, expiresAt? }`, shaped
+ * as @sluice/contract's newKeyRequestSchema (the document's NewApiKey); an
+ * expiry must also be in the future.
+ */
 function readNewKey(body: unknown) {
-  const invalid = (detail: string) => new HttpProblem('invalid_key_request', detail);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalid('Send a JSON object: {"scopes": [...], "name": "...", "expiresAt": "..."}.');
+  const { scopes, name, expiresAt } = parseInput(newKeyRequestSchema, body, 'invalid_key_request');
+  const expires = expiresAt == null ? null : new Date(expiresAt);
+  if (expires !== null && expires.getTime() <= Date.now()) {
+    throw new HttpProblem(
+      'invalid_key_request',
+      'expiresAt must be a date and time in the future (ISO 8601).',
+      { extra: { field: 'expiresAt' } },
+    );
   }
-  const { scopes, name, expiresAt, ...rest } = body as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw invalid(`Unknown fields: ${unknown.join(', ')}.`);
-  if (
-    !Array.isArray(scopes) ||
-    scopes.length === 0 ||
-    !scopes.every((s) => typeof s === 'string' && isApiScope(s))
-  ) {
-    throw invalid(`scopes must be a non-empty list of: ${API_SCOPES.join(', ')}.`);
-  }
-  if (name !== undefined && (typeof name !== 'string' || name.length > 200)) {
-    throw invalid('name must be a string of at most 200 characters.');
-  }
-  let expires: Date | null = null;
-  if (expiresAt !== undefined && expiresAt !== null) {
-    expires = typeof expiresAt === 'string' ? new Date(expiresAt) : new Date(Number.NaN);
-    if (Number.isNaN(expires.getTime()) || expires.getTime() <= Date.now()) {
-      throw invalid('expiresAt must be a date and time in the future (ISO 8601).');
-    }
-  }
-  return { scopes: scopes.filter(isApiScope), name: name ?? '', expiresAt: expires };
+  return { scopes, name: name ?? '', expiresAt: expires };
 }
 
 /**

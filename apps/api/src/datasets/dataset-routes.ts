@@ -1,3 +1,4 @@
+import type { DatasetBody } from '@sluice/contract';
 import { formatSafeRecord } from '@sluice/csv';
 import {
   countDatasetRows,
@@ -53,7 +54,8 @@ export async function findDataset(
   return dataset;
 }
 
-function presentDataset(dataset: DatasetView, baseUrl: string, rowCount?: number) {
+/** @sluice/contract's datasetSchema (the document's Dataset). */
+function presentDataset(dataset: DatasetView, baseUrl: string, rowCount?: number): DatasetBody {
   const self = `${baseUrl}/v1/datasets/${dataset.name}`;
   return {
     name: dataset.name,

@@ -1,6 +1,7 @@
+import { MAX_DATASET_COLUMNS } from '@sluice/contract';
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../http/problem.ts';
-import { MAX_DATASET_COLUMNS, readDatasetDeclaration } from './declaration.ts';
+import { readDatasetDeclaration } from './declaration.ts';
 
 const TENANT = '00000000-0000-4000-8000-000000000001';
 
@@ -25,6 +26,16 @@ function refusal(body: unknown): HttpProblem {
 }
 
 describe('readDatasetDeclaration', () => {
+  it('names the field and the rule in the detail', () => {
+    const p = refusal({ ...valid, columns: [{ name: 'email', type: 'money' }] });
+    expect(p.message).toMatch(/^columns\[0\]\.type must be one of .*\bemail\b.*\.$/);
+    expect(p.extra).toEqual({ field: 'columns[0].type' });
+    expect(refusal({ ...valid, name: 'Contacts' }).message).toBe(
+      'name must be lower-case letters, digits and underscores, starting with a letter, at most 63 characters.',
+    );
+    expect(refusal(null).message).toMatch(/^Send a JSON object such as/);
+  });
+
   it('accepts a valid declaration and makes key columns required', () => {
     expect(readDatasetDeclaration(valid, TENANT)).toEqual({
       tenantId: TENANT,

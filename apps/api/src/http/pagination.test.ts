@@ -27,6 +27,15 @@ describe('readPage', () => {
       expect(() => readPage(request(query))).toThrow(HttpProblem);
     }
   });
+
+  it('says which parameter is wrong and what it must be', () => {
+    expect(() => readPage(request({ limit: '1001' }))).toThrow(
+      'limit must be a whole number from 1 to 1000.',
+    );
+    expect(() =>
+      readPage({ query: { offset: ['1', '2'] }, originalUrl: '/' } as unknown as Request),
+    ).toThrow(`offset must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}.`);
+  });
 });
 
 describe('setPageHeaders', () => {

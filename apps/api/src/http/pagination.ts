@@ -1,31 +1,25 @@
+import { pageQuerySchema } from '@sluice/contract';
 import type { Request, Response } from 'express';
-import { HttpProblem } from './problem.ts';
+import { parseInput } from './parse-input.ts';
 
 export interface PageRequest {
   limit: number;
   offset: number;
 }
 
-const MAX_LIMIT = 1000;
-
-function readInt(req: Request, name: string, fallback: number, min: number, max: number): number {
-  const raw = req.query[name];
-  if (raw === undefined) return fallback;
-  const n = typeof raw === 'string' && /^\d{1,12}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new HttpProblem(
-      'invalid_pagination',
-      `${name} must be a whole number from ${min} to ${max}.`,
-    );
-  }
-  return n;
-}
-
-/** `?limit=&offset=` (limit 1..1000, default 100). */
+/**
+ * `?limit=&offset=` (limit 1..1000, default 100), as @sluice/contract's
+ * pageQuerySchema says (the document's parameters of every list).
+ */
 export function readPage(req: Request, defaultLimit = 100): PageRequest {
+  const { limit, offset } = parseInput(
+    pageQuerySchema,
+    { limit: req.query.limit, offset: req.query.offset },
+    'invalid_pagination',
+  );
   return {
-    limit: readInt(req, 'limit', defaultLimit, 1, MAX_LIMIT),
-    offset: readInt(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+    limit: limit === undefined ? defaultLimit : Number(limit),
+    offset: offset === undefined ? 0 : Number(offset),
   };
 }
 

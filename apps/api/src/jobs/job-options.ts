@@ -1,4 +1,10 @@
-import { dateOrderSchema, type JobType, type NormalizationOptions } from '@sluice/contract';
+import {
+  dateOrderSchema,
+  type JobType,
+  jobOptionsInputSchema,
+  type NormalizationOptions,
+  normalizeOptionsInputShape,
+} from '@sluice/contract';
 import {
   DELIMITER_CANDIDATES,
   type Delimiter,
@@ -63,27 +69,15 @@ export function isTimeZone(zone: string): boolean {
 /**
  * Every option arrives as one string (a query parameter, a form field, a
  * JSON string): anything else (a repeated parameter, a JSON object or
- * number) is refused here, before any of it is converted or compared, so no
- * value can reach String() or toUpperCase() as something else.
+ * number) is refused by the contract's schemas, before any of it is
+ * converted or compared, so no value can reach String() or toUpperCase() as
+ * something else. The same schemas describe the options in the OpenAPI document.
  */
-const optionText = z.string().optional();
-const normalizeOptionsShape = {
-  phoneRegion: optionText,
-  dateOrder: optionText,
-  timeZone: optionText,
-  locale: optionText,
-};
+const normalizeOptionsShape = normalizeOptionsInputShape;
 /** POST /v1/normalize's `options` object: only these names, each a string. */
 const normalizeOptionsInput = z.strictObject(normalizeOptionsShape);
 /** POST /v1/jobs' options (other query parameters, such as filename, are not options). */
-const jobOptionsInput = z.object({
-  ...normalizeOptionsShape,
-  type: optionText,
-  dataset: optionText,
-  delimiter: optionText,
-  encoding: optionText,
-  columns: optionText,
-});
+const jobOptionsInput = jobOptionsInputSchema;
 const JOB_OPTION_NAMES = Object.keys(jobOptionsInput.shape) as Array<
   keyof typeof jobOptionsInput.shape
 >;

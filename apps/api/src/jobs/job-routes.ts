@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Breaker } from '@sluice/breakers';
-import { JOB_STATUSES, JOB_TYPES } from '@sluice/contract';
+import { jobListQuerySchema } from '@sluice/contract';
 import { formatSafeRecord } from '@sluice/csv';
 import {
   acceptJob,
@@ -29,6 +29,7 @@ import { findDataset } from '../datasets/dataset-routes.ts';
 import type { Needs } from '../http/breaker-guard.ts';
 import { sendCsvDownload } from '../http/csv-download.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
+import { parseInput } from '../http/parse-input.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { requireStorableText } from '../http/storable-text.ts';
 import {
@@ -119,20 +120,10 @@ function downloadName(job: JobView, suffix: string): string {
   return `${base}.${suffix}.csv`;
 }
 
+/** GET /v1/jobs' filters, as @sluice/contract's jobListQuerySchema says. */
 function readFilter(req: Request): JobFilter {
-  const one = <T extends string>(name: string, allowed: readonly T[]): T | undefined => {
-    const raw = req.query[name];
-    if (raw === undefined) return undefined;
-    if (typeof raw !== 'string' || !(allowed as readonly string[]).includes(raw)) {
-      throw new HttpProblem('invalid_filter', `${name} must be one of ${allowed.join(', ')}.`);
-    }
-    return raw as T;
-  };
-  const dataset = req.query.dataset;
-  if (dataset !== undefined && typeof dataset !== 'string') {
-    throw new HttpProblem('invalid_filter', 'dataset must be a name.');
-  }
-  return { status: one('status', JOB_STATUSES), type: one('type', JOB_TYPES), dataset };
+  const { status, type, dataset } = req.query;
+  return parseInput(jobListQuerySchema, { status, type, dataset }, 'invalid_filter');
 }
 
 export function jobRoutes(deps: JobRoutesDeps): Router {

@@ -1,7 +1,8 @@
+import type { JobBody, JobSummaryBody } from '@sluice/contract';
 import type { JobSummary, JobView } from '@sluice/db';
 
-/** The public JSON shape of a job (API v1). */
-export function presentJob(job: JobView, baseUrl: string) {
+/** The public JSON shape of a job (API v1): @sluice/contract's jobSchema, the document's Job. */
+export function presentJob(job: JobView, baseUrl: string): JobBody {
   const self = `${baseUrl}/v1/jobs/${job.id}`;
   return {
     id: job.id,
@@ -56,7 +57,7 @@ export function presentJob(job: JobView, baseUrl: string) {
 }
 
 /** One job in GET /v1/jobs: no per-chunk progress (that is GET /v1/jobs/{id}). */
-export function presentJobSummary(job: JobSummary, baseUrl: string) {
+export function presentJobSummary(job: JobSummary, baseUrl: string): JobSummaryBody {
   return {
     id: job.id,
     type: job.type,

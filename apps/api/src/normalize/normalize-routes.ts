@@ -1,6 +1,8 @@
-import { type ColumnType, isColumnType, normalizeValue, toCountryCode } from '@sluice/normalize';
+import { MAX_NORMALIZE_VALUES, normalizeRequestSchema } from '@sluice/contract';
+import { normalizeValue, toCountryCode } from '@sluice/normalize';
 import { Router } from 'express';
 import { jsonBody } from '../http/json-body.ts';
+import { parseInput } from '../http/parse-input.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { readNormalizeOptionsBody } from '../jobs/job-options.ts';
 
@@ -9,39 +11,26 @@ import { readNormalizeOptionsBody } from '../jobs/job-options.ts';
  * short: at these bounds the costliest type takes tens of milliseconds of CPU
  * (a 1 MB body took 0.44 s). Files go through jobs, which run in workers.
  */
-export const NORMALIZE_LIMITS = { maxBodyBytes: 128 * 1024, maxValues: 1000 } as const;
+export const NORMALIZE_LIMITS = {
+  maxBodyBytes: 128 * 1024,
+  maxValues: MAX_NORMALIZE_VALUES,
+} as const;
 
-interface NormalizeItem {
-  type: ColumnType;
-  value: string;
-  country?: string;
-}
-
-function invalid(detail: string): HttpProblem {
-  return new HttpProblem('invalid_request', detail);
-}
-
-function readItems(body: unknown): NormalizeItem[] {
+/**
+ * The values of a POST /v1/normalize body, shaped as @sluice/contract's
+ * normalizeRequestSchema. More than the cap is its own problem, told first;
+ * the options are read (and refused as invalid_option) like a job's.
+ */
+function readItems(body: unknown) {
   const values = (body as { values?: unknown } | null)?.values;
-  if (!Array.isArray(values) || values.length === 0) {
-    throw invalid('Send {"values":[{"type":"phone","value":"(415) 555-2671"}], "options":{...}}.');
-  }
-  if (values.length > NORMALIZE_LIMITS.maxValues) {
+  if (Array.isArray(values) && values.length > NORMALIZE_LIMITS.maxValues) {
     throw new HttpProblem(
       'too_many_values',
       `At most ${NORMALIZE_LIMITS.maxValues} values per request, not ${values.length}; submit a job (POST /v1/jobs) for more.`,
       { extra: { maxValues: NORMALIZE_LIMITS.maxValues } },
     );
   }
-  return values.map((item, i) => {
-    const { type, value, country } = (item ?? {}) as Record<string, unknown>;
-    if (typeof type !== 'string' || !isColumnType(type))
-      throw invalid(`values[${i}].type must be a column type.`);
-    if (typeof value !== 'string') throw invalid(`values[${i}].value must be a string.`);
-    if (country !== undefined && typeof country !== 'string')
-      throw invalid(`values[${i}].country must be a string.`);
-    return { type, value, country };
-  });
+  return parseInput(normalizeRequestSchema.omit({ options: true }), body, 'invalid_request').values;
 }
 
 /** POST /v1/normalize: try the rules on a few values, synchronously. */

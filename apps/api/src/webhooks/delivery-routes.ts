@@ -1,3 +1,8 @@
+import type {
+  redeliverySchema,
+  webhookDeliveryDetailSchema,
+  webhookDeliverySchema,
+} from '@sluice/contract';
 import {
   type Database,
   getWebhookDelivery,
@@ -17,7 +22,6 @@ import { readPage, setPageHeaders } from '../http/pagination.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { UUID } from '../jobs/job-lookup.ts';
 import { ownEndpoint } from './webhook-routes.ts';
-import type { webhookDeliveryDetailSchema, webhookDeliverySchema } from './webhook-schemas.ts';
 
 export interface DeliveryRoutesDeps {
   db: Kysely<Database>;
@@ -142,7 +146,12 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): Router {
         'webhook redelivery requested',
       );
       const self = `${deps.baseUrl(req)}/v1/webhooks/${endpoint.id}/deliveries/${round.id}`;
-      res.status(202).location(self).json({ id: round.id, status: 'pending', links: { self } });
+      const body: z.infer<typeof redeliverySchema> = {
+        id: round.id,
+        status: 'pending',
+        links: { self },
+      };
+      res.status(202).location(self).json(body);
     },
   );
 

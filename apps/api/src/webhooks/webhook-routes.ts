@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { WEBHOOK_EVENT_TYPES } from '@sluice/contract';
+import {
+  WEBHOOK_EVENT_TYPES,
+  webhookCreateSchema,
+  type webhookSchema,
+  webhookUpdateSchema,
+  type webhookWithSecretSchema,
+} from '@sluice/contract';
 import {
   createWebhookEndpoint,
   type Database,
@@ -13,20 +19,15 @@ import {
 import type { Logger } from '@sluice/lifecycle';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { principalOf, requireScopes } from '../auth/authenticate.ts';
 import { tenantOf } from '../auth/tenant.ts';
 import type { Needs } from '../http/breaker-guard.ts';
 import { jsonBody } from '../http/json-body.ts';
 import { readPage, setPageHeaders } from '../http/pagination.ts';
+import { parseInput } from '../http/parse-input.ts';
 import { HttpProblem } from '../http/problem.ts';
 import { UUID } from '../jobs/job-lookup.ts';
-import {
-  webhookCreateSchema,
-  type webhookSchema,
-  webhookUpdateSchema,
-  type webhookWithSecretSchema,
-} from './webhook-schemas.ts';
 import { checkWebhookUrl } from './webhook-url.ts';
 
 export interface WebhookRoutesDeps {
@@ -56,19 +57,6 @@ export async function ownEndpoint(
     : undefined;
   if (!endpoint) throw webhookNotFound(id);
   return endpoint;
-}
-
-/** The request body through its schema: 400 invalid_webhook_request with zod's account. */
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new HttpProblem('invalid_webhook_request', z.prettifyError(result.error), {
-      extra: {
-        issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-      },
-    });
-  }
-  return result.data;
 }
 
 /** A new signing secret: 32 random bytes, `whsec_` + base64 (Standard Webhooks). */
@@ -110,7 +98,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
     json,
     deps.idempotent,
     async (req: Request, res: Response) => {
-      const request = parseBody(webhookCreateSchema, req.body);
+      const request = parseInput(webhookCreateSchema, req.body, 'invalid_webhook_request');
       const url = await checkWebhookUrl(request.url, deps.allowPrivateAddresses);
       const secret = newSecret();
       const endpoint = await createWebhookEndpoint(deps.db, {
@@ -157,7 +145,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Router {
     json,
     async (req: Request<{ id: string }>, res: Response) => {
       const { id } = await ownEndpoint(deps.db, res, req.params.id);
-      const change = parseBody(webhookUpdateSchema, req.body);
+      const change = parseInput(webhookUpdateSchema, req.body, 'invalid_webhook_request');
       const url =
         change.url === undefined
           ? undefined

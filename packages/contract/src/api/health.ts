@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const livenessSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' });
+
+export const readinessSchema = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.record(
+      z.enum(['postgres', 'migrations', 'redis']),
+      z.object({ ok: z.boolean(), detail: z.string().optional() }),
+    ),
+  })
+  .meta({ id: 'Readiness' });
+
+const probe = { ok: z.boolean(), error: z.string().optional() };
+
+/** GET /health: the detailed view for people (200 ok, 503 degraded). */
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    uptimeSeconds: z.int().min(0),
+    memory: z.object({ rss: z.int(), heapUsed: z.int(), heapTotal: z.int() }),
+    database: z.object({
+      ...probe,
+      latencyMs: z.number(),
+      pool: z.object({ total: z.int(), idle: z.int(), waiting: z.int() }),
+    }),
+    redis: z.object({
+      ...probe,
+      mode: z.enum(['sentinel', 'standalone']),
+      status: z.string(),
+      pingMs: z.number(),
+    }),
+    queues: z.union([
+      z.object({ error: z.string() }),
+      z.record(z.string(), z.record(z.string(), z.int())),
+    ]),
+    breakers: z.record(z.string(), z.enum(['closed', 'open', 'half_open'])),
+  })
+  .meta({ id: 'Health' });

@@ -1,0 +1,76 @@
+/**
+ * The HTTP API's schemas (zod): requests and responses of every /v1 route
+ * and the health probes. apps/api validates requests with them and renders
+ * them into its OpenAPI document (GET /openapi.json); a client (CLI, web UI)
+ * can import their types.
+ */
+export {
+  link,
+  type PageQuery,
+  type Problem,
+  pageQuerySchema,
+  problemSchema,
+  timestamp,
+} from './common.ts';
+export {
+  type DatasetBody,
+  type DatasetDeclaration,
+  datasetDeclarationSchema,
+  datasetListSchema,
+  datasetNameParamsSchema,
+  datasetRowsSchema,
+  datasetSchema,
+  MAX_DATASET_COLUMNS,
+} from './datasets.ts';
+export {
+  locationHeader,
+  pageHeadersSchema,
+  rateLimitHeadersSchema,
+  retryAfterHeader,
+  wwwAuthenticateHeader,
+} from './headers.ts';
+export { healthSchema, livenessSchema, readinessSchema } from './health.ts';
+export {
+  csvUploadSchema,
+  idempotencyKeyHeaderSchema,
+  type JobBody,
+  type JobSummaryBody,
+  jobIdParamsSchema,
+  jobListQuerySchema,
+  jobListSchema,
+  jobOptionsInputSchema,
+  jobSchema,
+  jobSubmitQuerySchema,
+  jobSummarySchema,
+  multipartUploadSchema,
+  normalizeOptionsInputShape,
+} from './jobs.ts';
+export {
+  type ApiKeyBody,
+  apiKeyListSchema,
+  apiKeySchema,
+  issuedApiKeySchema,
+  keyIdParamsSchema,
+  type NewKeyRequest,
+  newKeyRequestSchema,
+} from './keys.ts';
+export {
+  MAX_NORMALIZE_VALUES,
+  normalizeRequestSchema,
+  normalizeResponseSchema,
+} from './normalize.ts';
+export {
+  deliveryParamsSchema,
+  redeliverySchema,
+  type WebhookEvent,
+  webhookCreateSchema,
+  webhookDeliveryDetailSchema,
+  webhookDeliveryListSchema,
+  webhookDeliverySchema,
+  webhookEventSchema,
+  webhookIdParamsSchema,
+  webhookListSchema,
+  webhookSchema,
+  webhookUpdateSchema,
+  webhookWithSecretSchema,
+} from './webhooks.ts';

@@ -1,0 +1,173 @@
+import { COLUMN_TYPE_NAMES, type ColumnType } from '@sluice/normalize';
+import { z } from 'zod';
+import { JOB_FAILURE_CODES } from '../job-failure.ts';
+import { JOB_STATUSES, JOB_TYPES } from '../job-status.ts';
+import { dialectSchema, normalizationOptionsSchema, storedJobColumnSchema } from '../stored-job.ts';
+import { link, timestamp } from './common.ts';
+
+export const columnTypeNameSchema = z
+  .enum(COLUMN_TYPE_NAMES as [ColumnType, ...ColumnType[]])
+  .meta({ id: 'ColumnType', description: 'A column type of the normalizer.' });
+
+/** A column type in a request: refused with this rule when it is not one. */
+export const columnTypeInputSchema = z.enum(COLUMN_TYPE_NAMES as [ColumnType, ...ColumnType[]], {
+  error: `must be one of ${COLUMN_TYPE_NAMES.join(', ')}`,
+});
+
+export const jobIdParamsSchema = z.object({
+  id: z.string().meta({
+    description: 'The job id (a UUID; any other text is simply not found).',
+    example: '0b7e2f7c-3f57-4d0e-9a6f-1b1ad1a0c2d4',
+  }),
+});
+
+/**
+ * Every option of POST /v1/jobs arrives as one string (a query parameter or
+ * a form field): anything else (a repeated parameter) is refused before any
+ * of it is converted. What each means (and its semantic checks) is the API's.
+ */
+const optionText = z.string().optional();
+export const normalizeOptionsInputShape = {
+  phoneRegion: optionText.meta({
+    description: 'ISO 3166-1 alpha-2 region for phone numbers without a country code.',
+    example: 'US',
+  }),
+  dateOrder: optionText.meta({ description: 'DMY, MDY or YMD for ambiguous dates.' }),
+  timeZone: optionText.meta({
+    description: 'IANA zone for date-times without an offset.',
+    example: 'Europe/Berlin',
+  }),
+  locale: optionText.meta({ description: 'BCP 47 locale for numbers.', example: 'de-DE' }),
+};
+export const jobOptionsInputSchema = z.object({
+  ...normalizeOptionsInputShape,
+  type: optionText.meta({ description: '`normalize` (default) or `import`.' }),
+  dataset: optionText.meta({ description: 'Import jobs: the dataset to upsert into.' }),
+  delimiter: optionText.meta({
+    description: 'comma, semicolon, tab, pipe or the character; detected when absent.',
+  }),
+  encoding: optionText.meta({ description: 'The input encoding; detected when absent.' }),
+  columns: optionText.meta({
+    description:
+      'JSON object keyed by header name: a type name or {type, required, rename}, e.g. {"Mobile":"phone"}.',
+  }),
+});
+/** POST /v1/jobs' query: the options, and the file name of a raw text/csv upload. */
+export const jobSubmitQuerySchema = jobOptionsInputSchema.extend({
+  filename: optionText.meta({ description: 'Name of the uploaded file (text/csv bodies).' }),
+});
+
+export const idempotencyKeyHeaderSchema = z.object({
+  'idempotency-key': z.string().optional().meta({
+    description:
+      '1 to 255 printable ASCII characters. The same request again within 24 hours gets the first answer (Idempotent-Replayed: true).',
+    example: 'order-2026-12-02-0001',
+  }),
+});
+
+/** GET /v1/jobs' filters. */
+export const jobListQuerySchema = z.object({
+  status: z.enum(JOB_STATUSES, { error: `must be one of ${JOB_STATUSES.join(', ')}` }).optional(),
+  type: z.enum(JOB_TYPES, { error: `must be one of ${JOB_TYPES.join(', ')}` }).optional(),
+  dataset: z
+    .string({ error: 'must be a name' })
+    .optional()
+    .meta({ description: 'Import jobs into this dataset.' }),
+});
+
+const jobColumnSchema = storedJobColumnSchema
+  .extend({ type: columnTypeNameSchema })
+  .meta({ id: 'JobColumn' });
+
+const jobOptionsSchema = normalizationOptionsSchema
+  .extend({ dialect: dialectSchema.meta({ id: 'Dialect' }) })
+  .meta({ id: 'JobOptions' });
+
+/** The public JSON shape of a job (GET /v1/jobs/{id}, and every answer about one job). */
+export const jobSchema = z
+  .object({
+    id: z.uuid(),
+    type: z.enum(JOB_TYPES),
+    status: z.enum(JOB_STATUSES),
+    fileName: z.string().nullable(),
+    createdAt: timestamp,
+    startedAt: timestamp.nullable(),
+    finishedAt: timestamp.nullable(),
+    progress: z.object({
+      chunksTotal: z.int().min(0),
+      chunksDone: z.int().min(0),
+      percent: z.int().min(0).max(100),
+    }),
+    counts: z.object({
+      bytes: z.int().min(0),
+      rowsTotal: z.int().min(0),
+      rowsProcessed: z.int().min(0),
+      rowsAccepted: z.int().min(0),
+      rowsRejected: z.int().min(0),
+      rowsBlank: z.int().min(0),
+      errors: z.int().min(0),
+      errorsStored: z.int().min(0).meta({ description: 'Rows of errors.csv (capped).' }),
+      errorsTruncated: z.boolean(),
+    }),
+    dataset: z.string().nullable().optional().meta({ description: 'Import jobs only.' }),
+    import: z
+      .object({
+        rowsInserted: z.int().nullable(),
+        rowsUpdated: z.int().nullable(),
+        rowsUnchanged: z.int().nullable(),
+        rowsDuplicate: z.int().nullable(),
+      })
+      .optional()
+      .meta({ description: 'Import jobs only: what the merge did (null until completed).' }),
+    columns: z.array(jobColumnSchema),
+    options: jobOptionsSchema,
+    error: z.string().nullable(),
+    errorCode: z.enum(JOB_FAILURE_CODES).nullable(),
+    links: z.object({
+      self: link,
+      result: link,
+      errors: link,
+      dataset: link.optional(),
+    }),
+  })
+  .meta({ id: 'Job' });
+export type JobBody = z.infer<typeof jobSchema>;
+
+/** One job in GET /v1/jobs (no per-chunk progress). */
+export const jobSummarySchema = z
+  .object({
+    id: z.uuid(),
+    type: z.enum(JOB_TYPES),
+    status: z.enum(JOB_STATUSES),
+    fileName: z.string().nullable(),
+    dataset: z.string().optional(),
+    rowsTotal: z.int().min(0),
+    rowsAccepted: z
+      .int()
+      .min(0)
+      .nullable()
+      .meta({ description: 'Null until the job has completed.' }),
+    rowsRejected: z
+      .int()
+      .min(0)
+      .nullable()
+      .meta({ description: 'Null until the job has completed.' }),
+    error: z.string().nullable(),
+    errorCode: z.enum(JOB_FAILURE_CODES).nullable(),
+    createdAt: timestamp,
+    finishedAt: timestamp.nullable(),
+    links: z.object({ self: link }),
+  })
+  .meta({ id: 'JobSummary' });
+export type JobSummaryBody = z.infer<typeof jobSummarySchema>;
+
+export const jobListSchema = z.array(jobSummarySchema).meta({ id: 'JobList' });
+
+/** The upload: a CSV body, or a form with a `file` part and option fields. */
+export const csvUploadSchema = z.string().meta({
+  description: 'The CSV file (any supported encoding; gzip, deflate, br or zstd Content-Encoding).',
+  format: 'binary',
+});
+export const multipartUploadSchema = jobOptionsInputSchema.extend({
+  file: z.string().meta({ format: 'binary', description: 'The CSV file (the first file part).' }),
+});
