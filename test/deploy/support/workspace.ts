@@ -34,7 +34,7 @@ function workspaceGlobs(): string[] {
 }
 
 /** Every package of the workspace, read from the repository (nothing listed by hand). */
-export function workspacePackages(): WorkspacePackage[] {
+function workspacePackages(): WorkspacePackage[] {
   const dirs = workspaceGlobs().flatMap((glob) =>
     glob.endsWith('/*')
       ? readdirSync(join(ROOT, glob.slice(0, -2)), { withFileTypes: true })
