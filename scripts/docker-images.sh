@@ -11,7 +11,7 @@
 # usage: scripts/docker-images.sh [--tag NAME:TAG] [--ca-certs DIR]
 #   --tag       name of the app image (default sluice:latest)
 #   --ca-certs  folder of extra CA certificates (*.crt, PEM) the build must
-#               trust to reach the npm registry and Debian's mirror, e.g.
+#               trust to reach the npm registry over HTTPS, e.g.
 #               behind a TLS-inspecting proxy. They are copied into
 #               docker/certs/ (git-ignored), which the image build reads.
 # Needs a running Docker engine; making the base also needs root and
@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --tag) TAG="${2:?--tag needs a value}"; shift 2 ;;
     --ca-certs) CA_DIR="${2:?--ca-certs needs a folder}"; shift 2 ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
 done
