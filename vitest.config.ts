@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects, each with its own real PostgreSQL and Redis started by the
+// Four projects, each with its own real PostgreSQL and Redis started by the
 // harness on free ports: `unit` (tests beside the code, and test/checks),
-// `e2e` (test/e2e, real API and worker processes) and `chaos` (test/chaos:
-// kills workers, restarts PostgreSQL and Redis). `pnpm test` runs them one
-// after the other.
+// `e2e` (test/e2e, real API and worker processes), `chaos` (test/chaos:
+// kills workers, restarts PostgreSQL and Redis) and `deploy` (test/deploy:
+// the Docker image, built and run on a real Docker engine). `pnpm test` runs
+// them one after the other.
 export default defineConfig({
   test: {
     projects: [
@@ -47,6 +48,20 @@ export default defineConfig({
           globalSetup: ['test/harness/global-setup.ts'],
           setupFiles: ['test/harness/no-open-handles.ts'],
           testTimeout: 600_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'deploy',
+          include: ['test/deploy/**/*.test.ts'],
+          // The harness' PostgreSQL and Redis, then a Docker engine and the
+          // app image built from this checkout (torn down in reverse order:
+          // containers first).
+          globalSetup: ['test/harness/global-setup.ts', 'test/deploy/harness/docker-engine.ts'],
+          setupFiles: ['test/harness/no-open-handles.ts'],
+          testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,
         },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings a fresh machine to the toolchain Sluice needs, idempotently:
 #   - Node 24 LTS and pnpm, from the npm registry, into ./.tools (never global),
-#   - redis-server, PostgreSQL server binaries and promtool, from Debian packages, when missing,
+#   - redis-server, PostgreSQL server binaries and promtool, from Debian packages, when missing
+#     (for `./dev test` also chromium, pgbouncer, docker.io and debootstrap),
 #   - the workspace's dependencies (pnpm install --frozen-lockfile).
 # Sourced by ./dev so that PATH carries the pinned node and pnpm afterwards.
 set -euo pipefail
@@ -66,6 +67,10 @@ ensure_services() {
     command -v promtool >/dev/null || apt_install prometheus
     [ -x /usr/bin/chromium ] || apt_install chromium
     command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
+    # The deploy tests build and run the Docker image: an engine (the test
+    # starts dockerd when none runs) and debootstrap for the base image.
+    command -v dockerd >/dev/null || [ -x /usr/sbin/dockerd ] || apt_install docker.io
+    command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || apt_install debootstrap
   fi
   if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
     as_root systemctl disable --now prometheus >/dev/null 2>&1 || true

@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { API_SCOPES } from '@sluice/contract';
+import { parseRecords } from '@sluice/csv';
+import { findFreePort } from '@sluice/local-services';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { useApiKey } from '../support/api-keys.ts';
+import { getText, submitCsv, waitForJob } from '../support/client.ts';
+import { docker, dockerOk, TEST_LABEL, waitHealthy } from './support/docker.ts';
+import './harness/provided-context.ts';
+
+// The image as operators run it: a migrate container, an API and a worker
+// container on the harness' PostgreSQL and Redis, an API key issued by the
+// image's `keys` command, the sample CSV through the API. The containers share
+// the host's network (their ports are the host's, bound to 127.0.0.1 only), so
+// they reach the harness' servers on 127.0.0.1 as the tests do.
+
+const SAMPLE = new URL('../fixtures/contacts-sample.csv', import.meta.url);
+const EXPECTED = new URL('../fixtures/contacts-sample.expected.csv', import.meta.url);
+
+const image = inject('sluiceImage');
+const run = `${process.pid}`;
+const database = `sluice_deploy_${run}`;
+const adminUrl = inject('directDatabaseUrl');
+const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${database}`);
+const names = { api: `sluice-test-api-${run}`, worker: `sluice-test-worker-${run}` };
+let apiUrl: string;
+let migrateOutput: string;
+
+const rows = (csv: string) =>
+  parseRecords(csv, { maxFields: 1000 }).map((r) => {
+    if ('error' in r) throw new Error(`unparseable CSV in test: ${r.error.message}`);
+    return r.fields;
+  });
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `docker run` of the image on the host network, with the stack's settings. */
+function runArgs(env: Record<string, string>, ...extra: string[]): string[] {
+  const settings = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_PREFIX: '{deploy}',
+    RATE_LIMIT_SUBMISSIONS_PER_MINUTE: '1000000',
+    RATE_LIMIT_READS_PER_MINUTE: '1000000',
+    ...env,
+  };
+  return [
+    '--network',
+    'host',
+    '--label',
+    TEST_LABEL,
+    ...Object.entries(settings).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    ...extra,
+  ];
+}
+
+/** Host-side view of the Node process a container runs (tini's child). */
+function nodeProcess(tiniPid: number): { uid: string; cmdline: string; env: string } {
+  const [child] = readFileSync(`/proc/${tiniPid}/task/${tiniPid}/children`, 'utf8')
+    .trim()
+    .split(' ');
+  const read = (file: string) => readFileSync(`/proc/${child}/${file}`, 'utf8');
+  return {
+    uid: /^Uid:\s+(\d+)/m.exec(read('status'))![1]!,
+    cmdline: read('cmdline').replaceAll('\0', ' '),
+    env: read('environ'),
+  };
+}
+
+beforeAll(async () => {
+  await admin(`CREATE DATABASE ${database}`);
+  const migrate = await docker(['run', '--rm', ...runArgs({}), image, 'migrate']);
+  expect(migrate.code, migrate.stderr).toBe(0);
+  migrateOutput = migrate.stdout;
+
+  const [port, metricsPort] = [await findFreePort(), await findFreePort()];
+  apiUrl = `http://127.0.0.1:${port}`;
+  await dockerOk([
+    'run',
+    '--detach',
+    '--name',
+    names.api,
+    '--memory',
+    '1g',
+    ...runArgs({ HOST: '127.0.0.1', PORT: String(port) }),
+    image,
+  ]);
+  await dockerOk([
+    'run',
+    '--detach',
+    '--name',
+    names.worker,
+    '--memory',
+    '1g',
+    ...runArgs({ METRICS_HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) }),
+    image,
+    'worker',
+  ]);
+  await Promise.all([waitHealthy(names.api), waitHealthy(names.worker)]);
+
+  const keys = await dockerOk([
+    'run',
+    '--rm',
+    ...runArgs({}),
+    image,
+    'keys',
+    'create',
+    '--tenant',
+    'deploy',
+    '--scopes',
+    API_SCOPES.join(','),
+  ]);
+  const key = /^API key: (\S+)$/m.exec(keys)?.[1];
+  expect(key, keys).toBeDefined();
+  useApiKey(apiUrl, key!);
+}, 300_000);
+
+afterAll(async () => {
+  const stopped = await Promise.all(
+    Object.values(names).map(async (name) => {
+      await docker(['stop', '--time', '60', name]);
+      const code = (
+        await docker(['inspect', '--format', '{{.State.ExitCode}}', name])
+      ).stdout.trim();
+      await docker(['rm', '--force', name]);
+      return code;
+    }),
+  );
+  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  // SIGTERM reaches Node through tini; both shut down gracefully (exit 0).
+  expect(stopped).toEqual(['0', '0']);
+}, 180_000);
+
+describe('API, worker and migrate containers', () => {
+  it('migrate applies the schema to an empty database', () => {
+    expect(migrateOutput).toMatch(/^Success: /m);
+    expect(migrateOutput).not.toMatch(/up to date/);
+  });
+
+  it('normalizes the sample through the API into exactly the expected result', async () => {
+    const job = await waitForJob(apiUrl, (await submitCsv(apiUrl, readFileSync(SAMPLE))).id);
+    expect(job.status).toBe('completed');
+    const result = rows((await getText(job.links.result)).body);
+    const reported = new Set(
+      rows((await getText(job.links.errors)).body)
+        .slice(1)
+        .map((e) => `${e[0]}:${e[1]}`),
+    );
+    const expected = rows(readFileSync(EXPECTED, 'utf8'));
+    expect(result[0]).toEqual(expected[0]);
+    expect(result).toHaveLength(expected.length);
+    // fixtures/README.md: `!error` = empty cell reported in errors.csv; numbers compare by value.
+    const number = /^-?\d+(\.\d+)?$/;
+    const mismatches: string[] = [];
+    expected.slice(1).forEach((row, i) => {
+      row.forEach((want, c) => {
+        const got = result[i + 1]![c]!;
+        const where = `row ${i + 2} ${expected[0]![c]}`;
+        const same =
+          want === '!error'
+            ? got === '' && reported.has(`${i + 2}:${expected[0]![c]}`)
+            : got === want ||
+              (number.test(got) && number.test(want) && Number(got) === Number(want));
+        if (!same)
+          mismatches.push(`${where}: want ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+      });
+    });
+    expect(mismatches).toEqual([]);
+    expect(reported.size).toBe(expected.flat().filter((cell) => cell === '!error').length);
+  });
+
+  it('serves its OpenAPI document and the /docs page from files in the image', async () => {
+    const document = await fetch(`${apiUrl}/openapi.json`);
+    expect(document.status).toBe(200);
+    expect(((await document.json()) as { openapi: string }).openapi).toBe('3.1.0');
+    const page = await fetch(`${apiUrl}/docs`);
+    expect(page.status).toBe(200);
+    // The page's scripts come from swagger-ui-dist in the image's dependencies.
+    const scripts = [...(await page.text()).matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) {
+      expect((await fetch(new URL(src, `${apiUrl}/docs`))).status, src).toBe(200);
+    }
+  });
+
+  it('runs each app as the unprivileged user, under tini, with its heap share of the memory limit', async () => {
+    for (const [name, main, heap] of [
+      [names.api, 'apps/api/src/main.ts', 75],
+      [names.worker, 'apps/worker/src/main.ts', 50],
+    ] as const) {
+      const tiniPid = Number(await dockerOk(['inspect', '--format', '{{.State.Pid}}', name]));
+      expect(readFileSync(`/proc/${tiniPid}/cmdline`, 'utf8').split('\0')[0]).toBe('/usr/bin/tini');
+      const node = nodeProcess(tiniPid);
+      expect(node.uid).toBe('10001');
+      expect(node.cmdline).toBe(`node ${main} `);
+      expect(node.env.split('\0')).toContain(
+        `NODE_OPTIONS=--max-old-space-size-percentage=${heap} --max-semi-space-size=4`,
+      );
+    }
+  });
+
+  it('HEALTHCHECK probes the process the container runs', async () => {
+    // Both became healthy in beforeAll; a worker whose health port does not
+    // answer is reported unhealthy (the probe reads the container's settings).
+    const closedPort = String(await findFreePort());
+    const probe = (name: string, env: string) =>
+      docker(['exec', '--env', env, name, '/bin/sh', '/usr/local/lib/sluice/healthcheck.sh']);
+    expect((await probe(names.worker, `METRICS_PORT=${closedPort}`)).code).not.toBe(0);
+    expect((await probe(names.api, `PORT=${closedPort}`)).code).not.toBe(0);
+    expect((await probe(names.api, 'LOG_LEVEL=info')).code).toBe(0);
+    expect((await probe(names.worker, 'LOG_LEVEL=info')).code).toBe(0);
+  });
+});
