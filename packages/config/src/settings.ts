@@ -279,6 +279,15 @@ const workerSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
 });
 
+/**
+ * Every variable each loader reads, by name: what deployment manifests may
+ * set (deploy/k8s is checked against it). Others are ignored by the loaders.
+ */
+export const CONFIG_VARIABLES = {
+  api: Object.keys(apiSchema.shape),
+  worker: Object.keys(workerSchema.shape),
+} as const;
+
 export type ApiConfig = z.infer<typeof apiSchema>;
 export type WorkerConfig = z.infer<typeof workerSchema>;
 
