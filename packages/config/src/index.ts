@@ -1,3 +1,3 @@
 export { byteSize, ConfigError, parseEnv, port } from './env.ts';
 export type { ApiConfig, WorkerConfig } from './settings.ts';
-export { loadApiConfig, loadWorkerConfig } from './settings.ts';
+export { CONFIG_VARIABLES, loadApiConfig, loadWorkerConfig } from './settings.ts';
