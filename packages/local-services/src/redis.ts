@@ -10,6 +10,8 @@ export interface RedisOptions {
   port?: number | undefined;
   host?: string;
   log?: (line: string) => void;
+  /** More redis-server arguments (`--replicaof h p`, cluster settings). */
+  extraArgs?: (port: number) => string[];
 }
 
 /**
@@ -18,7 +20,7 @@ export interface RedisOptions {
  * must not count as "our server is ready". Before the server accepts commands
  * (e.g. -LOADING while it replays the AOF) this is false, and we ask again.
  */
-function isOurRedis(host: string, port: number, pid: number | undefined): Promise<boolean> {
+export function isOurRedis(host: string, port: number, pid: number | undefined): Promise<boolean> {
   return new Promise((resolvePromise) => {
     const socket = connect({ host, port });
     let reply = '';
@@ -71,6 +73,7 @@ export async function startRedis(options: RedisOptions): Promise<ServiceHandle> 
       'no',
       '--protected-mode',
       'yes',
+      ...(options.extraArgs?.(port) ?? []),
     ];
     const started = new ServerProcess(
       `redis-server on ${host}:${port}`,
