@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { API_SCOPES } from '@sluice/contract';
 import { findFreePort } from '@sluice/local-services';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -19,8 +21,21 @@ import './harness/provided-context.ts';
 
 const log = (message: string) => console.log(`[compose] ${message}`);
 const ROWS = 50_000;
-/** Small chunks: ~90 of the 50k-row file, enough for three workers to share. */
-const CHUNK_BYTES = '64KB';
+/**
+ * Settings of the apps for this run, merged over docker/compose.yaml as an
+ * operator's own file would be: small chunks (~90 of the 50k-row file, for
+ * three workers to share), and room for every row error, so that errors.csv
+ * is the complete report (a capped one keeps whichever chunks commit first)
+ * and compares exactly between runs.
+ */
+const SETTINGS = `
+x-settings: &settings
+  CHUNK_BYTES: 64KB
+  MAX_ERROR_ROWS_PER_JOB: 1000000
+services:
+  api: { environment: *settings }
+  worker: { environment: *settings }
+`;
 /** Services whose images docker/compose.yaml builds from their own Dockerfiles. */
 const SERVICE_IMAGES = ['postgres', 'pgbouncer', 'redis-primary', 'prometheus', 'alertmanager'];
 
@@ -31,6 +46,7 @@ let input: Buffer;
 /** The undisturbed run of `input`: what every disturbed run must give. */
 let baseline: { result: string; errors: string; job: JobBody } | undefined;
 let downDone = false;
+let settingsDir: string;
 
 const compose = (args: readonly string[], timeoutMs?: number) => project.run(args, timeoutMs);
 const containers = (service: string) => project.containers(service);
@@ -117,14 +133,20 @@ beforeAll(async () => {
   ];
   apiUrl = `http://127.0.0.1:${apiPort}`;
   promUrl = `http://127.0.0.1:${promPort}`;
-  project = composeProject(`sluicecompose${process.pid}`, {
-    SLUICE_IMAGE: inject('sluiceImage'),
-    SLUICE_API_PORT: String(apiPort),
-    SLUICE_PUBLIC_URL: apiUrl,
-    PROMETHEUS_PORT: String(promPort),
-    ALERTMANAGER_PORT: String(alertPort),
-    CHUNK_BYTES,
-  });
+  settingsDir = mkdtempSync(join(tmpdir(), 'sluice-compose-'));
+  const settingsFile = join(settingsDir, 'settings.yaml');
+  writeFileSync(settingsFile, SETTINGS);
+  project = composeProject(
+    `sluicecompose${process.pid}`,
+    {
+      SLUICE_IMAGE: inject('sluiceImage'),
+      SLUICE_API_PORT: String(apiPort),
+      SLUICE_PUBLIC_URL: apiUrl,
+      PROMETHEUS_PORT: String(promPort),
+      ALERTMANAGER_PORT: String(alertPort),
+    },
+    [settingsFile],
+  );
   input = await collect(generateContactsCsv(ROWS));
 
   // The service images, built as `docker compose build` builds them; the app
@@ -172,6 +194,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!downDone) await compose(['down', '--volumes', '--timeout', '10'], 300_000).catch(() => {});
+  rmSync(settingsDir, { recursive: true, force: true });
 }, 300_000);
 
 describe('docker/compose.yaml', () => {
@@ -223,6 +246,7 @@ describe('docker/compose.yaml', () => {
     const job = await waitForJob(apiUrl, submitted.id, 600_000);
     expect(job.status).toBe('completed');
     expect(job.counts.rowsTotal).toBe(ROWS);
+    expect(job.counts.errorsTruncated).toBe(false);
     baseline = { ...(await outputOf(job)), job };
 
     // Every applied chunk counted once, by the worker that applied it.
@@ -297,6 +321,15 @@ describe('docker/compose.yaml', () => {
     );
     expect(await primaryOf()).toBe('redis-replica');
     await expectSameAsBaseline(job);
+
+    // The old primary, started again, is made a replica of the new one.
+    await dockerOk(['start', primary!]);
+    await until('the old primary rejoins as a replica', 90_000, async () => {
+      const role = await compose(['exec', '-T', 'redis-primary', 'redis-cli', 'role']).catch(
+        () => '',
+      );
+      return role.split('\n')[0]?.trim() === 'slave' ? true : undefined;
+    });
   });
 
   it('compose down -v leaves no container, volume or network of the project', async () => {

@@ -8,15 +8,21 @@ const COMPOSE_FILE = 'docker/compose.yaml';
 /**
  * One Compose project of docker/compose.yaml, run with Debian's
  * docker-compose (1.29) from the repository root. `env` is what the file
- * interpolates (image tag, published ports); the project name keeps its
+ * interpolates (image tag, published ports), `overrides` further Compose
+ * files merged over it (settings of the apps); the project name keeps its
  * containers, volumes and networks apart from any other.
  */
-export function composeProject(name: string, env: Record<string, string>) {
+export function composeProject(
+  name: string,
+  env: Record<string, string>,
+  overrides: readonly string[] = [],
+) {
+  const files = [COMPOSE_FILE, ...overrides].flatMap((file) => ['--file', file]);
   const run = (args: readonly string[], timeoutMs = 300_000) =>
     new Promise<string>((resolve, reject) => {
       execFile(
         'docker-compose',
-        ['--project-name', name, '--file', COMPOSE_FILE, ...args],
+        ['--project-name', name, ...files, ...args],
         {
           cwd: ROOT,
           timeout: timeoutMs,
