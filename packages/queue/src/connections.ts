@@ -67,9 +67,16 @@ function sentinelOptions(target: Extract<RedisTarget, { mode: 'sentinel' }>): Re
     // Asking the Sentinels where the primary is: again and again, capped.
     sentinelRetryStrategy: (times) => Math.min(200 * times, 2_000),
     sentinelCommandTimeout: 2_000,
-    // Sentinel's +switch-master tells us about a failover before a command
-    // fails on the old primary.
-    failoverDetector: true,
+    // No failoverDetector (Sentinel's +switch-master): in ioredis 6.0.0 its
+    // disconnect can land while the connection is already reconnecting (the
+    // Sentinels kill the demoted primary's clients at the same moment), and
+    // the connector then rejects with "Connection is closed", which ends the
+    // connection for good (status "end", no more retries: seen in
+    // test/chaos/redis-sentinel.test.ts, a worker's connections dead after
+    // a SENTINEL FAILOVER). A failover is noticed without it: Sentinel kills
+    // the clients of a demoted primary, a dead one closes or times out its
+    // sockets (keepAlive, socketTimeout), and a READONLY reply reconnects.
+    failoverDetector: false,
     // Sentinels announce new Sentinels; keep only the configured ones (an
     // announced address may not be reachable from here).
     updateSentinels: false,
