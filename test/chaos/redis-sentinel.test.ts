@@ -19,11 +19,23 @@ const ROWS = Number(process.env.SENTINEL_ROWS ?? 20_000);
 const FILE_SEED = 7;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Both kinds of password on: the data servers' (REDIS_PASSWORD) and the
+// Sentinels' own (REDIS_SENTINEL_PASSWORD).
+const PASSWORD = 'data-secret-0123';
+const SENTINEL_PASSWORD = 'sentinel-secret-0123';
 const sentinelRedis: RedisDeployment<RedisSentinelGroup> = {
-  start: (dir) => startRedisSentinelGroup({ dataDir: `${dir}/sentinel`, downAfterMs: 1_000 }),
+  start: (dir) =>
+    startRedisSentinelGroup({
+      dataDir: `${dir}/sentinel`,
+      downAfterMs: 1_000,
+      password: PASSWORD,
+      sentinelPassword: SENTINEL_PASSWORD,
+    }),
   env: (group) => ({
     REDIS_SENTINELS: group.sentinels.map((s) => `${s.host}:${s.port}`).join(','),
     REDIS_SENTINEL_MASTER: group.masterName,
+    REDIS_PASSWORD: PASSWORD,
+    REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
   }),
   stop: (group) => group.stop(),
 };

@@ -117,9 +117,17 @@ export async function startChaosStack<R>(options: {
   };
   const workers = Array.from({ length: options.workers }, startWorker);
   const apiUrl = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${apiUrl}/health/ready`, 30_000);
-  await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
-  useApiKey(apiUrl, (await issueTestKey(postgres.url, 'chaos')).key);
+  try {
+    await waitForHttp(`${apiUrl}/health/ready`, 30_000);
+    await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
+    useApiKey(apiUrl, (await issueTestKey(postgres.url, 'chaos')).key);
+  } catch (error) {
+    // A stack that never came up leaves nothing running behind it.
+    await Promise.all([api, ...workers].map((p) => p.stop('SIGKILL')));
+    await Promise.all([postgres.stop(), deployment.stop(redis)]);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   return {
     apiUrl,
