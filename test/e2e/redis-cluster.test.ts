@@ -79,7 +79,8 @@ async function keysUnder(prefix: string): Promise<string[]> {
   return perNode.flat();
 }
 
-describe('Sluice on a 3-master Redis Cluster', () => {
+// Each step takes seconds: an event that never comes fails in a minute, not at the project's 5.
+describe('Sluice on a 3-master Redis Cluster', { timeout: 60_000 }, () => {
   it('/health shows mode cluster, the master of the prefix slot and all three masters', async () => {
     const res = await fetch(`${stack.apiUrl}/health`);
     expect(res.status).toBe(200);

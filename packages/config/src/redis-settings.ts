@@ -29,7 +29,7 @@ const HOST_PORT = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/;
  * parse: a typo in one address would otherwise show up only when the others
  * are down, which is when it matters.
  */
-export const hostPortList = z.string().transform((value, ctx) => {
+const hostPortList = z.string().transform((value, ctx) => {
   const addresses: RedisAddress[] = [];
   for (const item of value.split(',').map((s) => s.trim())) {
     if (item === '') continue;

@@ -5,11 +5,15 @@ import { execFile } from 'node:child_process';
  * redis-tools): its raw reply, one line per element. Administration only
  * (Sentinel and Cluster set-up), never the apps' path.
  */
-export function redisCli(host: string, port: number, ...args: string[]): Promise<string> {
+export function redisCli(
+  server: { host: string; port: number; password?: string | undefined },
+  ...args: string[]
+): Promise<string> {
+  const auth = server.password === undefined ? [] : ['-a', server.password, '--no-auth-warning'];
   return new Promise((resolve, reject) => {
     execFile(
       process.env.SLUICE_REDIS_CLI ?? 'redis-cli',
-      ['-h', host, '-p', String(port), ...args],
+      ['-h', server.host, '-p', String(server.port), ...auth, ...args],
       { timeout: 60_000 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`redis-cli ${args.join(' ')}: ${stderr || error.message}`));

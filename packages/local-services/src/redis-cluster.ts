@@ -54,8 +54,7 @@ export async function startRedisCluster(options: RedisClusterOptions): Promise<R
     }
     const nodes = handles.map((h) => ({ host, port: h.port }));
     await redisCli(
-      host,
-      nodes[0]!.port,
+      nodes[0]!,
       '--cluster',
       'create',
       ...nodes.map((n) => `${n.host}:${n.port}`),
@@ -63,7 +62,7 @@ export async function startRedisCluster(options: RedisClusterOptions): Promise<R
     );
     for (const node of nodes) {
       await waitFor(`cluster node ${node.port} ready`, async () =>
-        /cluster_state:ok/.test(await redisCli(host, node.port, 'CLUSTER', 'INFO')),
+        /cluster_state:ok/.test(await redisCli(node, 'CLUSTER', 'INFO')),
       );
     }
     return {

@@ -13,6 +13,10 @@ export interface RedisSentinelOptions {
   host?: string;
   /** How long a primary may be silent before a Sentinel deems it down (fast in tests). */
   downAfterMs?: number;
+  /** requirepass of the primary and the replica (REDIS_PASSWORD). */
+  password?: string;
+  /** requirepass of the Sentinels (REDIS_SENTINEL_PASSWORD). */
+  sentinelPassword?: string;
   log?: (line: string) => void;
 }
 
@@ -53,17 +57,26 @@ export async function startRedisSentinelGroup(
   const dataDir = resolve(options.dataDir);
   const started: ServiceHandle[] = [];
   try {
-    const primary = await startRedis({ dataDir: join(dataDir, 'redis-a'), host, log: options.log });
+    const { password, sentinelPassword } = options;
+    const data = (port: number) => ({ host, port, password });
+    const sentinel = (port: number) => ({ host, port, password: sentinelPassword });
+    const primary = await startRedis({
+      dataDir: join(dataDir, 'redis-a'),
+      host,
+      password,
+      log: options.log,
+    });
     started.push(primary);
     const replica = await startRedis({
       dataDir: join(dataDir, 'redis-b'),
       host,
+      password,
       log: options.log,
       extraArgs: () => ['--replicaof', host, String(primary.port)],
     });
     started.push(replica);
     await waitFor('replica in sync', async () =>
-      /master_link_status:up/.test(await redisCli(host, replica.port, 'INFO', 'replication')),
+      /master_link_status:up/.test(await redisCli(data(replica.port), 'INFO', 'replication')),
     );
     const sentinelHandles: ServiceHandle[] = [];
     for (let i = 0; i < SENTINELS; i++) {
@@ -73,6 +86,8 @@ export async function startRedisSentinelGroup(
         masterName,
         primaryPort: primary.port,
         downAfterMs: options.downAfterMs ?? 1_000,
+        password,
+        sentinelPassword,
         log: options.log,
       });
       sentinelHandles.push(handle);
@@ -81,7 +96,7 @@ export async function startRedisSentinelGroup(
     // A failover needs a majority of Sentinels that know each other and the replica.
     for (const s of sentinelHandles) {
       await waitFor(`sentinel ${s.port} knows the others and the replica`, async () => {
-        const master = await redisCli(host, s.port, 'SENTINEL', 'MASTER', masterName);
+        const master = await redisCli(sentinel(s.port), 'SENTINEL', 'MASTER', masterName);
         const field = (name: string) => new RegExp(`^${name}\\n(\\d+)$`, 'm').exec(master)?.[1];
         return (
           field('num-other-sentinels') === String(SENTINELS - 1) && field('num-slaves') === '1'
@@ -92,8 +107,7 @@ export async function startRedisSentinelGroup(
     const primaryNow = async () => {
       for (const s of sentinelHandles) {
         const reply = await redisCli(
-          host,
-          s.port,
+          sentinel(s.port),
           'SENTINEL',
           'GET-MASTER-ADDR-BY-NAME',
           masterName,
@@ -110,13 +124,13 @@ export async function startRedisSentinelGroup(
         async () => {
           const named = await Promise.all(
             sentinelHandles.map((s) =>
-              redisCli(host, s.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName),
+              redisCli(sentinel(s.port), 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName),
             ),
           );
           const ports = new Set(named.map((r) => r.split('\n')[1]));
           const [port] = [...ports];
           if (ports.size !== 1 || port === undefined || Number(port) === old.port) return false;
-          const role = await redisCli(host, Number(port), 'ROLE');
+          const role = await redisCli(data(Number(port)), 'ROLE');
           if (!role.startsWith('master')) return false;
           found = { host, port: Number(port) };
           return true;
@@ -138,7 +152,7 @@ export async function startRedisSentinelGroup(
       },
       async failover() {
         const old = await primaryNow();
-        await redisCli(host, sentinelHandles[0]!.port, 'SENTINEL', 'FAILOVER', masterName);
+        await redisCli(sentinel(sentinelHandles[0]!.port), 'SENTINEL', 'FAILOVER', masterName);
         return waitForNewPrimary(old);
       },
       waitForNewPrimary,
@@ -158,6 +172,8 @@ async function startSentinel(o: {
   masterName: string;
   primaryPort: number;
   downAfterMs: number;
+  password: string | undefined;
+  sentinelPassword: string | undefined;
   log?: ((line: string) => void) | undefined;
 }): Promise<ServiceHandle> {
   mkdirSync(o.dataDir, { recursive: true });
@@ -176,6 +192,11 @@ async function startSentinel(o: {
         `sentinel down-after-milliseconds ${o.masterName} ${o.downAfterMs}`,
         `sentinel failover-timeout ${o.masterName} 10000`,
         `sentinel parallel-syncs ${o.masterName} 1`,
+        ...(o.password === undefined ? [] : [`sentinel auth-pass ${o.masterName} ${o.password}`]),
+        // A Sentinel with a password needs it from the others too.
+        ...(o.sentinelPassword === undefined
+          ? []
+          : [`requirepass ${o.sentinelPassword}`, `sentinel sentinel-pass ${o.sentinelPassword}`]),
         '',
       ].join('\n'),
     );
@@ -187,7 +208,9 @@ async function startSentinel(o: {
       o.log,
     );
     proc = started;
-    await waitUntilReady(started, () => isOurRedis(o.host, port, started.child.pid));
+    await waitUntilReady(started, () =>
+      isOurRedis(o.host, port, started.child.pid, o.sentinelPassword),
+    );
   };
   const port = await launchOnPort(undefined, o.host, launch);
   return signalStoppedHandle({
@@ -205,7 +228,9 @@ async function startSentinel(o: {
         o.log,
       );
       proc = started;
-      await waitUntilReady(started, () => isOurRedis(o.host, p, started.child.pid));
+      await waitUntilReady(started, () =>
+        isOurRedis(o.host, p, started.child.pid, o.sentinelPassword),
+      );
     },
   });
 }

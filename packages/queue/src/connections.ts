@@ -1,4 +1,5 @@
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { followSwitchMaster } from './sentinel-switch.ts';
 
 /** One Redis (Sentinel, Cluster node) address. */
 export interface RedisAddress {
@@ -67,9 +68,15 @@ function sentinelOptions(target: Extract<RedisTarget, { mode: 'sentinel' }>): Re
     // Asking the Sentinels where the primary is: again and again, capped.
     sentinelRetryStrategy: (times) => Math.min(200 * times, 2_000),
     sentinelCommandTimeout: 2_000,
-    // Sentinel's +switch-master tells us about a failover before a command
-    // fails on the old primary.
-    failoverDetector: true,
+    // Not ioredis' failoverDetector: in ioredis 6.0.0 its disconnect can
+    // land while the connection is already reconnecting, and the connector
+    // then rejects with "Connection is closed", which ends the connection
+    // for good (status "end", no more retries: seen in
+    // test/chaos/redis-sentinel.test.ts, a worker's connections dead after
+    // a SENTINEL FAILOVER). sentinel-switch.ts does its job safely; besides,
+    // Sentinel kills a demoted primary's clients, a dead one closes or times
+    // out its sockets (keepAlive, socketTimeout), and READONLY reconnects.
+    failoverDetector: false,
     // Sentinels announce new Sentinels; keep only the configured ones (an
     // announced address may not be reachable from here).
     updateSentinels: false,
@@ -93,7 +100,9 @@ function connect(
       slotsRefreshTimeout: 2_000,
     });
   } else if (target.mode === 'sentinel') {
-    connection = new Redis({ ...redisOptions, ...sentinelOptions(target) });
+    const redis = new Redis({ ...redisOptions, ...sentinelOptions(target) });
+    followSwitchMaster(redis, target, o.onError);
+    connection = redis;
   } else {
     connection = new Redis(target.url, redisOptions);
   }

@@ -27,7 +27,8 @@ export interface ChaosStack<R = ServiceHandle> {
   killAndReplaceWorker(index: number): Promise<void>;
   /** Every worker's output so far, including replaced ones. */
   workerOutput(): string;
-  stop(): Promise<void>;
+  /** SIGTERM the API and the current workers; their exit codes (graceful = 0). */
+  stop(): Promise<Array<number | null>>;
 }
 
 /**
@@ -117,9 +118,17 @@ export async function startChaosStack<R>(options: {
   };
   const workers = Array.from({ length: options.workers }, startWorker);
   const apiUrl = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${apiUrl}/health/ready`, 30_000);
-  await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
-  useApiKey(apiUrl, (await issueTestKey(postgres.url, 'chaos')).key);
+  try {
+    await waitForHttp(`${apiUrl}/health/ready`, 30_000);
+    await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
+    useApiKey(apiUrl, (await issueTestKey(postgres.url, 'chaos')).key);
+  } catch (error) {
+    // A stack that never came up leaves nothing running behind it.
+    await Promise.all([api, ...workers].map((p) => p.stop('SIGKILL')));
+    await Promise.all([postgres.stop(), deployment.stop(redis)]);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   return {
     apiUrl,
@@ -135,9 +144,10 @@ export async function startChaosStack<R>(options: {
     },
     workerOutput: () => [...retired, ...workers].map((w) => w.output()).join('\n'),
     async stop() {
-      await Promise.all([api, ...workers].map((p) => p.stop('SIGTERM', 20_000)));
+      const codes = await Promise.all([api, ...workers].map((p) => p.stop('SIGTERM', 20_000)));
       await Promise.all([postgres.stop(), deployment.stop(redis)]);
       rmSync(dir, { recursive: true, force: true });
+      return codes;
     },
   };
 }
