@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type JobBody, jobSchema } from '@sluice/contract';
+import { type ApiClient, parseAnswer } from './api-client.ts';
+import {
+  isRetryableAnswer,
+  problemError,
+  retryAfterMs,
+  sleep,
+  unreachableError,
+} from './problems.ts';
+
+const NETWORK_TRIES = 3;
+const ANSWER_RETRIES = 5;
+
+export interface UploadOptions {
+  file: string;
+  /** POST /v1/jobs' query: filename and the job's options. */
+  query: Record<string, string | undefined>;
+  /** Bytes sent so far of this try (starts at 0 again on a retry). */
+  onBytes: (sent: number) => void;
+  signal: AbortSignal;
+}
+
+/**
+ * POST /v1/jobs with the file as a text/csv body, streamed from disk: read
+ * as fast as the socket takes it (backpressure), never held whole, so the
+ * CLI's memory stays flat whatever the file's size. One Idempotency-Key for
+ * every try: after a lost connection the file is sent again and the API
+ * answers with the job the first try made, if it made one. An abort
+ * destroys the request: the API never accepts a job whose body did not
+ * arrive whole.
+ */
+export async function uploadFile(client: ApiClient, options: UploadOptions): Promise<JobBody> {
+  const url = client.url('/v1/jobs', options.query);
+  const idempotencyKey = randomUUID();
+  let networkTries = 0;
+  let answerRetries = 0;
+  for (;;) {
+    let answer: { status: number; text: string; retryAfter: string | null };
+    try {
+      answer = await sendOnce(url, client, idempotencyKey, options);
+    } catch (error) {
+      if (options.signal.aborted) throw options.signal.reason;
+      if (++networkTries >= NETWORK_TRIES) throw unreachableError(client.config.url, error);
+      await sleep(500 * networkTries, options.signal);
+      continue;
+    }
+    if (answer.status === 202) {
+      return parseAnswer(jobSchema, JSON.parse(answer.text), 'POST /v1/jobs');
+    }
+    if (isRetryableAnswer(answer.status, answer.text) && ++answerRetries <= ANSWER_RETRIES) {
+      await sleep(retryAfterMs(answer.retryAfter, 1000), options.signal);
+      continue;
+    }
+    throw problemError(answer.status, answer.text, client.config.sources.apiKey);
+  }
+}
+
+function sendOnce(
+  url: string,
+  client: ApiClient,
+  idempotencyKey: string,
+  options: UploadOptions,
+): Promise<{ status: number; text: string; retryAfter: string | null }> {
+  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST',
+      headers: {
+        ...client.authHeaders(),
+        'content-type': 'text/csv',
+        accept: 'application/json',
+        'idempotency-key': idempotencyKey,
+      },
+      signal: options.signal,
+    });
+    let answered = false;
+    req.on('response', (res: IncomingMessage) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (piece: string) => {
+        // An answer is small JSON; cap what a misbehaving server can make us hold.
+        if (text.length < 1_000_000) text += piece;
+      });
+      res.on('end', () => {
+        const retryAfter = res.headers['retry-after'];
+        resolve({
+          status: res.statusCode ?? 0,
+          text,
+          retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+        });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    let sent = 0;
+    const count = new Transform({
+      transform(piece: Buffer, _encoding, done) {
+        sent += piece.length;
+        options.onBytes(sent);
+        done(null, piece);
+      },
+    });
+    // The API may answer before the body is complete (a refusal): the
+    // answer wins, the rest of the file is not needed.
+    pipeline(createReadStream(options.file, { highWaterMark: 256 * 1024 }), count, req).catch(
+      (error) => {
+        if (!answered) reject(error);
+      },
+    );
+  });
+}
