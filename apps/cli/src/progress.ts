@@ -10,7 +10,8 @@ interface FileProgress {
   accepted(job: JobBody): void;
   job(event: ProgressEvent): void;
   finished(job: JobBody, note?: string): void;
-  aborted(message: string): void;
+  /** The file's submission ended without a final job: refused, unreachable, interrupted. */
+  stopped(message: string): void;
 }
 
 export interface ProgressDisplay {
@@ -37,12 +38,21 @@ function jobDetail(event: ProgressEvent, rate: JobRate): string {
     .join(' · ');
 }
 
-function outcome(job: JobBody): string {
-  const counts = `${formatCount(job.counts.rowsAccepted)} rows accepted, ${formatCount(job.counts.rowsRejected)} rejected`;
-  if (job.status === 'completed') return `${colors.green('completed')}: ${counts}`;
+/** What became of a job, for people: its counts, or why it failed. */
+function outcomeDetail(job: JobBody): string {
   if (job.status === 'failed')
-    return `${colors.red('failed')}: ${job.error ?? ''}${job.errorCode ? ` (${job.errorCode})` : ''}`;
-  return colors.yellow(job.status);
+    return `${job.error ?? ''}${job.errorCode ? ` (${job.errorCode})` : ''}`;
+  return `${formatCount(job.counts.rowsAccepted)} rows accepted, ${formatCount(job.counts.rowsRejected)} rejected`;
+}
+
+function outcome(job: JobBody): string {
+  const paint =
+    job.status === 'completed'
+      ? colors.green
+      : job.status === 'failed'
+        ? colors.red
+        : colors.yellow;
+  return `${paint(job.status)}: ${outcomeDetail(job)}`;
 }
 
 /**
@@ -87,13 +97,14 @@ export function terminalDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
         },
         finished(job, note) {
           bar.setTotal(Math.max(job.progress.chunksTotal, 1));
+          const paint = job.status === 'completed' ? colors.green : colors.red;
           bar.update(job.progress.chunksDone, {
-            phase: job.status,
-            detail: `${outcome(job)}${note ? ` ${note}` : ''}`,
+            phase: paint(job.status),
+            detail: `${outcomeDetail(job)}${note ? ` ${note}` : ''}`,
           });
         },
-        aborted(message) {
-          bar.update({ phase: colors.red('aborted'), detail: message });
+        stopped(message) {
+          bar.update({ phase: colors.red('stopped'), detail: message });
         },
       };
     },
@@ -132,8 +143,8 @@ export function plainDisplay(stream: NodeJS.WritableStream): ProgressDisplay {
         finished(job, note) {
           say(`${label}: ${outcome(job)}${note ? ` ${note}` : ''}`);
         },
-        aborted(message) {
-          say(`${label}: aborted: ${message}`);
+        stopped(message) {
+          say(`${label}: ${message}`);
         },
       };
     },
@@ -148,7 +159,7 @@ export const silentDisplay: ProgressDisplay = {
     accepted() {},
     job() {},
     finished() {},
-    aborted() {},
+    stopped() {},
   }),
   stop() {},
 };

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { type FileHandle, open } from 'node:fs/promises';
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { type JobBody, jobSchema } from '@sluice/contract';
 import { type ApiClient, parseAnswer } from './api-client.ts';
 import {
@@ -28,8 +26,8 @@ export interface UploadOptions {
 
 /**
  * POST /v1/jobs with the file as a text/csv body, streamed from disk: read
- * as fast as the socket takes it (backpressure), never held whole, so the
- * CLI's memory stays flat whatever the file's size. One Idempotency-Key for
+ * as fast as the socket takes it, through a few reused buffers, never held
+ * whole, so the CLI's memory stays flat whatever the file's size. One Idempotency-Key for
  * every try: after a lost connection the file is sent again and the API
  * answers with the job the first try made, if it made one. An abort
  * destroys the request: the API never accepts a job whose body did not
@@ -61,60 +59,99 @@ export async function uploadFile(client: ApiClient, options: UploadOptions): Pro
   }
 }
 
-function sendOnce(
+/** Buffers of the upload, reused: the bytes in flight never exceed POOL x PIECE. */
+const POOL = 4;
+const PIECE = 64 * 1024;
+
+async function sendOnce(
   url: string,
   client: ApiClient,
   idempotencyKey: string,
   options: UploadOptions,
 ): Promise<{ status: number; text: string; retryAfter: string | null }> {
-  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: 'POST',
-      headers: {
-        ...client.authHeaders(),
-        'content-type': 'text/csv',
-        accept: 'application/json',
-        'idempotency-key': idempotencyKey,
-      },
-      signal: options.signal,
-    });
-    let answered = false;
-    req.on('response', (res: IncomingMessage) => {
-      answered = true;
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (piece: string) => {
-        // An answer is small JSON; cap what a misbehaving server can make us hold.
-        if (text.length < 1_000_000) text += piece;
+  const file = await open(options.file);
+  try {
+    const size = (await file.stat()).size;
+    return await new Promise((resolve, reject) => {
+      const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+      const req = request(url, {
+        method: 'POST',
+        headers: {
+          ...client.authHeaders(),
+          'content-type': 'text/csv',
+          'content-length': String(size),
+          accept: 'application/json',
+          'idempotency-key': idempotencyKey,
+        },
+        signal: options.signal,
       });
-      res.on('end', () => {
-        const retryAfter = res.headers['retry-after'];
-        resolve({
-          status: res.statusCode ?? 0,
-          text,
-          retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+      let answered = false;
+      let failed = false;
+      req.on('response', (res: IncomingMessage) => {
+        answered = true;
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (piece: string) => {
+          // An answer is small JSON; cap what a misbehaving server can make us hold.
+          if (text.length < 1_000_000) text += piece;
         });
+        res.on('end', () => {
+          const retryAfter = res.headers['retry-after'];
+          resolve({
+            status: res.statusCode ?? 0,
+            text,
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
+          });
+        });
+        res.on('error', reject);
       });
-      res.on('error', reject);
-    });
-    req.on('error', (error) => {
-      if (!answered) reject(error);
-    });
-    let sent = 0;
-    const count = new Transform({
-      transform(piece: Buffer, _encoding, done) {
-        sent += piece.length;
-        options.onBytes(sent);
-        done(null, piece);
-      },
-    });
-    // The API may answer before the body is complete (a refusal): the
-    // answer wins, the rest of the file is not needed.
-    pipeline(createReadStream(options.file, { highWaterMark: 256 * 1024 }), count, req).catch(
-      (error) => {
+      req.on('error', (error) => {
+        failed = true;
         if (!answered) reject(error);
-      },
-    );
-  });
+      });
+      // The API may answer before the body is complete (a refusal): the
+      // answer wins, the rest of the file is not needed.
+      sendBody(file, size, req, options.onBytes, () => answered || failed).catch((error) => {
+        req.destroy(error);
+      });
+    });
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * The file into the request through a few reused buffers: a buffer is read
+ * into again only once the socket has taken it (write callback), so memory
+ * stays the same for any file size, without waiting on the garbage collector.
+ */
+async function sendBody(
+  file: FileHandle,
+  size: number,
+  req: ClientRequest,
+  onBytes: (sent: number) => void,
+  stopped: () => boolean,
+): Promise<void> {
+  const free = Array.from({ length: POOL }, () => Buffer.allocUnsafeSlow(PIECE));
+  let wake: (() => void) | undefined;
+  let sent = 0;
+  while (sent < size && !stopped()) {
+    while (free.length === 0) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      if (stopped()) return;
+    }
+    const buffer = free.pop()!;
+    const { bytesRead } = await file.read(buffer, 0, Math.min(PIECE, size - sent), sent);
+    if (bytesRead === 0) break; // The file shrank: the API will see fewer bytes than announced.
+    sent += bytesRead;
+    req.write(buffer.subarray(0, bytesRead), () => {
+      free.push(buffer);
+      wake?.();
+      wake = undefined;
+    });
+    onBytes(sent);
+  }
+  if (!stopped()) req.end();
 }

@@ -110,16 +110,16 @@ export async function submit(ctx: Context, files: string[], flags: SubmitFlags):
         return { submitted, exit: final!.status === 'completed' ? EXIT.ok : EXIT.failed };
       } catch (error) {
         if (ctx.signal.aborted) {
-          progress.aborted(
+          progress.stopped(
             submitted.job
-              ? `stopped watching; job ${submitted.job.id} goes on (sluice watch ${submitted.job.id})`
-              : 'upload aborted; no job was created',
+              ? `interrupted: stopped watching; job ${submitted.job.id} goes on (sluice watch ${submitted.job.id})`
+              : 'interrupted: upload aborted; no job was created',
           );
           submitted.error = { code: 'interrupted', message: 'interrupted' };
           return { submitted, exit: EXIT.interrupted };
         }
         if (!(error instanceof CliError)) throw error;
-        progress.aborted(`${error.message}${error.code ? ` (${error.code})` : ''}`);
+        progress.stopped(`${error.message}${error.code ? ` (${error.code})` : ''}`);
         submitted.error = { code: error.code, message: error.message };
         return { submitted, exit: error.exitCode };
       }
