@@ -286,6 +286,27 @@ describe('exit codes', () => {
   });
 });
 
+describe('./dev sluice', () => {
+  it("runs the CLI in the caller's directory (relative file names are the caller's)", async () => {
+    const work = mkdtempSync(join(dir, 'caller-'));
+    copyFileSync(SAMPLE, join(work, 'relative.csv'));
+    const run = await runCli(
+      ['submit', 'relative.csv', '--wait', '--out', '.', '--json'],
+      // Dependencies are installed already: skip the bootstrap's pnpm install.
+      { ...env, SLUICE_SKIP_INSTALL: '1' },
+      { cwd: work, viaDev: true },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const [entry] = submitted.parse(JSON.parse(run.stdout));
+    expect(entry!.job).toMatchObject({ fileName: 'relative.csv', status: 'completed' });
+    expect(readdirSync(work).sort()).toEqual([
+      'relative.csv',
+      'relative.errors.csv',
+      'relative.result.csv',
+    ]);
+  });
+});
+
 describe('configuration', () => {
   it('reads the config file; the environment wins over it and flags over both', async () => {
     const file = join(dir, 'config.json');

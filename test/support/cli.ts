@@ -7,6 +7,8 @@ import { PIDS_DIR } from '../harness/leaks.ts';
 
 /** The `sluice` CLI's entry (apps/cli), run as its own process as a user runs it. */
 export const CLI_MAIN = fileURLToPath(new URL('../../apps/cli/src/main.ts', import.meta.url));
+/** The repository's `./dev` script (`./dev sluice ...`). */
+const DEV = fileURLToPath(new URL('../../dev', import.meta.url));
 
 export interface CliRun {
   code: number | null;
@@ -42,16 +44,19 @@ function peakRss(pid: number): number {
 }
 
 /**
- * Runs `sluice ARGS` (stdin closed, stdout and stderr pipes: not a
+ * Runs `sluice ARGS` (or `./dev sluice ARGS` with viaDev; stdin closed, stdout and stderr pipes: not a
  * terminal) with exactly `env` over a minimal base, and resolves when it
  * exits. Its peak RSS is sampled from /proc while it runs.
  */
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  options: { cwd?: string; onSpawn?: (child: ChildProcess) => void } = {},
+  options: { cwd?: string; onSpawn?: (child: ChildProcess) => void; viaDev?: boolean } = {},
 ): Promise<CliRun> {
-  const child = spawn(process.execPath, [CLI_MAIN, ...args], {
+  const [file, argv] = options.viaDev
+    ? [DEV, ['sluice', ...args]]
+    : [process.execPath, [CLI_MAIN, ...args]];
+  const child = spawn(file, argv, {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
