@@ -2,6 +2,7 @@
 // real stack, judged by its exit code, its files and its stdout.
 import {
   copyFileSync,
+  createWriteStream,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -10,6 +11,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   apiKeyListSchema,
   datasetListSchema,
@@ -25,6 +28,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { issueTestKey } from '../support/api-keys.ts';
 import { cliEnv, runCli } from '../support/cli.ts';
+import { generateContactsCsvOfSize } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 /** The start of every terminal escape sequence. */
@@ -65,7 +69,7 @@ beforeAll(async () => {
   stack = await startStack({
     queuePrefix: '{e2e-cli}',
     // A first chunk of 10 rows is judged for its error rate (the failing job below).
-    env: { CHUNK_BYTES: '16KB' },
+    env: { CHUNK_BYTES: '16KB', MAX_CONCURRENT_UPLOADS_PER_CLIENT: '1' },
     workerEnv: { ERROR_RATE_MIN_ROWS: '10', MAX_ERROR_RATE: '0.5', CHUNK_BYTES: '16KB' },
   });
   dir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
@@ -126,25 +130,35 @@ describe('sluice submit --wait', () => {
     expect(run.stdout).toMatch(/^JOB\s+STATUS\s+FILE\s+OUTPUT\n[0-9a-f-]{36}\s+completed\s/);
   });
 
-  it('submits several files in parallel; --json prints each job in the contract shape', async () => {
+  it('submits several files in parallel, waiting out 429 too_many_uploads; --json prints each job in the contract shape', async () => {
     const out = mkdtempSync(join(dir, 'out-'));
-    const second = join(dir, 'second.csv');
-    copyFileSync(SAMPLE, second);
-    const run = await sluice(['submit', SAMPLE.pathname, second, '--wait', '--out', out, '--json']);
+    // Files big enough to be uploading at the same time: one upload slot
+    // (MAX_CONCURRENT_UPLOADS_PER_CLIENT=1), so the others are told to wait.
+    const files = await Promise.all(
+      ['one', 'two', 'three'].map(async (name) => {
+        const file = join(dir, `${name}.csv`);
+        await pipeline(
+          Readable.from(generateContactsCsvOfSize(1024 * 1024, 9)),
+          createWriteStream(file),
+        );
+        return file;
+      }),
+    );
+    const run = await sluice(['submit', ...files, '--wait', '--out', out, '--json']);
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/: .*\(too_many_uploads\); sending again in 5s/);
     const results = submitted.parse(JSON.parse(run.stdout));
-    expect(results.map((r) => [r.file, r.job?.status])).toEqual([
-      [SAMPLE.pathname, 'completed'],
-      [second, 'completed'],
-    ]);
-    expect(new Set(results.map((r) => r.job!.id)).size).toBe(2);
-    expect(results[1]!.resultFile).toBe(join(out, 'second.result.csv'));
-    expect(readFileSync(join(out, 'second.result.csv'), 'utf8')).toBe(
-      readFileSync(join(out, 'contacts-sample.result.csv'), 'utf8'),
+    expect(results.map((r) => [r.file, r.job?.status])).toEqual(files.map((f) => [f, 'completed']));
+    expect(new Set(results.map((r) => r.job!.id)).size).toBe(3);
+    expect(results[1]!.resultFile).toBe(join(out, 'two.result.csv'));
+    expect(readFileSync(join(out, 'two.result.csv'), 'utf8')).toBe(
+      readFileSync(join(out, 'one.result.csv'), 'utf8'),
     );
     // The downloads equal the API's own files.
-    const direct = await fetch(results[0]!.job!.links.result);
-    expect(await direct.text()).toBe(readFileSync(results[0]!.resultFile!, 'utf8'));
+    for (const result of results) {
+      const direct = await fetch(result.job!.links.result);
+      expect(await direct.text()).toBe(readFileSync(result.resultFile!, 'utf8'));
+    }
   });
 
   it("maps --column and --option onto the job's options", async () => {

@@ -7,6 +7,8 @@ import type { ProgressEvent } from './job-events.ts';
 /** What one file's submission reports as it goes: its upload, then its job. */
 interface FileProgress {
   uploading(sent: number, total: number): void;
+  /** The API asked to wait before the upload is tried again (429, 503). */
+  waiting(ms: number, why: string): void;
   accepted(job: JobBody): void;
   job(event: ProgressEvent): void;
   finished(job: JobBody, note?: string): void;
@@ -84,6 +86,9 @@ export function terminalDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
           bar.setTotal(Math.max(total, 1));
           bar.update(sent, { detail: `${formatBytes(sent)}/${formatBytes(total)}` });
         },
+        waiting(ms, why) {
+          bar.update(0, { phase: 'waiting', detail: `${why}; again in ${formatDuration(ms)}` });
+        },
         accepted(job) {
           bar.setTotal(Math.max(job.progress.chunksTotal, 1));
           bar.update(job.progress.chunksDone, {
@@ -130,6 +135,10 @@ export function plainDisplay(stream: NodeJS.WritableStream): ProgressDisplay {
           lastTenth = tenth;
           say(`${label}: uploading ${tenth * 10}% (${formatBytes(sent)} of ${formatBytes(total)})`);
         },
+        waiting(ms, why) {
+          lastTenth = -1;
+          say(`${label}: ${why}; sending again in ${formatDuration(ms)}`);
+        },
         accepted(job) {
           say(`${label}: accepted as job ${job.id} (${job.progress.chunksTotal} chunks)`);
         },
@@ -156,6 +165,7 @@ export function plainDisplay(stream: NodeJS.WritableStream): ProgressDisplay {
 export const silentDisplay: ProgressDisplay = {
   file: () => ({
     uploading() {},
+    waiting() {},
     accepted() {},
     job() {},
     finished() {},

@@ -22,6 +22,8 @@ export interface UploadOptions {
   /** Bytes sent so far of this try (starts at 0 again on a retry). */
   onBytes: (sent: number) => void;
   signal: AbortSignal;
+  /** The API asked to wait (429, 503) before the file is sent again. */
+  onWait: (ms: number, why: string) => void;
 }
 
 /**
@@ -52,7 +54,10 @@ export async function uploadFile(client: ApiClient, options: UploadOptions): Pro
       return parseAnswer(jobSchema, JSON.parse(answer.text), 'POST /v1/jobs');
     }
     if (isRetryableAnswer(answer.status, answer.text) && ++answerRetries <= ANSWER_RETRIES) {
-      await sleep(retryAfterMs(answer.retryAfter, 1000), options.signal);
+      const ms = retryAfterMs(answer.retryAfter, 1000);
+      const problem = problemError(answer.status, answer.text, client.config.sources.apiKey);
+      options.onWait(ms, `${problem.message}${problem.code ? ` (${problem.code})` : ''}`);
+      await sleep(ms, options.signal);
       continue;
     }
     throw problemError(answer.status, answer.text, client.config.sources.apiKey);

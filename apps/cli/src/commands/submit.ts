@@ -69,6 +69,7 @@ export async function submit(ctx: Context, files: string[], flags: SubmitFlags):
           file,
           query: queries[i]!,
           onBytes: (sent) => progress.uploading(sent, sizes[i]!),
+          onWait: (ms, why) => progress.waiting(ms, why),
           signal: ctx.signal,
         });
         submitted.job = job;
