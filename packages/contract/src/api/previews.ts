@@ -129,7 +129,7 @@ export const previewSchema = z
     }),
     truncated: z.boolean().meta({
       description:
-        'The file goes on past what was read: types and date orders were inferred from these records only (a job profiles the whole file).',
+        'Reading stopped at the `rows` or byte bound (the file may go on): types and date orders rest on these records only (a job profiles the whole file).',
     }),
     options: jobOptionsSchema,
   })
