@@ -142,12 +142,16 @@ export async function readPreview(
       } else {
         records.push({ number: event.firstRecord, bytes: event.bytes });
       }
+      // One record beyond those asked for tells whether the file goes on;
+      // past the byte bound, one record at least (it is bounded too).
       // Leaving the loop closes the upload: the rest is not read.
-      if (records.length >= limits.records || bytesRead >= limits.maxBytes) {
+      const full = bytesRead >= limits.maxBytes && records.length > 0;
+      if (records.length > limits.records || full) {
         truncated = true;
         break;
       }
     }
+    if (records.length > limits.records) records.length = limits.records;
     if (!header) throw emptyFile();
     if (records.length === 0) throw noRows();
 
