@@ -273,6 +273,22 @@ describe('a large body', () => {
   });
 });
 
+describe('a large multipart file part', () => {
+  it('is answered from its start, and the API keeps serving', async () => {
+    const line = 'Jane Doe,jane@example.com,+1 202 555 0143\n';
+    const file = `name,email,phone\n${line.repeat(Math.ceil((10 * 1024 * 1024) / line.length))}`;
+    const form = new FormData();
+    form.set('rows', '3');
+    form.set('file', new Blob([file], { type: 'text/csv' }), 'big.csv');
+    const { status, body } = await preview(form, '', { contentType: '' });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.rows).toHaveLength(3);
+    expect(body.truncated).toBe(true);
+    expect(body.sample.bytes).toBeLessThan(1024 * 1024 + 128 * 1024);
+    expect((await preview(SAMPLE, '?rows=1')).status).toBe(200);
+  });
+});
+
 describe('an import preview', () => {
   const declaration = {
     name: 'preview_people',
