@@ -132,6 +132,7 @@ describe('what operators read', () => {
       'docker/grafana/dashboards/sluice.json',
       'docker/prometheus/alerts.yml',
       'docker/prometheus/README.md',
+      'docs/operations.md',
     ]) {
       const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
       const named = new Set([...text.matchAll(/\bsluice_[a-z0-9_]+\b/g)].map((m) => m[0]));

@@ -21,6 +21,7 @@ import {
   isRedisConnectionError,
   JOB_COUNT_STATES,
   publishJobChange,
+  QUEUE_NAMES,
 } from '@sluice/queue';
 import { sql } from 'kysely';
 import { ADMIN_QUEUES_PATH, createAdminBoard } from './admin/bull-board.ts';
@@ -107,7 +108,13 @@ const events = createJobEvents({
   maxStreams: config.SSE_MAX_STREAMS,
 });
 const registry = createMetricsRegistry('api');
-registerQueueMetrics(registry, JOB_COUNT_STATES, () => queueCounter.counts());
+registerQueueMetrics(registry, JOB_COUNT_STATES, () => queueCounter.counts(), {
+  // sluice_desired_workers: what the worker autoscaler scales on (deploy/k8s).
+  desiredWorkers: {
+    queue: QUEUE_NAMES.chunks,
+    chunksPerWorker: config.WORKER_TARGET_CHUNKS_PER_WORKER,
+  },
+});
 registerDbPoolMetrics(registry, dbPool);
 registerBreakerMetrics(
   registry,

@@ -60,6 +60,19 @@ describe('loadApiConfig', () => {
     );
   });
 
+  it('takes WORKER_TARGET_CHUNKS_PER_WORKER as a positive integer (default 4)', () => {
+    expect(loadApiConfig(base).WORKER_TARGET_CHUNKS_PER_WORKER).toBe(4);
+    expect(
+      loadApiConfig({ ...base, WORKER_TARGET_CHUNKS_PER_WORKER: '8' })
+        .WORKER_TARGET_CHUNKS_PER_WORKER,
+    ).toBe(8);
+    for (const bad of ['0', '-1', '2.5', 'many']) {
+      expect(() => loadApiConfig({ ...base, WORKER_TARGET_CHUNKS_PER_WORKER: bad }), bad).toThrow(
+        /WORKER_TARGET_CHUNKS_PER_WORKER=/,
+      );
+    }
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadApiConfig({ ...base, PORT: '' }).PORT).toBe(8080);
   });

@@ -176,6 +176,15 @@ const apiSchema = z
      * to 1 GB (a zip bomb). The decoded size counts against MAX_UPLOAD_BYTES.
      */
     MAX_DECOMPRESSION_RATIO: z.coerce.number().int().min(2).max(100_000).default(200),
+
+    // --- Autoscaling ---
+    /**
+     * Chunks one worker should have at a time (in flight or waiting for it):
+     * the API's sluice_desired_workers is the chunk backlog (waiting +
+     * prioritized + delayed + active) over this, rounded up. About twice
+     * the workers' WORKER_CONCURRENCY keeps each busy without a long queue.
+     */
+    WORKER_TARGET_CHUNKS_PER_WORKER: z.coerce.number().int().min(1).max(100_000).default(4),
   })
   .superRefine((c, ctx) => {
     if ((c.ADMIN_USER === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
@@ -284,6 +293,15 @@ const workerSchema = z.object({
    */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
 });
+
+/**
+ * Every variable each loader reads, by name: what deployment manifests may
+ * set (deploy/k8s is checked against it). Others are ignored by the loaders.
+ */
+export const CONFIG_VARIABLES = {
+  api: Object.keys(apiSchema.shape),
+  worker: Object.keys(workerSchema.shape),
+} as const;
 
 const apiConfig = withRedisTarget(apiSchema);
 const workerConfig = withRedisTarget(workerSchema);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  desiredWorkers,
   registerDbPoolMetrics,
   registerQueueMetrics,
   registerWorkerRuntimeMetrics,
@@ -69,6 +70,50 @@ describe('queue metrics', () => {
     const text = await registry.metrics();
     expect(series(text, 'sluice_queue_jobs')).toEqual([]);
     expect(text).toContain('sluice_queue_counts_up{process="worker"} 0');
+  });
+});
+
+describe('desired workers', () => {
+  it('is the chunk backlog, active chunks included, over the chunks per worker, rounded up', () => {
+    expect(desiredWorkers(undefined, 4)).toBe(0);
+    expect(desiredWorkers({ completed: 90, failed: 3, 'waiting-children': 5 }, 4)).toBe(0);
+    // Every chunk taken: waiting is 0, yet 8 chunks keep 2 workers busy.
+    expect(desiredWorkers({ waiting: 0, active: 8 }, 4)).toBe(2);
+    expect(desiredWorkers({ waiting: 1 }, 4)).toBe(1);
+    expect(desiredWorkers({ waiting: 5, prioritized: 2, delayed: 1, active: 1 }, 4)).toBe(3);
+    expect(desiredWorkers({ waiting: 9 }, 1)).toBe(9);
+  });
+
+  it('is exported, from the scrape-time counts, only when a policy is given', async () => {
+    const registry = createMetricsRegistry('api');
+    let waiting = 10;
+    let fail = false;
+    registerQueueMetrics(
+      registry,
+      STATES,
+      () =>
+        fail
+          ? Promise.reject(new Error('Connection is closed'))
+          : Promise.resolve({
+              'sluice-chunks': { waiting, active: 2 },
+              'sluice-jobs': { waiting: 100 },
+            }),
+      { desiredWorkers: { queue: 'sluice-chunks', chunksPerWorker: 4 } },
+    );
+    expect(await registry.metrics()).toContain(
+      'sluice_desired_workers{queue="sluice-chunks",process="api"} 3',
+    );
+    waiting = 0;
+    expect(await registry.metrics()).toContain(
+      'sluice_desired_workers{queue="sluice-chunks",process="api"} 1',
+    );
+    // Unreadable counts: no number at all (an autoscaler falls back), never a false 0.
+    fail = true;
+    expect(series(await registry.metrics(), 'sluice_desired_workers')).toEqual([]);
+
+    const worker = createMetricsRegistry('worker');
+    registerQueueMetrics(worker, STATES, async () => ({ 'sluice-chunks': { waiting: 9 } }));
+    expect(series(await worker.metrics(), 'sluice_desired_workers')).toEqual([]);
   });
 });
 

@@ -4,6 +4,35 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 /** Job counts by queue name, then by state (as BullMQ's `Queue.getJobCounts()` returns them). */
 export type QueueJobCounts = Record<string, Partial<Record<string, number>>>;
 
+/**
+ * How `sluice_desired_workers` is derived: the chunk backlog of `queue`
+ * (waiting, prioritized, delayed and active chunks) over the chunks one
+ * worker should have at a time.
+ */
+interface DesiredWorkersPolicy {
+  queue: string;
+  chunksPerWorker: number;
+}
+
+/**
+ * Workers the chunk backlog needs: ceil(backlog / chunksPerWorker), 0 when
+ * idle. Active chunks count: a chunk leaves the waiting list as soon as a
+ * worker takes it, so waiting alone would scale workers down while they are
+ * still busy. Bounds (at least one worker for webhooks and the reconciler, a
+ * ceiling for PostgreSQL's connections) are the autoscaler's, not this
+ * number's: see docs/operations.md.
+ */
+export function desiredWorkers(
+  byState: Partial<Record<string, number>> | undefined,
+  chunksPerWorker: number,
+): number {
+  const backlog = BACKLOG_STATES.reduce((sum, state) => sum + (byState?.[state] ?? 0), 0);
+  return Math.ceil(backlog / chunksPerWorker);
+}
+
+/** BullMQ states of a chunk that still needs (or has) a worker. */
+const BACKLOG_STATES = ['waiting', 'prioritized', 'delayed', 'active'] as const;
+
 export interface PoolStats {
   total: number;
   idle: number;
@@ -21,7 +50,7 @@ export function registerQueueMetrics(
   /** Every state to report (a bounded label set); a state missing from a read counts 0. */
   states: readonly string[],
   getCounts: () => Promise<QueueJobCounts>,
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; desiredWorkers?: DesiredWorkersPolicy } = {},
 ): void {
   // Both gauges are collected in parallel on each scrape: they share one read
   // (which also coalesces concurrent scrapes). It answers in time or not at
@@ -51,6 +80,26 @@ export function registerQueueMetrics(
       }
     },
   });
+  const policy = options.desiredWorkers;
+  if (policy) {
+    new Gauge({
+      name: 'sluice_desired_workers',
+      help: 'Workers the chunk backlog (waiting + prioritized + delayed + active chunks) needs at WORKER_TARGET_CHUNKS_PER_WORKER each; what autoscalers scale workers on',
+      // Labelled (by the queue it reads) so that an unreadable scrape has no
+      // series at all: an unlabelled gauge would report a false 0.
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        const counts = await read();
+        if (!counts) return;
+        this.set(
+          { queue: policy.queue },
+          desiredWorkers(counts[policy.queue], policy.chunksPerWorker),
+        );
+      },
+    });
+  }
   new Gauge({
     name: 'sluice_queue_counts_up',
     help: '1 when this scrape could read the BullMQ job counts, else 0',
