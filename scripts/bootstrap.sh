@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings a fresh machine to the toolchain Sluice needs, idempotently:
 #   - Node 24 LTS and pnpm, from the npm registry, into ./.tools (never global),
-#   - redis-server, PostgreSQL server binaries and promtool, from Debian packages, when missing
+#   - redis-server (+ redis-cli), PostgreSQL server binaries and promtool, from Debian packages, when missing
 #     (for `./dev test` also chromium, tmux, pgbouncer, docker.io and debootstrap),
 #   - the workspace's dependencies (pnpm install --frozen-lockfile).
 # Sourced by ./dev so that PATH carries the pinned node and pnpm afterwards.
@@ -56,6 +56,9 @@ find_pg_bin() {
 
 ensure_services() {
   command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || apt_install redis-server
+  # redis-cli joins the test Redis Cluster (`--cluster create`) and asks the test
+  # Sentinels for the primary; Sentinel itself is redis-server --sentinel.
+  command -v redis-cli >/dev/null || [ -x /usr/bin/redis-cli ] || apt_install redis-tools
   # Debian's package starts a system-wide Redis; Sluice runs its own on its own ports.
   if command -v systemctl >/dev/null && systemctl is-active --quiet redis-server 2>/dev/null; then
     as_root systemctl disable --now redis-server >/dev/null 2>&1 || true

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { findFreePort } from '@sluice/local-services';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getText, submitCsv, waitForJob } from '../support/client.ts';
 import { sample } from '../support/metrics-text.ts';
 import { type Stack, startStack } from '../support/stack.ts';
@@ -92,7 +92,13 @@ describe('GET /health', () => {
         latencyMs: expect.any(Number),
         pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0 },
       },
-      redis: { ok: true, mode: 'standalone', pingMs: expect.any(Number) },
+      redis: {
+        ok: true,
+        mode: 'standalone',
+        // The one Redis (REDIS_URL) is the server in use.
+        primary: new URL(inject('redisUrl')).host,
+        pingMs: expect.any(Number),
+      },
     });
     expect(body.memory.rss).toBeGreaterThan(0);
     for (const queue of ['sluice-chunks', 'sluice-jobs']) {

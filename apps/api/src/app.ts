@@ -2,9 +2,8 @@ import type { DependencyBreakers } from '@sluice/breakers';
 import type { Database, DatabaseHandle } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics, Registry } from '@sluice/metrics';
-import type { JobProducer, WebhookDeliveryQueue } from '@sluice/queue';
+import type { JobProducer, RedisConnection, WebhookDeliveryQueue } from '@sluice/queue';
 import express from 'express';
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { authenticate, principalOf } from './auth/authenticate.ts';
 import { keyRoutes } from './auth/key-routes.ts';
@@ -40,7 +39,7 @@ export interface AppDeps {
   db: Kysely<Database>;
   /** Raw pooled clients, for COPY (dataset exports). */
   pool: DatabaseHandle['pool'];
-  redis: Redis;
+  redis: RedisConnection;
   producer: JobProducer;
   registry: Registry;
   /** How long a checked API key is trusted before PostgreSQL is asked again. */

@@ -17,6 +17,7 @@ import {
   createQueueCounter,
   createWebhookDeliveryQueue,
   createWorkerConnection,
+  describeRedis,
   isRedisConnectionError,
   JOB_COUNT_STATES,
   publishJobChange,
@@ -36,7 +37,7 @@ const database = createDatabase({
   onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
 });
 const redis = createProducerConnection({
-  url: config.REDIS_URL,
+  target: config.redis,
   connectionName: 'sluice-api',
   onError: (err) => logger.warn({ err: err.message }, 'redis connection error'),
 });
@@ -92,7 +93,7 @@ const events = createJobEvents({
   db: database.db,
   listener: createJobChangeListener({
     connection: createWorkerConnection({
-      url: config.REDIS_URL,
+      target: config.redis,
       connectionName: 'sluice-api-events',
       onError: (err) => logger.warn({ err: err.message }, 'redis (job events) connection error'),
     }),
@@ -129,7 +130,12 @@ const app = createApp({
   producer,
   registry,
   metrics: createApiMetrics(registry),
-  health: { dbPool, queueCounts: () => queueCounter.counts() },
+  health: {
+    dbPool,
+    queueCounts: () => queueCounter.counts(),
+    redisMode: config.redis.mode,
+    redisTopology: () => describeRedis(redis, config.QUEUE_PREFIX),
+  },
   logger,
   publicUrl: config.PUBLIC_URL,
   admin: admin.router,

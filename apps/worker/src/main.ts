@@ -19,7 +19,7 @@ const logger = createProcessLogger({
 });
 const redisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redisConnection = (name: string, fn = createWorkerConnection) =>
-  fn({ url: config.REDIS_URL, connectionName: `sluice-${name}-${workerId}`, onError: redisError });
+  fn({ target: config.redis, connectionName: `sluice-${name}-${workerId}`, onError: redisError });
 
 const worker = createWorkerProcess({
   config,

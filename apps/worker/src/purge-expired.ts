@@ -6,8 +6,8 @@ import {
 } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
+import type { RedisConnection } from '@sluice/queue';
 import { jobStatusCacheKey } from '@sluice/queue';
-import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 
 /** Jobs deleted per statement: short transactions, little lock time. */
@@ -29,7 +29,7 @@ export function createPurge(deps: {
   logger: Logger;
   retentionDays: number;
   /** The API's job status cache: entries of deleted jobs are dropped. */
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
 }) {
   return async () => {

@@ -15,6 +15,7 @@ import {
   registerQueueMetrics,
   registerWorkerRuntimeMetrics,
 } from '@sluice/metrics';
+import type { RedisConnection } from '@sluice/queue';
 import {
   createConsumers,
   createQueueCounter,
@@ -25,7 +26,6 @@ import {
   publishJobChange,
   schedulePurge,
 } from '@sluice/queue';
-import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { Piscina } from 'piscina';
 import type { ChunkTask, ChunkTaskResult } from './chunk/chunk-task.ts';
@@ -51,7 +51,7 @@ export interface WorkerProcessDeps {
    * (producer) one for the reconciler, the redis breaker's probe and queue
    * depth, which errors out at once while Redis is down.
    */
-  redis: { consumers: Record<JobName, Redis>; control: Redis };
+  redis: { consumers: Record<JobName, RedisConnection>; control: RedisConnection };
   /** The piscina pool that parses and normalizes chunks (chunk/normalize-thread.ts). */
   pool: Piscina<ChunkTask, ChunkTaskResult>;
 }

@@ -1,19 +1,17 @@
 import { z } from 'zod';
+import { byteSize, logLevel, originList, parseEnv, port, postgresUrl, queuePrefix } from './env.ts';
 import {
-  byteSize,
-  logLevel,
-  originList,
-  parseEnv,
-  port,
-  postgresUrl,
-  queuePrefix,
-  redisUrl,
-} from './env.ts';
+  type RedisSettings,
+  type RedisTarget,
+  redisSettings,
+  redisSettingsIssues,
+  redisTargetOf,
+} from './redis-settings.ts';
 
 /** Settings every process that touches PostgreSQL and Redis shares. */
 const common = {
   DATABASE_URL: postgresUrl,
-  REDIS_URL: redisUrl,
+  ...redisSettings,
   QUEUE_PREFIX: queuePrefix.default('{sluice}'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   /** Server-side cap for one statement (SET LOCAL statement_timeout). */
@@ -54,6 +52,23 @@ const common = {
     .default('false')
     .transform((v) => v === 'true'),
 };
+
+/**
+ * The Redis variables checked together (exactly one of the three shapes,
+ * a hash tag prefix for Cluster), reported with the other variables' issues
+ * (`when`: also when some of those failed), and given to the processes as
+ * one `redis` target.
+ */
+function withRedisTarget<S extends z.ZodType<RedisSettings>>(schema: S) {
+  return schema
+    .superRefine(
+      (c, ctx) => {
+        for (const issue of redisSettingsIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+      },
+      { when: () => true },
+    )
+    .transform((c) => ({ ...(c as z.output<S>), redis: redisTargetOf(c) as RedisTarget }));
+}
 
 const apiSchema = z
   .object({
@@ -288,15 +303,18 @@ export const CONFIG_VARIABLES = {
   worker: Object.keys(workerSchema.shape),
 } as const;
 
-export type ApiConfig = z.infer<typeof apiSchema>;
-export type WorkerConfig = z.infer<typeof workerSchema>;
+const apiConfig = withRedisTarget(apiSchema);
+const workerConfig = withRedisTarget(workerSchema);
+
+export type ApiConfig = z.infer<typeof apiConfig>;
+export type WorkerConfig = z.infer<typeof workerConfig>;
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
-  return parseEnv(apiSchema, env);
+  return parseEnv(apiConfig, env);
 }
 
 export function loadWorkerConfig(
   env: Record<string, string | undefined> = process.env,
 ): WorkerConfig {
-  return parseEnv(workerSchema, env);
+  return parseEnv(workerConfig, env);
 }

@@ -7,3 +7,7 @@ export { findPostgresBinDir, startPostgres } from './postgres.ts';
 export { childPids, isRunning } from './process-tree.ts';
 export type { RedisOptions } from './redis.ts';
 export { startRedis } from './redis.ts';
+export type { RedisCluster, RedisClusterOptions } from './redis-cluster.ts';
+export { startRedisCluster } from './redis-cluster.ts';
+export type { RedisSentinelGroup, RedisSentinelOptions } from './redis-sentinel.ts';
+export { startRedisSentinelGroup } from './redis-sentinel.ts';

@@ -10,6 +10,10 @@ export interface RedisOptions {
   port?: number | undefined;
   host?: string;
   log?: (line: string) => void;
+  /** requirepass (and masterauth, for a replica of a server with the same password). */
+  password?: string | undefined;
+  /** More redis-server arguments (`--replicaof h p`, cluster settings). */
+  extraArgs?: (port: number) => string[];
 }
 
 /**
@@ -18,7 +22,12 @@ export interface RedisOptions {
  * must not count as "our server is ready". Before the server accepts commands
  * (e.g. -LOADING while it replays the AOF) this is false, and we ask again.
  */
-function isOurRedis(host: string, port: number, pid: number | undefined): Promise<boolean> {
+export function isOurRedis(
+  host: string,
+  port: number,
+  pid: number | undefined,
+  password?: string,
+): Promise<boolean> {
   return new Promise((resolvePromise) => {
     const socket = connect({ host, port });
     let reply = '';
@@ -28,7 +37,11 @@ function isOurRedis(host: string, port: number, pid: number | undefined): Promis
     };
     socket.setTimeout(1000, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('INFO server\r\n'));
+    socket.once('connect', () =>
+      socket.write(
+        `${password === undefined ? '' : `AUTH ${JSON.stringify(password)}\r\n`}INFO server\r\n`,
+      ),
+    );
     socket.on('data', (data) => {
       reply += data.toString();
       if (reply.startsWith('-')) return done(false);
@@ -71,6 +84,10 @@ export async function startRedis(options: RedisOptions): Promise<ServiceHandle> 
       'no',
       '--protected-mode',
       'yes',
+      ...(options.password === undefined
+        ? []
+        : ['--requirepass', options.password, '--masterauth', options.password]),
+      ...(options.extraArgs?.(port) ?? []),
     ];
     const started = new ServerProcess(
       `redis-server on ${host}:${port}`,
@@ -80,12 +97,14 @@ export async function startRedis(options: RedisOptions): Promise<ServiceHandle> 
       options.log,
     );
     proc = started;
-    await waitUntilReady(started, () => isOurRedis(host, port, started.child.pid));
+    await waitUntilReady(started, () =>
+      isOurRedis(host, port, started.child.pid, options.password),
+    );
   };
   const port = await launchOnPort(options.port, host, launch);
   // SIGTERM: Redis flushes the AOF and exits.
   return signalStoppedHandle({
-    url: `redis://${host}:${port}`,
+    url: `redis://${options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`}${host}:${port}`,
     port,
     host,
     current: () => proc!,

@@ -16,14 +16,14 @@ import {
 // job of their queues, so the tests below run one after the other on it.
 const prefix = '{unit-consumers}';
 const url = inject('redisUrl');
-const producerConnection = createProducerConnection({ url });
+const producerConnection = createProducerConnection({ target: { mode: 'standalone', url } });
 const chunksQueue = new Queue(QUEUE_NAMES.chunks, { connection: producerConnection, prefix });
 const opened: Array<{ close(): Promise<void> }> = [];
 const connections = {
-  'normalize-chunk': createWorkerConnection({ url }),
-  'finalize-job': createWorkerConnection({ url }),
-  'purge-expired': createWorkerConnection({ url }),
-  'deliver-webhook': createWorkerConnection({ url }),
+  'normalize-chunk': createWorkerConnection({ target: { mode: 'standalone', url } }),
+  'finalize-job': createWorkerConnection({ target: { mode: 'standalone', url } }),
+  'purge-expired': createWorkerConnection({ target: { mode: 'standalone', url } }),
+  'deliver-webhook': createWorkerConnection({ target: { mode: 'standalone', url } }),
 };
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { DelayedError, type Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { type JobName, type JobPayload, jobCatalog } from './catalog.ts';
+import type { RedisConnection } from './connections.ts';
 
 /** What a handler knows about the delivery it is running (besides its payload). */
 export interface JobAttempt {
@@ -100,7 +100,7 @@ export interface Consumers {
  * the attempt's signal. Nothing is taken before `start()`.
  */
 export function createConsumers(options: {
-  connections: Record<JobName, Redis>;
+  connections: Record<JobName, RedisConnection>;
   prefix: string;
   settings: ConsumerSettings;
   handlers: JobHandlers;

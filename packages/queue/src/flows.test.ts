@@ -7,7 +7,9 @@ import { createFlowInspector } from './flows.ts';
 import { createJobProducer } from './producer.ts';
 
 const prefix = '{unit-flows}';
-const connection = createProducerConnection({ url: inject('redisUrl') });
+const connection = createProducerConnection({
+  target: { mode: 'standalone', url: inject('redisUrl') },
+});
 const producer = createJobProducer({ connection, prefix });
 const flows = createFlowInspector({ connection, prefix });
 const chunks = new Queue(QUEUE_NAMES.chunks, { connection, prefix });

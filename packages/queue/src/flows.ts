@@ -1,6 +1,6 @@
 import { type Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { bullJobIds, QUEUE_NAMES } from './catalog.ts';
+import type { RedisConnection } from './connections.ts';
 
 /** A job's flow as Redis holds it: the parent finalize-job and its chunk children. */
 export interface FlowView {
@@ -31,7 +31,7 @@ export interface FlowInspector {
  * owns (fail-fast: a pass errors out while Redis is down).
  */
 export function createFlowInspector(options: {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   onError?: (error: Error) => void;
 }): FlowInspector {

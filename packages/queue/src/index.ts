@@ -22,7 +22,12 @@ export {
   normalizeChunkPayload,
   QUEUE_NAMES,
 } from './catalog.ts';
-export type { ConnectionOptions } from './connections.ts';
+export type {
+  ConnectionOptions,
+  RedisAddress,
+  RedisConnection,
+  RedisTarget,
+} from './connections.ts';
 export { createProducerConnection, createWorkerConnection } from './connections.ts';
 export type {
   AttemptFailure,
@@ -43,6 +48,8 @@ export { createJobProducer } from './producer.ts';
 export type { JobCountState, QueueCounter, QueueCounts } from './queue-counts.ts';
 export { createQueueCounter, JOB_COUNT_STATES } from './queue-counts.ts';
 export { isRedisConnectionError } from './redis-errors.ts';
+export type { RedisTopology } from './redis-topology.ts';
+export { describeRedis } from './redis-topology.ts';
 export { schedulePurge } from './schedules.ts';
 export type { DeliveryRound, WebhookDeliveryQueue } from './webhook-deliveries.ts';
 export { createWebhookDeliveryQueue } from './webhook-deliveries.ts';

@@ -4,10 +4,15 @@ import { createProducerConnection, createWorkerConnection } from './connections.
 import { createJobChangeListener, publishJobChange } from './job-changes.ts';
 
 const prefix = '{unit-job-changes}';
-const publisher = createProducerConnection({ url: inject('redisUrl') });
+const publisher = createProducerConnection({
+  target: { mode: 'standalone', url: inject('redisUrl') },
+});
 let reconnects = 0;
 const listener = createJobChangeListener({
-  connection: createWorkerConnection({ url: inject('redisUrl'), connectionName: 'unit-listener' }),
+  connection: createWorkerConnection({
+    target: { mode: 'standalone', url: inject('redisUrl') },
+    connectionName: 'unit-listener',
+  }),
   prefix,
   onReconnect: () => {
     reconnects += 1;

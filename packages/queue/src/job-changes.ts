@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connections.ts';
 
 /**
  * "Something changed in this job": the signal that wakes the API's event
@@ -16,7 +16,11 @@ import type { Redis } from 'ioredis';
 const jobChangesChannel = (prefix: string, jobId: string) => `${prefix}:events:job:${jobId}`;
 
 /** Announces a change of the job to every API instance watching it. */
-export async function publishJobChange(redis: Redis, prefix: string, jobId: string): Promise<void> {
+export async function publishJobChange(
+  redis: RedisConnection,
+  prefix: string,
+  jobId: string,
+): Promise<void> {
   await redis.publish(jobChangesChannel(prefix, jobId), jobId);
 }
 
@@ -38,7 +42,7 @@ export interface JobChangeListenerOptions {
    * on (createWorkerConnection) so subscriptions made while Redis is down
    * are sent when it is back.
    */
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   /**
    * The connection came back after a loss: changes announced meanwhile were

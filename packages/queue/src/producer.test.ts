@@ -6,7 +6,9 @@ import { createProducerConnection } from './connections.ts';
 import { createJobProducer } from './producer.ts';
 
 const prefix = '{unit-producer}';
-const connection = createProducerConnection({ url: inject('redisUrl') });
+const connection = createProducerConnection({
+  target: { mode: 'standalone', url: inject('redisUrl') },
+});
 const producer = createJobProducer({ connection, prefix });
 const jobs = new Queue(QUEUE_NAMES.jobs, { connection, prefix });
 const chunks = new Queue(QUEUE_NAMES.chunks, { connection, prefix });

@@ -1,6 +1,6 @@
 import { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { bullJobIds, jobCatalog, QUEUE_NAMES } from './catalog.ts';
+import type { RedisConnection } from './connections.ts';
 
 export interface EnqueueOptions {
   /**
@@ -30,7 +30,10 @@ export interface JobProducer {
   close(): Promise<void>;
 }
 
-export function createJobProducer(options: { connection: Redis; prefix: string }): JobProducer {
+export function createJobProducer(options: {
+  connection: RedisConnection;
+  prefix: string;
+}): JobProducer {
   const flows = new FlowProducer({ connection: options.connection, prefix: options.prefix });
   // Only for finding a flow's parent to replace it; made on first use.
   let parents: Queue | undefined;

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { QUEUE_NAMES, type QueueName } from './catalog.ts';
+import type { RedisConnection } from './connections.ts';
 
 /** The BullMQ states reported in metrics and /health. */
 export const JOB_COUNT_STATES = [
@@ -27,7 +27,7 @@ export interface QueueCounter {
  * (BullMQ leaves a connection it was given open on close).
  */
 export function createQueueCounter(options: {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   onError?: (error: Error) => void;
 }): QueueCounter {

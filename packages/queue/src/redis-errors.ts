@@ -7,7 +7,7 @@ import { errorChain, errorCode, SOCKET_ERROR_CODES } from '@sluice/util';
  * serve (loading, failover, cluster trouble).
  */
 const CONNECTION_MESSAGES =
-  /enableOfflineQueue|Connection is closed|Stream isn't writeable|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|no answer within|^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY)\b/i;
+  /enableOfflineQueue|Connection is closed|Stream isn't writeable|max retries per request|ECONNREFUSED|ECONNRESET|ETIMEDOUT|no answer within|Socket timeout|All sentinels are unreachable|Failed to refresh slots cache|None of startup nodes is available|^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY)\b/i;
 
 /**
  * Failures that say Redis is unavailable, for the redis breaker (the apps

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { jobCatalog } from './catalog.ts';
+import type { RedisConnection } from './connections.ts';
 
 /** The scheduler's id in Redis: one per schedule, whichever process sets it. */
 const PURGE_SCHEDULER_ID = 'purge-expired';
@@ -13,7 +13,7 @@ const PURGE_SCHEDULER_ID = 'purge-expired';
  * caller's interval wins.
  */
 export async function schedulePurge(options: {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   everyMs: number | undefined;
 }): Promise<void> {

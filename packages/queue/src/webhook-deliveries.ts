@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { bullJobIds, jobCatalog } from './catalog.ts';
+import type { RedisConnection } from './connections.ts';
 
 /** A delivery round to carry: BullMQ's job id is derived from both. */
 export interface DeliveryRound {
@@ -24,7 +24,7 @@ export interface WebhookDeliveryQueue {
 }
 
 export function createWebhookDeliveryQueue(options: {
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   /** WEBHOOK_MAX_ATTEMPTS and WEBHOOK_BACKOFF_MS. */
   attempts: number;

@@ -16,10 +16,10 @@ import { issueTestKey, useApiKey } from '../../support/api-keys.ts';
  * restart or flush without disturbing anything else: one API and a set of
  * workers that can be killed and replaced one by one.
  */
-export interface ChaosStack {
+export interface ChaosStack<R = ServiceHandle> {
   apiUrl: string;
   postgres: ServiceHandle;
-  redis: ServiceHandle;
+  redis: R;
   workers: AppProcess[];
   /** The WORKER_ID of each slot's current worker (what job_chunks.claimed_by records). */
   workerIds(): string[];
@@ -27,7 +27,8 @@ export interface ChaosStack {
   killAndReplaceWorker(index: number): Promise<void>;
   /** Every worker's output so far, including replaced ones. */
   workerOutput(): string;
-  stop(): Promise<void>;
+  /** SIGTERM the API and the current workers; their exit codes (graceful = 0). */
+  stop(): Promise<Array<number | null>>;
 }
 
 /**
@@ -50,21 +51,45 @@ const WORKER_ENV = {
   MAX_ERROR_ROWS_PER_JOB: '1000000',
 };
 
-export async function startChaosStack(options: { workers: number }): Promise<ChaosStack> {
+/** How the stack's Redis is deployed: started in `dir`, given to the apps as `env`. */
+export interface RedisDeployment<R> {
+  start(dir: string): Promise<R>;
+  /** REDIS_URL, or REDIS_SENTINELS + REDIS_SENTINEL_MASTER, or REDIS_CLUSTER_NODES. */
+  env(redis: R): Record<string, string>;
+  stop(redis: R): Promise<void>;
+}
+
+/** One redis-server (REDIS_URL): the default. */
+const standaloneRedis: RedisDeployment<ServiceHandle> = {
+  start: (dir) => startRedis({ dataDir: join(dir, 'redis') }),
+  env: (redis) => ({ REDIS_URL: redis.url }),
+  stop: (redis) => redis.stop(),
+};
+
+export async function startChaosStack(options: { workers: number }): Promise<ChaosStack>;
+export async function startChaosStack<R>(options: {
+  workers: number;
+  redis: RedisDeployment<R>;
+}): Promise<ChaosStack<R>>;
+export async function startChaosStack<R>(options: {
+  workers: number;
+  redis?: RedisDeployment<R>;
+}): Promise<ChaosStack<R>> {
+  const deployment = (options.redis ?? standaloneRedis) as RedisDeployment<R>;
   const dir = mkdtempSync(join(tmpdir(), 'sluice-chaos-'));
   const postgres = await startPostgres({ dataDir: join(dir, 'postgres'), durable: false });
-  let redis: ServiceHandle | undefined;
+  let redis: R | undefined;
   try {
-    redis = await startRedis({ dataDir: join(dir, 'redis') });
+    redis = await deployment.start(dir);
     await prepareDatabase(postgres.url);
   } catch (error) {
-    await Promise.all([postgres.stop(), redis?.stop()]);
+    await Promise.all([postgres.stop(), redis !== undefined ? deployment.stop(redis) : undefined]);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const env = {
     DATABASE_URL: postgres.url,
-    REDIS_URL: redis.url,
+    ...deployment.env(redis),
     QUEUE_PREFIX: '{chaos}',
   };
   const port = await findFreePort();
@@ -93,9 +118,17 @@ export async function startChaosStack(options: { workers: number }): Promise<Cha
   };
   const workers = Array.from({ length: options.workers }, startWorker);
   const apiUrl = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${apiUrl}/health/ready`, 30_000);
-  await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
-  useApiKey(apiUrl, (await issueTestKey(postgres.url, 'chaos')).key);
+  try {
+    await waitForHttp(`${apiUrl}/health/ready`, 30_000);
+    await Promise.all(workers.map((w) => w.waitForOutput(/sluice worker ready/, 30_000)));
+    useApiKey(apiUrl, (await issueTestKey(postgres.url, 'chaos')).key);
+  } catch (error) {
+    // A stack that never came up leaves nothing running behind it.
+    await Promise.all([api, ...workers].map((p) => p.stop('SIGKILL')));
+    await Promise.all([postgres.stop(), deployment.stop(redis)]);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   return {
     apiUrl,
@@ -111,9 +144,10 @@ export async function startChaosStack(options: { workers: number }): Promise<Cha
     },
     workerOutput: () => [...retired, ...workers].map((w) => w.output()).join('\n'),
     async stop() {
-      await Promise.all([api, ...workers].map((p) => p.stop('SIGTERM', 20_000)));
-      await Promise.all([postgres.stop(), redis?.stop()]);
+      const codes = await Promise.all([api, ...workers].map((p) => p.stop('SIGTERM', 20_000)));
+      await Promise.all([postgres.stop(), deployment.stop(redis)]);
       rmSync(dir, { recursive: true, force: true });
+      return codes;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createProcessLogger } from '@sluice/lifecycle';
+import type { RedisConnection } from '@sluice/queue';
 import express from 'express';
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { problemErrorHandler } from '../http/problem.ts';
 import { createAdminBoard } from './bull-board.ts';
@@ -12,7 +12,7 @@ describe('admin UI without ADMIN_USER/ADMIN_PASSWORD', () => {
     const board = createAdminBoard({
       credentials: undefined,
       // Never touched when disabled: no Queue is created.
-      connection: {} as Redis,
+      connection: {} as RedisConnection,
       prefix: '{unit-admin}',
       logger,
     });

@@ -2,10 +2,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Logger } from '@sluice/lifecycle';
+import type { RedisConnection } from '@sluice/queue';
 import { QUEUE_NAMES } from '@sluice/queue';
 import { Queue } from 'bullmq';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { HttpProblem } from '../http/problem.ts';
 import { adminAccess } from './admin-access.ts';
 
@@ -15,7 +15,7 @@ export interface AdminOptions {
   /** HTTP Basic credentials; without them the admin UI is disabled (404 admin_disabled). */
   credentials?: { user: string; password: string } | undefined;
   /** The API's Redis connection (shared, not closed here). */
-  connection: Redis;
+  connection: RedisConnection;
   prefix: string;
   logger: Logger;
   /** PUBLIC_URL: admin actions are accepted from its origin (and the API's own address). */

@@ -1,8 +1,8 @@
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics } from '@sluice/metrics';
+import type { RedisConnection } from '@sluice/queue';
 import { withTimeout } from '@sluice/util';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpProblem, sendProblem } from './problem.ts';
 
@@ -47,7 +47,7 @@ function setRateHeaders(res: Response, budget: RateBudget, quota: number, state:
  * budget: 429 rate_limited with Retry-After.
  */
 export function createRateLimits(deps: {
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   /**
    * Whose budget a request spends, and the name of that kind of budget

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { RedisConnection } from '@sluice/queue';
 import type { Request } from 'express';
-import type { Redis } from 'ioredis';
 import { HttpProblem } from '../http/problem.ts';
 import { digestOf } from './upload/request-body.ts';
 
@@ -75,7 +75,11 @@ export async function fingerprintBody(req: Request, maxBytes: number): Promise<B
  * come) is refused with 409 too. The mark expires by itself if this process
  * dies; PostgreSQL's key row stays the authority on what a key names.
  */
-export function createInFlightMarks(deps: { redis: Redis; prefix: string; ttlMs: number }) {
+export function createInFlightMarks(deps: {
+  redis: RedisConnection;
+  prefix: string;
+  ttlMs: number;
+}) {
   const markKey = (tenantId: string, key: string) =>
     `${deps.prefix}:idempotency:${tenantId}:${createHash('sha256').update(key).digest('hex')}`;
   return {

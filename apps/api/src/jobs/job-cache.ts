@@ -2,11 +2,11 @@ import { isFinal } from '@sluice/contract';
 import type { JobView } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { ApiMetrics } from '@sluice/metrics';
+import type { RedisConnection } from '@sluice/queue';
 import { jobStatusCacheKey } from '@sluice/queue';
-import type { Redis } from 'ioredis';
 
 export interface JobCacheDeps {
-  redis: Redis;
+  redis: RedisConnection;
   /** Key prefix (the queue prefix: keeps a Redis Cluster hash tag). */
   prefix: string;
   /** 0 disables the cache. */

@@ -10,6 +10,7 @@ import {
   createQueueCounter,
   createWebhookDeliveryQueue,
   createWorkerConnection,
+  describeRedis,
   isRedisConnectionError,
 } from '@sluice/queue';
 import type express from 'express';
@@ -115,8 +116,12 @@ describe('the OpenAPI document', () => {
 describe('the document and the routes express registers', () => {
   const logger = createProcessLogger({ process: 'api', level: 'silent' });
   const database = createDatabase({ url: inject('databaseUrl'), poolSize: 1 });
-  const redis = createProducerConnection({ url: inject('redisUrl') });
-  const subscriber = createWorkerConnection({ url: inject('redisUrl') });
+  const redis = createProducerConnection({
+    target: { mode: 'standalone', url: inject('redisUrl') },
+  });
+  const subscriber = createWorkerConnection({
+    target: { mode: 'standalone', url: inject('redisUrl') },
+  });
   const producer = createJobProducer({ connection: redis, prefix: 'openapi-drift' });
   const queueCounter = createQueueCounter({ connection: redis, prefix: 'openapi-drift' });
   const webhookQueue = createWebhookDeliveryQueue({
@@ -153,6 +158,8 @@ describe('the document and the routes express registers', () => {
       health: {
         dbPool: () => ({ total: 0, idle: 0, waiting: 0 }),
         queueCounts: () => queueCounter.counts(),
+        redisMode: 'standalone',
+        redisTopology: () => describeRedis(redis, 'openapi-drift'),
       },
       logger,
       limits: {

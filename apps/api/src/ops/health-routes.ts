@@ -2,21 +2,23 @@ import { readFileSync } from 'node:fs';
 import type { DependencyBreakers } from '@sluice/breakers';
 import { type Database, pendingMigrations } from '@sluice/db';
 import type { PoolStats } from '@sluice/metrics';
-import type { QueueCounts } from '@sluice/queue';
+import type { QueueCounts, RedisConnection, RedisTarget, RedisTopology } from '@sluice/queue';
 import { withTimeout } from '@sluice/util';
 import { Router } from 'express';
-import type { Redis } from 'ioredis';
 import { type Kysely, sql } from 'kysely';
 
 /** What GET /health reports beyond the probes (main.ts wires them). */
 export interface HealthSources {
   dbPool: () => PoolStats;
   queueCounts: () => Promise<QueueCounts>;
+  /** How Redis is deployed (configuration) and which server this process' commands go to now. */
+  redisMode: RedisTarget['mode'];
+  redisTopology: () => Promise<RedisTopology>;
 }
 
 export interface HealthDeps extends HealthSources {
   db: Kysely<Database>;
-  redis: Redis;
+  redis: RedisConnection;
   breakers: DependencyBreakers;
 }
 
@@ -95,13 +97,14 @@ export function healthRoutes(deps: HealthDeps): Router {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
   router.get('/health', async (_req, res) => {
-    const [postgres, redis, queues] = await Promise.all([
+    const [postgres, redis, queues, topology] = await Promise.all([
       timed(() => sql`select 1`.execute(deps.db)),
       timed(async () => {
         const reply = await deps.redis.ping();
         if (reply !== 'PONG') throw new Error('unexpected PING reply');
       }),
       timed(() => deps.queueCounts()),
+      timed(() => deps.redisTopology()),
     ]);
     const breakers = guarded.states();
     const ok =
@@ -123,7 +126,8 @@ export function healthRoutes(deps: HealthDeps): Router {
       },
       redis: {
         ok: redis.ok,
-        mode: deps.redis.options.sentinels?.length ? 'sentinel' : 'standalone',
+        mode: deps.redisMode,
+        ...(topology.ok ? topology.value : {}),
         status: deps.redis.status,
         pingMs: redis.ms,
         ...(redis.ok ? {} : { error: redis.error }),

@@ -28,7 +28,16 @@ export const healthSchema = z
     }),
     redis: z.object({
       ...probe,
-      mode: z.enum(['sentinel', 'standalone']),
+      /** How Redis is deployed: REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES. */
+      mode: z.enum(['standalone', 'sentinel', 'cluster']),
+      /**
+       * host:port of the server this API's commands go to: the one Redis, the
+       * primary the Sentinels named, or the Cluster master holding the queue
+       * prefix's hash slot. Absent while not connected.
+       */
+      primary: z.string().optional(),
+      /** Cluster: every master, host:port. */
+      masters: z.array(z.string()).optional(),
       status: z.string(),
       pingMs: z.number(),
     }),
