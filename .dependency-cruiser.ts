@@ -33,6 +33,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   'apps/api': APP_PACKAGES,
   'apps/worker': APP_PACKAGES,
   'apps/local': [pkg('contract'), pkg('db'), pkg('local-services')],
+  // The CLI is a client of the public HTTP API: the API's schemas, nothing else.
+  'apps/cli': [pkg('contract')],
   'packages/config': [],
   'packages/lifecycle': [pkg('config')],
   'packages/contract': [pkg('csv'), pkg('normalize')],

@@ -2,7 +2,7 @@
 # Brings a fresh machine to the toolchain Sluice needs, idempotently:
 #   - Node 24 LTS and pnpm, from the npm registry, into ./.tools (never global),
 #   - redis-server (+ redis-cli), PostgreSQL server binaries and promtool, from Debian packages, when missing
-#     (for `./dev test` also chromium, pgbouncer, docker.io, docker-compose and debootstrap),
+#     (for `./dev test` also chromium, tmux, pgbouncer, docker.io, docker-compose and debootstrap),
 #   - the workspace's dependencies (pnpm install --frozen-lockfile).
 # Sourced by ./dev so that PATH carries the pinned node and pnpm afterwards.
 set -euo pipefail
@@ -69,6 +69,8 @@ ensure_services() {
   if [ "${SLUICE_TEST_TOOLS:-0}" = 1 ]; then
     command -v promtool >/dev/null || apt_install prometheus
     [ -x /usr/bin/chromium ] || apt_install chromium
+    # The CLI's terminal tests run it on a pseudo-terminal (test/e2e/cli-terminal.test.ts).
+    command -v tmux >/dev/null || apt_install tmux
     command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
     # The deploy tests build and run the Docker image: an engine (the test
     # starts dockerd when none runs) and debootstrap for the base image.

@@ -27,6 +27,10 @@ const TREE: Record<string, string> = {
   'apps/api/src/deep-by-name.ts': "import '@sluice/db/src/jobs.ts';",
   // apps/local spawns the other apps, never imports them.
   'apps/local/src/main.ts': "import '../../api/src/main.ts';",
+  // The CLI speaks HTTP: contract's schemas, never db (nor any other package).
+  'apps/cli/src/main.ts': "import '../../../packages/contract/src/index.ts';",
+  'apps/cli/src/db.ts': "import '../../../packages/db/src/index.ts';",
+  'packages/contract/src/index.ts': 'export const contract = 1;',
   'apps/worker/src/main.ts': "import './chunk/normalize-chunk.ts';",
   'apps/worker/src/chunk/normalize-chunk.ts': 'export const task = 1;',
   // Benchmarks may import the worker's pure task module; tests may not.
@@ -81,6 +85,7 @@ describe('import boundaries (.dependency-cruiser.ts)', () => {
         'files matching ^test/bench/ may import: config, lifecycle, contract, csv, normalize, db, queue, metrics, breakers, local-services, util, apps/worker/src/chunk/normalize-chunk.ts | test/bench/main.ts -> apps/worker/src/main.ts',
         'test may import: config, lifecycle, contract, csv, normalize, db, queue, metrics, breakers, local-services, util | test/e2e/task.test.ts -> apps/worker/src/chunk/normalize-chunk.ts',
         'no-deep-import | test/support/deep.ts -> packages/db/src/jobs.ts',
+        'apps/cli may import: contract | apps/cli/src/db.ts -> packages/db/src/index.ts',
       ].sort(),
     );
     expect(result.summary.error).toBe(violations.length);

@@ -386,3 +386,17 @@ describe('POST /v1/normalize', () => {
     }
   });
 });
+
+describe('POST /v1/previews', () => {
+  it('ignores Idempotency-Key: it stores nothing, so each request is answered anew', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${stack.apiUrl}/v1/previews`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', 'idempotency-key': 'preview-key' },
+        body: 'email\nann@example.com\n',
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('idempotent-replayed')).toBeNull();
+    }
+  });
+});

@@ -113,6 +113,8 @@ const OPTION_NAMES = [
   'encoding',
   'columns',
   'filename',
+  // POST /v1/previews
+  'rows',
 ];
 const PATHS = [
   '/v1/jobs',
@@ -121,6 +123,7 @@ const PATHS = [
   '/v1/jobs/{job}/errors.csv',
   '/v1/jobs/{job}/events',
   '/v1/normalize',
+  '/v1/previews',
   '/v1/datasets',
   '/v1/datasets/{dataset}',
   '/v1/datasets/{dataset}/rows',
@@ -470,7 +473,8 @@ class Generator {
     let body = '';
     let contentType: string | undefined;
     if (kind <= 2) {
-      target = `/v1/jobs${this.query()}`;
+      // Uploads: a job, or a preview of the same body and options.
+      target = `${this.chance(0.3) ? '/v1/previews' : '/v1/jobs'}${this.query()}`;
       if (this.chance(0.5)) {
         const boundary = this.pick(['fuzz', 'x'.repeat(70), '----b']);
         contentType = `multipart/form-data; boundary=${boundary}`;

@@ -30,6 +30,7 @@ import { normalizeRoutes } from './normalize/normalize-routes.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { type HealthSources, healthRoutes } from './ops/health-routes.ts';
 import { metricsRoutes } from './ops/metrics-routes.ts';
+import { previewRoutes } from './previews/preview-routes.ts';
 import { deliveryRoutes } from './webhooks/delivery-routes.ts';
 import { createWebhookDispatch } from './webhooks/webhook-dispatch.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
@@ -163,6 +164,16 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   };
   app.use(jobRoutes(jobDeps));
+  // A preview changes nothing either: no Idempotency-Key (previews/preview-routes.ts).
+  app.use(
+    previewRoutes({
+      db: deps.db,
+      logger: deps.logger,
+      limits: deps.limits,
+      needs: guard.needs,
+      uploadSlot: jobDeps.uploadSlot,
+    }),
+  );
   app.use(jobControlRoutes({ ...jobDeps, idempotent }));
 
   app.use(

@@ -33,6 +33,40 @@ describe('ColumnProfiler', () => {
     expect(cols[2]!.confidence).toBeGreaterThanOrEqual(0.8);
   });
 
+  it('rates a header type by the share of sampled values that look like it, and says so', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => [i < 7 ? `a${i}@x.io` : 'n/a', '']);
+    const [email, phone] = profile(['Email', 'Phone'], rows);
+    expect(email).toMatchObject({ type: 'email', source: 'header', confidence: 0.7 });
+    expect(email!.notes).toEqual([
+      'the header suggests type email; 7 of 10 sampled non-blank values look like email',
+    ]);
+    // Nothing sampled to check the header by: the header rule alone.
+    expect(phone).toMatchObject({ type: 'phone', source: 'header', confidence: 0.9 });
+    expect(phone!.notes).toEqual([
+      'the header suggests type phone; no value was sampled to check it',
+    ]);
+  });
+
+  it('notes how many values a type picked by values rests on, and why text is kept', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => [
+      i < 9 ? `a${i}@x.io` : 'n/a',
+      i < 5 ? `a${i}@x.io` : 'n/a',
+    ]);
+    const [mostly, half] = profile(['contact', 'misc'], rows);
+    expect(mostly).toMatchObject({ type: 'email', source: 'values', confidence: 0.9 });
+    expect(mostly!.notes).toEqual(['9 of 10 sampled non-blank values look like email']);
+    expect(half).toMatchObject({ type: 'text', source: 'default', confidence: 1 });
+    expect(half!.notes).toEqual([
+      'no type fits at least 80% of the 10 sampled non-blank values; kept as text',
+    ]);
+    expect(profile(['misc'], [])[0]!.notes).toEqual(['no value was sampled; kept as text']);
+  });
+
+  it('adds the date-order note to the notes', () => {
+    const [dob] = profile(['dob'], [['03/04/2020']]);
+    expect(dob!.notes.at(-1)).toMatch(/^no value decides day\/month order/);
+  });
+
   it('does not infer a type from values when too few look like it', () => {
     const rows = Array.from({ length: 10 }, (_, i) => [i < 6 ? `a${i}@x.io` : 'n/a']);
     expect(profile(['misc'], rows)[0]).toMatchObject({ type: 'text', source: 'default' });

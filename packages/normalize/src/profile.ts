@@ -17,8 +17,15 @@ export interface ProfiledColumn extends ColumnSpec {
   /** Output header (the input name unless renamed). */
   outputName: string;
   source: 'request' | 'header' | 'values' | 'default';
-  /** 0..1; 1 for types given in the request. */
+  /**
+   * 0..1: 1 for a type given in the request (or text by default); for a
+   * type named by the header or picked by values, the share of sampled
+   * non-blank values that look like it (a header type whose values cannot be
+   * checked, or that has none sampled, keeps HEADER_PRIOR and says so in notes).
+   */
   confidence: number;
+  /** What the type decision rests on, for people (the job stores only `note`). */
+  notes: string[];
   /** For date columns: how the day/month order was decided. */
   dateOrderSource?: 'request' | 'job' | 'values' | 'undecided' | undefined;
   /** Human-readable note on anything undecided, for the job report. */
@@ -36,6 +43,12 @@ const SAMPLE_ROWS = 1000;
 const SAMPLE_CHARS = 1 << 20;
 /** Share of non-blank sampled values that must look like a type to infer it. */
 const VALUE_THRESHOLD = 0.8;
+/**
+ * Confidence in a header synonym that no sampled value can confirm or
+ * contradict (a type without a value shape, or a column without values): the
+ * header rule alone, deliberately below any type given in the request.
+ */
+const HEADER_PRIOR = 0.9;
 /** Types that value sampling may pick (the ones with a reliable shape). */
 const SAMPLED_TYPES = COLUMN_TYPE_NAMES.filter((t) => COLUMN_TYPES[t].looksLike !== undefined);
 
@@ -105,23 +118,67 @@ export class ColumnProfiler {
     return this.names.map((name, i) => this.describe(name, i));
   }
 
-  private typeOf(index: number): Pick<ProfiledColumn, 'type' | 'source' | 'confidence'> {
+  /** How many of the column's sampled values look like `type` (undefined: the type has no value shape). */
+  private matching(index: number, type: ColumnType): number | undefined {
+    const looksLike = COLUMN_TYPES[type].looksLike;
+    if (!looksLike) return undefined;
+    return this.samples[index]!.filter((v) => looksLike(v)).length;
+  }
+
+  private typeOf(index: number): Pick<ProfiledColumn, 'type' | 'source' | 'confidence' | 'notes'> {
     const requested = this.requested.get(index)?.type;
-    if (requested) return { type: requested, source: 'request', confidence: 1 };
-    const fromHeader = inferColumnType(this.names[index]!);
-    if (fromHeader !== 'text') return { type: fromHeader, source: 'header', confidence: 0.9 };
+    if (requested) return { type: requested, source: 'request', confidence: 1, notes: [] };
     const values = this.samples[index]!;
+    const sampled = `${values.length} sampled non-blank value${values.length === 1 ? '' : 's'}`;
+    const fromHeader = inferColumnType(this.names[index]!);
+    if (fromHeader !== 'text') {
+      const matched = this.matching(index, fromHeader);
+      if (matched === undefined || values.length === 0) {
+        const why =
+          matched === undefined
+            ? `${fromHeader} values have no shape to check them by`
+            : 'no value was sampled to check it';
+        return {
+          type: fromHeader,
+          source: 'header',
+          confidence: HEADER_PRIOR,
+          notes: [`the header suggests type ${fromHeader}; ${why}`],
+        };
+      }
+      return {
+        type: fromHeader,
+        source: 'header',
+        confidence: share(matched, values.length),
+        notes: [
+          `the header suggests type ${fromHeader}; ${matched} of ${sampled} look like ${fromHeader}`,
+        ],
+      };
+    }
     if (values.length > 0) {
-      let best: { type: ColumnType; share: number } | undefined;
+      let best: { type: ColumnType; matched: number } | undefined;
       for (const type of SAMPLED_TYPES) {
-        const looksLike = COLUMN_TYPES[type].looksLike!;
-        const share = values.filter((v) => looksLike(v)).length / values.length;
-        if (share >= VALUE_THRESHOLD && (!best || share > best.share)) best = { type, share };
+        const matched = this.matching(index, type)!;
+        if (matched / values.length >= VALUE_THRESHOLD && (!best || matched > best.matched))
+          best = { type, matched };
       }
       if (best)
-        return { type: best.type, source: 'values', confidence: Number(best.share.toFixed(2)) };
+        return {
+          type: best.type,
+          source: 'values',
+          confidence: share(best.matched, values.length),
+          notes: [`${best.matched} of ${sampled} look like ${best.type}`],
+        };
     }
-    return { type: 'text', source: 'default', confidence: 1 };
+    return {
+      type: 'text',
+      source: 'default',
+      confidence: 1,
+      notes: [
+        values.length === 0
+          ? 'no value was sampled; kept as text'
+          : `no type fits at least ${VALUE_THRESHOLD * 100}% of the ${sampled}; kept as text`,
+      ],
+    };
   }
 
   private decideDateColumns(): void {
@@ -156,20 +213,27 @@ export class ColumnProfiler {
     // the majority wins, and the note says so.
     const numeric = e.DMY + e.MDY;
     if (numeric === 0) {
-      return {
-        ...column,
-        dateOrderSource: 'undecided',
-        note: 'no value decides day/month order; ambiguous dates such as 03/04/2024 are reported as ambiguous_date (set dateOrder)',
-      };
+      const note =
+        'no value decides day/month order; ambiguous dates such as 03/04/2024 are reported as ambiguous_date (set dateOrder)';
+      return { ...column, dateOrderSource: 'undecided', note, notes: [...column.notes, note] };
     }
     const order: DateOrder = e.DMY >= e.MDY ? 'DMY' : 'MDY';
     const note =
       e.DMY > 0 && e.MDY > 0
         ? `mixed evidence: ${e.DMY} value(s) only valid day-first, ${e.MDY} only month-first; using ${order}`
         : undefined;
-    return { ...column, dateOrder: order, dateOrderSource: 'values', note };
+    return {
+      ...column,
+      dateOrder: order,
+      dateOrderSource: 'values',
+      note,
+      notes: note ? [...column.notes, note] : column.notes,
+    };
   }
 }
+
+/** matched / total, to two decimals. */
+const share = (matched: number, total: number) => Number((matched / total).toFixed(2));
 
 export class UnknownColumnError extends Error {
   readonly code = 'unknown_column';

@@ -122,6 +122,24 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
   });
 }
 
+/**
+ * Sends an answer that needs only the start of the body (POST /v1/previews)
+ * at once, then reads and discards whatever of the rest still arrives, within
+ * the same bounds as a refusal (drainUnreadBody): the client gets its answer
+ * without waiting to send a file nobody reads (fetch and node:http stop
+ * sending once answered and close the connection), and the API holds no
+ * more of the body than a socket buffer. A body read to its end leaves the
+ * connection open for the client's next request; one cut short by a bound
+ * closes it.
+ */
+export function answerBeforeBodyEnds(req: Request, answer: () => void): void {
+  answer();
+  if (req.complete) return;
+  void drainUnreadBody(req).then((complete) => {
+    if (!complete) req.socket.destroy();
+  });
+}
+
 /** After every route: a request none of them answered is a 404 problem. */
 export function routeNotFound(req: Request, _res: Response, next: NextFunction): void {
   next(new HttpProblem('not_found', `No route for ${req.method} ${req.path}.`));

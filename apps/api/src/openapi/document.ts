@@ -9,6 +9,7 @@ import { keyOperations } from './key-operations.ts';
 import { normalizeOperations } from './normalize-operations.ts';
 import { PROBLEM_CODES_EXTENSION, PROBLEM_REF } from './operation.ts';
 import { opsOperations } from './ops-operations.ts';
+import { previewOperations } from './preview-operations.ts';
 import { webhookMessages, webhookOperations } from './webhook-operations.ts';
 
 /**
@@ -23,6 +24,7 @@ import { webhookMessages, webhookOperations } from './webhook-operations.ts';
  */
 const FEATURES: ZodOpenApiPathsObject[] = [
   jobOperations,
+  previewOperations,
   datasetOperations,
   keyOperations,
   normalizeOperations,

@@ -19,7 +19,7 @@ const tags = ['Jobs'];
 const byId = { path: jobIdParamsSchema };
 
 /** What reading, profiling and storing an upload can refuse (jobs/upload, jobs/job-options.ts). */
-const UPLOAD_PROBLEMS: ProblemCode[] = [
+export const UPLOAD_PROBLEMS: ProblemCode[] = [
   'empty_file',
   'no_rows',
   'missing_header',

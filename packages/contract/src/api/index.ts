@@ -60,6 +60,16 @@ export {
   normalizeResponseSchema,
 } from './normalize.ts';
 export {
+  DEFAULT_PREVIEW_ROWS,
+  MAX_PREVIEW_BYTES,
+  MAX_PREVIEW_ROWS,
+  type PreviewBody,
+  previewMultipartSchema,
+  previewQuerySchema,
+  previewRowsInputSchema,
+  previewSchema,
+} from './previews.ts';
+export {
   deliveryParamsSchema,
   redeliverySchema,
   type WebhookEvent,

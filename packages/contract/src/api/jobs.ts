@@ -79,7 +79,7 @@ const jobColumnSchema = storedJobColumnSchema
   .extend({ type: columnTypeNameSchema })
   .meta({ id: 'JobColumn' });
 
-const jobOptionsSchema = normalizationOptionsSchema
+export const jobOptionsSchema = normalizationOptionsSchema
   .extend({ dialect: dialectSchema.meta({ id: 'Dialect' }) })
   .meta({ id: 'JobOptions' });
 

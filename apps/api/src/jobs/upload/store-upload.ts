@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CsvInputError,
-  detectDelimiter,
-  InvalidEncodingError,
-  openCsvText,
-  parseRecords,
-  splitRecords,
-} from '@sluice/csv';
+import { openCsvText, parseRecords, splitRecords } from '@sluice/csv';
 import {
   claimIdempotencyKey,
   type Database,
@@ -18,14 +11,15 @@ import {
   inTransaction,
   type TransactionOptions,
 } from '@sluice/db';
-import { ColumnProfiler, UnknownColumnError } from '@sluice/normalize';
+import { ColumnProfiler } from '@sluice/normalize';
 import type { Kysely, Transaction } from 'kysely';
 import { mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
-import { describeDialect } from './dialect.ts';
+import { decideDelimiter, describeDialect } from './dialect.ts';
 import { readHeaderNames, requireDistinctOutputNames } from './header.ts';
 import type { CsvUpload } from './request-body.ts';
+import { emptyFile, noRows, uploadProblem } from './upload-problems.ts';
 
 export interface StoreLimits {
   chunkBytes: number;
@@ -41,35 +35,7 @@ export interface StoredUpload {
 }
 
 /** Bytes looked at to detect encoding and delimiter. */
-const SNIFF_BYTES = 64 * 1024;
-
-const emptyFile = () => new HttpProblem('empty_file', 'The uploaded file is empty.');
-
-function toProblem(error: unknown): unknown {
-  if (error instanceof CsvInputError) {
-    if (error.code === 'empty_file') return emptyFile();
-    if (error.code === 'not_csv') {
-      return new HttpProblem('not_csv', error.message, { extra: { detected: error.detected } });
-    }
-    return new HttpProblem(
-      'record_too_large',
-      `Record ${error.recordNumber} is larger than the per-record limit (MAX_RECORD_BYTES).`,
-      {
-        extra: { record: error.recordNumber },
-      },
-    );
-  }
-  if (error instanceof InvalidEncodingError) {
-    return new HttpProblem(
-      'invalid_encoding',
-      `${error.message} Save the file as UTF-8 CSV or pass encoding=...`,
-    );
-  }
-  if (error instanceof UnknownColumnError) {
-    return new HttpProblem('unknown_column', error.message);
-  }
-  return error;
-}
+export const SNIFF_BYTES = 64 * 1024;
 
 /**
  * Streams an upload into PostgreSQL: detects the encoding (transcoding to
@@ -119,9 +85,7 @@ export async function storeUpload(
       sniffBytes: SNIFF_BYTES,
       encoding: request.encoding,
     });
-    const delimiter = request.delimiter
-      ? { delimiter: request.delimiter, confidence: 1, source: 'request' }
-      : { ...detectDelimiter(text.sampleText, text.complete), source: 'detected' };
+    const delimiter = decideDelimiter(request.delimiter, text);
     // The encoding of a file that starts with plain ASCII is decided later
     // (at its first non-ASCII byte): the options are written again at the end.
     const options = () => ({
@@ -191,7 +155,7 @@ export async function storeUpload(
     }
     if (!profiler) throw emptyFile();
     if (chunks === 0) {
-      throw new HttpProblem('no_rows', 'The file has a header but no data rows.');
+      throw noRows();
     }
     const columns = profiler.finish().map((c, i) => {
       const target = targets[i];
@@ -206,6 +170,6 @@ export async function storeUpload(
     // Withdrawn at once; if even that fails (the database is down), the
     // reconciler removes the silent upload later. It was never accepted.
     if (stored) await deleteJob(db, jobId).catch(() => {});
-    throw toProblem(error);
+    throw uploadProblem(error);
   }
 }

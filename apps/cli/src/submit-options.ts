@@ -1,0 +1,71 @@
+import { columnTypeSchema, jobOptionsInputSchema } from '@sluice/contract';
+import { usageError } from './exit-codes.ts';
+
+/** `--option NAME=VALUE` names: POST /v1/jobs' options but those with flags of their own. */
+export const OPTION_NAMES = Object.keys(jobOptionsInputSchema.shape).filter(
+  (name) => name !== 'dataset' && name !== 'type',
+);
+
+type ColumnSpec = { type?: string; required?: boolean; rename?: string };
+
+/**
+ * `--column 'HEADER=SPEC'`, SPEC a comma-separated list of a type name,
+ * `required` and `rename=NAME` (`Mobile=phone`, `DOB=date,required`,
+ * `E-Mail=email,rename=email`): one entry of the `columns` option.
+ */
+export function parseColumn(text: string): [string, ColumnSpec] {
+  const eq = text.indexOf('=');
+  const header = eq === -1 ? '' : text.slice(0, eq);
+  const rest = eq === -1 ? '' : text.slice(eq + 1);
+  if (header === '' || rest === '') {
+    throw usageError(
+      `--column ${JSON.stringify(text)}: write HEADER=TYPE[,required][,rename=NAME], e.g. 'Mobile=phone'`,
+    );
+  }
+  const spec: ColumnSpec = {};
+  for (const part of rest.split(',').map((p) => p.trim())) {
+    if (part === 'required') spec.required = true;
+    else if (part.startsWith('rename=') && part.length > 'rename='.length)
+      spec.rename = part.slice('rename='.length);
+    else if (columnTypeSchema.safeParse(part).success && spec.type === undefined) spec.type = part;
+    else
+      throw usageError(
+        `--column ${JSON.stringify(text)}: ${JSON.stringify(part)} is not a column type, "required" or rename=NAME`,
+      );
+  }
+  return [header, spec];
+}
+
+/** POST /v1/jobs' query for one file: its name, the dataset, the columns and options. */
+export function jobQuery(
+  fileName: string,
+  input: { dataset?: string | undefined; columns: string[]; options: string[] },
+): Record<string, string> {
+  const query: Record<string, string> = { filename: fileName };
+  if (input.dataset !== undefined) {
+    query.type = 'import';
+    query.dataset = input.dataset;
+  }
+  for (const option of input.options) {
+    const eq = option.indexOf('=');
+    const name = eq === -1 ? option : option.slice(0, eq);
+    if (eq === -1 || !OPTION_NAMES.includes(name)) {
+      throw usageError(
+        `--option ${JSON.stringify(option)}: write NAME=VALUE with NAME one of ${OPTION_NAMES.join(', ')}`,
+      );
+    }
+    query[name] = option.slice(eq + 1);
+  }
+  if (input.columns.length > 0) {
+    if (query.columns !== undefined)
+      throw usageError('give the columns either as --column flags or as --option columns=JSON');
+    const columns: Record<string, ColumnSpec | string> = {};
+    for (const text of input.columns) {
+      const [header, spec] = parseColumn(text);
+      // A bare type stays the short form the API documents ({"Mobile":"phone"}).
+      columns[header] = Object.keys(spec).length === 1 && spec.type ? spec.type : spec;
+    }
+    query.columns = JSON.stringify(columns);
+  }
+  return query;
+}
