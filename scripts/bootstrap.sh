@@ -2,7 +2,7 @@
 # Brings a fresh machine to the toolchain Sluice needs, idempotently:
 #   - Node 24 LTS and pnpm, from the npm registry, into ./.tools (never global),
 #   - redis-server (+ redis-cli), PostgreSQL server binaries and promtool, from Debian packages, when missing
-#     (for `./dev test` also chromium, tmux, pgbouncer, docker.io and debootstrap),
+#     (for `./dev test` also chromium, tmux, pgbouncer, docker.io, docker-compose and debootstrap),
 #   - the workspace's dependencies (pnpm install --frozen-lockfile).
 # Sourced by ./dev so that PATH carries the pinned node and pnpm afterwards.
 set -euo pipefail
@@ -76,6 +76,9 @@ ensure_services() {
     # starts dockerd when none runs) and debootstrap for the base image.
     command -v dockerd >/dev/null || [ -x /usr/sbin/dockerd ] || apt_install docker.io
     command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || apt_install debootstrap
+    # ... and Compose for docker/compose.yaml (test/deploy/compose.test.ts):
+    # Debian's docker-compose 1.29 (Compose v2 is not a bookworm package).
+    command -v docker-compose >/dev/null || apt_install docker-compose
   fi
   if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
     as_root systemctl disable --now prometheus >/dev/null 2>&1 || true

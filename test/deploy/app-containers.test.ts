@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { API_SCOPES } from '@sluice/contract';
-import { parseRecords } from '@sluice/csv';
 import { findFreePort } from '@sluice/local-services';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { useApiKey } from '../support/api-keys.ts';
-import { getText, submitCsv, waitForJob } from '../support/client.ts';
+import { submitCsv, waitForJob } from '../support/client.ts';
 import { docker, dockerOk, TEST_LABEL, waitHealthy } from './support/docker.ts';
+import { expectSampleResult, SAMPLE } from './support/sample.ts';
 import './harness/provided-context.ts';
 
 // The image as operators run it: a migrate container, an API and a worker
@@ -14,9 +14,6 @@ import './harness/provided-context.ts';
 // image's `keys` command, the sample CSV through the API. The containers share
 // the host's network (their ports are the host's, bound to 127.0.0.1 only), so
 // they reach the harness' servers on 127.0.0.1 as the tests do.
-
-const SAMPLE = new URL('../fixtures/contacts-sample.csv', import.meta.url);
-const EXPECTED = new URL('../fixtures/contacts-sample.expected.csv', import.meta.url);
 
 const image = inject('sluiceImage');
 const run = `${process.pid}`;
@@ -26,12 +23,6 @@ const databaseUrl = adminUrl.replace(/\/[^/]*$/, `/${database}`);
 const names = { api: `sluice-test-api-${run}`, worker: `sluice-test-worker-${run}` };
 let apiUrl: string;
 let migrateOutput: string;
-
-const rows = (csv: string) =>
-  parseRecords(csv, { maxFields: 1000 }).map((r) => {
-    if ('error' in r) throw new Error(`unparseable CSV in test: ${r.error.message}`);
-    return r.fields;
-  });
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
@@ -148,34 +139,7 @@ describe('API, worker and migrate containers', () => {
 
   it('normalizes the sample through the API into exactly the expected result', async () => {
     const job = await waitForJob(apiUrl, (await submitCsv(apiUrl, readFileSync(SAMPLE))).id);
-    expect(job.status).toBe('completed');
-    const result = rows((await getText(job.links.result)).body);
-    const reported = new Set(
-      rows((await getText(job.links.errors)).body)
-        .slice(1)
-        .map((e) => `${e[0]}:${e[1]}`),
-    );
-    const expected = rows(readFileSync(EXPECTED, 'utf8'));
-    expect(result[0]).toEqual(expected[0]);
-    expect(result).toHaveLength(expected.length);
-    // fixtures/README.md: `!error` = empty cell reported in errors.csv; numbers compare by value.
-    const number = /^-?\d+(\.\d+)?$/;
-    const mismatches: string[] = [];
-    expected.slice(1).forEach((row, i) => {
-      row.forEach((want, c) => {
-        const got = result[i + 1]![c]!;
-        const where = `row ${i + 2} ${expected[0]![c]}`;
-        const same =
-          want === '!error'
-            ? got === '' && reported.has(`${i + 2}:${expected[0]![c]}`)
-            : got === want ||
-              (number.test(got) && number.test(want) && Number(got) === Number(want));
-        if (!same)
-          mismatches.push(`${where}: want ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
-      });
-    });
-    expect(mismatches).toEqual([]);
-    expect(reported.size).toBe(expected.flat().filter((cell) => cell === '!error').length);
+    await expectSampleResult(job);
   });
 
   it('serves its OpenAPI document and the /docs page from files in the image', async () => {

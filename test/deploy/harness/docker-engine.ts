@@ -104,10 +104,12 @@ async function buildImage(): Promise<void> {
  * tests left (and fails the run for it), keeps the images as build cache.
  */
 export default async function setup(project: TestProject) {
-  const missing = ['docker', 'dockerd', 'debootstrap'].filter((c) => !hasCommand(c));
+  const missing = ['docker', 'dockerd', 'debootstrap', 'docker-compose'].filter(
+    (c) => !hasCommand(c),
+  );
   if (missing.length > 0) {
     throw new Error(
-      `the deploy tests need ${missing.join(', ')}: run them through ./dev test (it installs docker.io and debootstrap), or apt-get install docker.io debootstrap`,
+      `the deploy tests need ${missing.join(', ')}: run them through ./dev test (it installs docker.io, docker-compose and debootstrap), or apt-get install docker.io docker-compose debootstrap`,
     );
   }
   const engine = await ensureEngine();
