@@ -165,6 +165,22 @@ describe('the web app', () => {
     await screenshot('preview-1280');
     expect(await seriousViolations()).toEqual([]);
 
+    // An upload can be cancelled: held here on its way to the API, it is aborted.
+    const held = `${stack.apiUrl}/v1/jobs?**`;
+    let reached = false;
+    await page.route(held, () => {
+      reached = true;
+    });
+    await page.getByRole('button', { name: 'Submit job' }).click();
+    await page.getByRole('heading', { name: 'Uploading contacts-sample.csv' }).waitFor();
+    await expect.poll(() => reached).toBe(true);
+    await page.getByRole('button', { name: 'Cancel upload' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Upload cancelled.');
+    await page.unroute(held);
+    expect(
+      Number((await fetch(`${stack.apiUrl}/v1/jobs?limit=1`)).headers.get('x-total-count')),
+    ).toBe(0);
+
     await page.getByRole('button', { name: 'Submit job' }).click();
     const result = page.getByRole('button', { name: 'Download result.csv' });
     await result.waitFor({ timeout: 60_000 });

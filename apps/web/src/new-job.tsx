@@ -94,6 +94,7 @@ export function NewJob() {
     const started = uploadJob(file, columnsOption(detected, choices), (loaded, total) =>
       setSent({ loaded, total }),
     );
+    setSent({ loaded: 0, total: file.size });
     setUpload(started);
     try {
       const accepted = await started.done;
