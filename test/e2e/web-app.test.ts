@@ -94,8 +94,10 @@ async function seriousViolations(): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
+/** The window as seen (docs/ keeps three of these), and the whole page beside it. */
 async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
+  await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname });
+  await page.screenshot({ path: new URL(`${name}-full.png`, ARTIFACTS).pathname, fullPage: true });
 }
 
 /** Nothing wider than the window (no sideways scrolling of the page itself). */
