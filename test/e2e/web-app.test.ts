@@ -138,10 +138,13 @@ describe('the web app', () => {
     }
   });
 
-  it('signs in with an API key, refusing a wrong one', async () => {
+  it('signs in with an API key by keyboard, refusing a wrong one', async () => {
     expect((await page.goto(`${stack.apiUrl}/`))?.status()).toBe(200);
-    await page.getByLabel('API key').fill('slc_wrong_key');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // By keyboard: the first Tab reaches the key's field, Enter signs in.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('api-key');
+    await page.keyboard.type('slc_wrong_key');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/key/i);
     expect(await seriousViolations()).toEqual([]);
     await page.getByLabel('API key').fill(stack.apiKey);
@@ -243,11 +246,17 @@ describe('the web app', () => {
     expect(readFileSync((await errors.path())!, 'utf8').split('\n')[0]).toMatch(/^row,column/);
   });
 
-  it('fits a 390 px wide phone screen', async () => {
+  it('fits a 390 px wide phone screen, and takes a dropped file', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await fitsWidth()).toBe(true);
     await screenshot('finished-390');
-    await page.getByLabel('Choose a CSV file, or drop one here').setInputFiles(SAMPLE.pathname);
+    // Dropped on the drop zone this time (a DataTransfer made in the page).
+    const dropped = await page.evaluateHandle(
+      `(() => { const d = new DataTransfer(); d.items.add(new File([${JSON.stringify(
+        readFileSync(SAMPLE, 'utf8'),
+      )}], 'contacts-sample.csv', { type: 'text/csv' })); return d; })()`,
+    );
+    await page.dispatchEvent('.drop', 'drop', { dataTransfer: dropped });
     await page.getByRole('heading', { name: 'Preview of contacts-sample.csv' }).waitFor();
     expect(await fitsWidth()).toBe(true);
     await screenshot('preview-390');
