@@ -28,6 +28,8 @@ function columnsOption(detected: PreviewBody, choices: ColumnChoice[]): URLSearc
   return query;
 }
 
+/** A request this page abandoned itself (a newer one replaced it): nothing to tell. */
+const aborted = (err: unknown) => err instanceof DOMException && err.name === 'AbortError';
 const message = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
 const percent = (part: number, whole: number) => (whole > 0 ? Math.floor((part / whole) * 100) : 0);
 
@@ -53,8 +55,19 @@ export function NewJob() {
     return () => watch.current?.abort();
   }, []);
 
+  // Only the latest preview request may show: an earlier answer arriving late is dropped.
+  const previewRequest = useRef<AbortController | null>(null);
+  const ask = (picked: File, query: URLSearchParams): Promise<PreviewBody> => {
+    previewRequest.current?.abort();
+    const request = new AbortController();
+    previewRequest.current = request;
+    return previewFile(picked, query, request.signal);
+  };
+
   const choose = async (picked: File | undefined) => {
     if (!picked) return;
+    // A job still being watched is no longer shown: stop following it.
+    watch.current?.abort();
     setFile(picked);
     setPreview(null);
     setDetected(null);
@@ -63,13 +76,13 @@ export function NewJob() {
     setSent(null);
     setError(null);
     try {
-      const answer = await previewFile(picked, new URLSearchParams(), new AbortController().signal);
+      const answer = await ask(picked, new URLSearchParams());
       setDetected(answer);
       setPreview(answer);
       setChoices(answer.columns.map((c) => ({ type: c.type, required: c.required })));
       heading.current?.focus();
     } catch (err) {
-      setError(message(err));
+      if (!aborted(err)) setError(message(err));
     }
   };
 
@@ -79,12 +92,10 @@ export function NewJob() {
     const next = choices.map((c, j) => (j === i ? { ...c, ...choice } : c));
     setChoices(next);
     try {
-      setPreview(
-        await previewFile(file, columnsOption(detected, next), new AbortController().signal),
-      );
+      setPreview(await ask(file, columnsOption(detected, next)));
       setError(null);
     } catch (err) {
-      setError(message(err));
+      if (!aborted(err)) setError(message(err));
     }
   };
 
@@ -104,7 +115,7 @@ export function NewJob() {
       setJob(await followJob(accepted.id, setProgress, watch.current.signal));
     } catch (err) {
       setUpload(null);
-      setError(message(err));
+      if (!aborted(err)) setError(message(err));
     }
   };
 
