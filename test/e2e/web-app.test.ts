@@ -285,6 +285,17 @@ describe('the web app', () => {
     await page.getByRole('heading', { name: 'Jobs' }).waitFor();
     await page.getByLabel('Status').selectOption('completed');
     await expect.poll(() => page.locator('tbody').textContent()).toContain('contacts-sample.csv');
+    // A job opened from the list shows its counts and downloads.
+    await page.getByRole('button', { name: 'contacts-sample.csv' }).click();
+    await page.getByRole('heading', { name: 'Job contacts-sample.csv' }).waitFor();
+    const [again] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download result.csv' }).click(),
+    ]);
+    expect(rows(readFileSync((await again.path())!, 'utf8'))[0]).toEqual(
+      rows(readFileSync(EXPECTED, 'utf8'))[0],
+    );
+    await screenshot('jobs-1280');
     await page.getByLabel('Status').selectOption('failed');
     await expect.poll(() => page.locator('main').textContent()).toContain('No jobs.');
     expect(await seriousViolations()).toEqual([]);

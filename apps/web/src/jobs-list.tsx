@@ -1,5 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, type JobSummaryBody } from './api.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, type JobBody, type JobSummaryBody } from './api.ts';
+import { followJob, type ProgressEvent } from './job-events.ts';
+import { JobView } from './job-view.tsx';
 import { ScrollArea } from './scroll-area.tsx';
 
 const STATUSES = ['', 'queued', 'running', 'completed', 'failed', 'cancelled'];
@@ -12,6 +14,27 @@ export function JobsList() {
   const [jobs, setJobs] = useState<JobSummaryBody[]>([]);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  // The job opened from the list, followed live while it runs.
+  const [open, setOpen] = useState<JobBody | null>(null);
+  const [progress, setProgress] = useState<ProgressEvent | null>(null);
+  const watch = useRef<AbortController | null>(null);
+  useEffect(() => () => watch.current?.abort(), []);
+  const report = (err: unknown) => setError(err instanceof ApiError ? err.message : String(err));
+  const show = async (id: string) => {
+    watch.current?.abort();
+    const controller = new AbortController();
+    watch.current = controller;
+    setProgress(null);
+    try {
+      const job = (await (await api(`/v1/jobs/${encodeURIComponent(id)}`)).json()) as JobBody;
+      setOpen(job);
+      if (!['completed', 'failed', 'cancelled'].includes(job.status)) {
+        setOpen(await followJob(id, setProgress, controller.signal));
+      }
+    } catch (err) {
+      if (!controller.signal.aborted) report(err);
+    }
+  };
   useEffect(() => {
     const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
     if (status) params.set('status', status);
@@ -21,7 +44,7 @@ export function JobsList() {
         setJobs((await res.json()) as JobSummaryBody[]);
         setError(null);
       })
-      .catch((err: unknown) => setError(err instanceof ApiError ? err.message : String(err)));
+      .catch(report);
   }, [status, offset]);
   return (
     <section aria-labelledby="jobs-heading">
@@ -61,7 +84,11 @@ export function JobsList() {
           <tbody>
             {jobs.map((job) => (
               <tr key={job.id}>
-                <td>{job.fileName ?? job.id}</td>
+                <td>
+                  <button type="button" class="link" onClick={() => void show(job.id)}>
+                    {job.fileName ?? job.id}
+                  </button>
+                </td>
                 <td>{job.status}</td>
                 <td>{job.rowsTotal}</td>
                 <td>{job.rowsAccepted ?? '–'}</td>
@@ -89,6 +116,7 @@ export function JobsList() {
       >
         Next
       </button>
+      {open && <JobView job={open} progress={progress} onError={report} />}
     </section>
   );
 }

@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
   columnTypeNames,
-  download,
   type JobBody,
   type PreviewBody,
   previewFile,
@@ -10,6 +9,7 @@ import {
   uploadJob,
 } from './api.ts';
 import { followJob, type ProgressEvent } from './job-events.ts';
+import { JobView } from './job-view.tsx';
 import { ScrollArea } from './scroll-area.tsx';
 
 type ColumnChoice = { type: string; required: boolean };
@@ -119,7 +119,6 @@ export function NewJob() {
     }
   };
 
-  const finished = job && ['completed', 'failed', 'cancelled'].includes(job.status);
   return (
     <>
       <h1>New job</h1>
@@ -262,58 +261,7 @@ export function NewJob() {
           </button>
         </section>
       )}
-      {job && (
-        <section aria-labelledby="job-heading">
-          <h2 id="job-heading">Job {job.fileName ?? job.id}</h2>
-          <p aria-live="polite" data-testid="job-status">
-            Status: <strong>{progress && !finished ? progress.status : job.status}</strong>
-            {!finished && progress && ` — ${progress.percent}%`}
-          </p>
-          {!finished && (
-            <progress max={100} value={progress?.percent ?? 0} aria-label="Job progress" />
-          )}
-          {finished && (
-            <>
-              <dl class="counts">
-                <dt>Rows</dt>
-                <dd>{job.counts.rowsTotal}</dd>
-                <dt>Accepted</dt>
-                <dd>{job.counts.rowsAccepted}</dd>
-                <dt>Rejected</dt>
-                <dd>{job.counts.rowsRejected}</dd>
-                <dt>Errors</dt>
-                <dd>{job.counts.errors}</dd>
-              </dl>
-              {job.error && <p class="error">{job.error}</p>}
-              {job.status === 'completed' && (
-                <p>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      void download(job.links.result, 'result.csv').catch((e: unknown) =>
-                        setError(message(e)),
-                      )
-                    }
-                  >
-                    Download result.csv
-                  </button>{' '}
-                  <button
-                    type="button"
-                    class="secondary"
-                    onClick={() =>
-                      void download(job.links.errors, 'errors.csv').catch((e: unknown) =>
-                        setError(message(e)),
-                      )
-                    }
-                  >
-                    Download errors.csv
-                  </button>
-                </p>
-              )}
-            </>
-          )}
-        </section>
-      )}
+      {job && <JobView job={job} progress={progress} onError={(e) => setError(message(e))} />}
     </>
   );
 }
