@@ -280,7 +280,7 @@ describe('the web app', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('lists jobs with a status filter, and signs out', async () => {
+  it('lists jobs with a status filter, opens one, signs out, and is signed out when the key is refused', async () => {
     await page.getByRole('button', { name: 'Jobs', exact: true }).click();
     await page.getByRole('heading', { name: 'Jobs' }).waitFor();
     await page.getByLabel('Status').selectOption('completed');
@@ -300,6 +300,17 @@ describe('the web app', () => {
     await expect.poll(() => page.locator('main').textContent()).toContain('No jobs.');
     expect(await seriousViolations()).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('sluice.apiKey'))).toBeNull();
+
+    // A key the API stops accepting mid-session (revoked, expired) signs the tab out, saying why.
+    await page.getByLabel('API key').fill(stack.apiKey);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.evaluate(() => sessionStorage.setItem('sluice.apiKey', 'slc_revoked_key'));
+    // The jobs list (the view last open) asks again with the refused key.
+    await page.getByLabel('Status').selectOption('failed');
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/refused your key/);
     await page.getByLabel('API key').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('sluice.apiKey'))).toBeNull();
     // The only console errors are the refused requests the test made on purpose.

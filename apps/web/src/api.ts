@@ -28,6 +28,15 @@ function authorization(): Record<string, string> {
   return key ? { authorization: `Bearer ${key}` } : {};
 }
 
+/** Fired when the API refuses the kept key (401: revoked, expired): the app signs out. */
+export const SIGNED_OUT_EVENT = 'sluice:signed-out';
+
+function refusedKey(): void {
+  if (apiKey.get() === null) return;
+  apiKey.clear();
+  window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+}
+
 async function problemOf(res: Response): Promise<ApiError> {
   let body: { detail?: string; title?: string; code?: string } = {};
   try {
@@ -48,7 +57,11 @@ export async function api(path: string, init: RequestInit = {}): Promise<Respons
     ...init,
     headers: { ...authorization(), ...(init.headers as Record<string, string> | undefined) },
   });
-  if (!res.ok) throw await problemOf(res);
+  if (!res.ok) {
+    const problem = await problemOf(res);
+    if (res.status === 401) refusedKey();
+    throw problem;
+  }
   return res;
 }
 
@@ -112,10 +125,12 @@ export function uploadJob(
         | (JobBody & { detail?: string; title?: string; code?: string })
         | null;
       if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body);
-      else
+      else {
+        if (xhr.status === 401) refusedKey();
         reject(
           new ApiError(body?.detail ?? body?.title ?? `HTTP ${xhr.status}`, xhr.status, body?.code),
         );
+      }
     };
     xhr.onerror = () =>
       reject(new ApiError('The upload failed: the API is unreachable.', 0, undefined));

@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
-import { apiKey } from './api.ts';
+import { useEffect, useState } from 'preact/hooks';
+import { apiKey, SIGNED_OUT_EVENT } from './api.ts';
 import { JobsList } from './jobs-list.tsx';
 import { NewJob } from './new-job.tsx';
 import { SignIn } from './sign-in.tsx';
@@ -8,7 +8,27 @@ import { SignIn } from './sign-in.tsx';
 function App() {
   const [signedIn, setSignedIn] = useState(apiKey.get() !== null);
   const [view, setView] = useState<'new' | 'jobs'>('new');
-  if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
+  // Set when the API refused the key mid-session: the sign-in screen says why.
+  const [refused, setRefused] = useState(false);
+  useEffect(() => {
+    const signOut = () => {
+      setRefused(true);
+      setSignedIn(false);
+    };
+    window.addEventListener(SIGNED_OUT_EVENT, signOut);
+    return () => window.removeEventListener(SIGNED_OUT_EVENT, signOut);
+  }, []);
+  if (!signedIn) {
+    return (
+      <SignIn
+        notice={refused ? 'The API refused your key (revoked or expired): sign in again.' : null}
+        onSignedIn={() => {
+          setRefused(false);
+          setSignedIn(true);
+        }}
+      />
+    );
+  }
   return (
     <>
       <header class="bar">
@@ -34,6 +54,7 @@ function App() {
           class="secondary"
           onClick={() => {
             apiKey.clear();
+            setRefused(false);
             setSignedIn(false);
           }}
         >

@@ -2,13 +2,18 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, apiKey } from './api.ts';
 
 /** The API key, checked against GET /v1/jobs before it is kept (session storage). */
-export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+export function SignIn({ onSignedIn, notice }: { onSignedIn: () => void; notice: string | null }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   return (
     <main class="narrow">
       <h1>Sign in to Sluice</h1>
+      {notice && !error && (
+        <p role="alert" class="error">
+          {notice}
+        </p>
+      )}
       <form
         onSubmit={async (e) => {
           e.preventDefault();
