@@ -298,6 +298,24 @@ describe('the web app', () => {
     await screenshot('jobs-1280');
     await page.getByLabel('Status').selectOption('failed');
     await expect.poll(() => page.locator('main').textContent()).toContain('No jobs.');
+    // Pages of 20: with 21 jobs, the last is on the second page.
+    for (let i = 1; i <= 20; i++) {
+      const res = await fetch(`${stack.apiUrl}/v1/jobs?filename=page-${i}.csv`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv' },
+        body: 'email\nann@example.com\n',
+      });
+      expect(res.status).toBe(202);
+      await res.arrayBuffer();
+    }
+    await page.getByLabel('Status').selectOption('');
+    await expect.poll(() => page.locator('main').textContent()).toContain('1–20 of 21');
+    expect(await page.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('21–21 of 21');
+    // Newest first: the sample, submitted before the others, is the last.
+    expect(await page.locator('tbody').textContent()).toContain('contacts-sample.csv');
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
     expect(await seriousViolations()).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();

@@ -11,8 +11,12 @@ const PAGE = 20;
 export function JobsList() {
   const [status, setStatus] = useState('');
   const [offset, setOffset] = useState(0);
-  const [jobs, setJobs] = useState<JobSummaryBody[]>([]);
-  const [total, setTotal] = useState(0);
+  // The page shown, with the offset it was asked for: footer and rows always agree.
+  const [page, setPage] = useState<{ offset: number; total: number; jobs: JobSummaryBody[] }>({
+    offset: 0,
+    total: 0,
+    jobs: [],
+  });
   const [error, setError] = useState<string | null>(null);
   // The job opened from the list, followed live while it runs.
   const [open, setOpen] = useState<JobBody | null>(null);
@@ -38,13 +42,20 @@ export function JobsList() {
   useEffect(() => {
     const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
     if (status) params.set('status', status);
+    // Only the latest request's answer shows (a click can overtake a slow page).
+    let current = true;
     api(`/v1/jobs?${params}`)
       .then(async (res) => {
-        setTotal(Number(res.headers.get('x-total-count') ?? 0));
-        setJobs((await res.json()) as JobSummaryBody[]);
+        const total = Number(res.headers.get('x-total-count') ?? 0);
+        const jobs = (await res.json()) as JobSummaryBody[];
+        if (!current) return;
+        setPage({ offset, total, jobs });
         setError(null);
       })
       .catch(report);
+    return () => {
+      current = false;
+    };
   }, [status, offset]);
   return (
     <section aria-labelledby="jobs-heading">
@@ -82,7 +93,7 @@ export function JobsList() {
             </tr>
           </thead>
           <tbody>
-            {jobs.map((job) => (
+            {page.jobs.map((job) => (
               <tr key={job.id}>
                 <td>
                   <button type="button" class="link" onClick={() => void show(job.id)}>
@@ -100,19 +111,21 @@ export function JobsList() {
         </table>
       </ScrollArea>
       <p aria-live="polite">
-        {total === 0 ? 'No jobs.' : `${offset + 1}–${Math.min(offset + PAGE, total)} of ${total}`}
+        {page.total === 0
+          ? 'No jobs.'
+          : `${page.offset + 1}–${Math.min(page.offset + PAGE, page.total)} of ${page.total}`}
       </p>
       <button
         type="button"
-        disabled={offset === 0}
-        onClick={() => setOffset(Math.max(0, offset - PAGE))}
+        disabled={page.offset === 0}
+        onClick={() => setOffset(Math.max(0, page.offset - PAGE))}
       >
         Previous
       </button>{' '}
       <button
         type="button"
-        disabled={offset + PAGE >= total}
-        onClick={() => setOffset(offset + PAGE)}
+        disabled={page.offset + PAGE >= page.total}
+        onClick={() => setOffset(page.offset + PAGE)}
       >
         Next
       </button>
