@@ -204,7 +204,7 @@ export function NewJob() {
                     </td>
                     <td>{column.source}</td>
                     <td>{percent(column.confidence, 1)}%</td>
-                    <td>{column.notes.join(' ')}</td>
+                    <td class="notes">{column.notes.join(' ')}</td>
                   </tr>
                 ))}
               </tbody>
