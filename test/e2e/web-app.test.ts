@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { parseRecords } from '@sluice/csv';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateContactsCsvOfSize } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 // The web app (apps/web) as a person uses it, in Chromium, offline but for
@@ -40,7 +41,8 @@ beforeAll(async () => {
     stdio: 'ignore',
   });
   mkdirSync(ARTIFACTS, { recursive: true });
-  stack = await startStack({ queuePrefix: '{e2e-web-app}' });
+  // Small chunks: a few MB make a job of many, whose progress the page shows.
+  stack = await startStack({ queuePrefix: '{e2e-web-app}', env: { CHUNK_BYTES: '128KB' } });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -246,6 +248,34 @@ describe('the web app', () => {
     expect(readFileSync((await errors.path())!, 'utf8').split('\n')[0]).toMatch(/^row,column/);
   });
 
+  it('shows a running job’s chunks and rows as its events arrive', async () => {
+    const parts: Buffer[] = [];
+    for await (const part of generateContactsCsvOfSize(3 * 1024 * 1024)) parts.push(part);
+    await page.getByLabel('Choose a CSV file, or drop one here').setInputFiles({
+      name: 'many-chunks.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.concat(parts),
+    });
+    await page.getByRole('heading', { name: 'Preview of many-chunks.csv' }).waitFor();
+    // Every text the live line shows, recorded in the page (it is gone once the job ends).
+    await page.evaluate(`
+      window.liveLines = [];
+      new MutationObserver(() => {
+        const line = document.querySelector('[data-testid="job-live"]');
+        if (line) window.liveLines.push(line.textContent);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    `);
+    await page.getByRole('button', { name: 'Submit job' }).click();
+    await page.getByRole('button', { name: 'Download result.csv' }).waitFor({ timeout: 120_000 });
+    const lines = (await page.evaluate('window.liveLines')) as string[];
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.at(-1)).toMatch(
+      /^Chunks \d+ of (\d+) · [\d,]+ rows \([\d,]+ accepted, [\d,]+ rejected\)/,
+    );
+    const total = Number(/of (\d+)/.exec(lines.at(-1)!)![1]);
+    expect(total).toBeGreaterThan(10);
+  });
+
   it('fits a 390 px wide phone screen, and takes a dropped file', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await fitsWidth()).toBe(true);
@@ -298,8 +328,9 @@ describe('the web app', () => {
     await screenshot('jobs-1280');
     await page.getByLabel('Status').selectOption('failed');
     await expect.poll(() => page.locator('main').textContent()).toContain('No jobs.');
-    // Pages of 20: with 21 jobs, the last is on the second page.
-    for (let i = 1; i <= 20; i++) {
+    // Pages of 20: with 21 jobs (the sample, the many-chunk job and 19 more),
+    // the oldest is alone on the second page.
+    for (let i = 1; i <= 19; i++) {
       const res = await fetch(`${stack.apiUrl}/v1/jobs?filename=page-${i}.csv`, {
         method: 'POST',
         headers: { 'content-type': 'text/csv' },
