@@ -35,6 +35,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   'apps/local': [pkg('contract'), pkg('db'), pkg('local-services')],
   // The CLI is a client of the public HTTP API: the API's schemas, nothing else.
   'apps/cli': [pkg('contract')],
+  // The web app is a browser client of the same API: contract's types only
+  // (`import type`; its schemas would bundle zod and the normalizer).
+  'apps/web': [pkg('contract')],
   'packages/config': [],
   'packages/lifecycle': [pkg('config')],
   'packages/contract': [pkg('csv'), pkg('normalize')],

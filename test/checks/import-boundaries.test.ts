@@ -30,6 +30,9 @@ const TREE: Record<string, string> = {
   // The CLI speaks HTTP: contract's schemas, never db (nor any other package).
   'apps/cli/src/main.ts': "import '../../../packages/contract/src/index.ts';",
   'apps/cli/src/db.ts': "import '../../../packages/db/src/index.ts';",
+  // So does the web app: contract's types, never db.
+  'apps/web/src/api.ts': "import type {} from '../../../packages/contract/src/index.ts';",
+  'apps/web/src/db.ts': "import '../../../packages/db/src/index.ts';",
   'packages/contract/src/index.ts': 'export const contract = 1;',
   'apps/worker/src/main.ts': "import './chunk/normalize-chunk.ts';",
   'apps/worker/src/chunk/normalize-chunk.ts': 'export const task = 1;',
@@ -86,6 +89,7 @@ describe('import boundaries (.dependency-cruiser.ts)', () => {
         'test may import: config, lifecycle, contract, csv, normalize, db, queue, metrics, breakers, local-services, util | test/e2e/task.test.ts -> apps/worker/src/chunk/normalize-chunk.ts',
         'no-deep-import | test/support/deep.ts -> packages/db/src/jobs.ts',
         'apps/cli may import: contract | apps/cli/src/db.ts -> packages/db/src/index.ts',
+        'apps/web may import: contract | apps/web/src/db.ts -> packages/db/src/index.ts',
       ].sort(),
     );
     expect(result.summary.error).toBe(violations.length);

@@ -156,6 +156,21 @@ describe('API, worker and migrate containers', () => {
     }
   });
 
+  it('serves the web app the image built (apps/web/dist) at /', async () => {
+    const page = await fetch(`${apiUrl}/`);
+    expect(page.status).toBe(200);
+    const assets = [...(await page.text()).matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map(
+      (m) => m[1]!,
+    );
+    expect(assets.length).toBe(2);
+    for (const src of assets) {
+      const asset = await fetch(`${apiUrl}${src}`);
+      expect(asset.status, src).toBe(200);
+      expect(asset.headers.get('cache-control'), src).toContain('immutable');
+      await asset.arrayBuffer();
+    }
+  });
+
   it('runs each app as the unprivileged user, under tini, with its heap share of the memory limit', async () => {
     for (const [name, main, heap] of [
       [names.api, 'apps/api/src/main.ts', 75],

@@ -140,6 +140,10 @@ it('./dev start stops the whole stack, exit 0, on a SIGTERM to its own pid', asy
   try {
     await dev.waitForOutput(/Sluice is up/, 90_000);
     stack = descendants(dev.pid);
+    // ./dev start builds the web app (turbo, cached) before the API serves it.
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<script type="module" crossorigin src="\/assets\/index-/);
     const commands = stack.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
     for (const part of [
       'postgres',

@@ -31,6 +31,7 @@ import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { type HealthSources, healthRoutes } from './ops/health-routes.ts';
 import { metricsRoutes } from './ops/metrics-routes.ts';
 import { previewRoutes } from './previews/preview-routes.ts';
+import { webRoutes } from './web/web-routes.ts';
 import { deliveryRoutes } from './webhooks/delivery-routes.ts';
 import { createWebhookDispatch } from './webhooks/webhook-dispatch.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
@@ -197,6 +198,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(deliveryRoutes({ ...webhookDeps, queue: deps.webhooks.queue }));
 
   if (deps.admin) app.use(deps.admin);
+  // The web app (apps/web) at `/`, outside the API's contract like the admin UI.
+  app.use(webRoutes());
 
   app.use(routeNotFound);
   app.use(guard.noteFailure);

@@ -106,6 +106,7 @@ for (let waited = 0; !apps.isStopping(); waited += 200) {
   await apps.during(new Promise((r) => setTimeout(r, 200)));
 }
 say(`Sluice is up: ${apiUrl}  (Ctrl-C stops everything)`);
+say(`web app: ${apiUrl}/  (sign in with the API key below)`);
 say(
   `queue dashboard: ${apiUrl}/admin/queues  (user ${adminUser}, password ${
     generatedPassword ?? 'from ADMIN_PASSWORD'

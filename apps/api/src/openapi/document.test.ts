@@ -198,6 +198,13 @@ describe('the document and the routes express registers', () => {
   it('documents exactly the routes the app registers (no drift either way)', () => {
     const routes = registeredRoutes(app);
     expect(routes.length).toBeGreaterThan(20);
-    expect(documentedOperations(createApiDocument('0.0.0-test'))).toEqual(routes);
+    const document = createApiDocument('0.0.0-test');
+    // The web app's page (apps/web at `/`) is a route too, but no operation:
+    // the document names it outside the contract, as the response check does.
+    const outside = document['x-outside-contract'] as string[];
+    expect(routes).toContain('GET /');
+    expect(documentedOperations(document)).toEqual(
+      routes.filter((route) => !outside.includes(route.replace(/^\S+ /, ''))),
+    );
   });
 });

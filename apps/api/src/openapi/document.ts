@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { ADMIN_QUEUES_PATH } from '../admin/bull-board.ts';
 import { PROBLEM_CATALOG, type ProblemCode } from '../http/problem-catalog.ts';
+import { WEB_PATHS } from '../web/web-routes.ts';
 import { datasetOperations } from './dataset-operations.ts';
 import { jobOperations } from './job-operations.ts';
 import { keyOperations } from './key-operations.ts';
@@ -42,7 +43,8 @@ const UNMATCHED_EXTENSION = 'x-unmatched-request';
 /**
  * Paths this origin serves that are not part of the API: the admin UI
  * (Bull Board's pages, assets and its own JSON, behind HTTP Basic; mounted
- * only when ADMIN_USER is set). The response contract check leaves them out.
+ * only when ADMIN_USER is set) and the web app (its page at `/` and its
+ * hashed assets). The response contract check leaves them out.
  */
 const OUTSIDE_EXTENSION = 'x-outside-contract';
 
@@ -89,7 +91,7 @@ export function createApiDocument(version: string): ReturnType<typeof createDocu
           },
         },
       },
-      [OUTSIDE_EXTENSION]: [ADMIN_QUEUES_PATH],
+      [OUTSIDE_EXTENSION]: [ADMIN_QUEUES_PATH, ...WEB_PATHS],
       [UNMATCHED_EXTENSION]: {
         description: 'No route for the method and path (`not_found`).',
         status: 404,
