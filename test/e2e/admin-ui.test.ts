@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authHeader } from '../support/api-keys.ts';
+import { launchChromium } from '../support/chromium.ts';
 import { type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -198,19 +199,7 @@ describe('a forged Host header', () => {
 
 describe('admin UI in a browser', () => {
   it('shows the completed flow parent in the sluice-jobs Completed tab', async () => {
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       httpCredentials: { username: ADMIN_USER, password: ADMIN_PASSWORD },
     });

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { parseRecords } from '@sluice/csv';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
 import { generateContactsCsvOfSize } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
@@ -43,19 +44,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // Small chunks: a few MB make a job of many, whose progress the page shows.
   stack = await startStack({ queuePrefix: '{e2e-web-app}', env: { CHUNK_BYTES: '128KB' } });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     acceptDownloads: true,
