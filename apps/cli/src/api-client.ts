@@ -3,17 +3,14 @@ import type { z } from 'zod';
 import type { CliConfig } from './config.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import {
+  ANSWER_RETRIES,
   isRetryableAnswer,
+  NETWORK_TRIES,
   problemError,
   retryAfterMs,
   sleep,
   unreachableError,
 } from './problems.ts';
-
-/** Tries of one request that got no answer (connection refused or lost) before giving up. */
-const NETWORK_TRIES = 3;
-/** Pauses the API asked for (429, 503) before giving up. */
-const ANSWER_RETRIES = 5;
 
 export interface RequestOptions {
   query?: Record<string, string | undefined>;

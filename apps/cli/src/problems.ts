@@ -29,6 +29,14 @@ export function problemError(status: number, bodyText: string, apiKeySource: str
 }
 
 /** Seconds to wait before a retry the API asked for (Retry-After), within reason. */
+/**
+ * The CLI's one retry policy (api-client.ts for JSON requests, upload.ts for
+ * streamed uploads): tries of a request that got no answer (connection
+ * refused or lost), and pauses the API asked for (429, 503), before giving up.
+ */
+export const NETWORK_TRIES = 3;
+export const ANSWER_RETRIES = 5;
+
 export function retryAfterMs(header: string | null, fallbackMs: number): number {
   const seconds = header !== null && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
   return Math.min(60_000, seconds === undefined ? fallbackMs : seconds * 1000);

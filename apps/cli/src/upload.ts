@@ -5,15 +5,14 @@ import { request as httpsRequest } from 'node:https';
 import { type JobBody, jobSchema } from '@sluice/contract';
 import { type ApiClient, parseAnswer } from './api-client.ts';
 import {
+  ANSWER_RETRIES,
   isRetryableAnswer,
+  NETWORK_TRIES,
   problemError,
   retryAfterMs,
   sleep,
   unreachableError,
 } from './problems.ts';
-
-const NETWORK_TRIES = 3;
-const ANSWER_RETRIES = 5;
 
 export interface UploadOptions {
   file: string;
