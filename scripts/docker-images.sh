@@ -53,7 +53,7 @@ make_base() {
     die "making $BASE_IMAGE needs debootstrap (apt-get install debootstrap)"
   [ "$(id -u)" = 0 ] || die "making $BASE_IMAGE needs root (debootstrap)"
   local dir mirror
-  dir="$(mktemp -d /tmp/sluice-rootfs.XXXXXX)"
+  dir="$(mktemp -d -t sluice-rootfs.XXXXXX)"
   mirror="$(debian_mirror)"
   log "making $BASE_IMAGE: debootstrap --variant=minbase bookworm from $mirror"
   if ! PATH="/usr/sbin:/sbin:$PATH" debootstrap --variant=minbase bookworm "$dir" "$mirror" \
