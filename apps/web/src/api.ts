@@ -1,7 +1,31 @@
-import type { JobBody, JobSummaryBody, PreviewBody } from '@sluice/contract';
+import type { DatasetBody, JobBody, JobSummaryBody, PreviewBody } from '@sluice/contract';
 
 /** Only types cross from @sluice/contract: its schemas would pull zod and the normalizer into the bundle. */
-export type { JobBody, JobSummaryBody, PreviewBody };
+export type { DatasetBody, JobBody, JobSummaryBody, PreviewBody };
+
+/** One stored row error: GET /v1/jobs/{id}/errors (a page of them). */
+export interface JobErrorBody {
+  recordNumber: number;
+  column: string | null;
+  value: string | null;
+  code: string;
+  message: string;
+}
+
+/** A count of errors under one code. */
+interface CodeCount {
+  code: string;
+  errors: number;
+}
+
+/** GET /v1/jobs/{id}/errors/summary: errors by column and by code. */
+export interface JobErrorSummaryBody {
+  errors: number;
+  stored: number;
+  truncated: boolean;
+  columns: Array<{ column: string | null; errors: number; codes: CodeCount[] }>;
+  codes: CodeCount[];
+}
 
 /** A refused request, told by the API's problem+json (its `detail`, else its title). */
 export class ApiError extends Error {

@@ -2,18 +2,25 @@ import { useRef } from 'preact/hooks';
 import { download, type JobBody } from './api.ts';
 import type { ProgressEvent } from './job-events.ts';
 import { formatDuration, jobRate, type ProgressSample } from './job-rate.ts';
+import { hrefOf } from './routes.ts';
 
 const FINAL = ['completed', 'failed', 'cancelled'];
 
-/** One job: live status and progress until it ends, then its counts and downloads. */
+/**
+ * One job: live status and progress until it ends, then its counts, what an
+ * import did, why it failed, and downloads. `titled` false: the page around
+ * it has the heading (the job page's h1).
+ */
 export function JobView({
   job,
   progress,
   onError,
+  titled = true,
 }: {
   job: JobBody;
   progress: ProgressEvent | null;
   onError: (error: unknown) => void;
+  titled?: boolean;
 }) {
   const finished = FINAL.includes(job.status);
   const save = (url: string, name: string) => void download(url, name).catch(onError);
@@ -37,9 +44,16 @@ export function JobView({
         : ` · ${Math.round(rowsPerSecond).toLocaleString()} rows/s`) +
       (etaMs === undefined ? '' : ` · about ${formatDuration(etaMs)} left`);
   }
+  const merged = job.import;
   return (
-    <section aria-labelledby="job-heading">
-      <h2 id="job-heading">Job {job.fileName ?? job.id}</h2>
+    <section aria-labelledby={titled ? 'job-heading' : 'page-heading'}>
+      {titled && <h2 id="job-heading">Job {job.fileName ?? job.id}</h2>}
+      {titled && (
+        <p>
+          <a href={hrefOf({ page: 'job', id: job.id })}>Open the job’s page</a> (errors by column,
+          options, a link to share)
+        </p>
+      )}
       <p aria-live="polite" data-testid="job-status">
         Status: <strong>{progress && !finished ? progress.status : job.status}</strong>
         {!finished && progress && ` — ${progress.percent}%`}
@@ -55,15 +69,43 @@ export function JobView({
             <dd>{job.counts.rowsAccepted}</dd>
             <dt>Rejected</dt>
             <dd>{job.counts.rowsRejected}</dd>
+            <dt>Blank</dt>
+            <dd>{job.counts.rowsBlank}</dd>
             <dt>Errors</dt>
             <dd>{job.counts.errors}</dd>
           </dl>
-          {job.error && <p class="error">{job.error}</p>}
-          {job.status === 'completed' && (
-            <p>
-              <button type="button" onClick={() => save(job.links.result, 'result.csv')}>
-                Download result.csv
-              </button>{' '}
+          {merged && merged.rowsInserted !== null && (
+            <>
+              <h3>Import into {job.dataset}</h3>
+              <dl class="counts" data-testid="job-import">
+                <dt>Inserted</dt>
+                <dd>{merged.rowsInserted}</dd>
+                <dt>Updated</dt>
+                <dd>{merged.rowsUpdated}</dd>
+                <dt>Unchanged</dt>
+                <dd>{merged.rowsUnchanged}</dd>
+                <dt>Duplicate</dt>
+                <dd>{merged.rowsDuplicate}</dd>
+              </dl>
+            </>
+          )}
+          {job.error && (
+            <p class="error" data-testid="job-failure">
+              {job.status === 'failed' ? 'Failed: ' : ''}
+              {job.error}
+              {job.errorCode && ` (${job.errorCode})`}
+            </p>
+          )}
+          <p>
+            {job.status === 'completed' && (
+              <>
+                <button type="button" onClick={() => save(job.links.result, 'result.csv')}>
+                  Download result.csv
+                </button>{' '}
+              </>
+            )}
+            {/* errors.csv is there for a completed job, and for one stopped for its error rate. */}
+            {(job.status === 'completed' || job.errorCode === 'error_rate_exceeded') && (
               <button
                 type="button"
                 class="secondary"
@@ -71,8 +113,8 @@ export function JobView({
               >
                 Download errors.csv
               </button>
-            </p>
-          )}
+            )}
+          </p>
         </>
       )}
     </section>
