@@ -300,12 +300,12 @@ describe('the web app', () => {
   });
 
   it('lists jobs with a status filter, opens one, signs out, and is signed out when the key is refused', async () => {
-    await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
     await page.getByRole('heading', { name: 'Jobs' }).waitFor();
     await page.getByLabel('Status').selectOption('completed');
     await expect.poll(() => page.locator('tbody').textContent()).toContain('contacts-sample.csv');
-    // A job opened from the list shows its counts and downloads.
-    await page.getByRole('button', { name: 'contacts-sample.csv' }).click();
+    // A job opened from the list (its page) shows its counts and downloads.
+    await page.getByRole('link', { name: 'contacts-sample.csv' }).click();
     await page.getByRole('heading', { name: 'Job contacts-sample.csv' }).waitFor();
     const [again] = await Promise.all([
       page.waitForEvent('download'),
@@ -315,6 +315,8 @@ describe('the web app', () => {
       rows(readFileSync(EXPECTED, 'utf8'))[0],
     );
     await screenshot('jobs-1280');
+    // Back to the list, its filter kept in the address.
+    await page.goBack();
     await page.getByLabel('Status').selectOption('failed');
     await expect.poll(() => page.locator('main').textContent()).toContain('No jobs.');
     // Pages of 20: with 21 jobs (the sample, the many-chunk job and 19 more),

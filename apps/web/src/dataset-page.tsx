@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type DatasetBody, download } from './api.ts';
 import { messageOf, offsetOf, usePage } from './paged.ts';
 import { Pager } from './pager.tsx';
-import { hrefOf, type Location, setQuery } from './routes.ts';
+import { type Location, setQuery } from './routes.ts';
 import { ScrollArea } from './scroll-area.tsx';
 
 const PAGE = 50;
@@ -104,8 +104,6 @@ export function DatasetPage({ name, location }: { name: string; location: Locati
                         {column.name}
                       </th>
                     ))}
-                    <th scope="col">Last import</th>
-                    <th scope="col">Updated</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -114,20 +112,6 @@ export function DatasetPage({ name, location }: { name: string; location: Locati
                       {dataset.columns.map((column) => (
                         <td key={column.name}>{cell(row[column.name])}</td>
                       ))}
-                      <td>
-                        {typeof row._job_id === 'string' ? (
-                          <a href={hrefOf({ page: 'job', id: row._job_id })}>
-                            {row._job_id.slice(0, 8)}
-                          </a>
-                        ) : (
-                          ''
-                        )}
-                      </td>
-                      <td>
-                        {typeof row._updated_at === 'string'
-                          ? new Date(row._updated_at).toLocaleString()
-                          : ''}
-                      </td>
                     </tr>
                   ))}
                 </tbody>
