@@ -40,6 +40,28 @@ const document = {
         },
       },
     },
+    '/v1/things/{id}/events': {
+      get: {
+        responses: {
+          '200': {
+            description: 'events',
+            content: {
+              'text/event-stream': {
+                schema: { type: 'string' },
+                'x-event-data': {
+                  progress: {
+                    type: 'object',
+                    properties: { percent: { type: 'integer' } },
+                    required: ['percent'],
+                  },
+                  done: { $ref: '#/components/schemas/Thing' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     '/v1/things/{id}/file.csv': {
       get: { responses: { '200': { description: 'csv', content: { 'text/csv': {} } } } },
     },
@@ -75,6 +97,14 @@ const ok: ObservedResponse = {
   status: 200,
   headers: { 'content-type': 'application/json; charset=utf-8', 'x-total-count': '1' },
   body: JSON.stringify(thing),
+};
+
+const stream: ObservedResponse = {
+  method: 'GET',
+  path: '/v1/things/0b7e2f7c/events',
+  status: 200,
+  headers: { 'content-type': 'text/event-stream' },
+  body: undefined,
 };
 
 describe('the response contract check', () => {
@@ -151,6 +181,33 @@ describe('the response contract check', () => {
     ]);
     expect(check({ ...ok, body: '{"id":' })).toEqual([
       'GET /v1/things/0b7e2f7c → 200: the application/json body is not JSON',
+    ]);
+  });
+
+  it("holds an event stream's events to their documented data", () => {
+    const events = [
+      ': heartbeat',
+      '',
+      'id: 1\nevent: progress\ndata: {"percent":50}',
+      '',
+      `id: 2\nevent: done\ndata: ${JSON.stringify(thing)}`,
+      '',
+      '',
+    ].join('\n');
+    expect(check(stream)).toEqual([]);
+    expect(check({ ...stream, body: events })).toEqual([]);
+    expect(check({ ...stream, body: 'event: progress\ndata: {"percent":"half"}\n\n' })).toEqual([
+      'GET /v1/things/0b7e2f7c/events → 200: event "progress": data/percent must be integer',
+    ]);
+    expect(check({ ...stream, body: 'event: progress\ndata: {"percent":\n\n' })).toEqual([
+      'GET /v1/things/0b7e2f7c/events → 200: the data of event "progress" is not JSON',
+    ]);
+    expect(check({ ...stream, body: 'event: gone\ndata: {}\n\n' })).toEqual([
+      'GET /v1/things/0b7e2f7c/events → 200: event "gone" is not documented (progress, done)',
+    ]);
+    // An unnamed event is a `message`, which this stream does not send.
+    expect(check({ ...stream, body: 'data: {}\n\n' })).toEqual([
+      'GET /v1/things/0b7e2f7c/events → 200: event "message" is not documented (progress, done)',
     ]);
   });
 });

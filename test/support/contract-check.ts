@@ -1,5 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
 /**
  * The response contract check: is an HTTP answer one the API's OpenAPI
@@ -13,7 +14,9 @@ import addFormatsModule from 'ajv-formats';
  * the status is documented for it; the body's media type is one documented
  * for that status; a JSON body is valid against its schema (JSON Schema
  * 2020-12, ajv with formats); every header the document marks required is
- * there, and every documented header present matches its schema.
+ * there, and every documented header present matches its schema. An event
+ * stream's events are held to its `x-event-data` (event name -> data schema):
+ * each must be a documented event whose JSON data fits its schema.
  */
 
 /** What the check needs of an answer. Header names in lower case. */
@@ -23,14 +26,17 @@ export interface ObservedResponse {
   path: string;
   status: number;
   headers: Record<string, string>;
-  /** The body as text, or undefined when it was not read (streams, downloads). */
+  /**
+   * The body as text, or undefined when it was not read (downloads); for an
+   * event stream, whole events received (checked piece by piece as they come).
+   */
   body: string | undefined;
 }
 
 type Json = Record<string, unknown>;
 interface ResponseObject {
   headers?: Record<string, { required?: boolean; schema?: Json }>;
-  content?: Record<string, { schema?: Json }>;
+  content?: Record<string, { schema?: Json; 'x-event-data'?: Record<string, Json> }>;
 }
 interface Operation {
   responses?: Record<string, ResponseObject>;
@@ -62,6 +68,16 @@ function describeErrors(errors: ValidateFunction['errors'], dataVar: string): st
 }
 
 const isJson = (mediaType: string) => /^application\/([\w.+-]+\+)?json$/.test(mediaType);
+
+const EVENT_STREAM = 'text/event-stream';
+
+/** The whole events of an event stream's text (comments and an unfinished last event left out). */
+function eventsOf(text: string): EventSourceMessage[] {
+  const events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => events.push(event) });
+  parser.feed(text);
+  return events;
+}
 
 /** Compiles a checker for one document; call it for each answer, it returns the violations. */
 export function createContractChecker(document: Json): (observed: ObservedResponse) => string[] {
@@ -140,6 +156,40 @@ export function createContractChecker(document: Json): (observed: ObservedRespon
       const validate = validatorAt([...keys, 'content', mediaType, 'schema']);
       if (!validate(body)) {
         violations.push(`${where}: ${describeErrors(validate.errors, 'body')}`);
+      }
+    }
+    const eventData = response.content?.[mediaType]?.['x-event-data'];
+    if (mediaType === EVENT_STREAM && observed.body !== undefined && eventData) {
+      violations.push(...checkEvents(where, keys, eventData, observed.body));
+    }
+    return violations;
+  };
+
+  const checkEvents = (
+    where: string,
+    keys: string[],
+    eventData: Record<string, Json>,
+    text: string,
+  ): string[] => {
+    const violations: string[] = [];
+    for (const event of eventsOf(text)) {
+      const name = event.event ?? 'message';
+      if (!(name in eventData)) {
+        violations.push(
+          `${where}: event "${name}" is not documented (${Object.keys(eventData).join(', ')})`,
+        );
+        continue;
+      }
+      let data: unknown;
+      try {
+        data = JSON.parse(event.data);
+      } catch {
+        violations.push(`${where}: the data of event "${name}" is not JSON`);
+        continue;
+      }
+      const validate = validatorAt([...keys, 'content', EVENT_STREAM, 'x-event-data', name]);
+      if (!validate(data)) {
+        violations.push(`${where}: event "${name}": ${describeErrors(validate.errors, 'data')}`);
       }
     }
     return violations;

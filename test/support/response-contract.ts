@@ -10,7 +10,8 @@ import type { RawResponse } from './raw-http.ts';
  * origin), by support/contract-check.ts. fetch() is wrapped for it, the
  * raw client of support/raw-http.ts reports its answers here, and answers to
  * node:http requests (slow and streaming clients) are seen as they arrive:
- * their status, media type and headers (their bodies are the test's stream). What does not
+ * their status, media type and headers (their bodies are the test's stream).
+ * Event streams are checked event by event as the test reads them. What does not
  * fit is collected; the setup file test/harness/response-contract.ts fails
  * the test file with the list.
  */
@@ -45,12 +46,17 @@ export function installResponseContract(): void {
     ).toUpperCase();
     const headers = Object.fromEntries(response.headers);
     const mediaType = mediaTypeOf(headers['content-type']);
-    // Only JSON bodies are read (a copy, taken before the test reads its own);
-    // downloads and event streams are checked by status, type and headers.
+    // JSON bodies are read (a copy, taken before the test reads its own);
+    // event streams are watched as the test reads them; downloads are
+    // checked by status, type and headers.
     const copy =
       mediaType && /json$/.test(mediaType) && response.body ? response.clone() : undefined;
     const test = testName();
     const observed = { method, path: url.pathname, status: response.status, headers };
+    if (mediaType === 'text/event-stream' && response.body) {
+      note(check, { ...observed, body: undefined }, test);
+      return watchEvents(response, (events) => note(check, { ...observed, body: events }, test));
+    }
     if (!copy) {
       note(check, { ...observed, body: undefined }, test);
       return response;
@@ -66,6 +72,44 @@ export function installResponseContract(): void {
     pending.add(reading);
     return response;
   };
+}
+
+/**
+ * Takes an event stream's text as it arrives and hands each run of whole
+ * events (up to a blank line; the API ends lines with LF) to `check`.
+ */
+function eventRuns(check: (events: string) => void): (chunk: Uint8Array | string) => void {
+  const decoder = new TextDecoder();
+  let pending = '';
+  return (chunk) => {
+    pending += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    const end = pending.lastIndexOf('\n\n');
+    if (end >= 0) {
+      check(pending.slice(0, end + 2));
+      pending = pending.slice(end + 2);
+    }
+  };
+}
+
+/**
+ * The same answer, its body passed through as the test reads it, its events
+ * checked on the way. Unlike a clone, the stream stays the test's: when it
+ * stops reading and cancels, the connection closes (a clone would keep it
+ * open until the API ends it).
+ */
+function watchEvents(response: Response, check: (events: string) => void): Response {
+  const feed = eventRuns(check);
+  const tap = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      feed(chunk);
+      controller.enqueue(chunk);
+    },
+  });
+  return new Response(response.body?.pipeThrough(tap), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 /** node:http: every ClientRequest's answer, at its 'response' event, before the test sees it. */
@@ -85,11 +129,19 @@ function watchNodeHttp(): void {
           if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
         }
         const path = new URL(this.path, 'http://x').pathname;
-        note(
-          check,
-          { method: this.method, path, status: res.statusCode ?? 0, headers, body: undefined },
-          testName(),
-        );
+        const observed = { method: this.method, path, status: res.statusCode ?? 0, headers };
+        const test = testName();
+        note(check, { ...observed, body: undefined }, test);
+        if (mediaTypeOf(headers['content-type']) === 'text/event-stream') {
+          // Every chunk the test reads is emitted as 'data' (flowing or
+          // read()), so listening at emit leaves the stream's mode alone.
+          const feed = eventRuns((events) => note(check, { ...observed, body: events }, test));
+          const emitOfResponse = res.emit;
+          res.emit = function (this: IncomingMessage, name: string | symbol, ...rest: unknown[]) {
+            if (name === 'data') feed(rest[0] as Uint8Array | string);
+            return emitOfResponse.call(this, name, ...rest);
+          } as typeof res.emit;
+        }
       }
     }
     return emit.call(this, event, ...args);

@@ -1,19 +1,16 @@
-import { type JobBody, jobSchema } from '@sluice/contract';
+import {
+  type JobBody,
+  type JobProgressEventBody,
+  jobProgressEventSchema,
+  jobSchema,
+} from '@sluice/contract';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import type { z } from 'zod';
 import { type ApiClient, parseAnswer } from './api-client.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { sleep, unreachableError } from './problems.ts';
 
-/**
- * A `progress` event's data (GET /v1/jobs/{id}/events): the job's status,
- * progress and counts, as in the job itself (the API builds it from them).
- */
-const progressEventSchema = jobSchema.shape.progress.extend({
-  status: jobSchema.shape.status,
-  counts: jobSchema.shape.counts,
-});
-export type ProgressEvent = z.infer<typeof progressEventSchema>;
+/** A `progress` event's data (GET /v1/jobs/{id}/events): the job's status, progress and counts. */
+export type ProgressEvent = JobProgressEventBody;
 
 export type JobEvent =
   | { type: 'progress'; id: string | undefined; data: ProgressEvent }
@@ -71,7 +68,7 @@ export async function* jobEvents(
             yield {
               type: 'progress',
               id: event.id,
-              data: parseAnswer(progressEventSchema, data, `${path} (progress)`),
+              data: parseAnswer(jobProgressEventSchema, data, `${path} (progress)`),
             };
           } else if (['completed', 'failed', 'cancelled'].includes(event.event ?? '')) {
             yield {

@@ -1,11 +1,9 @@
+import type { JobProgressEventBody } from '@sluice/contract';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { api, type JobBody } from './api.ts';
 
 /** A `progress` event's data: the job's status, progress and counts. */
-export type ProgressEvent = JobBody['progress'] & {
-  status: JobBody['status'];
-  counts: JobBody['counts'];
-};
+export type ProgressEvent = JobProgressEventBody;
 
 const FINAL_EVENTS = ['completed', 'failed', 'cancelled'];
 const MAX_SILENT_RECONNECTS = 5;

@@ -1,3 +1,4 @@
+import type { JobProgressEventBody } from '@sluice/contract';
 import { type Database, getJob, type JobView } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { JobChangeListener } from '@sluice/queue';
@@ -86,10 +87,12 @@ export function createJobEvents(deps: JobEventsDeps) {
     if (plan.events.length > 0) {
       const view = presentJob(job, stream.baseUrl);
       for (const event of plan.events) {
-        const data =
-          event.kind === 'final'
-            ? view
-            : { status: view.status, ...view.progress, counts: view.counts };
+        const progress: JobProgressEventBody = {
+          status: view.status,
+          ...view.progress,
+          counts: view.counts,
+        };
+        const data = event.kind === 'final' ? view : progress;
         write(
           stream,
           formatEvent({

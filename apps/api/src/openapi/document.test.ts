@@ -19,7 +19,7 @@ import { createApp } from '../app.ts';
 import { PROBLEM_CATALOG } from '../http/problem-catalog.ts';
 import { createJobEvents } from '../jobs/job-events.ts';
 import { createApiDocument } from './document.ts';
-import { PROBLEM_CODES_EXTENSION } from './operation.ts';
+import { EVENT_DATA_EXTENSION, PROBLEM_CODES_EXTENSION } from './operation.ts';
 
 type Document = ReturnType<typeof createApiDocument>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
@@ -93,6 +93,18 @@ describe('the OpenAPI document', () => {
       properties: { code: { enum: string[] } };
     };
     expect(problem.properties.code.enum.sort()).toEqual(Object.keys(PROBLEM_CATALOG).sort());
+  });
+
+  it("types each job event's data with a schema the document has", () => {
+    const stream = document.paths?.['/v1/jobs/{id}/events']?.get?.responses?.['200']?.content?.[
+      'text/event-stream'
+    ] as Record<string, unknown> | undefined;
+    const eventData = stream?.[EVENT_DATA_EXTENSION] as Record<string, { $ref: string }>;
+    expect(Object.keys(eventData).sort()).toEqual(['cancelled', 'completed', 'failed', 'progress']);
+    for (const { $ref } of Object.values(eventData)) {
+      const id = $ref.replace('#/components/schemas/', '');
+      expect(document.components?.schemas?.[id], $ref).toBeDefined();
+    }
   });
 
   it('gives every /v1 operation the bearer scheme with its scopes, and 401 and 429 problems', () => {

@@ -1,4 +1,4 @@
-import { problemSchema } from '@sluice/contract';
+import { jobProgressEventSchema, problemSchema } from '@sluice/contract';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { ADMIN_QUEUES_PATH } from '../admin/bull-board.ts';
@@ -80,6 +80,8 @@ export function createApiDocument(version: string): ReturnType<typeof createDocu
       components: {
         schemas: {
           Problem: problemSchema.extend({ code: z.enum(codes) }).meta({ id: 'Problem' }),
+          // Reached only from the event stream's x-event-data, which zod-openapi does not walk.
+          JobProgressEvent: jobProgressEventSchema,
         },
         securitySchemes: {
           apiKey: {

@@ -1,5 +1,7 @@
 import {
   csvUploadSchema,
+  isFinal,
+  JOB_STATUSES,
   jobIdParamsSchema,
   jobListQuerySchema,
   jobListSchema,
@@ -13,10 +15,20 @@ import {
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
 import type { ProblemCode } from '../http/problem-catalog.ts';
-import { json, operation } from './operation.ts';
+import { EVENT_DATA_EXTENSION, json, operation, schemaRef } from './operation.ts';
 
 const tags = ['Jobs'];
 const byId = { path: jobIdParamsSchema };
+
+/**
+ * The data of each event of GET /v1/jobs/{id}/events by its name: OpenAPI
+ * 3.1 cannot type the items of an event stream, so the document says it in
+ * an extension that clients (and the e2e suite's contract check) read.
+ */
+const jobEventData = Object.fromEntries([
+  ['progress', schemaRef('JobProgressEvent')],
+  ...JOB_STATUSES.filter((status) => isFinal(status)).map((status) => [status, schemaRef('Job')]),
+]);
 
 /** What reading, profiling and storing an upload can refuse (jobs/upload, jobs/job-options.ts). */
 export const UPLOAD_PROBLEMS: ProblemCode[] = [
@@ -148,7 +160,9 @@ export const jobOperations: ZodOpenApiPathsObject = {
       responses: {
         '200': {
           description: 'An event stream.',
-          content: { 'text/event-stream': { schema: z.string() } },
+          content: {
+            'text/event-stream': { schema: z.string(), [EVENT_DATA_EXTENSION]: jobEventData },
+          },
         },
         '204': {
           description:

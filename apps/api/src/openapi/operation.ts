@@ -14,8 +14,14 @@ import type {
 } from 'zod-openapi';
 import { PROBLEM_CATALOG, type ProblemCode } from '../http/problem-catalog.ts';
 
-/** Where the document keeps the problem schema (document.ts registers it). */
-export const PROBLEM_REF = '#/components/schemas/Problem';
+/** A reference to a schema of the document's components (document.ts registers what is not reached otherwise). */
+export const schemaRef = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/** Where the document keeps the problem schema. */
+export const PROBLEM_REF = schemaRef('Problem').$ref;
+
+/** The extension of an event stream's media type: each event name's data schema. */
+export const EVENT_DATA_EXTENSION = 'x-event-data';
 
 /** The extension that lists, per problem response, the codes it can carry. */
 export const PROBLEM_CODES_EXTENSION = 'x-problem-codes';

@@ -30,6 +30,7 @@ export {
   wwwAuthenticateHeader,
 } from './headers.ts';
 export { healthSchema, livenessSchema, readinessSchema } from './health.ts';
+export { type JobProgressEventBody, jobProgressEventSchema } from './job-events.ts';
 export {
   csvUploadSchema,
   idempotencyKeyHeaderSchema,
