@@ -29,7 +29,8 @@ const records = (csv: string) =>
 
 /**
  * 150 rows with errors in three columns: email (required: empty every 7th
- * row, malformed every other one), phone (every 3rd), amount (every 5th).
+ * row, malformed every other one), phone (every 3rd), amount (every 5th);
+ * and every 50th row has a field too many (an error about the whole row).
  */
 function csvWithErrors(): string {
   const lines = ['name,email,phone,amount'];
@@ -37,7 +38,7 @@ function csvWithErrors(): string {
     const email = i % 7 === 0 ? '' : i % 2 === 0 ? `not-an-email-${i}` : `p${i}@example.com`;
     const phone = i % 3 === 0 ? 'call me' : `+1 415 555 ${String(1000 + i)}`;
     const amount = i % 5 === 0 ? 'lots' : String(i * 2);
-    lines.push(`Person ${i},${email},${phone},${amount}`);
+    lines.push(`Person ${i},${email},${phone},${amount}${i % 50 === 0 ? ',extra' : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -179,7 +180,9 @@ describe('the web app’s pages', () => {
     const count = (keep: (e: string[]) => boolean) => report.filter(keep).length;
     const byColumn = new Map<string, number>();
     for (const [, column] of report) byColumn.set(column!, (byColumn.get(column!) ?? 0) + 1);
-    expect([...byColumn.keys()].sort()).toEqual(['amount', 'email', 'phone']);
+    // errors.csv's column is empty for an error about the whole row; the page names it so.
+    expect([...byColumn.keys()].sort()).toEqual(['', 'amount', 'email', 'phone']);
+    expect(byColumn.get('')).toBe(3);
     const emailErrors = count((e) => e[1] === 'email');
     const required = count((e) => e[3] === 'required');
     expect(required).toBe(21);
@@ -192,7 +195,12 @@ describe('the web app’s pages', () => {
     await page.getByTestId('errors-by-column').waitFor();
     const counts = await bodyCells('errors-by-column');
     expect(
-      new Map(counts.map(([column, errors]) => [column, Number(errors!.replace(/\D/g, ''))])),
+      new Map(
+        counts.map(([column, errors]) => [
+          column === '(whole row)' ? '' : column,
+          Number(errors!.replace(/\D/g, '')),
+        ]),
+      ),
     ).toEqual(byColumn);
     expect(counts.find(([column]) => column === 'email')?.[2]).toMatch(/invalid_email \d+/);
     await expect
@@ -202,7 +210,7 @@ describe('the web app’s pages', () => {
     expect(await seriousViolations()).toEqual([]);
 
     // By column: only that column's errors, its count, in the address.
-    await page.getByLabel('Column', { exact: true }).selectOption('email');
+    await page.getByLabel('Column', { exact: true }).selectOption({ label: 'email' });
     await expect
       .poll(() => pager('Pages of errors').textContent())
       .toBe(`1–${Math.min(50, emailErrors)} of ${emailErrors}`);
@@ -219,8 +227,18 @@ describe('the web app’s pages', () => {
     );
     expect(new Set(requiredRows.map((row) => row[3]))).toEqual(new Set(['required']));
 
+    // Errors about a whole row (no column): `column=` in the address as in the API.
+    await page.getByLabel('Column', { exact: true }).selectOption({ label: '(whole row)' });
+    await expect.poll(() => pager('Pages of errors').textContent()).toBe('1–3 of 3');
+    expect(await hash()).toBe(`#/jobs/${submitted.id}?column=`);
+    expect(await bodyCells('errors-table')).toEqual(
+      report
+        .filter((e) => e[1] === '')
+        .map(([row, , value, code, message]) => [row, '(whole row)', value, code, message]),
+    );
+
     // By code alone, paged: two pages of one code hold distinct errors, none of another.
-    await page.getByLabel('Column', { exact: true }).selectOption('');
+    await page.getByLabel('Column', { exact: true }).selectOption({ label: 'any' });
     await page.getByLabel('Code', { exact: true }).selectOption('invalid_email');
     const invalid = count((e) => e[3] === 'invalid_email');
     expect(invalid).toBeGreaterThan(50);
@@ -251,7 +269,6 @@ describe('the web app’s pages', () => {
 
   it('fits a 390 px wide screen: tables scroll inside their boxes, not the page', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByLabel('Column', { exact: true }).selectOption('');
     await expect
       .poll(() => page.evaluate('document.documentElement.scrollWidth') as Promise<number>)
       .toBeLessThanOrEqual(390);

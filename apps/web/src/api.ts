@@ -3,7 +3,8 @@ import type { DatasetBody, JobBody, JobSummaryBody, PreviewBody } from '@sluice/
 /** Only types cross from @sluice/contract: its schemas would pull zod and the normalizer into the bundle. */
 export type { DatasetBody, JobBody, JobSummaryBody, PreviewBody };
 
-/** One stored row error: GET /v1/jobs/{id}/errors (a page of them). */
+// GET /v1/jobs/{id}/errors and /errors/summary, as branch errors-api's
+// contract (src/api/errors.ts) defines them: from @sluice/contract once merged.
 export interface JobErrorBody {
   recordNumber: number;
   column: string | null;
@@ -11,18 +12,15 @@ export interface JobErrorBody {
   code: string;
   message: string;
 }
-
-/** A count of errors under one code. */
 interface CodeCount {
   code: string;
   errors: number;
 }
-
-/** GET /v1/jobs/{id}/errors/summary: errors by column and by code. */
 export interface JobErrorSummaryBody {
   errors: number;
   stored: number;
   truncated: boolean;
+  exact: boolean;
   columns: Array<{ column: string | null; errors: number; codes: CodeCount[] }>;
   codes: CodeCount[];
 }

@@ -123,7 +123,7 @@ export function DatasetPage({ name, location }: { name: string; location: Locati
                 page={page}
                 limit={PAGE}
                 empty="No rows yet: import a file into this dataset."
-                go={(to) => setQuery(location, { offset: String(to) })}
+                go={(to) => setQuery(location, { offset: to ? String(to) : null })}
               />
             )}
           </section>

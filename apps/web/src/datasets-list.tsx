@@ -50,7 +50,7 @@ export function DatasetsList({ location }: { location: Location }) {
           page={page}
           limit={PAGE}
           empty="No datasets yet: create one with the API or `sluice datasets create`."
-          go={(to) => setQuery(location, { offset: String(to) })}
+          go={(to) => setQuery(location, { offset: to ? String(to) : null })}
         />
       )}
     </section>

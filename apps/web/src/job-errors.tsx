@@ -8,6 +8,13 @@ import { ScrollArea } from './scroll-area.tsx';
 const PAGE = 50;
 /** How the table and filters name errors of the whole row (no column). */
 const ROW = '(whole row)';
+/**
+ * The column filter's option values: any column, or one column (prefixed, so
+ * that no column name, not even an empty one for whole-row errors, is "any").
+ */
+const ANY = 'any';
+const optionOf = (column: string | null) => (column === null ? ANY : `column:${column}`);
+const columnOf = (option: string) => (option === ANY ? null : option.slice('column:'.length));
 
 /**
  * A finished job's stored errors: counts per column (and per code within
@@ -33,10 +40,11 @@ export function JobErrors({ job, location }: { job: JobBody; location: Location 
     };
   }, [base]);
 
-  const column = location.query.get('column') ?? '';
+  // As the API reads them: no column = any column, `column=` (empty) = errors about a whole row.
+  const column = location.query.get('column');
   const code = location.query.get('code') ?? '';
   const filters = new URLSearchParams();
-  if (column) filters.set('column', column);
+  if (column !== null) filters.set('column', column);
   if (code) filters.set('code', code);
   const { page, error: pageError } = usePage<JobErrorBody>(
     `${base}${filters.size > 0 ? `?${filters}` : ''}`,
@@ -44,10 +52,10 @@ export function JobErrors({ job, location }: { job: JobBody; location: Location 
     offsetOf(location.query),
   );
   // The codes offered: those of the chosen column, else every code.
-  const codes =
-    (column ? summary?.columns.find((c) => c.column === column)?.codes : summary?.codes) ?? [];
-  const filter = (changes: Record<string, string>) =>
-    setQuery(location, { ...changes, offset: '' });
+  const chosen = summary?.columns.find((c) => c.column === (column === '' ? null : column));
+  const codes = (column === null ? summary?.codes : chosen?.codes) ?? [];
+  const filter = (changes: Record<string, string | null>) =>
+    setQuery(location, { ...changes, offset: null });
 
   return (
     <section aria-labelledby="errors-heading">
@@ -59,10 +67,16 @@ export function JobErrors({ job, location }: { job: JobBody; location: Location 
       )}
       {summary && (
         <>
+          {!summary.exact && (
+            <p>
+              These counts are of the stored errors only (the job ran before exact counts were
+              kept).
+            </p>
+          )}
           {summary.truncated && (
             <p data-testid="errors-truncated">
               The first {summary.stored.toLocaleString()} of {summary.errors.toLocaleString()}{' '}
-              errors are stored; the counts below are of all of them.
+              errors are stored and listed below.
             </p>
           )}
           <ScrollArea label="Errors by column">
@@ -93,23 +107,24 @@ export function JobErrors({ job, location }: { job: JobBody; location: Location 
               <label for="error-column">Column</label>
               <select
                 id="error-column"
-                value={column}
+                value={optionOf(column)}
                 onChange={(e) => {
-                  const next = e.currentTarget.value;
-                  const kept = summary.columns
-                    .find((c) => c.column === next)
-                    ?.codes.some((k) => k.code === code);
-                  filter({ column: next, code: next && !kept ? '' : code });
+                  const next = columnOf(e.currentTarget.value);
+                  // A code the newly chosen column does not have would only show nothing.
+                  const kept =
+                    next === null ||
+                    summary.columns
+                      .find((c) => c.column === (next === '' ? null : next))
+                      ?.codes.some((k) => k.code === code);
+                  filter({ column: next, code: code && kept ? code : null });
                 }}
               >
-                <option value="">any</option>
-                {summary.columns
-                  .filter((c) => c.column !== null)
-                  .map((c) => (
-                    <option key={c.column} value={c.column ?? ''}>
-                      {c.column}
-                    </option>
-                  ))}
+                <option value={ANY}>any</option>
+                {summary.columns.map((c) => (
+                  <option key={c.column ?? ROW} value={optionOf(c.column ?? '')}>
+                    {c.column ?? ROW}
+                  </option>
+                ))}
               </select>
             </div>
             <div>
@@ -117,7 +132,7 @@ export function JobErrors({ job, location }: { job: JobBody; location: Location 
               <select
                 id="error-code"
                 value={code}
-                onChange={(e) => filter({ code: e.currentTarget.value })}
+                onChange={(e) => filter({ code: e.currentTarget.value || null })}
               >
                 <option value="">any</option>
                 {codes.map((k) => (
@@ -160,7 +175,7 @@ export function JobErrors({ job, location }: { job: JobBody; location: Location 
           page={page}
           limit={PAGE}
           empty="No errors match."
-          go={(to) => setQuery(location, { offset: String(to) })}
+          go={(to) => setQuery(location, { offset: to ? String(to) : null })}
         />
       )}
     </section>

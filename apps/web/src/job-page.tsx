@@ -104,9 +104,9 @@ export function JobPage({ id, location }: { id: string; location: Location }) {
               )}
             </p>
           )}
-          {FINAL.includes(job.status) && job.counts.errorsStored > 0 && (
-            <JobErrors job={job} location={location} />
-          )}
+          {/* Errors are listed when errors.csv is there: completed, or stopped for its error rate. */}
+          {(job.status === 'completed' || job.errorCode === 'error_rate_exceeded') &&
+            job.counts.errors > 0 && <JobErrors job={job} location={location} />}
           <JobDetails job={job} />
         </>
       )}

@@ -30,7 +30,9 @@ export function JobsList({ location }: { location: Location }) {
           <select
             id="status-filter"
             value={status}
-            onChange={(e) => setQuery(location, { status: e.currentTarget.value, offset: '' })}
+            onChange={(e) =>
+              setQuery(location, { status: e.currentTarget.value || null, offset: null })
+            }
           >
             {STATUSES.map((s) => (
               <option value={s} key={s}>
@@ -81,7 +83,7 @@ export function JobsList({ location }: { location: Location }) {
           page={page}
           limit={PAGE}
           empty="No jobs."
-          go={(to) => setQuery(location, { offset: String(to) })}
+          go={(to) => setQuery(location, { offset: to ? String(to) : null })}
         />
       )}
     </section>

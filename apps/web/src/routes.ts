@@ -46,7 +46,7 @@ export function parseLocation(hash: string): Location {
   return { route, query, path };
 }
 
-/** The hash of a page, with the query's non-empty values. */
+/** The hash of a page, with its query (an empty value is kept: `column=` means something). */
 export function hrefOf(
   route: Exclude<Route, { page: 'missing' }>,
   query?: URLSearchParams,
@@ -57,9 +57,7 @@ export function hrefOf(
       : route.page === 'dataset'
         ? `/datasets/${encodeURIComponent(route.name)}`
         : `/${route.page}`;
-  const kept = new URLSearchParams();
-  for (const [name, value] of query ?? []) if (value !== '') kept.set(name, value);
-  const search = kept.toString();
+  const search = query?.toString() ?? '';
   return `#${path}${search ? `?${search}` : ''}`;
 }
 
@@ -74,10 +72,16 @@ export function useLocation(): Location {
   return location;
 }
 
-/** The same page with some query values changed (a filter, a page): a history step back returns from. */
-export function setQuery(location: Location, changes: Record<string, string>): void {
+/**
+ * The same page with some query values changed (a filter, a page; null
+ * removes one): a history step back returns from.
+ */
+export function setQuery(location: Location, changes: Record<string, string | null>): void {
   const query = new URLSearchParams(location.query);
-  for (const [name, value] of Object.entries(changes)) query.set(name, value);
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null) query.delete(name);
+    else query.set(name, value);
+  }
   const route = location.route;
   if (route.page === 'missing') return;
   window.location.hash = hrefOf(route, query);
