@@ -123,9 +123,9 @@ function bodyCells(testId: string): Promise<string[][]> {
   return page
     .getByTestId(testId)
     .locator('tbody tr')
-    .evaluateAll(
-      'rows => rows.map((row) => Array.from(row.children, (cell) => cell.textContent ?? ""))',
-    ) as Promise<string[][]>;
+    .evaluateAll((rows: Array<{ children: ArrayLike<{ textContent: string | null }> }>) =>
+      rows.map((row) => Array.from(row.children, (cell) => cell.textContent ?? '')),
+    );
 }
 
 async function job(id: string): Promise<{ status: string }> {
