@@ -318,6 +318,7 @@ describe('the web app’s pages', () => {
     await page.getByRole('heading', { name: `Dataset ${DATASET}`, level: 1 }).waitFor();
     expect(await hash()).toBe(`#/datasets/${DATASET}`);
     expect(await page.evaluate('document.activeElement?.textContent')).toBe(`Dataset ${DATASET}`);
+    await page.getByTestId('dataset-columns').waitFor();
     expect(await bodyCells('dataset-columns')).toEqual([
       ['email', 'email', 'yes', 'yes'],
       ['city', 'text', 'yes', 'no'],
