@@ -31,6 +31,7 @@ export {
   MAX_KEY_BYTES,
   type NormalizationOptions,
   normalizationOptionsSchema,
+  outputColumns,
   type StoredDatasetColumn,
   type StoredJobColumn,
   type StoredJobOptions,

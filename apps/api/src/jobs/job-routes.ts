@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Breaker } from '@sluice/breakers';
-import { jobListQuerySchema } from '@sluice/contract';
+import { jobListQuerySchema, outputColumns } from '@sluice/contract';
 import { formatSafeRecord } from '@sluice/csv';
 import {
   acceptJob,
@@ -320,7 +320,10 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       requireCompleted(job, 'result');
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'normalized'),
-        header: formatSafeRecord(job.columns.map((c) => c.outputName ?? c.name)),
+        // The columns the workers wrote values for: dropped ones are not in the file.
+        header: formatSafeRecord(
+          outputColumns(job.columns).map(({ column }) => column.outputName ?? column.name),
+        ),
         pages: readJobOutput(deps.db, job.id),
       });
     },
