@@ -122,7 +122,8 @@ export const PROBLEM_CATALOG = {
   missing_dataset_column: {
     status: 400,
     title: 'Required dataset columns missing',
-    meaning: 'an import file without a key or required column of its dataset',
+    meaning:
+      'an import file without a key or required column of its dataset, or whose `columns` drops it',
   },
   unknown_dataset_column: {
     status: 400,
