@@ -121,14 +121,17 @@ describe('countJobErrors', () => {
       errors: errorsOf(0),
       processedBy: 'test',
     };
-    const limits = { maxStoredPerJob: 1000, failFast: noFailFast };
+    // Fewer stored than it has: the counts can only come from the chunk's own tally.
+    const limits = { maxStoredPerJob: 3, failFast: noFailFast };
     expect(await inTransaction(db, (trx) => commitChunkResult(trx, result, limits))).toBe(
       'applied',
     );
     expect(await inTransaction(db, (trx) => commitChunkResult(trx, result, limits))).toBe(
       'already-done',
     );
-    expect(asMap((await countJobErrors(db, id)).counts)).toEqual(expectedCounts(1));
+    const counted = await countJobErrors(db, id);
+    expect(counted).toMatchObject({ errors: errorsOf(0).length, stored: 3, exact: true });
+    expect(asMap(counted.counts)).toEqual(expectedCounts(1));
   });
 
   it('counts chunks done before error_counts existed by their stored rows, and says when that is short', async () => {
