@@ -175,9 +175,9 @@ describe('a job with errors in several columns and codes', () => {
     );
     expect(body.map(asCsvRow)).toEqual(csv.filter((r) => r[1] === 'email').slice(25, 50));
     expect(res.headers.get('x-total-count')).toBe(String(EMAILS));
-    const links = Object.fromEntries(
+    const links: Record<string, URL> = Object.fromEntries(
       [...(res.headers.get('link') ?? '').matchAll(/<([^>]+)>; rel="(\w+)"/g)].map((m) => [
-        m[2],
+        m[2]!,
         new URL(m[1]!),
       ]),
     );

@@ -32,7 +32,7 @@ export const jobErrorsQuerySchema = z.object({
 export type JobErrorsQuery = z.infer<typeof jobErrorsQuerySchema>;
 
 /** One row error: a row of errors.csv. */
-export const jobErrorSchema = z
+const jobErrorSchema = z
   .object({
     recordNumber: z
       .int()
