@@ -121,6 +121,8 @@ const PATHS = [
   '/v1/jobs/{job}',
   '/v1/jobs/{job}/result.csv',
   '/v1/jobs/{job}/errors.csv',
+  '/v1/jobs/{job}/errors',
+  '/v1/jobs/{job}/errors/summary',
   '/v1/jobs/{job}/events',
   '/v1/normalize',
   '/v1/previews',
@@ -493,7 +495,7 @@ class Generator {
       body = this.datasetBody();
     } else if (kind <= 7) {
       method = 'GET';
-      target = `${this.path()}${this.query(['status', 'type', 'dataset', 'limit', 'offset', ...OPTION_NAMES])}`;
+      target = `${this.path()}${this.query(['status', 'type', 'dataset', 'column', 'code', 'limit', 'offset', ...OPTION_NAMES])}`;
     } else {
       method = this.pick(METHODS);
       target = `${this.path()}${this.chance(0.3) ? this.query() : ''}`;

@@ -22,6 +22,7 @@ import { createUploadSlots } from './http/upload-slots.ts';
 import { createInFlightMarks } from './jobs/idempotency.ts';
 import { createJobCache } from './jobs/job-cache.ts';
 import { jobControlRoutes } from './jobs/job-control-routes.ts';
+import { jobErrorRoutes } from './jobs/job-error-routes.ts';
 import type { JobEvents } from './jobs/job-events.ts';
 import { type JobRoutesDeps, jobRoutes } from './jobs/job-routes.ts';
 import type { UploadLimits } from './jobs/upload/request-body.ts';
@@ -165,6 +166,7 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   };
   app.use(jobRoutes(jobDeps));
+  app.use(jobErrorRoutes(jobDeps));
   // A preview changes nothing either: no Idempotency-Key (previews/preview-routes.ts).
   app.use(
     previewRoutes({

@@ -24,6 +24,16 @@ describe('--column', () => {
     expect(parseColumn('Notes=rename=remarks')).toEqual(['Notes', { rename: 'remarks' }]);
   });
 
+  it('reads HEADER=drop, alone, as {"drop":true}', () => {
+    expect(parseColumn('Notes= drop ')).toEqual(['Notes', { drop: true }]);
+    usage(() => parseColumn('Notes=text,drop'), /a dropped column takes nothing else/);
+    usage(() => parseColumn('Notes=drop,required'), /a dropped column takes nothing else/);
+    expect(jobQuery('a.csv', { columns: ['Notes=drop', 'Mobile=phone'], options: [] })).toEqual({
+      filename: 'a.csv',
+      columns: '{"Notes":{"drop":true},"Mobile":"phone"}',
+    });
+  });
+
   it('refuses what is not a column spec (exit 2)', () => {
     usage(() => parseColumn('Mobile'), /HEADER=TYPE/);
     usage(() => parseColumn('=phone'), /HEADER=TYPE/);

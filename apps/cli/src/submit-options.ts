@@ -6,12 +6,16 @@ export const OPTION_NAMES = Object.keys(jobOptionsInputSchema.shape).filter(
   (name) => name !== 'dataset' && name !== 'type',
 );
 
-type ColumnSpec = { type?: string; required?: boolean; rename?: string };
+type ColumnSpec = { type?: string; required?: boolean; rename?: string; drop?: true };
+
+const COLUMN_SYNTAX = 'HEADER=TYPE[,required][,rename=NAME] or HEADER=drop';
 
 /**
  * `--column 'HEADER=SPEC'`, SPEC a comma-separated list of a type name,
  * `required` and `rename=NAME` (`Mobile=phone`, `DOB=date,required`,
- * `E-Mail=email,rename=email`): one entry of the `columns` option.
+ * `E-Mail=email,rename=email`), or `drop` alone (`Notes=drop`: the column is
+ * left out; "drop" is no type name, so it cannot be misread as one): one
+ * entry of the `columns` option.
  */
 export function parseColumn(text: string): [string, ColumnSpec] {
   const eq = text.indexOf('=');
@@ -19,18 +23,27 @@ export function parseColumn(text: string): [string, ColumnSpec] {
   const rest = eq === -1 ? '' : text.slice(eq + 1);
   if (header === '' || rest === '') {
     throw usageError(
-      `--column ${JSON.stringify(text)}: write HEADER=TYPE[,required][,rename=NAME], e.g. 'Mobile=phone'`,
+      `--column ${JSON.stringify(text)}: write ${COLUMN_SYNTAX}, e.g. 'Mobile=phone'`,
     );
   }
+  const parts = rest.split(',').map((p) => p.trim());
+  if (parts.includes('drop')) {
+    // The API refuses drop with anything else too; said here, before the upload.
+    if (parts.length > 1)
+      throw usageError(
+        `--column ${JSON.stringify(text)}: a dropped column takes nothing else; write HEADER=drop`,
+      );
+    return [header, { drop: true }];
+  }
   const spec: ColumnSpec = {};
-  for (const part of rest.split(',').map((p) => p.trim())) {
+  for (const part of parts) {
     if (part === 'required') spec.required = true;
     else if (part.startsWith('rename=') && part.length > 'rename='.length)
       spec.rename = part.slice('rename='.length);
     else if (columnTypeSchema.safeParse(part).success && spec.type === undefined) spec.type = part;
     else
       throw usageError(
-        `--column ${JSON.stringify(text)}: ${JSON.stringify(part)} is not a column type, "required" or rename=NAME`,
+        `--column ${JSON.stringify(text)}: ${JSON.stringify(part)} is not a column type, "required", rename=NAME or "drop"`,
       );
   }
   return [header, spec];

@@ -8,6 +8,7 @@
 
 export * from './api/index.ts';
 export { API_SCOPES, type ApiScope, isApiScope } from './api-scopes.ts';
+export { type StoredErrorCounts, storedErrorCountsSchema } from './error-counts.ts';
 export { JOB_FAILURE_CODES, type JobFailureCode } from './job-failure.ts';
 export {
   CHUNK_STATUSES,
@@ -31,6 +32,7 @@ export {
   MAX_KEY_BYTES,
   type NormalizationOptions,
   normalizationOptionsSchema,
+  outputColumns,
   type StoredDatasetColumn,
   type StoredJobColumn,
   type StoredJobOptions,

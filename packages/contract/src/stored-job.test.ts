@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  outputColumns,
   sqlTypeOf,
   storedDatasetColumnSchema,
   storedJobColumnSchema,
@@ -56,6 +57,26 @@ describe('stored columns', () => {
     expect(storedJobColumnSchema.parse(column)).toEqual(column);
     expect(storedJobColumnSchema.safeParse({ ...column, type: 'telepathy' }).success).toBe(false);
     expect(storedDatasetColumnSchema.safeParse({ name: 'x', type: 'url' }).success).toBe(false);
+  });
+});
+
+describe('dropped columns', () => {
+  it('keep their dropped flag when stored', () => {
+    const column = { name: 'Notes', type: 'text', required: false, dropped: true };
+    expect(storedJobColumnSchema.parse(column)).toEqual(column);
+  });
+
+  it('are not output columns; the others keep their input positions', () => {
+    const columns = [
+      { name: 'a', dropped: true },
+      { name: 'b' },
+      { name: 'c', dropped: false },
+      { name: 'd', dropped: true },
+    ];
+    expect(outputColumns(columns).map(({ column, field }) => [column.name, field])).toEqual([
+      ['b', 1],
+      ['c', 2],
+    ]);
   });
 });
 

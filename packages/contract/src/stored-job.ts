@@ -88,9 +88,26 @@ export const storedJobColumnSchema = z.object({
   target: z.string().optional(),
   /** Import jobs: the column fills a column of the dataset's key (see MAX_KEY_BYTES). */
   key: z.boolean().optional(),
+  /**
+   * The request dropped the column (`drop`): it is not normalized, has no
+   * value in the chunk outputs and no place in result.csv or an import.
+   */
+  dropped: z.boolean().optional(),
 });
 export type StoredJobColumn = z.infer<typeof storedJobColumnSchema>;
 export const storedJobColumnsSchema = z.array(storedJobColumnSchema);
+
+/**
+ * The columns a job writes, in input order, each with its position in the
+ * input record: every column but the dropped ones. The chunk outputs, the
+ * result.csv header and an import's staging table all follow this one list,
+ * so the three cannot disagree on which value is which.
+ */
+export function outputColumns<C extends { dropped?: boolean | undefined }>(
+  columns: readonly C[],
+): Array<{ column: C; field: number }> {
+  return columns.flatMap((column, field) => (column.dropped === true ? [] : [{ column, field }]));
+}
 
 /**
  * The PostgreSQL type a dataset column of this type is stored as: a fact of

@@ -8,6 +8,7 @@ import type {
 } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
 import { type ErrorLimits, judgeFirstChunk, takeErrorBudget } from './error-limits.ts';
+import { tallyRowErrors } from './error-tally.ts';
 import { markJobFailed } from './job-completion.ts';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
@@ -136,7 +137,9 @@ export type ChunkCommitOutcome =
  *
  * Only after that fence, and only if the chunk has errors, it takes its
  * share of the job's error-row budget (`limits.maxStoredPerJob`) and stores
- * that many of its errors, the earliest; errors_total keeps the true count.
+ * that many of its errors, the earliest; errors_total keeps the true count,
+ * and error_counts the true counts by column and code (with the done-marker:
+ * set once per chunk, never added to).
  * The first chunk (seq 0) may fail the job for its error rate, in the same
  * transaction (see ErrorLimits.failFast).
  */
@@ -154,6 +157,8 @@ export async function commitChunkResult(
       rows_rejected: result.rowsRejected,
       rows_blank: result.rowsBlank,
       errors_total: result.errors.length,
+      // All its errors by column and code, stored or not (the summary's exact counts).
+      error_counts: storedJson.errorCounts.write(tallyRowErrors(result.errors)),
       processed_by: result.processedBy,
       processed_at: sql`now()`,
     })

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   isFinal,
+  outputColumns,
   type StoredDatasetColumn,
   type StoredJobColumn,
   type StoredJobStatus,
@@ -77,8 +78,9 @@ function mergeStatement(
   targetEmpty: boolean,
 ): string {
   const typeOf = new Map(datasetColumns.map((c) => [c.name, c.type]));
-  const mapped = jobColumns.flatMap((c, i) =>
-    c.target === undefined ? [] : [{ stage: `c${i}`, target: c.target }],
+  // Staged like the chunk outputs: one column per output column (dropped ones have no value).
+  const mapped = outputColumns(jobColumns).flatMap(({ column }, i) =>
+    column.target === undefined ? [] : [{ stage: `c${i}`, target: column.target }],
   );
   const casts = mapped.map(({ stage, target }) => {
     const type = typeOf.get(target);
@@ -189,7 +191,8 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
   ).rows[0]!.empty;
   const jobColumns = storedJson.jobColumns.read(job.columns);
   const datasetColumns = storedJson.datasetColumns.read(dataset.columns);
-  const stageColumns = jobColumns.map((_, i) => `c${i}`);
+  // The chunk outputs hold the output columns only (not the dropped ones).
+  const stageColumns = outputColumns(jobColumns).map((_, i) => `c${i}`);
   await client.query(
     `create temp table sluice_import_stage (
        _ord bigint generated always as identity,

@@ -7,7 +7,8 @@
  * API's writes), job-control (a client's cancel, retry and delete), chunks (a
  * worker's claim and fenced commit), error-limits (a job's error-row budget
  * and the first chunk's error-rate verdict), job-completion (finalize, fail),
- * job-views (reads for the API), reconcile (the reconciler's queries),
+ * job-views (reads for the API), job-errors (a job's row errors as JSON: a
+ * filtered page, exact counts by column and code), reconcile (the reconciler's queries),
  * retention (purging expired jobs and webhook events), datasets and import-merge,
  * postgres-errors (the one table of PostgreSQL failure classes), webhook-endpoints,
  * webhook-outbox (a job's final transition recorded as webhook deliveries in
@@ -76,6 +77,12 @@ export {
   removeJob,
   retryJob,
 } from './job-control.ts';
+export {
+  countJobErrors,
+  type JobErrorCounts,
+  type JobErrorFilter,
+  listJobErrors,
+} from './job-errors.ts';
 export type { JobFilter, JobSummary, JobView } from './job-views.ts';
 export { getJob, getJobType, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
 export { LATEST_MIGRATION, migrateToLatest, pendingMigrations } from './migrate.ts';

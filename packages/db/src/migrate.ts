@@ -12,6 +12,7 @@ import * as tenancy0009 from './migrations/0009_tenancy.ts';
 import * as idempotencyKeys0010 from './migrations/0010_idempotency_keys.ts';
 import * as webhooks0011 from './migrations/0011_webhooks.ts';
 import * as idempotentResponses0012 from './migrations/0012_idempotent_responses.ts';
+import * as chunkErrorCounts0013 from './migrations/0013_chunk_error_counts.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0010_idempotency_keys': idempotencyKeys0010,
   '0011_webhooks': webhooks0011,
   '0012_idempotent_responses': idempotentResponses0012,
+  '0013_chunk_error_counts': chunkErrorCounts0013,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

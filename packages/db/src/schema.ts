@@ -77,6 +77,8 @@ interface JobChunksTable {
   rows_rejected: number | null;
   rows_blank: number | null;
   errors_total: number | null;
+  /** A done chunk's errors by column and code (null: done before migration 0013, or pending). */
+  error_counts: ColumnType<unknown, string | undefined, string>;
   processed_by: string | null;
   processed_at: Date | null;
   /** Bumped by every claim; only the latest attempt may commit (fencing token). */

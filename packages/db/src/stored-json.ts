@@ -1,5 +1,6 @@
 import {
   storedDatasetColumnsSchema,
+  storedErrorCountsSchema,
   storedJobColumnsSchema,
   storedJobOptionsSchema,
 } from '@sluice/contract';
@@ -31,4 +32,5 @@ export const storedJson = {
   jobOptions: codec(storedJobOptionsSchema, 'jobs.options'),
   jobColumns: codec(storedJobColumnsSchema, 'jobs.columns'),
   datasetColumns: codec(storedDatasetColumnsSchema, 'datasets.columns'),
+  errorCounts: codec(storedErrorCountsSchema, 'job_chunks.error_counts'),
 };

@@ -117,6 +117,29 @@ describe('ColumnProfiler', () => {
   });
 });
 
+describe('ColumnProfiler: dropped columns', () => {
+  it('marks a dropped column (matched case-insensitively), still typed, and says so', () => {
+    const cols = profile(['E-Mail', 'Notes'], [['a@x.io', 'hello']], { 'e-mail': { drop: true } });
+    expect(cols[0]).toMatchObject({ name: 'E-Mail', type: 'email', dropped: true });
+    expect(cols[0]!.notes.at(-1)).toMatch(/dropped by the request/);
+    expect(cols[1]!.dropped).toBeUndefined();
+  });
+
+  it('decides no day/month order for a dropped date column and stops wanting rows', () => {
+    const p = new ColumnProfiler(['dob'], { DOB: { drop: true } });
+    for (let i = 0; i < 1000; i++) p.add(['01/02/2000']);
+    expect(p.wantsRows).toBe(false);
+    const [col] = p.finish();
+    expect(col).toMatchObject({ type: 'date', dropped: true });
+    expect(col!.dateOrderSource).toBeUndefined();
+    expect(col!.note).toBeUndefined();
+  });
+
+  it('refuses dropping a column that the header does not have', () => {
+    expect(() => profile(['a'], [], { b: { drop: true } })).toThrow(UnknownColumnError);
+  });
+});
+
 describe('ColumnProfiler sample size', () => {
   it('samples at most about 1 MiB of values, however few rows that is', () => {
     // Rows of 100 KB: the first ten fill the sample. Values after it do not

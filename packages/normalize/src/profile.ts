@@ -10,12 +10,20 @@ export interface ColumnRequest {
   required?: boolean | undefined;
   /** Name of the column in the output. */
   rename?: string | undefined;
+  /** Leave the column out: not normalized, not in the output (never with the fields above). */
+  drop?: boolean | undefined;
 }
 
 /** A column as a job will treat it, with how its type was decided. */
 export interface ProfiledColumn extends ColumnSpec {
   /** Output header (the input name unless renamed). */
   outputName: string;
+  /**
+   * True when the request drops the column: it is not normalized and not in
+   * the output (absent otherwise). Its type is still inferred, for people
+   * deciding whether to keep it.
+   */
+  dropped?: true | undefined;
   source: 'request' | 'header' | 'values' | 'default';
   /**
    * 0..1: 1 for a type given in the request (or text by default); for a
@@ -181,8 +189,14 @@ export class ColumnProfiler {
     };
   }
 
+  private isDropped(index: number): boolean {
+    return this.requested.get(index)?.drop === true;
+  }
+
   private decideDateColumns(): void {
-    const needsOrder = (i: number) => this.typeOf(i).type === 'date' && !this.jobDateOrder;
+    // A dropped column is never normalized: no day/month order to decide, no row to read for it.
+    const needsOrder = (i: number) =>
+      !this.isDropped(i) && this.typeOf(i).type === 'date' && !this.jobDateOrder;
     this.dateColumns = this.names.map((_, i) => i).filter(needsOrder);
     for (const i of this.dateColumns) this.addDateEvidence(i, this.samples[i]!);
   }
@@ -205,6 +219,10 @@ export class ColumnProfiler {
       required: request?.required ?? false,
       ...typed,
     };
+    if (this.isDropped(index)) {
+      const note = 'dropped by the request: not normalized, not in the output';
+      return { ...column, dropped: true, notes: [...column.notes, note] };
+    }
     if (typed.type !== 'date') return column;
     if (this.jobDateOrder)
       return { ...column, dateOrder: this.jobDateOrder, dateOrderSource: 'job' };

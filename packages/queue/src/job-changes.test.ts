@@ -64,8 +64,15 @@ describe('the job change listener', () => {
     await publishJobChange(publisher, prefix, other);
     await stillHeard;
     expect([first.calls(), second.calls(), bystander.calls()]).toEqual([1, 1, 1]);
-    const channels = await publisher.pubsub('CHANNELS', `${prefix}:events:job:*`);
-    expect(channels).toEqual([`${prefix}:events:job:${other}`]);
+    // UNSUBSCRIBE went out on the subscriber's connection, PUBSUB goes out on
+    // another: Redis may read the second first, so wait for the first to land.
+    const wanted = [`${prefix}:events:job:${other}`];
+    let channels = await publisher.pubsub('CHANNELS', `${prefix}:events:job:*`);
+    for (let i = 0; i < 100 && JSON.stringify(channels) !== JSON.stringify(wanted); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      channels = await publisher.pubsub('CHANNELS', `${prefix}:events:job:*`);
+    }
+    expect(channels).toEqual(wanted);
     w3.unwatch();
   });
 

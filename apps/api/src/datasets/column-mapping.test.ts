@@ -68,6 +68,47 @@ describe('mapToDataset', () => {
     expect(m.requests.Phantom).toEqual({ type: 'text' });
   });
 
+  it('maps a dropped column to nothing, even one named like a dataset column', () => {
+    const m = mapToDataset(
+      ['Email', 'Joined', 'Score', 'Notes'],
+      { score: { drop: true }, NOTES: { drop: true } },
+      dataset,
+    );
+    expect(m.targets).toEqual(['email', 'joined', undefined, undefined]);
+    expect(m.requests.Score).toEqual({ drop: true });
+    expect(m.requests.Notes).toEqual({ drop: true });
+    // A dropped duplicate leaves its dataset column to the other header.
+    const d = mapToDataset(
+      ['email', 'E-mail', 'joined'],
+      { 'e-mail': { drop: true }, Email: { type: 'email' } },
+      dataset,
+    );
+    expect(d.targets).toEqual(['email', undefined, 'joined']);
+  });
+
+  it('refuses dropping a key or required column, naming the dropped header', () => {
+    const key = problemOf(() =>
+      mapToDataset(['Email', 'Joined'], { EMAIL: { drop: true } }, dataset),
+    );
+    expect(key.code).toBe('missing_dataset_column');
+    expect(key.status).toBe(400);
+    expect(key.message).toMatch(
+      /Column "Email" is dropped, but dataset people needs it for its key column email/,
+    );
+    expect(key.extra).toMatchObject({ missing: ['email'], dataset: 'people', dropped: ['Email'] });
+    const required = problemOf(() =>
+      mapToDataset(['Email', 'Joined'], { joined: { drop: true } }, dataset),
+    );
+    expect(required.message).toMatch(/needs it for its required column joined/);
+    // Another header renamed onto the column makes the drop harmless.
+    const m = mapToDataset(
+      ['Email', 'Mail'],
+      { Email: { drop: true }, Mail: { rename: 'email' } },
+      { ...dataset, columns: dataset.columns.filter((c) => c.name !== 'joined') },
+    );
+    expect(m.targets).toEqual([undefined, 'email']);
+  });
+
   it('refuses files without the key or a required column, naming them', () => {
     const p = problemOf(() => mapToDataset(['First Name', 'score'], {}, dataset));
     expect(p.code).toBe('missing_dataset_column');

@@ -23,7 +23,8 @@ export interface DatasetMapping {
  * Maps a file's header onto a dataset: a column named in the request with
  * `rename` goes to that dataset column; otherwise a header matches the
  * dataset column of the same name (case, spaces and punctuation aside).
- * Header columns that match nothing are normalized but not imported. Every
+ * Header columns that match nothing are normalized but not imported; a
+ * dropped column (`drop`) fills nothing, whatever its name. Every
  * key column and every required dataset column must be present, and the
  * dataset's types win over any type in the request, which would contradict
  * the table's declared type.
@@ -45,8 +46,17 @@ export function mapToDataset(
   }
   const targets: Array<string | undefined> = [];
   const filledBy = new Map<string, string>();
+  /** Dataset column -> the dropped header that would have filled it by name. */
+  const droppedFor = new Map<string, string>();
   for (const header of headerNames) {
     const request = byHeader.get(header.toLowerCase());
+    if (request?.drop === true) {
+      const byOwnName = byName.get(toColumnName(header));
+      if (byOwnName && !droppedFor.has(byOwnName.name)) droppedFor.set(byOwnName.name, header);
+      requests[header] = request;
+      targets.push(undefined);
+      continue;
+    }
     const wanted = request?.rename ?? toColumnName(header);
     const column = byName.get(wanted);
     if (!column) {
@@ -87,6 +97,18 @@ export function mapToDataset(
   const missing = dataset.columns
     .filter((c) => (c.required || dataset.key.includes(c.name)) && !filledBy.has(c.name))
     .map((c) => c.name);
+  const dropped = missing.flatMap((name) => {
+    const header = droppedFor.get(name);
+    return header === undefined ? [] : [{ header, name }];
+  });
+  if (dropped.length > 0) {
+    const { header, name } = dropped[0]!;
+    throw new HttpProblem(
+      'missing_dataset_column',
+      `Column ${JSON.stringify(header)} is dropped, but dataset ${dataset.name} needs it for its ${dataset.key.includes(name) ? 'key' : 'required'} column ${name}. Keep the column (no "drop"), or map another column to ${name} with columns={"Header":{"rename":"${name}"}}.`,
+      { extra: { missing, dataset: dataset.name, dropped: dropped.map((d) => d.header) } },
+    );
+  }
   if (missing.length > 0) {
     throw new HttpProblem(
       'missing_dataset_column',

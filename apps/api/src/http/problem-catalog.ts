@@ -90,7 +90,8 @@ export const PROBLEM_CATALOG = {
   invalid_filter: {
     status: 400,
     title: 'Invalid filter',
-    meaning: 'a `GET /v1/jobs` filter (`status`, `type`, `dataset`) that is not valid',
+    meaning:
+      'a list filter that is not valid: `GET /v1/jobs` (`status`, `type`, `dataset`), `GET /v1/jobs/{id}/errors` (`column`, `code`)',
   },
   invalid_request: {
     status: 400,
@@ -122,7 +123,8 @@ export const PROBLEM_CATALOG = {
   missing_dataset_column: {
     status: 400,
     title: 'Required dataset columns missing',
-    meaning: 'an import file without a key or required column of its dataset',
+    meaning:
+      'an import file without a key or required column of its dataset, or whose `columns` drops it',
   },
   unknown_dataset_column: {
     status: 400,
@@ -231,7 +233,7 @@ export const PROBLEM_CATALOG = {
   job_not_completed: {
     status: 409,
     title: 'Job not completed',
-    meaning: 'a download before the job completed',
+    meaning: 'a download, or the errors as JSON, before the job completed',
   },
   idempotency_key_in_use: {
     status: 409,

@@ -63,6 +63,37 @@ describe('readJobRequest', () => {
     expect(read({ columns: '{"name":{"rename":" out "}}' }).columns.name?.rename).toBe('out');
   });
 
+  it('reads drop: true alone, and refuses it with type, required or rename, naming them', () => {
+    expect(read({ columns: '{"Notes":{"drop":true},"Mobile":"phone"}' }).columns).toEqual({
+      Notes: { drop: true },
+      Mobile: { type: 'phone', required: undefined, rename: undefined },
+    });
+    // drop: false keeps the column: the other fields apply as usual.
+    expect(read({ columns: '{"Notes":{"drop":false,"type":"text"}}' }).columns.Notes).toEqual({
+      type: 'text',
+      required: undefined,
+      rename: undefined,
+    });
+    for (const [spec, named] of [
+      ['{"type":"text","drop":true}', 'type'],
+      ['{"drop":true,"required":false}', 'required'],
+      ['{"drop":true,"rename":"n","type":"text"}', 'type, rename'],
+    ] as const) {
+      let problem: HttpProblem | undefined;
+      try {
+        read({ columns: `{"Notes":${spec}}` });
+      } catch (error) {
+        problem = error as HttpProblem;
+      }
+      expect(problem?.code).toBe('invalid_option');
+      expect(problem?.status).toBe(400);
+      expect(problem?.message).toContain(
+        `columns.Notes drops the column, so it cannot also set ${named}`,
+      );
+    }
+    expect(code({ columns: '{"Notes":{"drop":"yes"}}' })).toBe('invalid_option');
+  });
+
   it('keeps __proto__, constructor and prototype as column names (reported unknown later)', () => {
     const { columns } = read({
       columns: '{"__proto__":"phone","constructor":"email","prototype":{"rename":"p"}}',

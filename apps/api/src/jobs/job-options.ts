@@ -89,6 +89,7 @@ const columnSpecInput = z.union([
     type: z.string().optional(),
     required: z.boolean().optional(),
     rename: z.string().optional(),
+    drop: z.boolean().optional(),
   }),
 ]);
 
@@ -123,7 +124,7 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
     parsed = JSON.parse(raw);
   } catch {
     throw invalid(
-      'columns must be a JSON object such as {"Mobile":"phone","DOB":{"type":"date","required":true,"rename":"birth_date"}}.',
+      'columns must be a JSON object such as {"Mobile":"phone","DOB":{"type":"date","required":true,"rename":"birth_date"},"Notes":{"drop":true}}.',
     );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -138,10 +139,24 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
     const checked = columnSpecInput.safeParse(spec);
     if (!checked.success) {
       throw invalid(
-        `columns.${name} must be a type name or an object with type (a type name), required (true or false) and rename (a name).`,
+        `columns.${name} must be a type name or an object with type (a type name), required (true or false), rename (a name) or drop (true).`,
       );
     }
     const request = typeof checked.data === 'string' ? { type: checked.data } : checked.data;
+    if (request.drop === true) {
+      // A dropped column is not in the output: a type, rename or required
+      // flag for it would be silently meaningless, so the request is refused.
+      const others = (['type', 'required', 'rename'] as const).filter(
+        (field) => request[field] !== undefined,
+      );
+      if (others.length > 0) {
+        throw invalid(
+          `columns.${name} drops the column, so it cannot also set ${others.join(', ')}: a dropped column is not normalized and not in the output. Give either {"drop":true} or the other fields.`,
+        );
+      }
+      columns[name] = { drop: true };
+      continue;
+    }
     if (request.type !== undefined && !isColumnType(request.type)) {
       throw invalid(`columns.${name}: unknown type ${JSON.stringify(request.type)}.`);
     }

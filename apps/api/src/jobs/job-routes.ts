@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Breaker } from '@sluice/breakers';
-import { jobListQuerySchema } from '@sluice/contract';
+import { jobListQuerySchema, outputColumns } from '@sluice/contract';
 import { formatSafeRecord } from '@sluice/csv';
 import {
   acceptJob,
@@ -40,7 +40,7 @@ import {
 } from './idempotency.ts';
 import type { JobCache } from './job-cache.ts';
 import type { JobEvents } from './job-events.ts';
-import { jobNotFound, UUID } from './job-lookup.ts';
+import { jobNotFound, requireCompleted, UUID } from './job-lookup.ts';
 import { readJobRequest } from './job-options.ts';
 import { presentJob, presentJobSummary } from './job-view.ts';
 import { openCsvUpload, type UploadLimits } from './upload/request-body.ts';
@@ -86,22 +86,6 @@ const keyReused = () =>
     'idempotency_key_reused',
     'This Idempotency-Key was used for a different request in the last 24 hours; use a new key for a new request.',
   );
-
-/**
- * Downloads wait for the job to complete. The error report of a job stopped
- * for its error rate is there too: it is what explains the failure.
- */
-function requireCompleted(job: JobView, download: 'result' | 'errors'): void {
-  if (job.status === 'completed') return;
-  if (download === 'errors' && job.errorCode === 'error_rate_exceeded') return;
-  throw new HttpProblem(
-    'job_not_completed',
-    `The job is ${job.status}; its files are available once it has completed.`,
-    {
-      extra: { jobStatus: job.status },
-    },
-  );
-}
 
 /**
  * The uploaded file's name with a suffix, in any script (Content-Disposition
@@ -320,7 +304,10 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       requireCompleted(job, 'result');
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'normalized'),
-        header: formatSafeRecord(job.columns.map((c) => c.outputName ?? c.name)),
+        // The columns the workers wrote values for: dropped ones are not in the file.
+        header: formatSafeRecord(
+          outputColumns(job.columns).map(({ column }) => column.outputName ?? column.name),
+        ),
         pages: readJobOutput(deps.db, job.id),
       });
     },

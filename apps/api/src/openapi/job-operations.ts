@@ -2,6 +2,9 @@ import {
   csvUploadSchema,
   isFinal,
   JOB_STATUSES,
+  jobErrorListSchema,
+  jobErrorSummarySchema,
+  jobErrorsQuerySchema,
   jobIdParamsSchema,
   jobListQuerySchema,
   jobListSchema,
@@ -211,6 +214,36 @@ export const jobOperations: ZodOpenApiPathsObject = {
           }),
         ),
       },
+      problems: ['job_not_found', 'job_not_completed'],
+    }),
+  },
+  '/v1/jobs/{id}/errors': {
+    get: operation({
+      operationId: 'listJobErrors',
+      summary: 'The row errors as JSON, filtered and paged',
+      description:
+        "The rows of errors.csv (the stored ones: at most MAX_ERROR_ROWS_PER_JOB), in the file's order, with the same columns and values; available when errors.csv is. `column=` (empty) lists the errors about a whole row.",
+      tags,
+      scopes: ['jobs:read'],
+      needsDependencies: true,
+      requestParams: { ...byId, query: jobErrorsQuerySchema.extend(pageQuerySchema.shape) },
+      responses: {
+        '200': json('A page of row errors (default 100).', jobErrorListSchema, pageHeadersSchema),
+      },
+      problems: ['job_not_found', 'job_not_completed', 'invalid_filter', 'invalid_pagination'],
+    }),
+  },
+  '/v1/jobs/{id}/errors/summary': {
+    get: operation({
+      operationId: 'summarizeJobErrors',
+      summary: 'The row errors counted by column and code',
+      description:
+        'Exact counts of all the errors, also those the cap left unstored (`truncated`); available when errors.csv is.',
+      tags,
+      scopes: ['jobs:read'],
+      needsDependencies: true,
+      requestParams: byId,
+      responses: { '200': json('The counts.', jobErrorSummarySchema) },
       problems: ['job_not_found', 'job_not_completed'],
     }),
   },

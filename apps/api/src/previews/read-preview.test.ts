@@ -104,6 +104,48 @@ describe('readPreview', () => {
     expect(result.rows.map((r) => r.errors.map((e) => e.code))).toEqual([[], ['key_too_long']]);
   });
 
+  it('shows a dropped column, flagged, with no value in normalized and no errors', async () => {
+    const result = await preview(['Notes,Email,Phone\nnot-mail,A@X.io,bad\n'], {
+      columns: '{"notes":{"drop":true}}',
+    });
+    expect(result.columns.map((c) => [c.name, c.dropped ?? false])).toEqual([
+      ['Notes', true],
+      ['Email', false],
+      ['Phone', false],
+    ]);
+    expect(result.header).toEqual(['Notes', 'Email', 'Phone']);
+    expect(result.rows[0]!.raw).toEqual(['not-mail', 'A@X.io', 'bad']);
+    expect(result.rows[0]!.normalized).toEqual(['a@x.io', '']);
+    expect(result.rows[0]!.errors.map((e) => e.column)).toEqual(['Phone']);
+  });
+
+  it('bounds an import key at its written position when a column before it is dropped', async () => {
+    const dataset: DatasetView = {
+      tenantId: 't',
+      name: 'codes',
+      tableName: 'codes_t',
+      columns: [
+        { name: 'code', type: 'text', required: false },
+        { name: 'note', type: 'text', required: false },
+      ],
+      key: ['code'],
+      createdAt: new Date(0),
+    };
+    const result = await preview(
+      [`Junk,Code,Note\nx,A1,n\nx,${'k'.repeat(2100)},n\n`],
+      { dataset: 'codes', columns: '{"JUNK":{"drop":true}}' },
+      {},
+      dataset,
+    );
+    expect(result.columns.map((c) => [c.name, c.datasetColumn, c.dropped ?? false])).toEqual([
+      ['Junk', null, true],
+      ['Code', 'code', false],
+      ['Note', 'note', false],
+    ]);
+    expect(result.rows[0]!.normalized).toEqual(['A1', 'n']);
+    expect(result.rows.map((r) => r.errors.map((e) => e.code))).toEqual([[], ['key_too_long']]);
+  });
+
   it('refuses what a job refuses, as the same problems', async () => {
     const codeOf = (pieces: string[], query = {}) =>
       preview(pieces, query).then(
@@ -115,6 +157,12 @@ describe('readPreview', () => {
     expect(await codeOf(['email,Email\na,b\n'])).toBe('duplicate_column');
     expect(await codeOf(['email\na@x.io\n'], { columns: '{"nope":"text"}' })).toBe(
       'unknown_column',
+    );
+    expect(await codeOf(['email\na@x.io\n'], { columns: '{"nope":{"drop":true}}' })).toBe(
+      'unknown_column',
+    );
+    expect(await codeOf(['a,b\n1,2\n'], { columns: '{"A":{"drop":true},"b":{"drop":true}}' })).toBe(
+      'invalid_option',
     );
   });
 });

@@ -1,11 +1,11 @@
-import { MAX_KEY_BYTES, type PreviewBody } from '@sluice/contract';
+import { MAX_KEY_BYTES, outputColumns, type PreviewBody } from '@sluice/contract';
 import { openCsvText, parseRecords, splitRecords } from '@sluice/csv';
 import type { DatasetView } from '@sluice/db';
-import { ColumnProfiler, type ColumnSpec, createRowNormalizer } from '@sluice/normalize';
+import { ColumnProfiler, createRowNormalizer } from '@sluice/normalize';
 import { mapToDataset } from '../datasets/column-mapping.ts';
 import type { JobRequest } from '../jobs/job-options.ts';
 import { decideDelimiter, describeDialect } from '../jobs/upload/dialect.ts';
-import { readHeaderNames, requireDistinctOutputNames } from '../jobs/upload/header.ts';
+import { readHeaderNames, requireUsableOutputHeader } from '../jobs/upload/header.ts';
 import type { CsvUpload } from '../jobs/upload/request-body.ts';
 import type { StoreLimits } from '../jobs/upload/store-upload.ts';
 import { SNIFF_BYTES } from '../jobs/upload/store-upload.ts';
@@ -138,7 +138,7 @@ export async function readPreview(
       if (event.kind === 'header') {
         header = readHeaderNames(event.bytes, limits.maxColumns, delimiter.delimiter);
         if (dataset) ({ requests, targets } = mapToDataset(header, request.columns, dataset));
-        requireDistinctOutputNames(header, requests);
+        requireUsableOutputHeader(header, requests);
       } else {
         records.push({ number: event.firstRecord, bytes: event.bytes });
       }
@@ -166,10 +166,21 @@ export async function readPreview(
       if (record && 'fields' in record) profiler.add(record.fields);
     }
     const profiled = profiler.finish();
-    const specs: ColumnSpec[] = profiled;
-    const normalize = createRowNormalizer(specs, request.options);
+    // As a worker: dropped columns are not normalized, and `normalized` has a
+    // value per written column only (result.csv's columns), in header order.
+    const written = outputColumns(profiled);
+    const normalizeWritten = createRowNormalizer(
+      written.map(({ column }) => column),
+      request.options,
+    );
+    const normalize = (fields: readonly string[]) =>
+      normalizeWritten(written.map(({ field }) => fields[field]!));
+    // Positions in `normalized` of the columns that fill the dataset's key.
     const keyColumns = dataset
-      ? targets.flatMap((t, i) => (t !== undefined && dataset.key.includes(t) ? [i] : []))
+      ? written.flatMap(({ field }, i) => {
+          const target = targets[field];
+          return target !== undefined && dataset.key.includes(target) ? [i] : [];
+        })
       : [];
     const rows = records.flatMap(({ number, bytes }) => {
       const row = previewRow(
@@ -192,6 +203,7 @@ export async function readPreview(
       confidence: c.confidence,
       notes: c.notes,
       required: c.required,
+      ...(c.dropped ? { dropped: true as const } : {}),
       ...(c.dateOrder ? { dateOrder: c.dateOrder } : {}),
       ...(c.dateOrderSource ? { dateOrderSource: c.dateOrderSource } : {}),
       ...(dataset

@@ -6,8 +6,12 @@ export interface ChunkTask {
   data: Uint8Array;
   firstRecord: number;
   recordCount: number;
-  /** `key`: import jobs, a column of the dataset's key (its values are bounded together). */
-  columns: Array<ColumnSpec & { key?: boolean | undefined }>;
+  /**
+   * Every input column, in input order. `key`: import jobs, a column of the
+   * dataset's key (its values are bounded together); `dropped`: not
+   * normalized, not written.
+   */
+  columns: Array<ColumnSpec & { key?: boolean | undefined; dropped?: boolean | undefined }>;
   options: NormalizeOptions;
   maxColumns: number;
   /** The file's delimiter (detected at upload); output is always comma-separated. */

@@ -177,3 +177,40 @@ describe('import keys over MAX_KEY_BYTES', () => {
     expect(new TextDecoder().decode(r.output)).toBe(`short,b\n${fits},c\n`);
   });
 });
+
+describe('dropped columns', () => {
+  const task = (data: string, recordCount: number): ChunkTask => ({
+    data: new TextEncoder().encode(data),
+    firstRecord: 2,
+    recordCount,
+    columns: [
+      { name: 'notes', type: 'email', required: false, dropped: true },
+      { name: 'code', type: 'text', required: true, key: true },
+      { name: 'phone', type: 'phone', required: false },
+      { name: 'dob', type: 'date', required: false, dropped: true },
+    ],
+    options: { phoneRegion: 'US' },
+    maxColumns: 10,
+    delimiter: ',',
+  });
+
+  it('are neither normalized nor written, and report no errors; the rest keep their order', () => {
+    const r = normalizeChunk(task('not-mail,A1,(415) 555-2671,31/31/31\n=1+1,B2,,\n', 2));
+    expect(new TextDecoder().decode(r.output)).toBe('A1,+14155552671\nB2,\n');
+    expect(r.errors).toEqual([]);
+    expect(r).toMatchObject({ rowsAccepted: 2, rowsRejected: 0 });
+    expect(r.valuesByType).toEqual({ text: 2, phone: 2 });
+  });
+
+  it('still count as fields of the record, and key bounds follow the written positions', () => {
+    const long = 'k'.repeat(MAX_KEY_BYTES + 1);
+    const r = normalizeChunk(task(`x,A1,,\nx,${long},,\n`, 2));
+    expect(r.errors.map((e) => [e.recordNumber, e.column, e.code])).toEqual([
+      [3, 'code', 'key_too_long'],
+    ]);
+    const short = normalizeChunk(task('x,A1,,\n', 1));
+    expect(short.errors).toEqual([]);
+    const mismatch = normalizeChunk(task('A1,,\n', 1));
+    expect(mismatch.errors.map((e) => e.code)).toEqual(['column_count_mismatch']);
+  });
+});

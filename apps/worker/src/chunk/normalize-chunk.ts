@@ -1,4 +1,4 @@
-import { MAX_KEY_BYTES, type RowError } from '@sluice/contract';
+import { MAX_KEY_BYTES, outputColumns, type RowError } from '@sluice/contract';
 import { formatSafeRecord, parseRecords, recordEnds } from '@sluice/csv';
 import { createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
@@ -110,11 +110,17 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     // row numbers in reports would be wrong. Fail loudly rather than mislabel.
     throw new Error(`chunk holds ${records.length} records, expected ${task.recordCount}`);
   }
+  // Every record has a field per input column; dropped ones are neither
+  // normalized nor written (their values never reach the output or errors).
   const columnCount = task.columns.length;
-  const safe = task.columns.map((c) => FORMULA_SAFE_TYPES.has(c.type));
+  const written = outputColumns(task.columns);
+  const columns = written.map(({ column }) => column);
+  const fieldIndexes = written.map(({ field }) => field);
+  const dropsAny = columns.length < columnCount;
+  const safe = columns.map((c) => FORMULA_SAFE_TYPES.has(c.type));
   // One per chunk: values repeated within the chunk are normalized once.
-  const normalizeRow = createRowNormalizer(task.columns, task.options);
-  const keyColumns = task.columns.flatMap((c, i) => (c.key ? [{ index: i, name: c.name }] : []));
+  const normalizeRow = createRowNormalizer(columns, task.options);
+  const keyColumns = columns.flatMap((c, i) => (c.key ? [{ index: i, name: c.name }] : []));
   const errors: RowError[] = [];
   const output = new Utf8Sink();
   let rowsAccepted = 0;
@@ -152,7 +158,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
       });
       continue;
     }
-    const row = normalizeRow(fields);
+    const row = normalizeRow(dropsAny ? fieldIndexes.map((i) => fields[i]!) : fields);
     rowsNormalized += 1;
     for (const e of row.errors) {
       errors.push({
@@ -180,10 +186,10 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     output.write(formatSafeRecord(row.values, { formulaSafe: safe }));
   }
 
-  // Every normalized row has one value per column: count per type once per chunk.
+  // Every normalized row has one value per written column: count per type once per chunk.
   const valuesByType: Record<string, number> = {};
   if (rowsNormalized > 0) {
-    for (const column of task.columns) {
+    for (const column of columns) {
       valuesByType[column.type] = (valuesByType[column.type] ?? 0) + rowsNormalized;
     }
   }

@@ -23,6 +23,14 @@ export {
   MAX_DATASET_COLUMNS,
 } from './datasets.ts';
 export {
+  type JobErrorBody,
+  type JobErrorSummaryBody,
+  type JobErrorsQuery,
+  jobErrorListSchema,
+  jobErrorSummarySchema,
+  jobErrorsQuerySchema,
+} from './errors.ts';
+export {
   locationHeader,
   pageHeadersSchema,
   rateLimitHeadersSchema,

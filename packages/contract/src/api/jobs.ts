@@ -49,7 +49,7 @@ export const jobOptionsInputSchema = z.object({
   encoding: optionText.meta({ description: 'The input encoding; detected when absent.' }),
   columns: optionText.meta({
     description:
-      'JSON object keyed by header name: a type name or {type, required, rename}, e.g. {"Mobile":"phone"}.',
+      'JSON object keyed by header name (matched case-insensitively): a type name, {type, required, rename}, or {"drop":true} to leave the column out (not normalized, not in result.csv or an import; never with type, required or rename), e.g. {"Mobile":"phone","Notes":{"drop":true}}.',
   }),
 });
 /** POST /v1/jobs' query: the options, and the file name of a raw text/csv upload. */
@@ -76,7 +76,13 @@ export const jobListQuerySchema = z.object({
 });
 
 const jobColumnSchema = storedJobColumnSchema
-  .extend({ type: columnTypeNameSchema })
+  .extend({
+    type: columnTypeNameSchema,
+    dropped: z.boolean().optional().meta({
+      description:
+        'True when the request dropped the column ({"drop":true} in `columns`): it is not normalized and not in result.csv or an import.',
+    }),
+  })
   .meta({ id: 'JobColumn' });
 
 export const jobOptionsSchema = normalizationOptionsSchema

@@ -38,7 +38,9 @@ const confidence = z.number().min(0).max(1);
 const previewColumnSchema = z
   .object({
     name: z.string().meta({ description: 'The header name.' }),
-    outputName: z.string().meta({ description: 'Its name in result.csv (the rename, if any).' }),
+    outputName: z.string().meta({
+      description: 'Its name in result.csv (the rename, if any); a dropped column is not there.',
+    }),
     type: columnTypeNameSchema,
     source: z.enum(['request', 'header', 'values', 'default']).meta({
       description:
@@ -50,6 +52,10 @@ const previewColumnSchema = z
     }),
     notes: z.array(z.string()).meta({ description: 'What the decision rests on, for people.' }),
     required: z.boolean(),
+    dropped: z.literal(true).optional().meta({
+      description:
+        'The request drops the column ({"drop":true} in `columns`): it is shown (with the type it would have) but not normalized, not in `normalized`, result.csv or an import. Absent: kept.',
+    }),
     dateOrder: dateOrderSchema.optional(),
     dateOrderSource: z.enum(['request', 'job', 'values', 'undecided']).optional(),
     datasetColumn: z.string().nullable().optional().meta({
@@ -65,13 +71,13 @@ const previewColumnSchema = z
 const previewRowSchema = z
   .object({
     recordNumber: z.int().min(2).meta({ description: 'The record number (the header is 1).' }),
-    raw: z
-      .array(z.string())
-      .nullable()
-      .meta({ description: 'The fields as read; null when the record could not be parsed.' }),
+    raw: z.array(z.string()).nullable().meta({
+      description:
+        'The fields as read, one per header column (dropped ones included); null when the record could not be parsed.',
+    }),
     normalized: z.array(z.string()).nullable().meta({
       description:
-        'The values a job would write (before result.csv neutralizes cells that would start a spreadsheet formula); null when the record was not normalized (unparseable, or a field count unlike the header).',
+        'The values a job would write (before result.csv neutralizes cells that would start a spreadsheet formula): one per column that is not dropped, in header order, as in result.csv; null when the record was not normalized (unparseable, or a field count unlike the header).',
     }),
     rejected: z.boolean().meta({ description: 'A job would leave this row out of result.csv.' }),
     errors: z.array(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../../http/problem.ts';
-import { readHeaderNames, requireDistinctOutputNames } from './header.ts';
+import { readHeaderNames, requireUsableOutputHeader } from './header.ts';
 
 const describe_ = (text: string | Buffer, max = 100) =>
   readHeaderNames(Buffer.isBuffer(text) ? text : Buffer.from(text), max);
@@ -56,28 +56,47 @@ describe('header names PostgreSQL cannot store', () => {
   });
 });
 
-describe('requireDistinctOutputNames', () => {
+describe('requireUsableOutputHeader', () => {
   const names = ['name', 'email', 'phone'];
   it("refuses a rename onto another column's name, or two renames to one name (case aside)", () => {
-    expect(
-      problemCode(() => requireDistinctOutputNames(names, { name: { rename: 'email' } })),
-    ).toBe('duplicate_column');
-    expect(
-      problemCode(() => requireDistinctOutputNames(names, { NAME: { rename: 'Email' } })),
-    ).toBe('duplicate_column');
+    expect(problemCode(() => requireUsableOutputHeader(names, { name: { rename: 'email' } }))).toBe(
+      'duplicate_column',
+    );
+    expect(problemCode(() => requireUsableOutputHeader(names, { NAME: { rename: 'Email' } }))).toBe(
+      'duplicate_column',
+    );
     expect(
       problemCode(() =>
-        requireDistinctOutputNames(names, { name: { rename: 'x' }, phone: { rename: 'X' } }),
+        requireUsableOutputHeader(names, { name: { rename: 'x' }, phone: { rename: 'X' } }),
       ),
     ).toBe('duplicate_column');
   });
 
   it('accepts swaps and renames to new names', () => {
     expect(() =>
-      requireDistinctOutputNames(names, { name: { rename: 'email' }, email: { rename: 'name' } }),
+      requireUsableOutputHeader(names, { name: { rename: 'email' }, email: { rename: 'name' } }),
     ).not.toThrow();
+    expect(() => requireUsableOutputHeader(names, { name: { rename: 'full_name' } })).not.toThrow();
+  });
+
+  it('leaves dropped columns out: a rename may take a dropped name (case aside)', () => {
     expect(() =>
-      requireDistinctOutputNames(names, { name: { rename: 'full_name' } }),
+      requireUsableOutputHeader(names, { name: { rename: 'Email' }, EMAIL: { drop: true } }),
+    ).not.toThrow();
+  });
+
+  it('refuses dropping every column (invalid_option), matched case-insensitively', () => {
+    expect(
+      problemCode(() =>
+        requireUsableOutputHeader(names, {
+          NAME: { drop: true },
+          email: { drop: true },
+          Phone: { drop: true },
+        }),
+      ),
+    ).toBe('invalid_option');
+    expect(() =>
+      requireUsableOutputHeader(names, { name: { drop: true }, email: { drop: true } }),
     ).not.toThrow();
   });
 });

@@ -75,21 +75,32 @@ export function readHeaderNames(header: Buffer, maxColumns: number, delimiter = 
 }
 
 /**
- * The output header of a job: each column's `rename`, else its own name
- * (requests match header names case-insensitively, as in the profiler). Two
- * columns with one output name (case aside) would write a file with a
- * duplicate header: refused as the input header's duplicates are.
+ * The output header of a job: each column's `rename`, else its own name,
+ * without the dropped columns (requests match header names
+ * case-insensitively, as in the profiler). Two columns with one output name
+ * (case aside) would write a file with a duplicate header: refused as the
+ * input header's duplicates are. Dropping every column would leave nothing
+ * to write: refused as an option that cannot be used with this file.
  */
-export function requireDistinctOutputNames(
+export function requireUsableOutputHeader(
   names: readonly string[],
   requests: Readonly<Record<string, ColumnRequest>>,
 ): void {
   const renames = new Map<string, string>();
+  const dropped = new Set<string>();
   for (const [name, request] of Object.entries(requests)) {
     if (request.rename !== undefined) renames.set(name.toLowerCase(), request.rename);
+    if (request.drop === true) dropped.add(name.toLowerCase());
+  }
+  const kept = names.filter((name) => !dropped.has(name.toLowerCase()));
+  if (kept.length === 0) {
+    throw new HttpProblem(
+      'invalid_option',
+      `columns drops every column of the file (${names.map((n) => JSON.stringify(n)).join(', ')}); nothing would be left to write. Keep at least one.`,
+    );
   }
   const seen = new Map<string, string>();
-  for (const name of names) {
+  for (const name of kept) {
     const output = renames.get(name.toLowerCase()) ?? name;
     const key = output.toLowerCase();
     const first = seen.get(key);

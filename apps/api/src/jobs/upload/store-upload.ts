@@ -17,7 +17,7 @@ import { mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
 import { decideDelimiter, describeDialect } from './dialect.ts';
-import { readHeaderNames, requireDistinctOutputNames } from './header.ts';
+import { readHeaderNames, requireUsableOutputHeader } from './header.ts';
 import type { CsvUpload } from './request-body.ts';
 import { emptyFile, noRows, uploadProblem } from './upload-problems.ts';
 
@@ -108,7 +108,7 @@ export async function storeUpload(
         const names = readHeaderNames(event.bytes, limits.maxColumns, delimiter.delimiter);
         let requests = request.columns;
         if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
-        requireDistinctOutputNames(names, requests);
+        requireUsableOutputHeader(names, requests);
         profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
         await write(async (trx) => {
           await insertJob(trx, {
