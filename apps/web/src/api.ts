@@ -1,29 +1,21 @@
-import type { DatasetBody, JobBody, JobSummaryBody, PreviewBody } from '@sluice/contract';
+import type {
+  DatasetBody,
+  JobBody,
+  JobErrorBody,
+  JobErrorSummaryBody,
+  JobSummaryBody,
+  PreviewBody,
+} from '@sluice/contract';
 
 /** Only types cross from @sluice/contract: its schemas would pull zod and the normalizer into the bundle. */
-export type { DatasetBody, JobBody, JobSummaryBody, PreviewBody };
-
-// GET /v1/jobs/{id}/errors and /errors/summary, as branch errors-api's
-// contract (src/api/errors.ts) defines them: from @sluice/contract once merged.
-export interface JobErrorBody {
-  recordNumber: number;
-  column: string | null;
-  value: string | null;
-  code: string;
-  message: string;
-}
-interface CodeCount {
-  code: string;
-  errors: number;
-}
-export interface JobErrorSummaryBody {
-  errors: number;
-  stored: number;
-  truncated: boolean;
-  exact: boolean;
-  columns: Array<{ column: string | null; errors: number; codes: CodeCount[] }>;
-  codes: CodeCount[];
-}
+export type {
+  DatasetBody,
+  JobBody,
+  JobErrorBody,
+  JobErrorSummaryBody,
+  JobSummaryBody,
+  PreviewBody,
+};
 
 /** A refused request, told by the API's problem+json (its `detail`, else its title). */
 export class ApiError extends Error {

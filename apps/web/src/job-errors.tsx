@@ -162,7 +162,7 @@ export function JobErrors({ job, location }: { job: JobBody; location: Location 
                 <th scope="row">{e.recordNumber}</th>
                 <td>{e.column ?? ROW}</td>
                 <td>{e.value ?? ''}</td>
-                <td>{e.code}</td>
+                <td class="code">{e.code}</td>
                 <td class="notes">{e.message}</td>
               </tr>
             ))}
