@@ -157,7 +157,7 @@ describe('the web app’s pages', () => {
     await expect.poll(() => page.getByTestId('job-status').textContent()).toContain('cancelled');
     expect((await job(queued.id)).status).toBe('cancelled');
     // The pressed button is gone: focus is on the page's heading, not lost.
-    expect(await page.evaluate('document.activeElement?.id')).toBe('page-heading');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('page-heading');
     expect(await page.getByRole('button', { name: 'Cancel job' }).count()).toBe(0);
 
     await stack.addWorker();
@@ -317,7 +317,10 @@ describe('the web app’s pages', () => {
     await page.getByRole('link', { name: DATASET }).click();
     await page.getByRole('heading', { name: `Dataset ${DATASET}`, level: 1 }).waitFor();
     expect(await hash()).toBe(`#/datasets/${DATASET}`);
-    expect(await page.evaluate('document.activeElement?.textContent')).toBe(`Dataset ${DATASET}`);
+    // Focus moves once the new page has rendered: polled.
+    await expect
+      .poll(() => page.evaluate('document.activeElement?.textContent'))
+      .toBe(`Dataset ${DATASET}`);
     await page.getByTestId('dataset-columns').waitFor();
     expect(await bodyCells('dataset-columns')).toEqual([
       ['email', 'email', 'yes', 'yes'],
