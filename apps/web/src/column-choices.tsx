@@ -1,4 +1,5 @@
 import type { PreviewBody } from './api.ts';
+import { CommitInput } from './commit-input.tsx';
 import type { ColumnChoice } from './job-query.ts';
 import { ScrollArea } from './scroll-area.tsx';
 
@@ -69,14 +70,13 @@ export function ColumnChoices({
                   />
                 </td>
                 <td>
-                  <input
+                  <CommitInput
                     class="rename"
                     aria-label={`Rename ${column.name}`}
                     placeholder={column.name}
-                    autocomplete="off"
-                    value={choice?.rename}
+                    value={choice?.rename ?? ''}
                     disabled={dropped}
-                    onChange={(e) => onChange(i, { rename: e.currentTarget.value.trim() })}
+                    onCommit={(rename) => onChange(i, { rename })}
                   />
                 </td>
                 <td>

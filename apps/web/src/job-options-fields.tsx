@@ -1,3 +1,4 @@
+import { CommitInput } from './commit-input.tsx';
 import type { JobWideOptions } from './job-query.ts';
 import { REGION_CODES } from './regions.ts';
 
@@ -12,11 +13,7 @@ const regionName = (code: string) => {
   }
 };
 
-/**
- * The options of the whole job: phone region, date order, time zone, locale.
- * Text fields report on change (Enter or leaving the field), not each key:
- * every report asks for a new preview.
- */
+/** The options of the whole job: phone region, date order, time zone, locale. */
 export function JobOptionsFields({
   value,
   onChange,
@@ -29,15 +26,14 @@ export function JobOptionsFields({
       <legend>Options for every column</legend>
       <div>
         <label for="phone-region">Phone region</label>
-        <input
+        <CommitInput
           id="phone-region"
           list="phone-regions"
           placeholder="US"
-          autocomplete="off"
           maxLength={2}
           aria-describedby="phone-region-hint"
           value={value.phoneRegion}
-          onChange={(e) => onChange({ phoneRegion: e.currentTarget.value.trim().toUpperCase() })}
+          onCommit={(phoneRegion) => onChange({ phoneRegion: phoneRegion.toUpperCase() })}
         />
         <datalist id="phone-regions">
           {REGION_CODES.map((code) => (
@@ -69,14 +65,13 @@ export function JobOptionsFields({
       </div>
       <div>
         <label for="time-zone">Time zone</label>
-        <input
+        <CommitInput
           id="time-zone"
           list="time-zones"
           placeholder="UTC"
-          autocomplete="off"
           aria-describedby="time-zone-hint"
           value={value.timeZone}
-          onChange={(e) => onChange({ timeZone: e.currentTarget.value.trim() })}
+          onCommit={(timeZone) => onChange({ timeZone })}
         />
         <datalist id="time-zones">
           {TIME_ZONES.map((zone) => (
@@ -89,13 +84,12 @@ export function JobOptionsFields({
       </div>
       <div>
         <label for="locale">Number locale</label>
-        <input
+        <CommitInput
           id="locale"
           placeholder="en-US"
-          autocomplete="off"
           aria-describedby="locale-hint"
           value={value.locale}
-          onChange={(e) => onChange({ locale: e.currentTarget.value.trim() })}
+          onCommit={(locale) => onChange({ locale })}
         />
         <span id="locale-hint" class="hint">
           Such as de-DE, where 1.234,5 is a number.

@@ -35,7 +35,8 @@ export type JobPlan =
       columns: readonly PreviewBody['columns'][number][];
       choices: ColumnChoice[];
     }
-  | { type: 'import'; header: readonly string[]; dataset: DatasetBody; mapping: Mapping };
+  // mapping null: no `columns`, the API maps by name itself.
+  | { type: 'import'; header: readonly string[]; dataset: DatasetBody; mapping: Mapping | null };
 
 /** One entry of the `columns` option (apps/api's columnSpecInput). */
 type ColumnSpec = { type?: string; required?: boolean; rename?: string; drop?: true };
@@ -122,7 +123,7 @@ export function jobQuery(plan: JobPlan, options: JobWideOptions): URLSearchParam
   if (plan.type === 'import') {
     query.set('type', 'import');
     query.set('dataset', plan.dataset.name);
-    columns = importColumns(plan.header, plan.dataset, plan.mapping);
+    columns = plan.mapping ? importColumns(plan.header, plan.dataset, plan.mapping) : {};
   } else {
     columns = normalizeColumns(plan.columns, plan.choices);
   }

@@ -100,19 +100,20 @@ export function NewJob() {
   }, [file, query]);
 
   /**
-   * The mapping the API makes itself (an import preview without `columns`);
-   * refused while a needed column matches no header, then the same rule here.
+   * The mapping the API makes itself (an import preview without `columns`).
+   * It refuses one that leaves a needed column unfilled: then the same rule
+   * here gives the screen's starting point, without a request bound to fail.
    */
   const mapDefault = async (picked: File, header: string[], into: DatasetBody) => {
-    setMapping(defaultMapping(header, into));
-    const query = jobQuery({ type: 'import', header, dataset: into, mapping: [] }, options);
-    query.delete('columns');
+    const local = defaultMapping(header, into);
+    setMapping(local);
+    if (mappingProblem(header, into, local) !== null) return;
+    const query = jobQuery({ type: 'import', header, dataset: into, mapping: null }, options);
     try {
       const answer = await ask(picked, query);
       setMapping(answer.columns.map((c) => c.datasetColumn ?? null));
     } catch (err) {
-      const expected = err instanceof ApiError && err.code === 'missing_dataset_column';
-      if (!aborted(err) && !expected) setError(message(err));
+      if (!aborted(err)) setError(message(err));
     }
   };
 
