@@ -199,6 +199,8 @@ describe('the new-job screen', () => {
     const rows = page.getByRole('region', { name: 'First rows' });
     await expect.poll(() => rows.textContent()).toContain('→ phone');
     await expect.poll(() => rows.textContent()).toContain('→ +14155550100');
+    // The window shows the choice of dataset, the mapping and the rows (docs/web-import.png).
+    await page.evaluate("document.querySelector('.job-target').scrollIntoView()");
     await screenshot('import-mapping-1280');
     expect(await seriousViolations()).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
