@@ -1,5 +1,5 @@
 import type { DatasetBody } from '@sluice/contract';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getDataset, listDatasets } from './dataset-api.ts';
 
 /**
@@ -21,13 +21,28 @@ export function JobTarget({
   onError: (error: unknown) => void;
 }) {
   const [datasets, setDatasets] = useState<DatasetBody[] | null>(null);
+  // Listed each time import is chosen (not again at each render while the list loads).
+  const listed = useRef(false);
   useEffect(() => {
-    if (importing && datasets === null) listDatasets().then(setDatasets, onError);
-  }, [importing, datasets, onError]);
+    if (!importing) {
+      listed.current = false;
+      return;
+    }
+    if (listed.current) return;
+    listed.current = true;
+    listDatasets().then(setDatasets, onError);
+  }, [importing, onError]);
 
+  // Only the latest choice counts: an earlier dataset's answer arriving late is dropped.
+  const latest = useRef('');
   const pick = (name: string) => {
+    latest.current = name;
     if (name === '') onDataset(null);
-    else getDataset(name).then(onDataset, onError);
+    else {
+      getDataset(name).then((body) => {
+        if (latest.current === name) onDataset(body);
+      }, onError);
+    }
   };
 
   return (

@@ -103,14 +103,19 @@ export function NewJob() {
    * The mapping the API makes itself (an import preview without `columns`).
    * It refuses one that leaves a needed column unfilled: then the same rule
    * here gives the screen's starting point, without a request bound to fail.
+   * Its own request: the previews of the choices neither cancel it nor wait.
    */
+  const defaultRequest = useRef<AbortController | null>(null);
   const mapDefault = async (picked: File, header: string[], into: DatasetBody) => {
+    defaultRequest.current?.abort();
     const local = defaultMapping(header, into);
     setMapping(local);
     if (mappingProblem(header, into, local) !== null) return;
+    const request = new AbortController();
+    defaultRequest.current = request;
     const query = jobQuery({ type: 'import', header, dataset: into, mapping: null }, options);
     try {
-      const answer = await ask(picked, query);
+      const answer = await previewFile(picked, query, request.signal);
       setMapping(answer.columns.map((c) => c.datasetColumn ?? null));
     } catch (err) {
       if (!aborted(err)) setError(message(err));
@@ -249,9 +254,12 @@ export function NewJob() {
               dataset={dataset}
               mapping={mapping}
               problem={problem}
-              onMap={(i, target) =>
-                setMapping(detected.header.map((_, j) => (j === i ? target : (mapping[j] ?? null))))
-              }
+              onMap={(i, target) => {
+                defaultRequest.current?.abort();
+                setMapping(
+                  detected.header.map((_, j) => (j === i ? target : (mapping[j] ?? null))),
+                );
+              }}
             />
           )}
           {importing && !dataset && (
