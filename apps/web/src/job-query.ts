@@ -158,3 +158,22 @@ export function mappingProblem(
     missing.length === 1 ? 'it' : 'them'
   } in every row.`;
 }
+
+/** What the job will be, and why it cannot be submitted yet (an import's mapping, for people). */
+export function planJob(
+  detected: PreviewBody | null,
+  importing: boolean,
+  choices: ColumnChoice[],
+  dataset: DatasetBody | null,
+  mapping: Mapping,
+): { plan: JobPlan | null; problem: string | null } {
+  if (!detected) return { plan: null, problem: null };
+  if (!importing) {
+    return { plan: { type: 'normalize', columns: detected.columns, choices }, problem: null };
+  }
+  if (!dataset) return { plan: null, problem: 'Choose the dataset to import into.' };
+  return {
+    plan: { type: 'import', header: detected.header, dataset, mapping },
+    problem: mappingProblem(detected.header, dataset, mapping),
+  };
+}

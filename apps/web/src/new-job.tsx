@@ -11,22 +11,21 @@ import {
 } from './api.ts';
 import { ColumnChoices } from './column-choices.tsx';
 import { DatasetMapping } from './dataset-mapping.tsx';
+import { FileDrop } from './file-drop.tsx';
 import { followJob, type ProgressEvent } from './job-events.ts';
 import { JobOptionsFields } from './job-options-fields.tsx';
 import {
   type ColumnChoice,
-  defaultMapping,
-  type JobPlan,
   type JobWideOptions,
   jobQuery,
-  type Mapping,
-  mappingProblem,
   NO_OPTIONS,
+  planJob,
 } from './job-query.ts';
 import { JobTarget } from './job-target.tsx';
 import { JobView } from './job-view.tsx';
 import { PreviewRows } from './preview-rows.tsx';
 import { UploadProgress } from './upload-progress.tsx';
+import { useMapping } from './use-mapping.ts';
 import './new-job.css';
 
 /** A request this page abandoned itself (a newer one replaced it): nothing to tell. */
@@ -43,14 +42,13 @@ export function NewJob() {
   const [options, setOptions] = useState<JobWideOptions>(NO_OPTIONS);
   const [dataset, setDataset] = useState<DatasetBody | null>(null);
   const [importing, setImporting] = useState(false);
-  const [mapping, setMapping] = useState<Mapping>([]);
+  const { mapping, mapDefault, mapOne } = useMapping((err) => setError(message(err)));
   const [types, setTypes] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState<{ loaded: number; total: number } | null>(null);
   const [upload, setUpload] = useState<Upload | null>(null);
   const [progress, setProgress] = useState<ProgressEvent | null>(null);
   const [job, setJob] = useState<JobBody | null>(null);
-  const [dragging, setDragging] = useState(false);
   const watch = useRef<AbortController | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -68,19 +66,7 @@ export function NewJob() {
     return previewFile(picked, query, request.signal);
   };
 
-  // What the job will be, and why it cannot be submitted yet (an import's mapping).
-  let plan: JobPlan | null = null;
-  let problem: string | null = null;
-  if (detected && !importing) {
-    plan = { type: 'normalize', columns: detected.columns, choices };
-  } else if (detected && importing) {
-    if (dataset) {
-      plan = { type: 'import', header: detected.header, dataset, mapping };
-      problem = mappingProblem(detected.header, dataset, mapping);
-    } else {
-      problem = 'Choose the dataset to import into.';
-    }
-  }
+  const { plan, problem } = planJob(detected, importing, choices, dataset, mapping);
   const query = plan && !problem ? jobQuery(plan, options).toString() : null;
 
   // Each change is previewed again with the choices: the rows show their effect.
@@ -98,29 +84,6 @@ export function NewJob() {
       },
     );
   }, [file, query]);
-
-  /**
-   * The mapping the API makes itself (an import preview without `columns`).
-   * It refuses one that leaves a needed column unfilled: then the same rule
-   * here gives the screen's starting point, without a request bound to fail.
-   * Its own request: the previews of the choices neither cancel it nor wait.
-   */
-  const defaultRequest = useRef<AbortController | null>(null);
-  const mapDefault = async (picked: File, header: string[], into: DatasetBody) => {
-    defaultRequest.current?.abort();
-    const local = defaultMapping(header, into);
-    setMapping(local);
-    if (mappingProblem(header, into, local) !== null) return;
-    const request = new AbortController();
-    defaultRequest.current = request;
-    const query = jobQuery({ type: 'import', header, dataset: into, mapping: null }, options);
-    try {
-      const answer = await previewFile(picked, query, request.signal);
-      setMapping(answer.columns.map((c) => c.datasetColumn ?? null));
-    } catch (err) {
-      if (!aborted(err)) setError(message(err));
-    }
-  };
 
   const choose = async (picked: File | undefined) => {
     if (!picked) return;
@@ -148,7 +111,7 @@ export function NewJob() {
           drop: false,
         })),
       );
-      if (dataset) await mapDefault(picked, answer.header, dataset);
+      if (dataset) await mapDefault(picked, answer.header, dataset, options);
       heading.current?.focus();
     } catch (err) {
       if (!aborted(err)) setError(message(err));
@@ -178,33 +141,7 @@ export function NewJob() {
   return (
     <>
       <h1>New job</h1>
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is the mouse's shortcut; the file input inside is the keyboard's way. */}
-      <div
-        class={dragging ? 'drop dragging' : 'drop'}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          void choose(e.dataTransfer?.files[0]);
-        }}
-      >
-        <label for="csv-file">Choose a CSV file, or drop one here</label>
-        <input
-          id="csv-file"
-          type="file"
-          accept=".csv,.tsv,.txt,text/csv"
-          onChange={(e) => {
-            const picked = e.currentTarget.files?.[0];
-            // Emptied, so picking the same file again (edited since) is a change too.
-            e.currentTarget.value = '';
-            void choose(picked);
-          }}
-        />
-      </div>
+      <FileDrop onFile={(picked) => void choose(picked)} />
       {error && (
         <p role="alert" class="error">
           {error}
@@ -230,7 +167,7 @@ export function NewJob() {
             onImporting={setImporting}
             onDataset={(chosen) => {
               setDataset(chosen);
-              if (chosen) void mapDefault(file, detected.header, chosen);
+              if (chosen) void mapDefault(file, detected.header, chosen, options);
             }}
             onError={(err) => setError(message(err))}
           />
@@ -254,12 +191,7 @@ export function NewJob() {
               dataset={dataset}
               mapping={mapping}
               problem={problem}
-              onMap={(i, target) => {
-                defaultRequest.current?.abort();
-                setMapping(
-                  detected.header.map((_, j) => (j === i ? target : (mapping[j] ?? null))),
-                );
-              }}
+              onMap={(i, target) => mapOne(detected.header, i, target)}
             />
           )}
           {importing && !dataset && (
