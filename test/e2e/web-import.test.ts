@@ -35,21 +35,26 @@ const DATASET = {
   key: ['email'],
 };
 /**
- * Email and Full Name match dataset columns by name; Mobile matches none
- * (mapped to phone on the screen); Notes matches none and stays out.
+ * Email, Full Name and City match dataset columns by name; Mobile matches
+ * none (mapped to phone on the screen); City is left out on the screen
+ * (dropped: the dataset's city stays empty); Notes matches none and stays out.
  */
 const PEOPLE_CSV = [
-  'Email,Full Name,Mobile,Notes',
-  'ANN@Example.com,ann lee,(415) 555-0100,first',
-  'bob@example.com,BOB STONE,415.555.0101,',
+  'Email,Full Name,Mobile,City,Notes',
+  'ANN@Example.com,ann lee,(415) 555-0100,Paris,first',
+  'bob@example.com,BOB STONE,415.555.0101,Lyon,',
   '',
 ].join('\n');
 
-/** UK numbers (not US ones, the default region) and dates that read either way (03/04: 3 April in DMY). */
+/**
+ * UK numbers (not US ones, the default region), dates that read either way
+ * (03/04: 3 April in DMY), and Notes, left out on the screen (in the middle:
+ * the columns after it must still line up in the preview).
+ */
 const GB_CSV = [
-  'Name,Mobile,Joined',
-  'jane doe,020 7946 0018,03/04/2021',
-  'li wei,07911 123456,05/06/2020',
+  'Name,Notes,Mobile,Joined',
+  'jane doe,vip,020 7946 0018,03/04/2021',
+  'li wei,x,07911 123456,05/06/2020',
   '',
 ].join('\n');
 const GB_EXPECTED = [
@@ -190,6 +195,7 @@ describe('the new-job screen', () => {
     await eventually(() => target('Email').inputValue()).toBe('email');
     expect(await target('Full Name').inputValue()).toBe('full_name');
     expect(await target('Mobile').inputValue()).toBe('');
+    expect(await target('City').inputValue()).toBe('city');
     expect(await target('Notes').inputValue()).toBe('');
     // The key column and the required one are flagged as such.
     const datasetRow = (name: string) =>
@@ -217,12 +223,17 @@ describe('the new-job screen', () => {
     // Mapped on the screen: Mobile goes to phone (by keyboard: focus, arrows).
     await target('Mobile').focus();
     await target('Mobile').selectOption('phone');
+    // City would fill city by its name: left out here, it is dropped.
+    await target('City').selectOption('');
     await eventually(() => problem.textContent()).toBe('Every key and required column is mapped.');
     expect(await submit.isEnabled()).toBe(true);
     // The preview follows the mapping: the mobile number as the phone column writes it.
     const rows = page.getByRole('region', { name: 'First rows' });
     await eventually(() => rows.textContent()).toContain('→ phone');
     await eventually(() => rows.textContent()).toContain('→ +14155550100');
+    await eventually(() => rows.getByRole('columnheader', { name: /^City/ }).textContent()).toBe(
+      'City (left out)',
+    );
     // The window shows the choice of dataset, the mapping and the rows (docs/web-import.png).
     await page.evaluate("document.querySelector('.job-target').scrollIntoView()");
     await screenshot('import-mapping-1280');
@@ -245,7 +256,7 @@ describe('the new-job screen', () => {
     ]);
   });
 
-  it('runs a normalize job with a rename, a phone region and a date order chosen on the page', async () => {
+  it('runs a normalize job with a rename, a column left out, a phone region and a date order chosen on the page', async () => {
     await pick('contacts-gb.csv', GB_CSV);
     await page.getByLabel('Normalize into result.csv').check();
     const rows = page.getByRole('region', { name: 'First rows' });
@@ -256,9 +267,14 @@ describe('the new-job screen', () => {
     await page.getByLabel('Date order').selectOption('DMY');
     await page.getByLabel('Rename Mobile').fill('phone');
     await page.keyboard.press('Tab');
-    // The preview follows each choice.
-    await eventually(() => rows.textContent()).toContain('→ +442079460018');
-    await eventually(() => rows.textContent()).toContain('→ 2021-04-03');
+    await page.getByLabel('Leave out Notes').check();
+    expect(await page.getByLabel('Rename Notes').isDisabled()).toBe(true);
+    // The preview follows each choice, each value under its own column.
+    await eventually(() => rows.textContent()).toContain('Notes (left out)');
+    const cells = rows.getByRole('row', { name: /^2\b/ }).getByRole('cell');
+    await eventually(() => cells.nth(2).textContent()).toBe('020 7946 0018→ +442079460018');
+    await eventually(() => cells.nth(3).textContent()).toBe('03/04/2021→ 2021-04-03');
+    expect(await cells.nth(1).textContent()).toBe('vip');
     await eventually(() => rows.textContent()).toContain('→ phone');
     await screenshot('normalize-options-1280');
     expect(problems).toEqual([]);
