@@ -276,6 +276,18 @@ describe('the new-job screen', () => {
     await eventually(() => cells.nth(3).textContent()).toBe('03/04/2021→ 2021-04-03');
     expect(await cells.nth(1).textContent()).toBe('vip');
     await eventually(() => rows.textContent()).toContain('→ phone');
+    // The time zone reaches the API too: one it does not know is its problem, shown.
+    const zone = page.getByLabel('Time zone');
+    expect(await page.locator('#time-zones option[value="Europe/Berlin"]').count()).toBe(1);
+    await zone.fill('Mars/Olympus');
+    await page.keyboard.press('Tab');
+    await eventually(() => page.getByRole('alert').textContent()).toMatch(
+      /timeZone must be an IANA/,
+    );
+    expect(problems.splice(0).map((p) => /status of 400/.test(p))).toEqual([true]);
+    await zone.fill('Europe/London');
+    await page.keyboard.press('Tab');
+    await eventually(() => page.getByRole('alert').count()).toBe(0);
     await screenshot('normalize-options-1280');
     expect(problems).toEqual([]);
     expect(await seriousViolations()).toEqual([]);
