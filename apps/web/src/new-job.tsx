@@ -1,3 +1,4 @@
+import type { DatasetBody } from '@sluice/contract';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   ApiError,
@@ -8,45 +9,46 @@ import {
   type Upload,
   uploadJob,
 } from './api.ts';
+import { ColumnChoices } from './column-choices.tsx';
+import { DatasetMapping } from './dataset-mapping.tsx';
+import { FileDrop } from './file-drop.tsx';
 import { followJob, type ProgressEvent } from './job-events.ts';
+import { JobOptionsFields } from './job-options-fields.tsx';
+import {
+  type ColumnChoice,
+  type JobWideOptions,
+  jobQuery,
+  NO_OPTIONS,
+  planJob,
+} from './job-query.ts';
+import { JobTarget } from './job-target.tsx';
 import { JobView } from './job-view.tsx';
-import { ScrollArea } from './scroll-area.tsx';
-
-type ColumnChoice = { type: string; required: boolean };
-
-/** The `columns` option (JSON by header name) for the columns the user changed. */
-function columnsOption(detected: PreviewBody, choices: ColumnChoice[]): URLSearchParams {
-  const changed: Record<string, ColumnChoice> = {};
-  detected.columns.forEach((column, i) => {
-    const choice = choices[i];
-    if (choice && (choice.type !== column.type || choice.required !== column.required)) {
-      changed[column.name] = choice;
-    }
-  });
-  const query = new URLSearchParams();
-  if (Object.keys(changed).length > 0) query.set('columns', JSON.stringify(changed));
-  return query;
-}
+import { PreviewRows } from './preview-rows.tsx';
+import { UploadProgress } from './upload-progress.tsx';
+import { useMapping } from './use-mapping.ts';
+import './new-job.css';
 
 /** A request this page abandoned itself (a newer one replaced it): nothing to tell. */
 const aborted = (err: unknown) => err instanceof DOMException && err.name === 'AbortError';
 const message = (err: unknown) => (err instanceof ApiError ? err.message : String(err));
-const percent = (part: number, whole: number) => (whole > 0 ? Math.floor((part / whole) * 100) : 0);
 
-/** Pick or drop a CSV, preview it, adjust its columns, upload it as a job and watch it finish. */
+/** Pick or drop a CSV, preview it, choose what the job does, upload it and watch it finish. */
 export function NewJob() {
   const [file, setFile] = useState<File | null>(null);
   // The first preview (what Sluice detects) and the latest (with the user's choices).
   const [detected, setDetected] = useState<PreviewBody | null>(null);
   const [preview, setPreview] = useState<PreviewBody | null>(null);
   const [choices, setChoices] = useState<ColumnChoice[]>([]);
+  const [options, setOptions] = useState<JobWideOptions>(NO_OPTIONS);
+  const [dataset, setDataset] = useState<DatasetBody | null>(null);
+  const [importing, setImporting] = useState(false);
+  const { mapping, mapDefault, mapOne } = useMapping((err) => setError(message(err)));
   const [types, setTypes] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState<{ loaded: number; total: number } | null>(null);
   const [upload, setUpload] = useState<Upload | null>(null);
   const [progress, setProgress] = useState<ProgressEvent | null>(null);
   const [job, setJob] = useState<JobBody | null>(null);
-  const [dragging, setDragging] = useState(false);
   const watch = useRef<AbortController | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -64,6 +66,25 @@ export function NewJob() {
     return previewFile(picked, query, request.signal);
   };
 
+  const { plan, problem } = planJob(detected, importing, choices, dataset, mapping);
+  const query = plan && !problem ? jobQuery(plan, options).toString() : null;
+
+  // Each change is previewed again with the choices: the rows show their effect.
+  const shown = useRef<string | null>(null);
+  useEffect(() => {
+    if (!file || query === null || query === shown.current) return;
+    ask(file, new URLSearchParams(query)).then(
+      (answer) => {
+        shown.current = query;
+        setPreview(answer);
+        setError(null);
+      },
+      (err: unknown) => {
+        if (!aborted(err)) setError(message(err));
+      },
+    );
+  }, [file, query]);
+
   const choose = async (picked: File | undefined) => {
     if (!picked) return;
     // A job still being watched is no longer shown: stop following it.
@@ -75,34 +96,32 @@ export function NewJob() {
     setProgress(null);
     setSent(null);
     setError(null);
+    shown.current = null;
     try {
-      const answer = await ask(picked, new URLSearchParams());
+      const query = jobQuery({ type: 'normalize', columns: [], choices: [] }, options);
+      const answer = await ask(picked, query);
+      shown.current = query.toString();
       setDetected(answer);
       setPreview(answer);
-      setChoices(answer.columns.map((c) => ({ type: c.type, required: c.required })));
+      setChoices(
+        answer.columns.map((c) => ({
+          type: c.type,
+          required: c.required,
+          rename: '',
+          drop: false,
+        })),
+      );
+      if (dataset) await mapDefault(picked, answer.header, dataset, options);
       heading.current?.focus();
     } catch (err) {
       if (!aborted(err)) setError(message(err));
     }
   };
 
-  // Each change is previewed again with the choices: the rows show their effect.
-  const change = async (i: number, choice: Partial<ColumnChoice>) => {
-    if (!file || !detected) return;
-    const next = choices.map((c, j) => (j === i ? { ...c, ...choice } : c));
-    setChoices(next);
-    try {
-      setPreview(await ask(file, columnsOption(detected, next)));
-      setError(null);
-    } catch (err) {
-      if (!aborted(err)) setError(message(err));
-    }
-  };
-
   const submit = async () => {
-    if (!file || !detected) return;
+    if (!file || query === null) return;
     setError(null);
-    const started = uploadJob(file, columnsOption(detected, choices), (loaded, total) =>
+    const started = uploadJob(file, new URLSearchParams(query), (loaded, total) =>
       setSent({ loaded, total }),
     );
     setSent({ loaded: 0, total: file.size });
@@ -122,39 +141,13 @@ export function NewJob() {
   return (
     <>
       <h1>New job</h1>
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: dropping is the mouse's shortcut; the file input inside is the keyboard's way. */}
-      <div
-        class={dragging ? 'drop dragging' : 'drop'}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setDragging(false);
-          void choose(e.dataTransfer?.files[0]);
-        }}
-      >
-        <label for="csv-file">Choose a CSV file, or drop one here</label>
-        <input
-          id="csv-file"
-          type="file"
-          accept=".csv,.tsv,.txt,text/csv"
-          onChange={(e) => {
-            const picked = e.currentTarget.files?.[0];
-            // Emptied, so picking the same file again (edited since) is a change too.
-            e.currentTarget.value = '';
-            void choose(picked);
-          }}
-        />
-      </div>
+      <FileDrop onFile={(picked) => void choose(picked)} />
       {error && (
         <p role="alert" class="error">
           {error}
         </p>
       )}
-      {preview && file && !job && !upload && (
+      {preview && detected && file && !job && !upload && (
         <section aria-labelledby="preview-heading">
           <h2 id="preview-heading" tabIndex={-1} ref={heading}>
             Preview of {file.name}
@@ -162,104 +155,67 @@ export function NewJob() {
           <p>
             Encoding <strong>{preview.encoding.name}</strong> ({preview.encoding.source}), delimiter{' '}
             <strong>{JSON.stringify(preview.delimiter.char)}</strong> ({preview.delimiter.source},{' '}
-            {percent(preview.delimiter.confidence, 1)}%)
+            {Math.floor(preview.delimiter.confidence * 100)}%)
           </p>
-          <ScrollArea label="Columns">
-            <table>
-              <caption>Columns: change a type or mark a column required before you submit.</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Column</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Required</th>
-                  <th scope="col">Decided by</th>
-                  <th scope="col">Confidence</th>
-                  <th scope="col">Notes</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.columns.map((column, i) => (
-                  <tr key={column.name}>
-                    <th scope="row">{column.name}</th>
-                    <td>
-                      <select
-                        aria-label={`Type of ${column.name}`}
-                        value={choices[i]?.type}
-                        onChange={(e) => void change(i, { type: e.currentTarget.value })}
-                      >
-                        {types.map((t) => (
-                          <option key={t} value={t}>
-                            {t}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`${column.name} is required`}
-                        checked={choices[i]?.required}
-                        onChange={(e) => void change(i, { required: e.currentTarget.checked })}
-                      />
-                    </td>
-                    <td>{column.source}</td>
-                    <td>{percent(column.confidence, 1)}%</td>
-                    <td class="notes">{column.notes.join(' ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollArea>
-          <h3>First rows</h3>
-          <ScrollArea label="First rows">
-            <table class="rows">
-              <thead>
-                <tr>
-                  <th scope="col">Record</th>
-                  {preview.header.map((name) => (
-                    <th scope="col" key={name}>
-                      {name}
-                    </th>
-                  ))}
-                  <th scope="col">Errors</th>
-                </tr>
-              </thead>
-              <tbody>
-                {preview.rows.map((row) => (
-                  <tr key={row.recordNumber} class={row.rejected ? 'rejected' : undefined}>
-                    <th scope="row">{row.recordNumber}</th>
-                    {preview.header.map((_, i) => (
-                      <td key={i}>
-                        <span class="before">{row.raw?.[i] ?? ''}</span>
-                        {row.normalized && row.normalized[i] !== row.raw?.[i] && (
-                          <span class="after">→ {row.normalized[i]}</span>
-                        )}
-                      </td>
-                    ))}
-                    <td class="row-errors">
-                      {row.errors.map((e) => `${e.column ?? 'row'}: ${e.message}`).join('; ')}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollArea>
-          <button type="button" onClick={() => void submit()}>
+          <JobOptionsFields
+            value={options}
+            onChange={(change) => setOptions({ ...options, ...change })}
+          />
+          <JobTarget
+            importing={importing}
+            dataset={dataset?.name ?? null}
+            onImporting={setImporting}
+            onDataset={(chosen) => {
+              setDataset(chosen);
+              if (chosen) void mapDefault(file, detected.header, chosen, options);
+            }}
+            onError={(err) => setError(message(err))}
+          />
+          {!importing && (
+            <ColumnChoices
+              columns={
+                preview.columns.length === detected.columns.length
+                  ? preview.columns
+                  : detected.columns
+              }
+              choices={choices}
+              types={types}
+              onChange={(i, choice) =>
+                setChoices(choices.map((c, j) => (j === i ? { ...c, ...choice } : c)))
+              }
+            />
+          )}
+          {importing && dataset && (
+            <DatasetMapping
+              header={detected.header}
+              dataset={dataset}
+              mapping={mapping}
+              problem={problem}
+              onMap={(i, target) => mapOne(detected.header, i, target)}
+            />
+          )}
+          {importing && !dataset && (
+            <p id="mapping-problem" role="status" class="error">
+              {problem}
+            </p>
+          )}
+          {problem === null ? (
+            <PreviewRows preview={preview} />
+          ) : (
+            <p class="hint">The first rows show once every key and required column is mapped.</p>
+          )}
+          <button
+            type="button"
+            disabled={query === null}
+            aria-describedby={problem ? 'mapping-problem' : undefined}
+            onClick={() => void submit()}
+          >
             Submit job
           </button>
         </section>
       )}
-      {upload && sent && (
-        <section aria-labelledby="upload-heading">
-          <h2 id="upload-heading">Uploading {file?.name}</h2>
-          <progress max={sent.total} value={sent.loaded} aria-labelledby="upload-heading" />
-          <p aria-live="polite">
-            {percent(sent.loaded, sent.total)}% of {sent.total.toLocaleString()} bytes
-          </p>
-          <button type="button" class="secondary" onClick={() => upload.cancel()}>
-            Cancel upload
-          </button>
-        </section>
+      {upload && sent && file && (
+        <UploadProgress fileName={file.name} sent={sent} upload={upload} />
       )}
       {job && <JobView job={job} progress={progress} onError={(e) => setError(message(e))} />}
     </>

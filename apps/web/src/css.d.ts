@@ -1,0 +1,2 @@
+/** A stylesheet imported for its effect: Vite bundles it beside the script (no inline style: the CSP). */
+declare module '*.css';
