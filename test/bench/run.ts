@@ -11,6 +11,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { breakerRefusal } from './breaker-refusal.ts';
 import { enqueue } from './enqueue.ts';
+import { hostileInput } from './hostile-input.ts';
 import { importE2e } from './import-e2e.ts';
 import { memory } from './memory.ts';
 import { normalizeThroughput } from './normalize-throughput.ts';
@@ -38,6 +39,11 @@ const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioR
         ],
       };
     },
+  },
+  'hostile-input': {
+    describe:
+      'hostile cell values (21 shapes: one character or a short pattern repeated) through every column type (normalize + looksLike) at BENCH_HOSTILE_CHARS (default 100000) and a tenth of it, and one CSV record of twice as many fields; median of 3. Ratio: time at n / (10 × time at n/10): about 1 is linear, about 10 quadratic',
+    run: async () => hostileInput(env('BENCH_HOSTILE_CHARS', 100_000)),
   },
   'import-e2e': {
     describe: `a generated contacts CSV (BENCH_ROWS, default ${ROWS}) imported over HTTP into a dataset keyed by email (one worker, ./dev start's thread count); rows read per second from submit to job completed. Reference: \`psql \\copy\` of the same file into an unindexed all-text table on the same PostgreSQL (fsync off for both)`,
