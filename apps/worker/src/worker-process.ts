@@ -226,6 +226,9 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       lockLost({ bullJobId }) {
         logger.warn({ bullJobId }, 'job lock lost: cancelling its attempt');
       },
+      stalled({ bullJobId }) {
+        logger.warn({ bullJobId }, 'job stalled (its lock expired): back in the queue');
+      },
     },
   });
   const pause = createBreakerPause({ states: () => breakers.states(), consumers, logger });
