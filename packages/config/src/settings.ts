@@ -202,7 +202,12 @@ const workerSchema = z.object({
   ...common,
   /** piscina threads that parse and normalize chunks (CPU-bound). */
   WORKER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
-  /** Chunks in flight per process; more than threads keeps threads fed during I/O. */
+  /**
+   * Chunks in flight per process; default WORKER_THREADS. More than threads
+   * overlaps a chunk's load and commit with another's normalizing, but the
+   * extra chunks wait in this worker's thread queue while other workers may
+   * be idle: the chunks of a job then spread unevenly.
+   */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** V8 old-space cap per thread: a hostile chunk fails its task, not the process. */
   THREAD_MAX_HEAP_MB: z.coerce.number().int().min(32).max(8192).default(256),
