@@ -21,6 +21,7 @@ import { markdownTable } from './support/markdown.ts';
 import { compare, round, type ScenarioResult } from './support/result.ts';
 import { closeAllScopes } from './support/scope.ts';
 import { say } from './support/stack.ts';
+import { workerRecovery } from './worker-recovery.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROWS = env('BENCH_ROWS', 1_000_000);
@@ -68,6 +69,12 @@ const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioR
     describe:
       'peak RSS (VmHWM) of the API and of the worker (2 threads) for a generated file of BENCH_MEMORY_SMALL_MB (default 100) and BENCH_MEMORY_LARGE_MB (default 1000): upload, normalize, download result.csv, fresh processes per size, launcher NODE_OPTIONS. Ratio: large / small (flat = 1.0)',
     run: () => memory(env('BENCH_MEMORY_SMALL_MB', 100), env('BENCH_MEMORY_LARGE_MB', 1000)),
+  },
+  'worker-recovery': {
+    describe:
+      "two workers (1 thread each) on a multi-chunk normalize job; one is killed with SIGKILL while it holds claimed, uncommitted chunks; seconds from its death to the last of those chunks claimed again by the other worker (PostgreSQL clock at both ends), median of BENCH_RECOVERY_RUNS (default 5) kills with the default lock settings. Reference: the same with BullMQ's defaults, 30 s lock and 30 s stalled check (Sluice's defaults before; BENCH_RECOVERY_REFERENCE_RUNS, default 3). Ratio: sluice / reference (lower is better)",
+    run: () =>
+      workerRecovery(env('BENCH_RECOVERY_RUNS', 5), env('BENCH_RECOVERY_REFERENCE_RUNS', 3)),
   },
   scaling: {
     describe: `the import-e2e import (BENCH_SCALING_ROWS, default BENCH_ROWS) with 1 and then 2 worker processes of 1 thread each, API and PostgreSQL on the same ${availableParallelism()} cores. Ratio: 2 workers / 1 worker`,

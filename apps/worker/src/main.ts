@@ -64,6 +64,12 @@ onShutdownSignals({
 const { metricsPort } = await worker.start();
 if (metricsPort !== undefined) logger.info({ port: metricsPort }, 'metrics server listening');
 logger.info(
-  { threads: config.WORKER_THREADS, queues: Object.values(QUEUE_NAMES) },
+  {
+    threads: config.WORKER_THREADS,
+    queues: Object.values(QUEUE_NAMES),
+    // How soon this worker's jobs come back if it dies: lock + stalled check.
+    lockDurationMs: config.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+  },
   'sluice worker ready',
 );

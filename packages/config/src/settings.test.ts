@@ -98,4 +98,16 @@ describe('loadWorkerConfig', () => {
     expect(loadWorkerConfig(base).WORKER_THREADS).toBe(1);
     expect(() => loadWorkerConfig({ ...base, QUEUE_PREFIX: 'a:b' })).toThrow(/QUEUE_PREFIX/);
   });
+
+  it("bounds a killed worker's recovery by default: lock + stalled check under 10 s", () => {
+    // A dead worker's jobs come back within lock + stalled-check interval
+    // (BullMQ's stalled check); issue 15's goal is 10 s.
+    const c = loadWorkerConfig(base);
+    expect(c.WORKER_LOCK_DURATION_MS).toBe(5000);
+    expect(c.WORKER_STALLED_INTERVAL_MS).toBe(2000);
+    expect(c.WORKER_LOCK_DURATION_MS + c.WORKER_STALLED_INTERVAL_MS).toBeLessThan(10_000);
+    expect(() => loadWorkerConfig({ ...base, WORKER_LOCK_DURATION_MS: '999' })).toThrow(
+      /WORKER_LOCK_DURATION_MS/,
+    );
+  });
 });

@@ -202,7 +202,12 @@ const workerSchema = z.object({
   ...common,
   /** piscina threads that parse and normalize chunks (CPU-bound). */
   WORKER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
-  /** Chunks in flight per process; more than threads keeps threads fed during I/O. */
+  /**
+   * Chunks in flight per process; default WORKER_THREADS. More than threads
+   * overlaps a chunk's load and commit with another's normalizing, but the
+   * extra chunks wait in this worker's thread queue while other workers may
+   * be idle: the chunks of a job then spread unevenly.
+   */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** V8 old-space cap per thread: a hostile chunk fails its task, not the process. */
   THREAD_MAX_HEAP_MB: z.coerce.number().int().min(32).max(8192).default(256),
@@ -268,12 +273,17 @@ const workerSchema = z.object({
   /** A pending chunk claimed this often without finishing fails its job (it keeps killing workers). */
   RECONCILE_MAX_CHUNK_CLAIMS: z.coerce.number().int().min(2).max(1000).default(25),
   /**
-   * BullMQ lock on a chunk being processed (renewed at half this while the
-   * worker lives). After a crash, the chunk returns to the queue once the
-   * lock expired and the stalled check (every WORKER_STALLED_INTERVAL_MS) ran.
+   * BullMQ lock on a job being processed: the worker's liveness signal. A
+   * live worker renews it four times per duration (the threads normalize,
+   * so the event loop is free), so only a worker silent for three quarters
+   * of it (dead, frozen, cut off from Redis) loses it. A killed worker's
+   * chunks return to the queue once the lock expired and the stalled check
+   * (every WORKER_STALLED_INTERVAL_MS, one worker per interval) ran: within
+   * lock + interval, 7 s by default. A lock lost by a live worker costs
+   * work, never rows: the chunk runs again and the stale commit is fenced.
    */
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
-  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(600_000).default(5000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(2000),
   /** Times a chunk may come back from a crashed worker before BullMQ fails it. */
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(1).max(100).default(3),
   /**

@@ -59,6 +59,11 @@ export interface ConsumerEvents {
   handBackFailed?(details: { name: JobName; bullJobId: string; error: unknown }): void;
   /** A lock could not be renewed; the attempt's signal is aborted right after. */
   lockLost?(details: { name: JobName; bullJobId: string }): void;
+  /**
+   * This process' stalled check put a job back in the queue: its lock had
+   * expired (its worker died, froze or lost Redis).
+   */
+  stalled?(details: { name: JobName; bullJobId: string }): void;
 }
 
 export interface ConsumerSettings {
@@ -66,8 +71,10 @@ export interface ConsumerSettings {
   concurrency: Record<JobName, number>;
   /**
    * A killed worker's jobs come back after their lock expires (BullMQ's
-   * stalled check); several stalls are allowed, since a job whose worker
-   * died twice is not a bad job.
+   * stalled check, which runs at most once per interval across all workers
+   * and moves a job that was active at its previous run and has no lock):
+   * within lock + interval of the death. Several stalls are allowed, since a
+   * job whose worker died twice is not a bad job.
    */
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -141,6 +148,11 @@ export function createConsumers(options: {
       prefix: options.prefix,
       concurrency: options.settings.concurrency[name],
       lockDuration: options.settings.lockDurationMs,
+      // Renewed four times per lock (BullMQ's default: twice), so a short
+      // lock survives a renewal delayed by up to three quarters of it (a
+      // slow Redis round trip, a long GC pause). Cheap: one script call per
+      // worker and renewal for all of its jobs, only while it has some.
+      lockRenewTime: Math.max(1, Math.floor(options.settings.lockDurationMs / 4)),
       stalledInterval: options.settings.stalledIntervalMs,
       maxStalledCount: options.settings.maxStalledCount,
       autorun: false,
@@ -161,6 +173,7 @@ export function createConsumers(options: {
       events.failed?.(failure as AttemptFailure, error);
     });
     worker.on('completed', () => events.completed?.(name));
+    worker.on('stalled', (bullJobId) => events.stalled?.({ name, bullJobId }));
     worker.on('error', (error) => events.error?.(error));
     // BullMQ could not extend a lock: the job is (or will be) handed to
     // another worker. Abort the attempt so it stops early; its commit would

@@ -82,6 +82,8 @@ export interface App {
   peakRssMb(): number;
   /** SIGTERM, SIGKILL after 30 s; resolves on exit. Idempotent. */
   stop(): Promise<void>;
+  /** kill -9 (a crash: nothing of it runs any more); resolves on exit. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -160,6 +162,12 @@ export function spawnApp(
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (!app.running) return;
+      stopping = true;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
   scope.defer(() => app.stop());

@@ -66,14 +66,26 @@ const standaloneRedis: RedisDeployment<ServiceHandle> = {
   stop: (redis) => redis.stop(),
 };
 
-export async function startChaosStack(options: { workers: number }): Promise<ChaosStack>;
+/**
+ * Worker settings on top of the chaos ones; `undefined` drops a chaos
+ * setting, so the worker runs with its own default (e.g. the lock settings,
+ * to test the recovery they give).
+ */
+type WorkerEnv = Record<string, string | undefined>;
+
+export async function startChaosStack(options: {
+  workers: number;
+  workerEnv?: WorkerEnv;
+}): Promise<ChaosStack>;
 export async function startChaosStack<R>(options: {
   workers: number;
   redis: RedisDeployment<R>;
+  workerEnv?: WorkerEnv;
 }): Promise<ChaosStack<R>>;
 export async function startChaosStack<R>(options: {
   workers: number;
   redis?: RedisDeployment<R>;
+  workerEnv?: WorkerEnv;
 }): Promise<ChaosStack<R>> {
   const deployment = (options.redis ?? standaloneRedis) as RedisDeployment<R>;
   const dir = mkdtempSync(join(tmpdir(), 'sluice-chaos-'));
@@ -108,9 +120,12 @@ export async function startChaosStack<R>(options: {
   const startWorker = () => {
     spawned += 1;
     const id = `chaos-worker-${spawned}`;
+    const settings = Object.entries({ ...WORKER_ENV, ...options.workerEnv }).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    );
     const worker = spawnApp(id, 'apps/worker/src/main.ts', {
       ...env,
-      ...WORKER_ENV,
+      ...Object.fromEntries(settings),
       WORKER_ID: id,
     });
     ids.set(worker, id);
