@@ -59,7 +59,11 @@ const FIXED: Partial<Record<CountryCode, string>> = {
 const REGIONS: CountryCode[] = [
   'US',
   'CA',
+  'PR',
+  'JM',
   'GB',
+  'GG',
+  'KZ',
   'DE',
   'NL',
   'FR',
@@ -70,7 +74,15 @@ const REGIONS: CountryCode[] = [
   'IT',
   'MX',
 ];
-const TRUNK: Partial<Record<CountryCode, string>> = { US: '1', CA: '1', MX: '01' };
+const TRUNK: Partial<Record<CountryCode, string>> = {
+  US: '1',
+  CA: '1',
+  PR: '1',
+  JM: '1',
+  BS: '1',
+  MX: '01',
+  KZ: '8',
+};
 
 function shapes(r: () => number, country: CountryCode, national: string): string[] {
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
@@ -111,6 +123,12 @@ function shapes(r: () => number, country: CountryCode, national: string): string
     `${n.slice(0, 3)}+${n.slice(3)}`,
     `+800 ${n.slice(0, 8)}`,
     `+882 ${n}`,
+    `${grouped(n)} x${n.slice(-3)}`,
+    `+${code} ${n} ext. ${n.slice(-4)}`,
+    `${n}x${n.slice(-2)}`,
+    `(${n.slice(0, 3)}) ${n.slice(3)} ext ${n.slice(-1)}`,
+    `${n} x`,
+    `${n} #12`,
   ];
 }
 
@@ -178,17 +196,20 @@ describe('fastPhone', () => {
       '415.555.2671',
       '4155552671',
       '+1 415 555 2671',
+      '1-415-555-2671',
     ]) {
       expect(fastPhone(input, 'US')).toBe('+14155552671');
     }
+    expect(fastPhone('(415) 555-2671 x12', 'US')).toBe('+14155552671;ext=12');
+    expect(fastPhone('+1 415 555 2671 ext. 345', 'US')).toBe('+14155552671;ext=345');
     expect(fastPhone('+44 20 7946 0958', 'US')).toBe('+442079460958');
     expect(fastPhone('(212) 111-3333', 'US')).toBe(false);
-    // Left to the library: extensions, letters, IDD and trunk prefixes.
+    // Left to the library: other letters, IDD and trunk prefixes, non-geographic codes.
     for (const input of [
-      '415-555-2671 x12',
       'tel 4155552671',
       '011 44 20 7946 0958',
-      '1-415-555-2671',
+      '+800 1234 5678',
+      '+1 415 555 2671 #12',
     ]) {
       expect(fastPhone(input, 'US')).toBeUndefined();
     }

@@ -200,55 +200,95 @@ function digitsOf(input: string): string | undefined {
 }
 
 /**
+ * A trailing extension in the forms `x123`, ` ext 123`, ` ext. 123` (up to 6
+ * digits): libphonenumber's extension patterns (extractExtension) read these
+ * the same way, as the number before them and the digits as `ext`.
+ */
+const EXTENSION = /^(.*?[0-9)]) ?(?:x|ext\.?) ?([0-9]{1,6})$/i;
+
+/** `+` and digits: the calling code's number, as extractCountryCallingCode reads it. */
+function international(digits: string): string | false | undefined {
+  // +0... has no calling code; else the shortest known prefix of 1-3 digits is it.
+  if (digits.charCodeAt(0) === 48) return undefined;
+  for (let length = 1; length <= MAX_LENGTH_COUNTRY_CODE && length <= digits.length; length++) {
+    const prefix = digits.slice(0, length);
+    if (metadata.hasCallingCode(prefix)) {
+      const code = callingCode(prefix);
+      // After `+` the national prefix stripped is the calling code's main country's.
+      return answer(code, digits.slice(length), code.nationalPrefix, undefined);
+    }
+  }
+  return undefined;
+}
+
+/** Digits without `+` in the default region. */
+function national(digits: string, defaultRegion: CountryCode): string | false | undefined {
+  const home = region(defaultRegion);
+  // An IDD prefix (011 in the US, 00 in most places) makes libphonenumber try more readings.
+  if (home.idd.test(digits)) return undefined;
+  if (digits.startsWith(home.callingCode.code)) {
+    // The region's calling code written without `+` (`1-415-555-2671`):
+    // libphonenumber reads it either as that calling code or as the
+    // national prefix, and in North America, where both are `1` and every
+    // valid number has 10 digits (so `1` + a valid number never matches the
+    // national pattern), both readings give the `+1` number when that is
+    // valid. Elsewhere, and whenever the `+` reading is not valid, ask it.
+    if (home.callingCode.code !== '1') return undefined;
+    const plus = international(digits);
+    return typeof plus === 'string' ? plus : undefined;
+  }
+  return answer(home.callingCode, digits, home.nationalPrefix, defaultRegion);
+}
+
+/**
+ * The number's answer once its calling code is known: undefined when
+ * extractNationalNumber would strip a national prefix or carrier code, or
+ * the country is a non-geographic entity or cannot be decided; else whether
+ * the country's types accept it.
+ */
+function answer(
+  code: CompiledCallingCode,
+  nationalNumber: string,
+  nationalPrefix: RegExp | undefined,
+  fallbackCountry: string | undefined,
+): string | false | undefined {
+  // A non-geographic code (+800, +882, ...) is not resolved to a country here.
+  if (code.countries === undefined) return undefined;
+  if (nationalPrefix?.test(nationalNumber)) return undefined;
+  if (nationalNumber.length < MIN_LENGTH_FOR_NSN || nationalNumber.length > MAX_LENGTH_FOR_NSN) {
+    return undefined;
+  }
+  // parse(): the exact country if one is found, else the default region.
+  const found = countryOf(nationalNumber, code) ?? fallbackCountry;
+  if (found === undefined) return undefined;
+  return hasType(nationalNumber, country(found)) ? `+${code.code}${nationalNumber}` : false;
+}
+
+/**
  * What libphonenumber answers for `input` (cleaned text, as phone.ts parses
- * it) with `defaultRegion`: the E.164 number when it is valid, false when it
- * is not a valid number, undefined when this path cannot tell (then ask
- * libphonenumber).
+ * it) with `defaultRegion`: the E.164 number (with `;ext=` and the
+ * extension, if it has one) when it is valid, false when it is not a valid
+ * number, undefined when this path cannot tell (then ask libphonenumber).
  */
 export function fastPhone(
   input: string,
   defaultRegion: CountryCode | undefined,
 ): string | false | undefined {
-  const digits = digitsOf(input);
-  if (digits === undefined || digits.length < MIN_LENGTH_FOR_NSN) return undefined;
-  let code: CompiledCallingCode | undefined;
-  let nationalNumber = '';
-  let fallbackCountry: string | undefined;
-  // The plan whose national prefix extractNationalNumber strips: the calling
-  // code's main country after `+`, else the default region's own.
-  let nationalPrefix: RegExp | undefined;
-  if (input.charCodeAt(0) === PLUS) {
-    // extractCountryCallingCode: +0... has none; else the shortest known prefix of 1-3 digits.
-    if (digits.charCodeAt(0) === 48) return undefined;
-    for (let length = 1; length <= MAX_LENGTH_COUNTRY_CODE && length <= digits.length; length++) {
-      const prefix = digits.slice(0, length);
-      if (metadata.hasCallingCode(prefix)) {
-        code = callingCode(prefix);
-        nationalNumber = digits.slice(length);
-        break;
-      }
-    }
-    if (code === undefined) return undefined;
-    nationalPrefix = code.nationalPrefix;
-  } else {
-    if (defaultRegion === undefined) return undefined;
-    const home = region(defaultRegion);
-    // An IDD prefix (011 in the US, 00 in most places) or the region's own
-    // calling code without `+` makes libphonenumber try more readings.
-    if (home.idd.test(digits) || digits.startsWith(home.callingCode.code)) return undefined;
-    code = home.callingCode;
-    nationalNumber = digits;
-    fallbackCountry = defaultRegion;
-    nationalPrefix = home.nationalPrefix;
+  let body = input;
+  let extension = '';
+  let digits = digitsOf(input);
+  if (digits === undefined) {
+    const parts = EXTENSION.exec(input);
+    if (parts === null) return undefined;
+    body = parts[1]!;
+    extension = parts[2]!;
+    digits = digitsOf(body);
+    if (digits === undefined) return undefined;
   }
-  // A non-geographic code (+800, +882, ...) is not resolved to a country here.
-  if (code.countries === undefined) return undefined;
-  // extractNationalNumber: a national prefix or carrier code to strip takes its own checks.
-  if (nationalPrefix?.test(nationalNumber)) return undefined;
-  if (nationalNumber.length < MIN_LENGTH_FOR_NSN || nationalNumber.length > MAX_LENGTH_FOR_NSN) {
-    return undefined;
-  }
-  const found = countryOf(nationalNumber, code) ?? fallbackCountry;
-  if (found === undefined) return undefined;
-  return hasType(nationalNumber, country(found)) ? `+${code.code}${nationalNumber}` : false;
+  if (digits.length < MIN_LENGTH_FOR_NSN) return undefined;
+  let result: string | false | undefined;
+  if (body.charCodeAt(0) === PLUS) result = international(digits);
+  else if (defaultRegion !== undefined) result = national(digits, defaultRegion);
+  if (typeof result !== 'string' || extension === '') return result;
+  return `${result};ext=${extension}`;
 }
