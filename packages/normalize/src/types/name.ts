@@ -1,6 +1,7 @@
-import { cleanText } from '../clean-text.ts';
+import { cleanAscii, cleanText } from '../clean-text.ts';
 import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
+import { FAST_PATHS } from '../fast-paths.ts';
 import { lower, needsRecase, properCaseWord } from './name-case.ts';
 import { HONORIFICS, PARTICLES, SUFFIX_LIST, SURNAME_STARTS } from './name-data.ts';
 
@@ -207,6 +208,53 @@ function check(raw: string): Checked | { reason: string } {
 }
 
 /**
+ * `A.`: caseWords leaves it as it is (properCaseWord keeps the capital, no
+ * particle ends in a period, and it already has its period).
+ */
+const isInitial = (word: string) =>
+  word.length === 2 &&
+  word.charCodeAt(1) === 0x2e &&
+  word.charCodeAt(0) >= 0x41 &&
+  word.charCodeAt(0) <= 0x5a;
+
+/** A to Z or a to z. */
+const isAsciiLetter = (code: number) => (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
+
+/**
+ * The most common names, answered without parse() and caseWords(): printable
+ * ASCII (cleanAscii) of letters, spaces, `.`, `'` and `-` only (so no comma,
+ * `@` or `://`), with a letter, where no word is re-cased (needsRecase: each
+ * in mixed case, `Jane`, `McDonald`, or an initial `A.`), the first word no honorific and
+ * the last no suffix. normalizeName gives such a value back as cleaned: no
+ * prefix or suffix is taken off, caseWords keeps words that need no re-casing
+ * as they are, and they are joined by the single spaces they had. Undefined
+ * for every other value.
+ */
+function fastName(raw: string): string | undefined {
+  const cleaned = cleanAscii(raw);
+  if (cleaned === undefined || cleaned === '') return undefined;
+  let letters = false;
+  let hasLowerCase = false;
+  for (let i = 0; i < cleaned.length; i++) {
+    const code = cleaned.charCodeAt(i);
+    if (isAsciiLetter(code)) {
+      letters = true;
+      if (code >= 0x61) hasLowerCase = true;
+    } else if (code !== 0x20 && code !== 0x2e && code !== 0x27 && code !== 0x2d) {
+      return undefined;
+    }
+  }
+  if (!letters) return undefined;
+  const words = cleaned.split(' ');
+  for (const word of words) if (!isInitial(word) && needsRecase(word)) return undefined;
+  if (words.length > 1) {
+    if (honorific(words[0]!) !== undefined) return undefined;
+    if (suffixOf(words[words.length - 1]!, hasLowerCase) !== undefined) return undefined;
+  }
+  return cleaned;
+}
+
+/**
  * `"SMITH, JOHN A. JR"` -> `John A. Smith Jr.`: cleaned like text, "Last,
  * First" reordered, words written in lower case or mostly in capitals put in
  * proper case (Mc/Mac/O', particles, hyphenated parts), mixed case kept,
@@ -214,6 +262,8 @@ function check(raw: string): Checked | { reason: string } {
  * initials given a period. Invalid: no letters, an e-mail or web address.
  */
 function normalizeName(raw: string): CellResult {
+  const fast = FAST_PATHS.enabled ? fastName(raw) : undefined;
+  if (fast !== undefined) return { ok: true, value: fast };
   const checked = check(raw);
   if ('reason' in checked) return invalid(checked.reason);
   const { parsed, cased } = checked;

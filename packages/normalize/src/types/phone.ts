@@ -29,6 +29,7 @@ import {
 import { cleanText } from '../clean-text.ts';
 import type { CellResult, ColumnTypeDefinition, NormalizeOptions } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
+import { FAST_PATHS } from '../fast-paths.ts';
 import { fastPhone } from './phone-fast.ts';
 
 /** libphonenumber-js refuses longer input too; checking first skips all work on huge cells. */
@@ -114,7 +115,7 @@ function regionOf(options: NormalizeOptions): CountryCode | undefined {
 /** Valid by libphonenumber: the E.164 number (and extension); else undefined. */
 function parseValid(input: string, region: CountryCode | undefined): string | undefined {
   // The fast path answers the common shapes exactly as the library would (phone-fast.ts).
-  const fast = fastPhone(input, region);
+  const fast = FAST_PATHS.enabled ? fastPhone(input, region) : undefined;
   if (fast !== undefined) return fast === false ? undefined : fast;
   const number = parse(input, region);
   if (!number?.isValid()) return undefined;
