@@ -3,7 +3,7 @@ import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
 import { FAST_PATHS } from '../fast-paths.ts';
 import { lower, needsRecase, properCaseWord } from './name-case.ts';
-import { HONORIFICS, PARTICLES, SUFFIX_LIST, SURNAME_STARTS } from './name-data.ts';
+import { HONORIFICS, MAC_NAMES, PARTICLES, SUFFIX_LIST, SURNAME_STARTS } from './name-data.ts';
 
 /** A person name split into its parts (each '' when absent). */
 export interface NameParts {
@@ -221,14 +221,15 @@ const isInitial = (word: string) =>
 const isAsciiLetter = (code: number) => (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
 
 /**
- * The most common names, answered without parse() and caseWords(): printable
- * ASCII (cleanAscii) of letters, spaces, `.`, `'` and `-` only (so no comma,
- * `@` or `://`), with a letter, where no word is re-cased (needsRecase: each
- * in mixed case, `Jane`, `McDonald`, or an initial `A.`), the first word no honorific and
- * the last no suffix. normalizeName gives such a value back as cleaned: no
- * prefix or suffix is taken off, caseWords keeps words that need no re-casing
- * as they are, and they are joined by the single spaces they had. Undefined
- * for every other value.
+ * The most common names, answered without parse(): printable ASCII
+ * (cleanAscii) of letters, spaces, `.`, `'` and `-` only (so no comma, `@`
+ * or `://`), with a letter, the first word no honorific and the last no
+ * suffix (so parse() takes nothing off and reorders nothing). Each word is
+ * then what caseWords makes of it: kept when it needs no re-casing
+ * (needsRecase: mixed case, `Jane`, `McDonald`) or is an initial `A.`;
+ * re-cased when it is plain letters with no special rule
+ * (recasedPlainWord: `SMITH`, `jane` -> `Smith`, `Jane`); any other word
+ * sends the whole name to the general code. Undefined for every other value.
  */
 function fastName(raw: string): string | undefined {
   const cleaned = cleanAscii(raw);
@@ -246,12 +247,38 @@ function fastName(raw: string): string | undefined {
   }
   if (!letters) return undefined;
   const words = cleaned.split(' ');
-  for (const word of words) if (!isInitial(word) && needsRecase(word)) return undefined;
   if (words.length > 1) {
     if (honorific(words[0]!) !== undefined) return undefined;
     if (suffixOf(words[words.length - 1]!, hasLowerCase) !== undefined) return undefined;
   }
-  return cleaned;
+  let out = '';
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    let cased = word;
+    if (!isInitial(word) && needsRecase(word)) {
+      const inside = index > 0 && index < words.length - 1;
+      cased = recasedPlainWord(word, inside) ?? '';
+      if (cased === '') return undefined;
+    }
+    out = index === 0 ? cased : `${out} ${cased}`;
+  }
+  return out;
+}
+
+/**
+ * caseWords' answer for a word of two or more ASCII letters (nothing else)
+ * that needs re-casing, when it is the plain one: capital first, the rest in
+ * lower case (caseRun without an apostrophe). Undefined when another rule
+ * may apply: a particle or `y` inside the name (kept in lower case), Mc or
+ * Mac names (a second capital).
+ */
+function recasedPlainWord(word: string, inside: boolean): string | undefined {
+  if (word.length < 2) return undefined;
+  for (let i = 0; i < word.length; i++) if (!isAsciiLetter(word.charCodeAt(i))) return undefined;
+  const low = word.toLowerCase();
+  if (inside && (PARTICLES.has(low) || low === 'y')) return undefined;
+  if ((low.startsWith('mc') && low.length > 3) || MAC_NAMES.has(low)) return undefined;
+  return low.charAt(0).toUpperCase() + low.slice(1);
 }
 
 /**
