@@ -194,3 +194,46 @@ describe('email fast path', () => {
     expect(differences('email', values)).toEqual([]);
   });
 });
+
+describe('date fast path', () => {
+  it('gives what the general code gives, for generated dates in many forms and every order', () => {
+    const values = generate(3, 20_000, (r, pick) => {
+      const y = pick([1985, 2000, 2024, 1900, 2023, 99, 5, 0, 12345]);
+      const m = Math.floor(r() * 14);
+      const d = Math.floor(r() * 33);
+      const two = (n: number) => String(n).padStart(2, '0');
+      const sep = pick(['-', '/', '-', '/', '.', ' ']);
+      const form = r();
+      if (form < 0.3) return `${y}${sep}${two(m)}${sep}${two(d)}`;
+      if (form < 0.4) return `${y}${sep}${m}${sep}${d}`;
+      if (form < 0.65) return `${two(m)}${sep}${two(d)}${sep}${y}`;
+      if (form < 0.8) return `${m}${sep}${d}${sep}${y}`;
+      if (form < 0.83) return `${y}-${two(m)}-${two(d)}T10:00:00Z`;
+      if (form < 0.86) return ` ${y}-${two(m)}-${two(d)} `;
+      if (form < 0.88) return `${y}${two(m)}${two(d)}`;
+      if (form < 0.9) return `${m}/${d}/${y} 10:00 PM`;
+      if (form < 0.92) return `${y}-${m}/${d}`;
+      if (form < 0.94) return `${y}--${m}-${d}`;
+      if (form < 0.96) return `${m}/${d}/${y}/1`;
+      if (form < 0.97) return `${y}-00${m}-${d}`;
+      if (form < 0.98) return `${y}/${two(m)}/0${two(d)}`;
+      return pick([
+        '45355',
+        '1985',
+        'July 4, 1979',
+        '4 Jul 1992',
+        '',
+        '-',
+        '/',
+        '1/2',
+        '2024-02-29',
+        '2023-02-29',
+      ]);
+    });
+    for (const dateOrder of [undefined, 'MDY', 'DMY', 'YMD'] as const) {
+      expect(
+        differences('date', values, { phoneRegion: 'US', timeZone: 'UTC', dateOrder }),
+      ).toEqual([]);
+    }
+  });
+});
