@@ -193,8 +193,18 @@ function invalid(reason: string): CellResult {
   };
 }
 
+const isAsciiLetterOrDigit = (code: number) =>
+  (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+
 /** A word split into its leading punctuation, its core and its trailing punctuation. */
 function split(word: string): { before: string; core: string; after: string } {
+  // Most words start and end with an ASCII letter or digit: all core, no pattern needed.
+  if (
+    isAsciiLetterOrDigit(word.charCodeAt(0)) &&
+    isAsciiLetterOrDigit(word.charCodeAt(word.length - 1))
+  ) {
+    return { before: '', core: word, after: '' };
+  }
   const start = word.search(/[\p{L}\p{N}&]/u);
   if (start < 0) return { before: word, core: '', after: '' };
   let end = word.length;
