@@ -162,8 +162,9 @@ function isPlainDomain(domain: string): boolean {
 /**
  * The common addresses, answered without extractAddress, Unicode
  * normalization and checkDomain's split and Unicode patterns: printable
- * ASCII (cleanAscii) with no space, `<`, `>` or `mailto:`, one `@`, a valid
- * local part (checkLocal) and a plain ASCII domain (isPlainDomain). For
+ * ASCII (cleanAscii) with one `@`, a valid
+ * local part (checkLocal: so no space, `<` or `mailto:` before the `@`)
+ * and a plain ASCII domain (isPlainDomain: no space or `>` after it). For
  * those normalizeEmail's steps are the identity but lower-casing (NFC leaves
  * ASCII alone, there are no ideographic dots, the domain's ASCII form is
  * itself), so the value is the lower-cased address. Undefined for every
@@ -173,13 +174,9 @@ function fastEmail(raw: string): string | undefined {
   const cleaned = cleanAscii(raw);
   if (cleaned === undefined) return undefined;
   const address = cleaned.toLowerCase();
-  if (address.startsWith('mailto:')) return undefined;
   const at = address.indexOf('@');
   if (at === -1 || address.indexOf('@', at + 1) !== -1) return undefined;
-  for (let i = 0; i < address.length; i++) {
-    const code = address.charCodeAt(i);
-    if (code === 0x20 || code === 0x3c || code === 0x3e) return undefined;
-  }
+  // A space, `<` or `>` fails checkLocal or isPlainDomain below, as `mailto:` does.
   const local = address.slice(0, at);
   if (checkLocal(local) !== undefined) return undefined;
   const domain = address.slice(at + 1);
