@@ -28,7 +28,7 @@ export function workerProfileOptions(base: string, name: string): Record<string,
 
 /**
  * Runs `fn`, profiled into `<profile folder>/<name>.cpuprofile` when this run
- * profiles (sampling every 100 µs); without a folder it only runs `fn`.
+ * profiles (sampling every 250 µs); without a folder it only runs `fn`.
  * Returns the file written, if any.
  */
 export function profileSync(name: string, fn: () => void): string | undefined {
@@ -41,7 +41,7 @@ export function profileSync(name: string, fn: () => void): string | undefined {
   session.connect();
   // The inspector answers a same-thread session synchronously.
   session.post('Profiler.enable');
-  session.post('Profiler.setSamplingInterval', { interval: 100 });
+  session.post('Profiler.setSamplingInterval', { interval: 250 });
   session.post('Profiler.start');
   let file: string | undefined;
   try {
