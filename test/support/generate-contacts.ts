@@ -1087,7 +1087,7 @@ function region(r: () => number, country: string): string {
  * in ISO, US numeric and written forms; rows from five countries with their
  * postal codes and regions; about 4 % of the rows with an invalid value.
  */
-export function realisticContactRow(i: number, seed = 1): string {
+function realisticContactRow(i: number, seed = 1): string {
   const r = random(seed * 1_000_003 + i + 0x5eed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)]!;
   const country = pickCountry(r);

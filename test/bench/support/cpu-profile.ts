@@ -13,7 +13,7 @@ import { Session } from 'node:inspector';
 import { join } from 'node:path';
 
 /** Where profiles go in this run, or undefined when the run does not profile. */
-export function profileDir(): string | undefined {
+function profileDir(): string | undefined {
   return process.env.BENCH_PROFILE_DIR || undefined;
 }
 
