@@ -6,8 +6,9 @@
  * Benchmarks are never tests: nothing here passes or fails on speed.
  * Progress and per-scenario elapsed time go to stderr.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { breakerRefusal } from './breaker-refusal.ts';
 import { enqueue } from './enqueue.ts';
@@ -18,7 +19,7 @@ import { normalizeThroughput } from './normalize-throughput.ts';
 import { queueOverhead } from './queue-overhead.ts';
 import { scaling } from './scaling.ts';
 import { markdownTable } from './support/markdown.ts';
-import { compare, round, type ScenarioResult } from './support/result.ts';
+import { compare, prefixed, round, type ScenarioResult } from './support/result.ts';
 import { closeAllScopes } from './support/scope.ts';
 import { say } from './support/stack.ts';
 import { workerRecovery } from './worker-recovery.ts';
@@ -29,14 +30,26 @@ const ROWS = env('BENCH_ROWS', 1_000_000);
 const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioResult> }> = {
   'normalize-throughput': {
     describe:
-      'rows/s through one thread, generated contacts (test/support/generate-contacts.ts, 10 columns) (BENCH_THROUGHPUT_ROWS, default 400000); reference: decode + parse only',
+      "rows/s through one thread (normalizeChunk, the worker thread's task) for generated contacts (test/support/generate-contacts.ts, 10 columns, BENCH_THROUGHPUT_ROWS, default 200000) in two cases: realistic (nearly unique names, e-mails and phones, mixed phone and date formats, ~4 % invalid rows) and pooled (small pools: the per-chunk memo answers most cells). Reference: decode + parse the same chunks only",
     run: async () => {
-      const r = await normalizeThroughput(env('BENCH_THROUGHPUT_ROWS', 400_000));
-      const { ratio: _, ...figures } = r;
+      const r = await normalizeThroughput(env('BENCH_THROUGHPUT_ROWS', 200_000));
       return {
-        ...figures,
+        scenario: r.scenario,
+        ...prefixed('realistic', r.realistic),
+        ...prefixed('pooled', r.pooled),
+        reference: r.reference,
+        machine: r.machine,
         comparisons: [
-          compare('rows/s, one thread', r.sluiceRowsPerSecond, r.referenceRowsPerSecond),
+          compare(
+            'rows/s, one thread, realistic contacts',
+            r.realistic.sluiceRowsPerSecond,
+            r.realistic.referenceRowsPerSecond,
+          ),
+          compare(
+            'rows/s, one thread, pooled contacts (memo-friendly)',
+            r.pooled.sluiceRowsPerSecond,
+            r.pooled.referenceRowsPerSecond,
+          ),
         ],
       };
     },
@@ -82,7 +95,16 @@ const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioR
   },
 };
 
-const names = process.argv.slice(2);
+// `--profile`: CPU profiles of the normalize loop and of the worker processes
+// (support/cpu-profile.ts) into BENCH_PROFILE_DIR or a new temp folder; a
+// profiled run's figures are printed but not recorded (profiling slows workers).
+const args = process.argv.slice(2);
+const profiling = args.includes('--profile');
+const names = args.filter((a) => a !== '--profile');
+if (profiling) {
+  process.env.BENCH_PROFILE_DIR ||= mkdtempSync(join(tmpdir(), 'sluice-profile-'));
+  mkdirSync(process.env.BENCH_PROFILE_DIR, { recursive: true });
+}
 for (const name of names) {
   if (!scenarios[name]) {
     console.error(`unknown scenario ${name}; known: ${Object.keys(scenarios).join(', ')}`);
@@ -203,7 +225,7 @@ for (const name of names.length ? names : Object.keys(scenarios)) {
     const elapsedSeconds = round((performance.now() - t0) / 1000, 1);
     const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
     console.log(JSON.stringify({ ...result, elapsedSeconds }));
-    record(name, { ...result, elapsedSeconds }, when);
+    if (!profiling) record(name, { ...result, elapsedSeconds }, when);
     say(`${name}: done in ${elapsedSeconds} s`);
   } catch (error) {
     failed += 1;
@@ -211,6 +233,11 @@ for (const name of names.length ? names : Object.keys(scenarios)) {
       `${name}: FAILED after ${round((performance.now() - t0) / 1000, 1)} s: ${(error as Error).stack}`,
     );
   }
+}
+if (profiling) {
+  say(
+    `profiles (.cpuprofile) in ${process.env.BENCH_PROFILE_DIR}: open in a flame-graph viewer, or node test/bench/profile-summary.ts FILE`,
+  );
 }
 say(`all done in ${round((performance.now() - started) / 1000, 1)} s`);
 process.exit(failed ? 1 : 0);

@@ -73,5 +73,8 @@ export function cleanAscii(raw: string): string | undefined {
 
 /** True when the value holds nothing but whitespace and invisible characters. */
 export function isBlank(raw: string): boolean {
+  // Most cells start with a visible ASCII character: not blank, no pattern needed.
+  const first = raw.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
   return BLANK.test(raw);
 }

@@ -97,7 +97,23 @@ export function normalizeValue(
   context: RowContext = {},
 ): CellResult {
   if (!isColumnType(type)) throw new TypeError(`Unknown column type ${JSON.stringify(type)}`);
-  if (isBlank(raw)) return { ok: true, value: '' };
+  return normalizeKnown(type, raw, options, context);
+}
+
+/** The empty value of every type for a blank cell: one shared frozen result. */
+const BLANK_RESULT: CellResult = Object.freeze({ ok: true, value: '' });
+
+/**
+ * normalizeValue for a type already known to be a column type (the row
+ * normalizer checks its columns' types once, not per cell).
+ */
+export function normalizeKnown(
+  type: ColumnType,
+  raw: string,
+  options: NormalizeOptions,
+  context: RowContext,
+): CellResult {
+  if (isBlank(raw)) return BLANK_RESULT;
   try {
     return COLUMN_TYPES[type].normalize(raw, options, context);
   } catch (error) {

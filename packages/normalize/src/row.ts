@@ -1,6 +1,12 @@
 import type { CellResult, DateOrder, NormalizeOptions, RowContext } from './column-type.ts';
 import { ERROR_CODES, type ErrorCode } from './errors.ts';
-import { CONTEXT_FREE_TYPES, type ColumnType, normalizeValue } from './registry.ts';
+import {
+  CONTEXT_FREE_TYPES,
+  type ColumnType,
+  isColumnType,
+  normalizeKnown,
+  normalizeValue,
+} from './registry.ts';
 import { toCountryCode } from './types/country.ts';
 
 /** One column of the records a row normalizer takes: its name, type and whether it must have a value. */
@@ -200,6 +206,8 @@ export function createRowNormalizer(
     type: column.type,
     options: cellOptions(column, fixed),
     memo: new ColumnMemo(memoEntries, !CONTEXT_FREE_TYPES.has(column.type)),
+    // Checked once here instead of per cell; an unknown type still throws per cell as before.
+    normalize: isColumnType(column.type) ? normalizeKnown : normalizeValue,
   }));
   const at = countryIndex(specs);
   // Row contexts by the raw value of the row's country column (normalizers only read them).
@@ -232,11 +240,11 @@ export function createRowNormalizer(
       if (plan.memo.active) {
         result = plan.memo.get(raw, country);
         if (result === undefined) {
-          result = normalizeValue(plan.type, raw, plan.options, context);
+          result = plan.normalize(plan.type, raw, plan.options, context);
           plan.memo.set(raw, country, result);
         }
       } else {
-        result = normalizeValue(plan.type, raw, plan.options, context);
+        result = plan.normalize(plan.type, raw, plan.options, context);
       }
       if (addCell(plan.column, raw, result, values, errors)) rejected = true;
     }

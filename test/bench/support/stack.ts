@@ -16,6 +16,7 @@ import {
 } from '@sluice/local-services';
 import prepareDatabase from '../../harness/prepare-database.ts';
 import { issueTestKey, useApiKey } from '../../support/api-keys.ts';
+import { workerProfileOptions } from './cpu-profile.ts';
 import type { Scope } from './scope.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -227,6 +228,7 @@ export async function startWorker(
     ...services.env,
     WORKER_ID: name,
     LOG_LEVEL: 'info',
+    ...workerProfileOptions(process.env.NODE_OPTIONS || LAUNCHER_NODE_OPTIONS, name),
     ...env,
   });
   await app.waitForOutput(/sluice worker ready/, 30_000);

@@ -193,8 +193,18 @@ function invalid(reason: string): CellResult {
   };
 }
 
+const isAsciiLetterOrDigit = (code: number) =>
+  (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+
 /** A word split into its leading punctuation, its core and its trailing punctuation. */
 function split(word: string): { before: string; core: string; after: string } {
+  // Most words start and end with an ASCII letter or digit: all core, no pattern needed.
+  if (
+    isAsciiLetterOrDigit(word.charCodeAt(0)) &&
+    isAsciiLetterOrDigit(word.charCodeAt(word.length - 1))
+  ) {
+    return { before: '', core: word, after: '' };
+  }
   const start = word.search(/[\p{L}\p{N}&]/u);
   if (start < 0) return { before: word, core: '', after: '' };
   let end = word.length;
@@ -272,7 +282,12 @@ function caseShape(words: readonly string[]): CaseShape {
   let lower = false;
   for (const word of words) {
     for (const ch of word) {
-      if (UPPER.test(ch)) upper = true;
+      const code = ch.charCodeAt(0);
+      // ASCII without the Unicode patterns: A-Z are its only capitals, a-z its only lower case.
+      if (code < 0x80) {
+        if (code >= 0x41 && code <= 0x5a) upper = true;
+        else if (code >= 0x61 && code <= 0x7a) lower = true;
+      } else if (UPPER.test(ch)) upper = true;
       else if (LOWER.test(ch)) lower = true;
       if (upper && lower) return 'mixed';
     }
@@ -291,10 +306,11 @@ function caseShape(words: readonly string[]): CaseShape {
  * kept as written. Invalid: no letter or digit.
  */
 function normalizeCompany(raw: string): CellResult {
-  const cleaned = cleanText(raw)
-    .replace(SPACE_BEFORE_COMMA, ',')
-    .replace(COMMA_BEFORE_LETTER, ', ')
-    .trim();
+  const text = cleanText(raw);
+  // Without a comma both replacements change nothing, and cleanText trimmed already.
+  const cleaned = text.includes(',')
+    ? text.replace(SPACE_BEFORE_COMMA, ',').replace(COMMA_BEFORE_LETTER, ', ').trim()
+    : text;
   if (!LETTER_OR_DIGIT.test(cleaned)) return invalid('no letter or digit');
   const words = cleaned.split(' ');
   const formsStart = legalFormsStart(words);

@@ -336,6 +336,54 @@ export function parseDate(text: string, order: DateOrder | undefined, serials = 
   return parseWords(s);
 }
 
+/** The value of the ASCII digits text[from, to), or -1 when one is not a digit (or there are none). */
+function digitsAt(text: string, from: number, to: number): number {
+  if (from >= to) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return -1;
+    n = n * 10 + code - 0x30;
+  }
+  return n;
+}
+
+/**
+ * The most common numeric dates read without regular expressions, as
+ * parseDate reads them: `YYYY-MM-DD` and `YYYY/M/D` (year first), `M/D/YYYY`
+ * and `D-M-YYYY` (year last, 4 digits, day and month decided as dayMonth
+ * does), separators `-` or `/` used twice the same, nothing else in the
+ * text (no time, no space, so neither withoutTime, `YYYYMMDD` nor a serial
+ * applies). The ISO date when it is valid; undefined for anything else
+ * (invalid, ambiguous, or another form), which parseDate then explains.
+ */
+export function fastNumericDate(text: string, order: DateOrder | undefined): string | undefined {
+  let first = 0;
+  while (first < text.length && text.charCodeAt(first) >= 0x30 && text.charCodeAt(first) <= 0x39) {
+    first += 1;
+  }
+  const separator = text[first];
+  if (first === 0 || (separator !== '-' && separator !== '/')) return undefined;
+  const second = text.indexOf(separator, first + 1);
+  if (second < 0) return undefined;
+  // digitsAt refuses anything but digits, a third separator included.
+  const a = digitsAt(text, 0, first);
+  const b = digitsAt(text, first + 1, second);
+  const c = digitsAt(text, second + 1, text.length);
+  if (a < 0 || b < 0 || c < 0 || second - first - 1 > 2) return undefined;
+  let checked: DateParse;
+  if (first === 4 && text.length - second - 1 <= 2) {
+    checked = checkDate(a, b, c);
+  } else if (first <= 2 && text.length - second - 1 === 4) {
+    const decided = dayMonth(a, b, false, order);
+    if (!('day' in decided)) return undefined;
+    checked = checkDate(c, decided.month, decided.day);
+  } else {
+    return undefined;
+  }
+  return checked.ok ? formatDate(checked) : undefined;
+}
+
 /**
  * The parts of a numeric date (`a sep b sep c`: groups 1 to 4 are a, the
  * separator, b and c), read with dashes unified and without spaces around

@@ -6,7 +6,7 @@
  * and the date is kept as written, without converting it to another zone.
  */
 
-import { cleanText } from '../clean-text.ts';
+import { cleanAscii, cleanText } from '../clean-text.ts';
 import type {
   CellResult,
   ColumnTypeDefinition,
@@ -14,8 +14,10 @@ import type {
   NormalizeOptions,
 } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
+import { FAST_PATHS } from '../fast-paths.ts';
 import {
   type DateParse,
+  fastNumericDate,
   formatDate,
   isPlainNumberDate,
   MAX_DATE_INPUT,
@@ -47,6 +49,11 @@ function readDate(raw: string, order: DateOrder | undefined): DateParse {
 
 /** `1990-07-04`, `04.07.1985`, `July 4, 1979`, `45355` -> ISO `YYYY-MM-DD`. */
 function normalizeDate(raw: string, options: NormalizeOptions): CellResult {
+  if (FAST_PATHS.enabled) {
+    const text = cleanAscii(raw);
+    const fast = text === undefined ? undefined : fastNumericDate(text, options.dateOrder);
+    if (fast !== undefined) return { ok: true, value: fast };
+  }
   const parsed = readDate(raw, options.dateOrder);
   if (parsed.ok) return { ok: true, value: formatDate(parsed) };
   if (parsed.kind === 'ambiguous') {

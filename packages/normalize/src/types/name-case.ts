@@ -72,6 +72,20 @@ export function properCaseWord(word: string): string {
 export function needsRecase(word: string): boolean {
   let upper = 0;
   let lowerCount = 0;
+  // ASCII words (most of them) by index, without iterating code points.
+  let ascii = true;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) upper += 1;
+    else if (code >= 0x61 && code <= 0x7a) lowerCount += 1;
+    else if (code >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return upper === 0 || upper > lowerCount;
+  upper = 0;
+  lowerCount = 0;
   for (const ch of word) {
     const code = ch.charCodeAt(0);
     // ASCII without the Unicode-aware patterns: A-Z are its only capitals, a-z its only lower case.

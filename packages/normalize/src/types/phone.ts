@@ -29,6 +29,8 @@ import {
 import { cleanText } from '../clean-text.ts';
 import type { CellResult, ColumnTypeDefinition, NormalizeOptions } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
+import { FAST_PATHS } from '../fast-paths.ts';
+import { fastPhone } from './phone-fast.ts';
 
 /** libphonenumber-js refuses longer input too; checking first skips all work on huge cells. */
 const MAX_INPUT = 250;
@@ -100,6 +102,26 @@ function explain(
   }
 }
 
+/** The last phoneRegion read and its region: a job's cells all have the same. */
+let lastRegion: { phoneRegion: string; region: CountryCode | undefined } | undefined;
+
+function regionOf(options: NormalizeOptions): CountryCode | undefined {
+  if (lastRegion?.phoneRegion !== options.phoneRegion) {
+    lastRegion = { phoneRegion: options.phoneRegion, region: defaultRegion(options) };
+  }
+  return lastRegion.region;
+}
+
+/** Valid by libphonenumber: the E.164 number (and extension); else undefined. */
+function parseValid(input: string, region: CountryCode | undefined): string | undefined {
+  // The fast path answers the common shapes exactly as the library would (phone-fast.ts).
+  const fast = FAST_PATHS.enabled ? fastPhone(input, region) : undefined;
+  if (fast !== undefined) return fast === false ? undefined : fast;
+  const number = parse(input, region);
+  if (!number?.isValid()) return undefined;
+  return number.ext ? `${number.number};ext=${number.ext}` : number.number;
+}
+
 /**
  * `(415) 555-2671` (default region US) -> `+14155552671`; an extension is kept
  * in RFC 3966 style: `+14155552671;ext=123`.
@@ -108,17 +130,15 @@ function normalizePhone(raw: string, options: NormalizeOptions): CellResult {
   let input = cleanText(raw);
   if (TEL_URI.test(input)) input = input.slice('tel:'.length).trim();
   if (input.length > MAX_INPUT) return invalid('too long');
-  const region = defaultRegion(options);
-  const candidates = [input];
+  const region = regionOf(options);
+  const value = parseValid(input, region);
+  if (value !== undefined) return { ok: true, value };
   const international = input.replace(DOUBLE_ZERO_PREFIX, '+$1');
-  if (international !== input) candidates.push(international);
-  for (const candidate of candidates) {
-    const number = parse(candidate, region);
-    if (number?.isValid()) {
-      return { ok: true, value: number.ext ? `${number.number};ext=${number.ext}` : number.number };
-    }
+  if (international !== input) {
+    const value = parseValid(international, region);
+    if (value !== undefined) return { ok: true, value };
   }
-  return invalid(explain(candidates[candidates.length - 1] ?? input, region, options));
+  return invalid(explain(international, region, options));
 }
 
 /** Digits with phone punctuation, 7 to 15 digits, optional extension (a shape, not validation). */

@@ -1,0 +1,239 @@
+/**
+ * Differential tests of the normalizers' fast paths: many generated values
+ * per type, in the shapes contact exports have (the common ones the fast
+ * paths take, and the ones around them that they must leave to the general
+ * code), each normalized with the fast paths on and off (withoutFastPaths).
+ * The results (value, or error code and message) must be identical. Each
+ * test also checks that the fast path took a good share of its values, so
+ * the comparison is not vacuous. The phone fast path has its own test
+ * against libphonenumber (types/phone-fast.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import type { NormalizeOptions } from './column-type.ts';
+import { withoutFastPaths } from './fast-paths.ts';
+import { type ColumnType, normalizeValue } from './registry.ts';
+
+/** Seedable PRNG (mulberry32), so a failure names an input that can be re-made. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Pick = <T>(list: readonly T[]) => T;
+
+/** The results of `values` with fast paths on and off that differ (at most 10). */
+function differences(
+  type: ColumnType,
+  values: readonly string[],
+  options: NormalizeOptions = { phoneRegion: 'US', timeZone: 'UTC' },
+): string[] {
+  const slow = withoutFastPaths(() => values.map((v) => normalizeValue(type, v, options)));
+  const wrong: string[] = [];
+  values.forEach((value, i) => {
+    const fast = normalizeValue(type, value, options);
+    if (JSON.stringify(fast) !== JSON.stringify(slow[i]) && wrong.length < 10) {
+      wrong.push(
+        `${JSON.stringify(value)}: fast ${JSON.stringify(fast)}, general ${JSON.stringify(slow[i])}`,
+      );
+    }
+  });
+  return wrong;
+}
+
+/** `count` values from `make`, with a PRNG and a picker. */
+function generate(seed: number, count: number, make: (r: () => number, pick: Pick) => string) {
+  const r = random(seed);
+  const pick: Pick = (list) => list[Math.floor(r() * list.length)]!;
+  return Array.from({ length: count }, () => make(r, pick));
+}
+
+/** Changes the case of a word the ways exports do. */
+function recase(r: () => number, word: string): string {
+  const x = r();
+  if (x < 0.6) return word;
+  if (x < 0.75) return word.toUpperCase();
+  if (x < 0.9) return word.toLowerCase();
+  return word.charAt(0).toLowerCase() + word.slice(1).toUpperCase();
+}
+
+const FIRST = [
+  'Jane',
+  'John',
+  'Mary',
+  'José',
+  'Seán',
+  'Zoë',
+  'Min-jun',
+  'Anne-Marie',
+  'Li',
+  'Y',
+  'Ó',
+  'Al',
+  'Mc',
+  'Ian',
+];
+const LAST = [
+  'Smith',
+  "O'Brien",
+  'McDonald',
+  'MacLeod',
+  'Macy',
+  'van der Berg',
+  'de la Cruz',
+  'Ortega y Gasset',
+  'García-López',
+  'DeVito',
+  'Nguyễn',
+  'Østergaard',
+  'Smith-Jones',
+  'Le',
+  'Van',
+  'Y',
+];
+const HONORIFICS = ['Dr.', 'dr', 'Mr', 'Mrs.', 'Prof.', 'Sir', 'Rev.', 'MS'];
+const SUFFIXES = ['Jr.', 'jr', 'Sr', 'III', 'II', 'VI', 'IV', 'PhD', 'MD', 'Esq.', '3rd', 'CPA'];
+
+describe('name fast path', () => {
+  it('gives what the general code gives, for generated names in many shapes', () => {
+    let fastShaped = 0;
+    const values = generate(1, 20_000, (r, pick) => {
+      const parts: string[] = [];
+      if (r() < 0.08) parts.push(pick(HONORIFICS));
+      parts.push(recase(r, pick(FIRST)));
+      if (r() < 0.25)
+        parts.push(
+          r() < 0.8
+            ? `${String.fromCharCode(65 + Math.floor(r() * 26))}.`
+            : pick(['A', 'b.', 'Y', 'J.R.']),
+        );
+      parts.push(
+        ...pick(LAST)
+          .split(' ')
+          .map((w) => recase(r, w)),
+      );
+      if (r() < 0.08) parts.push(pick(SUFFIXES));
+      let name = parts.join(' ');
+      const x = r();
+      if (x < 0.1) name = `${parts[parts.length - 1]}, ${parts.slice(0, -1).join(' ')}`;
+      else if (x < 0.13) name = `  ${name} `;
+      else if (x < 0.15) name = name.replace(' ', '  ');
+      else if (x < 0.17) name = `${name}, ${pick(SUFFIXES)}`;
+      else if (x < 0.18)
+        name = pick(['j@x.com', 'www.x.com', '123', '-', 'A.', "O'", 'x', '.', 'a - b']);
+      if (/^[A-Za-z .'-]+$/.test(name)) fastShaped += 1;
+      return name;
+    });
+    expect(differences('name', values)).toEqual([]);
+    expect(fastShaped).toBeGreaterThan(8_000);
+  });
+});
+
+const LOCALS = [
+  'jane.doe',
+  'j.smith42',
+  'JOHN',
+  "o'brien",
+  'a+tag',
+  'x_y',
+  '.dot',
+  'dot.',
+  'a..b',
+  '',
+  'ça',
+  'a b',
+  'a"b',
+];
+const DOMAINS = [
+  'example.com',
+  'Example.COM',
+  'mail.example.co.uk',
+  'gmail.com',
+  'x.io',
+  'a-b.org',
+  '-ab.org',
+  'ab-.org',
+  'example',
+  'example.c',
+  'example.c0m',
+  'exa_mple.com',
+  'example..com',
+  '.example.com',
+  'xn--bcher-kva.de',
+  'xn--zzzz.com',
+  'xn--.com',
+  'example.xn--p1ai',
+  'bücher.de',
+  'example.com.',
+  `${'l'.repeat(63)}.com`,
+  `${'l'.repeat(64)}.com`,
+  '123.45',
+  'ex\u3002com',
+];
+
+describe('email fast path', () => {
+  it('gives what the general code gives, for generated addresses in many shapes', () => {
+    const values = generate(2, 20_000, (r, pick) => {
+      let address = `${r() < 0.85 ? pick(LOCALS.slice(0, 6)) : pick(LOCALS)}${r() < 0.5 ? Math.floor(r() * 1000) : ''}@${r() < 0.8 ? pick(DOMAINS.slice(0, 6)) : pick(DOMAINS)}`;
+      const x = r();
+      if (x < 0.05) address = ` ${address} `;
+      else if (x < 0.07) address = `Jane <${address}>`;
+      else if (x < 0.09) address = `mailto:${address}?subject=hi`;
+      else if (x < 0.1) address = `MAILTO:${address}`;
+      else if (x < 0.11) address = address.replace('@', '@@');
+      else if (x < 0.12) address = address.replace('@', '');
+      else if (x < 0.13) address = `${'a'.repeat(60)}${address}${'.com'.repeat(50)}`;
+      else if (x < 0.14) address = pick(['n/a', 'none', '@', 'a@', '@b.com', 'a@b', 'a @b.com']);
+      return address;
+    });
+    expect(differences('email', values)).toEqual([]);
+  });
+});
+
+describe('date fast path', () => {
+  it('gives what the general code gives, for generated dates in many forms and every order', () => {
+    const values = generate(3, 20_000, (r, pick) => {
+      const y = pick([1985, 2000, 2024, 1900, 2023, 99, 5, 0, 12345]);
+      const m = Math.floor(r() * 14);
+      const d = Math.floor(r() * 33);
+      const two = (n: number) => String(n).padStart(2, '0');
+      const sep = pick(['-', '/', '-', '/', '.', ' ']);
+      const form = r();
+      if (form < 0.3) return `${y}${sep}${two(m)}${sep}${two(d)}`;
+      if (form < 0.4) return `${y}${sep}${m}${sep}${d}`;
+      if (form < 0.65) return `${two(m)}${sep}${two(d)}${sep}${y}`;
+      if (form < 0.8) return `${m}${sep}${d}${sep}${y}`;
+      if (form < 0.83) return `${y}-${two(m)}-${two(d)}T10:00:00Z`;
+      if (form < 0.86) return ` ${y}-${two(m)}-${two(d)} `;
+      if (form < 0.88) return `${y}${two(m)}${two(d)}`;
+      if (form < 0.9) return `${m}/${d}/${y} 10:00 PM`;
+      if (form < 0.92) return `${y}-${m}/${d}`;
+      if (form < 0.94) return `${y}--${m}-${d}`;
+      if (form < 0.96) return `${m}/${d}/${y}/1`;
+      if (form < 0.97) return `${y}-00${m}-${d}`;
+      if (form < 0.98) return `${y}/${two(m)}/0${two(d)}`;
+      return pick([
+        '45355',
+        '1985',
+        'July 4, 1979',
+        '4 Jul 1992',
+        '',
+        '-',
+        '/',
+        '1/2',
+        '2024-02-29',
+        '2023-02-29',
+      ]);
+    });
+    for (const dateOrder of [undefined, 'MDY', 'DMY', 'YMD'] as const) {
+      expect(
+        differences('date', values, { phoneRegion: 'US', timeZone: 'UTC', dateOrder }),
+      ).toEqual([]);
+    }
+  });
+});

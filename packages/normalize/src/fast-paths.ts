@@ -1,0 +1,18 @@
+/**
+ * The normalizers' fast paths (types/phone-fast.ts and the ASCII shortcuts
+ * in name.ts, email.ts, ...) answer the common shapes of values without the
+ * general code, and must give byte for byte what it gives. This switch turns
+ * them all off, so that differential tests (fast-paths.test.ts,
+ * phone-fast.test.ts) can compare the two on the same values.
+ */
+export const FAST_PATHS = { enabled: true };
+
+/** Runs `fn` with every fast path off (for differential tests). */
+export function withoutFastPaths<T>(fn: () => T): T {
+  FAST_PATHS.enabled = false;
+  try {
+    return fn();
+  } finally {
+    FAST_PATHS.enabled = true;
+  }
+}
