@@ -111,12 +111,11 @@ describe('parseRecords', () => {
     expect(() => parseRecords('a', { maxFields: 1, quote: '\n' })).toThrow(RangeError);
   });
 
-  it('handles a long record with many fields in linear time', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('handles a long record with many fields', () => {
     const fields = Array.from({ length: 200_000 }, (_, i) => String(i));
-    const started = performance.now();
     const [record] = parseRecords(`${fields.join(',')}\n`, { maxFields: 200_000 });
     expect(record).toEqual({ fields });
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 

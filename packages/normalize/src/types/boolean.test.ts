@@ -147,14 +147,13 @@ describe('boolean: invalid', () => {
     });
   });
 
-  it('answers 100k-character values quickly', () => {
-    const started = performance.now();
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     for (const raw of ['y'.repeat(100_000), ` ${' '.repeat(100_000)}yes`, '✓'.repeat(100_000)]) {
       boolean(raw);
       booleanType.looksLike?.(raw);
     }
     expect(boolean(`${' '.repeat(100_000)}yes`)).toEqual({ ok: true, value: 'true' });
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 

@@ -283,7 +283,8 @@ describe('company: definition', () => {
 });
 
 describe('company: hostile input', () => {
-  it('answers 100k-character values in linear time', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     const n = 100_000;
     const inputs = [
       'a'.repeat(n),
@@ -311,7 +312,6 @@ describe('company: hostile input', () => {
       '\u200b'.repeat(n),
       `${' '.repeat(n)}acme inc${' '.repeat(n)}`,
     ];
-    const started = performance.now();
     for (const raw of inputs) {
       const result = company(raw);
       if (!result.ok) expect(result.message.length).toBeLessThan(200);
@@ -322,6 +322,5 @@ describe('company: hostile input', () => {
     });
     expect(company('A'.repeat(n))).toEqual({ ok: true, value: `A${'a'.repeat(n - 1)}` });
     expect(company('-'.repeat(n)).ok).toBe(false);
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 });

@@ -652,7 +652,8 @@ describe('country: header synonyms', () => {
 });
 
 describe('country: hostile input', () => {
-  it('answers 100k-character values quickly', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     const n = 100_000;
     const inputs = [
       'a'.repeat(n),
@@ -667,14 +668,12 @@ describe('country: hostile input', () => {
       `${'a,'.repeat(n / 2)}`,
       '\u200b'.repeat(n),
     ];
-    const started = performance.now();
     for (const raw of inputs) {
       const result = country(raw);
       if (!result.ok) expect(result.message.length).toBeLessThan(120);
     }
     expect(country(`${' '.repeat(n)}US${' '.repeat(n)}`)).toEqual({ ok: true, value: 'US' });
     expect(country('\u200b'.repeat(n))).toEqual({ ok: true, value: '' });
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
 

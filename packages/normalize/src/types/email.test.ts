@@ -121,7 +121,8 @@ describe('email: invalid', () => {
 });
 
 describe('email: hostile input', () => {
-  it('answers 100k-character values in linear time', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     const n = 100_000;
     const inputs = [
       'a'.repeat(n),
@@ -141,7 +142,6 @@ describe('email: hostile input', () => {
       `a@${'ü.'.repeat(n / 2)}de`,
       `${' '.repeat(n)}x@y.com${' '.repeat(n)}`,
     ];
-    const started = performance.now();
     for (const raw of inputs) {
       const result = email(raw);
       if (!result.ok) expect(result.message.length).toBeLessThan(200);
@@ -151,6 +151,5 @@ describe('email: hostile input', () => {
       value: 'x@y.com',
     });
     expect(email(`a@${'b'.repeat(n)}`).ok).toBe(false);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

@@ -438,7 +438,8 @@ describe('name: definition', () => {
 });
 
 describe('name: hostile input', () => {
-  it('answers 100k-character values in linear time', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     const n = 100_000;
     const inputs = [
       'a'.repeat(n),
@@ -472,7 +473,6 @@ describe('name: hostile input', () => {
       `${' '.repeat(n)}john smith${' '.repeat(n)}`,
       `${'a'.repeat(n)}, ${'b'.repeat(n)}`,
     ];
-    const started = performance.now();
     for (const raw of inputs) {
       const result = name(raw);
       if (!result.ok) expect(result.message.length).toBeLessThan(200);
@@ -484,6 +484,5 @@ describe('name: hostile input', () => {
     });
     expect(name('A'.repeat(n))).toEqual({ ok: true, value: `A${'a'.repeat(n - 1)}` });
     expect(name('1'.repeat(n)).ok).toBe(false);
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 });

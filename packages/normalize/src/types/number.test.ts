@@ -766,7 +766,8 @@ describe('looksLike', () => {
 });
 
 describe('hostile input', () => {
-  it('answers 100k-character values in linear time', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     const n = 100_000;
     const inputs = [
       '1'.repeat(n),
@@ -800,7 +801,6 @@ describe('hostile input', () => {
       `${' '.repeat(n)}5${' '.repeat(n)}`,
       '\u200b'.repeat(n),
     ];
-    const started = performance.now();
     for (const raw of inputs) {
       for (const normalize of [number, integer, currency, percent]) {
         const result = normalize(raw);
@@ -813,7 +813,6 @@ describe('hostile input', () => {
     expect(number('1'.repeat(n))).toEqual({ ok: true, value: '1'.repeat(n) });
     expect(number(`${' '.repeat(n)}5${' '.repeat(n)}`)).toEqual({ ok: true, value: '5' });
     expect(number(`1e${'0'.repeat(n)}5`)).toEqual({ ok: true, value: '100000' });
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it('never throws', () => {

@@ -123,7 +123,8 @@ describe('phone: invalid', () => {
 });
 
 describe('phone: hostile input', () => {
-  it('answers 100k-character values quickly', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     const n = 100_000;
     const inputs = [
       '1'.repeat(n),
@@ -136,7 +137,6 @@ describe('phone: hostile input', () => {
       `tel:${'tel:'.repeat(n / 4)}`,
       'ｘ'.repeat(n),
     ];
-    const started = performance.now();
     for (const raw of inputs) {
       const result = phone(raw);
       if (!result.ok) expect(result.message.length).toBeLessThan(200);
@@ -146,7 +146,6 @@ describe('phone: hostile input', () => {
       value: '+14155552671',
     });
     expect(phone('1'.repeat(n))).toMatchObject({ ok: false, code: ERROR_CODES.invalidPhone });
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 
@@ -175,7 +174,18 @@ describe('looksLikePhone (value sampling)', () => {
     ['31.12.2020', false],
     ['hello', false],
     ['$2,500.00', false],
+    ['  (415) 555-2671\t', true],
+    [`${' '.repeat(40)}(415) 555-2671`, true],
   ])('%j -> %s', (raw, expected) => {
     expect(looksLikePhone(raw)).toBe(expected);
+  });
+
+  // Spaces around a non-phone once cost quadratic time here (100 s at 100 k
+  // characters; the hostile-input bench measures it): these must answer.
+  it('answers long runs of spaces around a value', () => {
+    const spaces = ' '.repeat(50_000);
+    expect(looksLikePhone(`${spaces}yes${spaces}`)).toBe(false);
+    expect(looksLikePhone(`${spaces}(415) 555-2671${spaces}`)).toBe(true);
+    expect(looksLikePhone(`(415) 555-2671 ${'1'.repeat(100)}`)).toBe(false);
   });
 });

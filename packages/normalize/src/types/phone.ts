@@ -142,17 +142,25 @@ function normalizePhone(raw: string, options: NormalizeOptions): CellResult {
 }
 
 /** Digits with phone punctuation, 7 to 15 digits, optional extension (a shape, not validation). */
-const PHONE_SHAPE =
-  /^\s*(?:\+|00)?[\d\s().\-/]{7,24}(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?\s*$/i;
+/** Matched against the trimmed value (see looksLikePhone). */
+const PHONE_SHAPE = /^(?:\+|00)?[\d\s().\-/]{7,24}(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?$/i;
 
-const DATE_SHAPE = /^\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\s*$/;
+const DATE_SHAPE = /^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$/;
+
+/** Longer than any phone number written in a real export, extension included. */
+const MAX_PHONE_SHAPE_LENGTH = 64;
 
 export function looksLikePhone(raw: string): boolean {
-  if (!PHONE_SHAPE.test(raw) || DATE_SHAPE.test(raw)) return false;
-  const digits = raw.replace(/\D/g, '').length;
+  // Trimmed and bounded first: with surrounding whitespace in the pattern
+  // (\s* next to a class that holds \s too), a long run of spaces around a
+  // non-phone cost quadratic time (100 s for 100 k characters).
+  const value = raw.trim();
+  if (value.length > MAX_PHONE_SHAPE_LENGTH) return false;
+  if (!PHONE_SHAPE.test(value) || DATE_SHAPE.test(value)) return false;
+  const digits = value.replace(/\D/g, '').length;
   // Plain digit runs are more often ids or amounts than phone numbers, and
   // short local numbers are rare in exports: ask for punctuation and length.
-  return digits >= 9 && digits <= 18 && /[\s().\-+/]/.test(raw.trim());
+  return digits >= 9 && digits <= 18 && /[\s().\-+/]/.test(value);
 }
 
 export const phoneType: ColumnTypeDefinition<'phone'> = {

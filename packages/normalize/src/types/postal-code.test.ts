@@ -332,7 +332,8 @@ describe('postal code: header synonyms', () => {
 });
 
 describe('postal code: hostile input', () => {
-  it('answers 100k-character values quickly', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     const n = 100_000;
     const inputs = [
       '1'.repeat(n),
@@ -344,7 +345,6 @@ describe('postal code: hostile input', () => {
       'D-'.repeat(n / 2),
       `${'0'.repeat(n)}.0`,
     ];
-    const started = performance.now();
     for (const country of ['US', 'GB', 'CA', 'NL', 'DE', 'IT', 'JP', undefined]) {
       for (const raw of inputs) {
         const result = postal(raw, country);
@@ -355,6 +355,5 @@ describe('postal code: hostile input', () => {
       ok: true,
       value: '02134',
     });
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -419,7 +419,8 @@ describe('region: header synonyms', () => {
 });
 
 describe('region: hostile input', () => {
-  it('answers 100k-character values quickly', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     const n = 100_000;
     const inputs = [
       'a'.repeat(n),
@@ -431,7 +432,6 @@ describe('region: hostile input', () => {
       '.'.repeat(n),
       'é'.repeat(n),
     ];
-    const started = performance.now();
     for (const country of ['US', 'CA', 'DE', undefined]) {
       for (const raw of inputs) {
         const result = region(raw, country);
@@ -439,6 +439,5 @@ describe('region: hostile input', () => {
       }
     }
     expect(region(`${' '.repeat(n)}TX${' '.repeat(n)}`, 'US')).toEqual({ ok: true, value: 'TX' });
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

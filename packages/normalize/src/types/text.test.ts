@@ -78,7 +78,8 @@ describe('text', () => {
     }
   });
 
-  it('handles 100k-character values in linear time', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('handles 100k-character values', () => {
     const inputs = [
       'a'.repeat(100_000),
       ' '.repeat(100_000),
@@ -87,13 +88,11 @@ describe('text', () => {
       ' \u00a0\t'.repeat(33_000),
       'e\u0301'.repeat(50_000),
     ];
-    const started = performance.now();
     for (const raw of inputs) {
       const result = text(raw);
       expect(result.ok).toBe(true);
     }
     expect(text('a '.repeat(50_000))).toEqual({ ok: true, value: 'a '.repeat(50_000).trim() });
     expect(text('e\u0301'.repeat(50_000))).toEqual({ ok: true, value: 'é'.repeat(50_000) });
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

@@ -183,7 +183,8 @@ describe('url: invalid', () => {
 });
 
 describe('url: hostile input', () => {
-  it('answers 100k-character values in linear time', () => {
+  // Their speed is measured by `pnpm bench hostile-input`; this checks the answers.
+  it('answers 100k-character values', () => {
     const n = 100_000;
     const inputs = [
       'a'.repeat(n),
@@ -202,7 +203,6 @@ describe('url: hostile input', () => {
       `javascript:${'a'.repeat(n)}`,
       `${' '.repeat(n)}example.com${' '.repeat(n)}`,
     ];
-    const started = performance.now();
     for (const raw of inputs) {
       const result = url(raw);
       if (!result.ok) expect(result.message.length).toBeLessThan(200);
@@ -214,7 +214,6 @@ describe('url: hostile input', () => {
     });
     const long = `https://example.com/${'a'.repeat(n)}`;
     expect(url(long)).toEqual({ ok: true, value: long });
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 
