@@ -1,9 +1,11 @@
-import { cleanAscii, cleanText } from '../clean-text.ts';
+import { cleanText } from '../clean-text.ts';
 import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
 import { FAST_PATHS } from '../fast-paths.ts';
+import { honorific, type Suffix, suffixOf } from './name-affixes.ts';
 import { lower, needsRecase, properCaseWord } from './name-case.ts';
-import { HONORIFICS, MAC_NAMES, PARTICLES, SUFFIX_LIST, SURNAME_STARTS } from './name-data.ts';
+import { PARTICLES, SURNAME_STARTS } from './name-data.ts';
+import { fastName } from './name-fast.ts';
 
 /** A person name split into its parts (each '' when absent). */
 export interface NameParts {
@@ -23,17 +25,6 @@ export interface NameParts {
 const LETTER = /\p{L}/u;
 const URL_LIKE = /:\/\/|\bwww\./i;
 const COMMA = /[,\uFF0C]/;
-const ORDINAL = /^\d+(?:st|nd|rd|th)\.?$/i;
-
-interface Suffix {
-  text: string;
-  /** Credentials (PhD, MD, Esq.) follow the name after a comma; generational suffixes after a space. */
-  credential: boolean;
-}
-
-const SUFFIXES: ReadonlyMap<string, Suffix> = new Map(
-  SUFFIX_LIST.map(([key, text, credential]) => [key, { text, credential }]),
-);
 
 function invalid(reason: string): CellResult {
   return {
@@ -41,18 +32,6 @@ function invalid(reason: string): CellResult {
     code: ERROR_CODES.invalidName,
     message: `Not a valid person name: ${reason}`,
   };
-}
-
-function honorific(token: string): string | undefined {
-  const key = lower(token);
-  return HONORIFICS.get(key.endsWith('.') ? key.slice(0, -1) : key);
-}
-
-function suffixOf(token: string, nameHasLowerCase: boolean): Suffix | undefined {
-  if (token === 'VI' && nameHasLowerCase) return { text: 'VI', credential: false };
-  if (ORDINAL.test(token)) return { text: lower(token).replace('.', ''), credential: false };
-  const key = lower(token);
-  return SUFFIXES.get(key.endsWith('.') ? key.slice(0, -1) : key);
 }
 
 /** A name taken apart: canonical prefixes and suffixes, name words as written. */
@@ -205,80 +184,6 @@ function check(raw: string): Checked | { reason: string } {
   if (URL_LIKE.test(cleaned)) return { reason: 'looks like a web address' };
   const parsed = parse(cleaned);
   return { parsed, cased: caseWords(parsed.words) };
-}
-
-/**
- * `A.`: caseWords leaves it as it is (properCaseWord keeps the capital, no
- * particle ends in a period, and it already has its period).
- */
-const isInitial = (word: string) =>
-  word.length === 2 &&
-  word.charCodeAt(1) === 0x2e &&
-  word.charCodeAt(0) >= 0x41 &&
-  word.charCodeAt(0) <= 0x5a;
-
-/** A to Z or a to z. */
-const isAsciiLetter = (code: number) => (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
-
-/**
- * The most common names, answered without parse(): printable ASCII
- * (cleanAscii) of letters, spaces, `.`, `'` and `-` only (so no comma, `@`
- * or `://`), with a letter, the first word no honorific and the last no
- * suffix (so parse() takes nothing off and reorders nothing). Each word is
- * then what caseWords makes of it: kept when it needs no re-casing
- * (needsRecase: mixed case, `Jane`, `McDonald`) or is an initial `A.`;
- * re-cased when it is plain letters with no special rule
- * (recasedPlainWord: `SMITH`, `jane` -> `Smith`, `Jane`); any other word
- * sends the whole name to the general code. Undefined for every other value.
- */
-function fastName(raw: string): string | undefined {
-  const cleaned = cleanAscii(raw);
-  if (cleaned === undefined || cleaned === '') return undefined;
-  let letters = false;
-  let hasLowerCase = false;
-  for (let i = 0; i < cleaned.length; i++) {
-    const code = cleaned.charCodeAt(i);
-    if (isAsciiLetter(code)) {
-      letters = true;
-      if (code >= 0x61) hasLowerCase = true;
-    } else if (code !== 0x20 && code !== 0x2e && code !== 0x27 && code !== 0x2d) {
-      return undefined;
-    }
-  }
-  if (!letters) return undefined;
-  const words = cleaned.split(' ');
-  if (words.length > 1) {
-    if (honorific(words[0]!) !== undefined) return undefined;
-    if (suffixOf(words[words.length - 1]!, hasLowerCase) !== undefined) return undefined;
-  }
-  let out = '';
-  for (let index = 0; index < words.length; index++) {
-    const word = words[index]!;
-    let cased = word;
-    if (!isInitial(word) && needsRecase(word)) {
-      const inside = index > 0 && index < words.length - 1;
-      cased = recasedPlainWord(word, inside) ?? '';
-      if (cased === '') return undefined;
-    }
-    out = index === 0 ? cased : `${out} ${cased}`;
-  }
-  return out;
-}
-
-/**
- * caseWords' answer for a word of two or more ASCII letters (nothing else)
- * that needs re-casing, when it is the plain one: capital first, the rest in
- * lower case (caseRun without an apostrophe). Undefined when another rule
- * may apply: a particle or `y` inside the name (kept in lower case), Mc or
- * Mac names (a second capital).
- */
-function recasedPlainWord(word: string, inside: boolean): string | undefined {
-  if (word.length < 2) return undefined;
-  for (let i = 0; i < word.length; i++) if (!isAsciiLetter(word.charCodeAt(i))) return undefined;
-  const low = word.toLowerCase();
-  if (inside && (PARTICLES.has(low) || low === 'y')) return undefined;
-  if ((low.startsWith('mc') && low.length > 3) || MAC_NAMES.has(low)) return undefined;
-  return low.charAt(0).toUpperCase() + low.slice(1);
 }
 
 /**
