@@ -1,12 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { parseRecords } from '@sluice/csv';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { generateContactsCsvOfSize } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
+import {
+  buildWebApp,
+  fitsWidth,
+  openAppPage,
+  screenshot,
+  seriousViolations,
+} from '../support/web-page.ts';
 
 // The web app (apps/web) as a person uses it, in Chromium, offline but for
 // the API that serves it, under the API's Content-Security-Policy: sign in,
@@ -15,11 +20,9 @@ import { type Stack, startStack } from '../support/stack.ts';
 // detail; the jobs list; sign out. Screenshots go to test/artifacts/web
 // (git-ignored), and axe-core checks each screen.
 
-const ROOT = new URL('../../', import.meta.url);
 const SAMPLE = new URL('../fixtures/contacts-sample.csv', import.meta.url);
 const EXPECTED = new URL('../fixtures/contacts-sample.expected.csv', import.meta.url);
 const ARTIFACTS = new URL('../artifacts/web/', import.meta.url);
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** The column the test retypes in the preview. */
 const RETYPED = 'employer';
 
@@ -32,37 +35,15 @@ const rows = (csv: string) =>
 let stack: Stack;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
-const elsewhere: string[] = [];
+let problems: string[];
+let elsewhere: string[];
 
 beforeAll(async () => {
-  // The bundle the API serves (turbo: cached when nothing changed).
-  execFileSync('pnpm', ['--silent', 'run', 'build', '--output-logs=errors-only'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  buildWebApp();
   // Small chunks: a few MB make a job of many, whose progress the page shows.
   stack = await startStack({ queuePrefix: '{e2e-web-app}', env: { CHUNK_BYTES: '128KB' } });
   browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  page = await context.newPage();
-  const origin = new URL(stack.apiUrl).origin;
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`) || url.startsWith('blob:')) return route.continue();
-    elsewhere.push(url);
-    return route.abort();
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) {
-      problems.push(message.text());
-    }
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
+  ({ page, problems, elsewhere } = await openAppPage(browser, stack.apiUrl));
 });
 
 afterAll(async () => {
@@ -70,33 +51,6 @@ afterAll(async () => {
   const codes = await stack?.stop();
   expect(codes).toEqual(codes?.map(() => 0));
 });
-
-/** axe-core in the page (evaluated through the debugger: the CSP allows no injected script tag). */
-async function seriousViolations(): Promise<string[]> {
-  await page.evaluate(AXE);
-  // Strings: they run in the page, where axe, window and document are (not in this file's types).
-  const found = (await page.evaluate('axe.run().then((result) => result.violations)')) as Array<{
-    id: string;
-    impact: string;
-    nodes: Array<{ target: unknown }>;
-  }>;
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
-
-/** The window as seen (docs/ keeps three of these), and the whole page beside it. */
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname });
-  await page.screenshot({ path: new URL(`${name}-full.png`, ARTIFACTS).pathname, fullPage: true });
-}
-
-/** Nothing wider than the window (no sideways scrolling of the page itself). */
-async function fitsWidth(): Promise<boolean> {
-  return (await page.evaluate(
-    'document.documentElement.scrollWidth <= window.innerWidth',
-  )) as boolean;
-}
 
 describe('the web app', () => {
   it('is served at / (no-cache) with hashed assets cached immutable and compressed', async () => {
@@ -137,13 +91,13 @@ describe('the web app', () => {
     await page.keyboard.type('slc_wrong_key');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/key/i);
-    expect(await seriousViolations()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('API key').fill(stack.apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'New job' }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('sluice.apiKey'))).toBe(stack.apiKey);
-    await screenshot('upload-1280');
-    expect(await seriousViolations()).toEqual([]);
+    await screenshot(page, ARTIFACTS, 'upload-1280');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it('previews the sample, retypes a column, runs the job and downloads its result', async () => {
@@ -158,8 +112,8 @@ describe('the web app', () => {
     // The preview is asked again with the choice: the column is now decided by the request.
     const row = page.getByRole('row', { name: new RegExp(`^${RETYPED}\\b`) });
     await expect.poll(() => row.textContent()).toContain('request');
-    await screenshot('preview-1280');
-    expect(await seriousViolations()).toEqual([]);
+    await screenshot(page, ARTIFACTS, 'preview-1280');
+    expect(await seriousViolations(page)).toEqual([]);
 
     // An upload can be cancelled: held here on its way to the API, it is aborted.
     const held = `${stack.apiUrl}/v1/jobs?**`;
@@ -181,8 +135,8 @@ describe('the web app', () => {
     const result = page.getByRole('button', { name: 'Download result.csv' });
     await result.waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('job-status').textContent()).toContain('completed');
-    await screenshot('finished-1280');
-    expect(await seriousViolations()).toEqual([]);
+    await screenshot(page, ARTIFACTS, 'finished-1280');
+    expect(await seriousViolations(page)).toEqual([]);
 
     const [download] = await Promise.all([page.waitForEvent('download'), result.click()]);
     expect(download.suggestedFilename()).toBe('result.csv');
@@ -267,8 +221,8 @@ describe('the web app', () => {
 
   it('fits a 390 px wide phone screen, and takes a dropped file', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await fitsWidth()).toBe(true);
-    await screenshot('finished-390');
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, ARTIFACTS, 'finished-390');
     // Dropped on the drop zone this time (a DataTransfer made in the page).
     const dropped = await page.evaluateHandle(
       `(() => { const d = new DataTransfer(); d.items.add(new File([${JSON.stringify(
@@ -277,9 +231,9 @@ describe('the web app', () => {
     );
     await page.dispatchEvent('.drop', 'drop', { dataTransfer: dropped });
     await page.getByRole('heading', { name: 'Preview of contacts-sample.csv' }).waitFor();
-    expect(await fitsWidth()).toBe(true);
-    await screenshot('preview-390');
-    expect(await seriousViolations()).toEqual([]);
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, ARTIFACTS, 'preview-390');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it("shows a bad file's problem detail", async () => {
@@ -314,7 +268,7 @@ describe('the web app', () => {
     expect(rows(readFileSync((await again.path())!, 'utf8'))[0]).toEqual(
       rows(readFileSync(EXPECTED, 'utf8'))[0],
     );
-    await screenshot('jobs-1280');
+    await screenshot(page, ARTIFACTS, 'jobs-1280');
     // Back to the list, its filter kept in the address.
     await page.goBack();
     await page.getByLabel('Status').selectOption('failed');
@@ -338,7 +292,7 @@ describe('the web app', () => {
     // Newest first: the sample, submitted before the others, is the last.
     expect(await page.locator('tbody').textContent()).toContain('contacts-sample.csv');
     expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
-    expect(await seriousViolations()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('sluice.apiKey'))).toBeNull();

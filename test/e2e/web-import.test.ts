@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,6 +9,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { generateContactsCsvOfSize } from '../support/generate-contacts.ts';
 import { type Stack, startStack } from '../support/stack.ts';
+import {
+  buildWebApp,
+  fitsWidth,
+  openAppPage,
+  screenshot,
+  seriousViolations,
+} from '../support/web-page.ts';
 
 // The new-job screen's choices in Chromium, against the real API: an import
 // into a dataset through the mapping screen (its key and required columns
@@ -19,9 +24,7 @@ import { type Stack, startStack } from '../support/stack.ts';
 // hundreds of MB that streams while the page stays usable, then is cancelled.
 // Screenshots go to test/artifacts/web (git-ignored); axe-core checks the screens.
 
-const ROOT = new URL('../../', import.meta.url);
 const ARTIFACTS = new URL('../artifacts/web/', import.meta.url);
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const FILE_INPUT = 'Choose a CSV file, or drop one here';
 
 const DATASET = {
@@ -70,38 +73,16 @@ let stack: Stack;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const problems: string[] = [];
-const elsewhere: string[] = [];
+let problems: string[];
+let elsewhere: string[];
 let scratch: string;
 
 beforeAll(async () => {
-  // The bundle the API serves (turbo: cached when nothing changed).
-  execFileSync('pnpm', ['--silent', 'run', 'build', '--output-logs=errors-only'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  buildWebApp();
   scratch = mkdtempSync(join(tmpdir(), 'sluice-web-import-'));
   stack = await startStack({ queuePrefix: '{e2e-web-import}' });
   browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  page = await context.newPage();
-  const origin = new URL(stack.apiUrl).origin;
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`) || url.startsWith('blob:')) return route.continue();
-    elsewhere.push(url);
-    return route.abort();
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) {
-      problems.push(message.text());
-    }
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
+  ({ context, page, problems, elsewhere } = await openAppPage(browser, stack.apiUrl));
   expect((await page.goto(`${stack.apiUrl}/`))?.status()).toBe(200);
   await page.getByLabel('API key').fill(stack.apiKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -114,24 +95,6 @@ afterAll(async () => {
   const codes = await stack?.stop();
   expect(codes).toEqual(codes?.map(() => 0));
 });
-
-/** axe-core in the page (evaluated through the debugger: the CSP allows no injected script tag). */
-async function seriousViolations(): Promise<string[]> {
-  await page.evaluate(AXE);
-  const found = (await page.evaluate('axe.run().then((result) => result.violations)')) as Array<{
-    id: string;
-    impact: string;
-    nodes: Array<{ target: unknown }>;
-  }>;
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
-
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname });
-  await page.screenshot({ path: new URL(`${name}-full.png`, ARTIFACTS).pathname, fullPage: true });
-}
 
 /**
  * expect.poll with room for a busy machine (two cores, other test files):
@@ -153,9 +116,6 @@ async function storedJobs(): Promise<number> {
     await client.end();
   }
 }
-
-const fitsWidth = async () =>
-  (await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')) as boolean;
 
 async function pick(name: string, csv: string): Promise<void> {
   await page
@@ -216,7 +176,7 @@ describe('the new-job screen', () => {
     expect(await datasetRow('full_name').textContent()).toContain('Not mapped: needed');
     await target('Email').selectOption('');
     await eventually(() => problem.textContent()).toContain('email (key)');
-    await screenshot('import-blocked-1280');
+    await screenshot(page, ARTIFACTS, 'import-blocked-1280');
 
     await target('Email').selectOption('email');
     await target('Full Name').selectOption('full_name');
@@ -236,12 +196,12 @@ describe('the new-job screen', () => {
     );
     // The window shows the choice of dataset, the mapping and the rows (docs/web-import.png).
     await page.evaluate("document.querySelector('.job-target').scrollIntoView()");
-    await screenshot('import-mapping-1280');
-    expect(await seriousViolations()).toEqual([]);
+    await screenshot(page, ARTIFACTS, 'import-mapping-1280');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await fitsWidth()).toBe(true);
-    await screenshot('import-mapping-390');
-    expect(await seriousViolations()).toEqual([]);
+    expect(await fitsWidth(page)).toBe(true);
+    await screenshot(page, ARTIFACTS, 'import-mapping-390');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
 
     await submit.click();
@@ -288,9 +248,9 @@ describe('the new-job screen', () => {
     await zone.fill('Europe/London');
     await page.keyboard.press('Tab');
     await eventually(() => page.getByRole('alert').count()).toBe(0);
-    await screenshot('normalize-options-1280');
+    await screenshot(page, ARTIFACTS, 'normalize-options-1280');
     expect(problems).toEqual([]);
-    expect(await seriousViolations()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: 'Submit job' }).click();
     expect(await finished()).toContain('completed');

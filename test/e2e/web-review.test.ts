@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { parseRecords } from '@sluice/csv';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
+import { buildWebApp, openAppPage, screenshot, seriousViolations } from '../support/web-page.ts';
 
 // The web app's pages behind its addresses (#/jobs/<id>, #/datasets/<name>,
 // ...), in Chromium against a real stack: a job cancelled and retried from its
@@ -16,9 +15,7 @@ import { type Stack, startStack } from '../support/stack.ts';
 // 390 px without sideways scrolling; axe-core on each page. Screenshots go to
 // test/artifacts/web-review (git-ignored); docs/web-job-errors.png is one.
 
-const ROOT = new URL('../../', import.meta.url);
 const ARTIFACTS = new URL('../artifacts/web-review/', import.meta.url);
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DATASET = 'review_contacts';
 
 const records = (csv: string) =>
@@ -53,36 +50,15 @@ const ERRORS_QUERY = `?filename=several-errors.csv&columns=${encodeURIComponent(
 let stack: Stack;
 let browser: Browser;
 let page: Page;
-const problems: string[] = [];
-const elsewhere: string[] = [];
+let problems: string[];
+let elsewhere: string[];
 
 beforeAll(async () => {
-  execFileSync('pnpm', ['--silent', 'run', 'build', '--output-logs=errors-only'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  buildWebApp();
   // No worker at first: a submitted job stays queued until the test adds one.
   stack = await startStack({ queuePrefix: '{e2e-web-review}', workers: 0 });
   browser = await launchChromium();
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  page = await context.newPage();
-  const origin = new URL(stack.apiUrl).origin;
-  await page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${origin}/`) || url.startsWith('blob:')) return route.continue();
-    elsewhere.push(url);
-    return route.abort();
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) {
-      problems.push(message.text());
-    }
-  });
-  page.on('pageerror', (error) => problems.push(error.message));
+  ({ page, problems, elsewhere } = await openAppPage(browser, stack.apiUrl));
 });
 
 afterAll(async () => {
@@ -90,24 +66,6 @@ afterAll(async () => {
   const codes = await stack?.stop();
   expect(codes).toEqual(codes?.map(() => 0));
 });
-
-/** axe-core in the page (evaluated through the debugger: the CSP allows no injected script tag). */
-async function seriousViolations(): Promise<string[]> {
-  await page.evaluate(AXE);
-  const found = (await page.evaluate('axe.run().then((result) => result.violations)')) as Array<{
-    id: string;
-    impact: string;
-    nodes: Array<{ target: unknown }>;
-  }>;
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
-
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname });
-  await page.screenshot({ path: new URL(`${name}-full.png`, ARTIFACTS).pathname, fullPage: true });
-}
 
 /** Opens an address of the app (a new document when only the hash differs is not needed: the app follows it). */
 async function open(hash: string): Promise<void> {
@@ -206,8 +164,8 @@ describe('the web app’s pages', () => {
     await expect
       .poll(() => pager('Pages of errors').textContent())
       .toBe(`1–50 of ${report.length}`);
-    await screenshot('job-errors-1280');
-    expect(await seriousViolations()).toEqual([]);
+    await screenshot(page, ARTIFACTS, 'job-errors-1280');
+    expect(await seriousViolations(page)).toEqual([]);
 
     // By column: only that column's errors, its count, in the address.
     await page.getByLabel('Column', { exact: true }).selectOption({ label: 'email' });
@@ -272,8 +230,8 @@ describe('the web app’s pages', () => {
     await expect
       .poll(() => page.evaluate('document.documentElement.scrollWidth') as Promise<number>)
       .toBeLessThanOrEqual(390);
-    await screenshot('job-errors-390');
-    expect(await seriousViolations()).toEqual([]);
+    await screenshot(page, ARTIFACTS, 'job-errors-390');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -329,8 +287,8 @@ describe('the web app’s pages', () => {
     ]);
     await expect.poll(() => pager('Pages of rows').textContent()).toBe('1–50 of 60');
     expect(await bodyCells('dataset-rows')).toEqual(people.slice(0, 50));
-    await screenshot('dataset-1280');
-    expect(await seriousViolations()).toEqual([]);
+    await screenshot(page, ARTIFACTS, 'dataset-1280');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Next' }).click();
     await expect.poll(() => pager('Pages of rows').textContent()).toBe('51–60 of 60');
     expect(await bodyCells('dataset-rows')).toEqual(people.slice(50));
@@ -385,7 +343,7 @@ describe('the web app’s pages', () => {
     expect(await page.locator('tbody').textContent()).not.toContain('all-bad.csv');
     await page.getByLabel('Status').selectOption('');
     await expect.poll(() => pager('Pages of jobs').textContent()).toBe('1–20 of 22');
-    expect(await seriousViolations()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     expect(elsewhere).toEqual([]);
   });

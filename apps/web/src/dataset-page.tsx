@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type DatasetBody, download } from './api.ts';
 import { messageOf, offsetOf, usePage } from './paged.ts';
 import { Pager } from './pager.tsx';
-import { type Location, setQuery } from './routes.ts';
+import type { Location } from './routes.ts';
 import { ScrollArea } from './scroll-area.tsx';
 
 const PAGE = 50;
@@ -123,7 +123,7 @@ export function DatasetPage({ name, location }: { name: string; location: Locati
                 page={page}
                 limit={PAGE}
                 empty="No rows yet: import a file into this dataset."
-                go={(to) => setQuery(location, { offset: to ? String(to) : null })}
+                location={location}
               />
             )}
           </section>

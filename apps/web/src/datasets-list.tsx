@@ -1,7 +1,7 @@
 import type { DatasetBody } from './api.ts';
 import { offsetOf, usePage } from './paged.ts';
 import { Pager } from './pager.tsx';
-import { hrefOf, type Location, setQuery } from './routes.ts';
+import { hrefOf, type Location } from './routes.ts';
 import { ScrollArea } from './scroll-area.tsx';
 
 const PAGE = 20;
@@ -50,7 +50,7 @@ export function DatasetsList({ location }: { location: Location }) {
           page={page}
           limit={PAGE}
           empty="No datasets yet: create one with the API or `sluice datasets create`."
-          go={(to) => setQuery(location, { offset: to ? String(to) : null })}
+          location={location}
         />
       )}
     </section>

@@ -175,7 +175,7 @@ export function JobErrors({ job, location }: { job: JobBody; location: Location 
           page={page}
           limit={PAGE}
           empty="No errors match."
-          go={(to) => setQuery(location, { offset: to ? String(to) : null })}
+          location={location}
         />
       )}
     </section>

@@ -83,7 +83,7 @@ export function JobsList({ location }: { location: Location }) {
           page={page}
           limit={PAGE}
           empty="No jobs."
-          go={(to) => setQuery(location, { offset: to ? String(to) : null })}
+          location={location}
         />
       )}
     </section>

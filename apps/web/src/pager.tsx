@@ -1,23 +1,25 @@
 import type { Page } from './paged.ts';
+import { type Location, setQuery } from './routes.ts';
 
 /**
  * "21–40 of 95" with Previous and Next: the footer of a paged table. The
- * offset lives in the URL, so `go` changes it there.
+ * offset lives in the page's address (`offset` in its query): moving changes it there.
  */
 export function Pager({
   label,
   page,
   limit,
   empty,
-  go,
+  location,
 }: {
   label: string;
   page: Page<unknown>;
   limit: number;
   empty: string;
-  go: (offset: number) => void;
+  location: Location;
 }) {
   const { offset, total } = page;
+  const go = (to: number) => setQuery(location, { offset: to ? String(to) : null });
   return (
     <nav class="pager" aria-label={label}>
       <p aria-live="polite">
