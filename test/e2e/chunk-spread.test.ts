@@ -6,9 +6,12 @@ import { type Stack, startStack } from '../support/stack.ts';
 
 // Two worker processes of one thread each, with the default chunk
 // concurrency, on one job: a worker takes a chunk only when its thread is
-// free for it, so neither hoards chunks the other could run, and the job's
-// chunks end up evenly spread (each worker's count within one of an even
-// share). Who claimed and committed each chunk, and when, is in job_chunks.
+// free for it, so neither hoards chunks the other could run, and both take
+// part. Who claimed and committed each chunk, and when, is in job_chunks.
+// How many each ends up with follows how fast each one runs, i.e. how the
+// machine schedules them (18 | 10 under a loaded CI run, 14 | 14 on a quiet
+// one): that even share on equal workers is a figure of `pnpm bench
+// scale-out`, not an assertion here.
 
 let stack: Stack;
 let db: pg.Client;
@@ -38,7 +41,7 @@ interface ChunkRecord {
   processed_at: Date;
 }
 
-it('spreads the chunks of one job evenly over two workers, none holding more than its thread', async () => {
+it('spreads the chunks of one job over two workers, none holding more than its thread', async () => {
   const rows = 60_000;
   const res = await postStream(`${stack.apiUrl}/v1/jobs`, generateContactsCsv(rows, 5), {
     'content-type': 'text/csv',
@@ -71,9 +74,5 @@ it('spreads the chunks of one job evenly over two workers, none holding more tha
         `${worker} claimed chunk ${next.seq} while holding chunk ${previous.seq}`,
       ).toBeGreaterThanOrEqual(previous.processed_at.getTime());
     }
-    expect(
-      Math.abs(own!.length - total / 2),
-      `${worker}: ${own!.length} of ${total}`,
-    ).toBeLessThanOrEqual(1);
   }
 });
