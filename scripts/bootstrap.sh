@@ -14,21 +14,9 @@ PNPM_VERSION="10.34.9"
 
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
-    log "need root to run: $*"; return 1; fi
-}
-
-apt_updated=0
-apt_install() {
-  if [ "$apt_updated" = 0 ]; then
-    log "apt-get update"
-    as_root apt-get update -qq >/dev/null
-    apt_updated=1
-  fi
-  log "apt-get install $*"
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+# as_root, apt_install
+# shellcheck source=scripts/apt-install.sh
+source "$SLUICE_ROOT/scripts/apt-install.sh"
 
 ensure_node() {
   local bin="$TOOLS/node/node_modules/.bin/node"
