@@ -1,6 +1,6 @@
 /**
  * memory: peak RSS (VmHWM) of the API and of the worker for a generated
- * contacts CSV of a small and of a 10x larger size: streamed upload, normalize
+ * realistic contacts CSV of a small and of a 10x larger size: streamed upload, normalize
  * (worker with 2 threads), streamed download of result.csv. Fresh API and
  * worker per size (a high-water mark never goes down), launcher NODE_OPTIONS.
  * Flat memory = a large/small ratio near 1.0.
@@ -22,7 +22,7 @@ function uploadOnce(services: Services, sizeMb: number) {
     say(`memory: ${sizeMb} MB upload`);
     const submitted = await submitCsv(
       api.url,
-      generateContactsCsvOfSize(sizeMb * 1024 * 1024),
+      generateContactsCsvOfSize(sizeMb * 1024 * 1024, 1, { variant: 'realistic' }),
       '?filename=contacts.csv',
     );
     const job = await waitForJob(api.url, submitted.id, { intervalMs: 500 });

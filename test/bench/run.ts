@@ -60,7 +60,7 @@ const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioR
     run: async () => hostileInput(env('BENCH_HOSTILE_CHARS', 100_000)),
   },
   'import-e2e': {
-    describe: `a generated contacts CSV (BENCH_ROWS, default ${ROWS}) imported over HTTP into a dataset keyed by email (one worker, ./dev start's thread count); rows read per second from submit to job completed. Reference: \`psql \\copy\` of the same file into an unindexed all-text table on the same PostgreSQL (fsync off for both)`,
+    describe: `a generated realistic contacts CSV (BENCH_ROWS, default ${ROWS}; nearly unique names, e-mails and phones, mixed phone and date formats, ~4 % invalid rows) imported over HTTP into a dataset keyed by email (one worker, ./dev start's thread count); rows read per second from submit to job completed. References, each loading the same raw file into an unindexed all-text table on the same PostgreSQL (fsync off for all): pgloader (Debian package, installed on first run; CSV with its default settings, which trim blanks around unquoted values; issue 15's goal is Sluice >= 2x pgloader) and \`psql \\copy\` (the server's raw ceiling). Both references' row counts are checked`,
     run: () => importE2e(ROWS),
   },
   'queue-overhead': {
@@ -80,7 +80,7 @@ const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioR
   },
   memory: {
     describe:
-      'peak RSS (VmHWM) of the API and of the worker (2 threads) for a generated file of BENCH_MEMORY_SMALL_MB (default 100) and BENCH_MEMORY_LARGE_MB (default 1000): upload, normalize, download result.csv, fresh processes per size, launcher NODE_OPTIONS. Ratio: large / small (flat = 1.0)',
+      'peak RSS (VmHWM) of the API and of the worker (2 threads) for a generated realistic contacts file of BENCH_MEMORY_SMALL_MB (default 100) and BENCH_MEMORY_LARGE_MB (default 1000): upload, normalize, download result.csv, fresh processes per size, launcher NODE_OPTIONS. Ratio: large / small (flat = 1.0)',
     run: () => memory(env('BENCH_MEMORY_SMALL_MB', 100), env('BENCH_MEMORY_LARGE_MB', 1000)),
   },
   'worker-recovery': {
@@ -90,7 +90,7 @@ const scenarios: Record<string, { describe: string; run: () => Promise<ScenarioR
       workerRecovery(env('BENCH_RECOVERY_RUNS', 5), env('BENCH_RECOVERY_REFERENCE_RUNS', 3)),
   },
   scaling: {
-    describe: `the import-e2e import (BENCH_SCALING_ROWS, default BENCH_ROWS) with 1 and then 2 worker processes of 1 thread each, API and PostgreSQL on the same ${availableParallelism()} cores. Ratio: 2 workers / 1 worker`,
+    describe: `the import-e2e import of a realistic contacts file (BENCH_SCALING_ROWS, default BENCH_ROWS) with 1 and then 2 worker processes of 1 thread each, API and PostgreSQL on the same ${availableParallelism()} cores. Ratio: 2 workers / 1 worker`,
     run: () => scaling(env('BENCH_SCALING_ROWS', ROWS)),
   },
 };

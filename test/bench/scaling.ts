@@ -1,5 +1,5 @@
 /**
- * scaling: the import-e2e import with 1 and then 2 worker processes
+ * scaling: the import-e2e import (realistic contacts) with 1 and then 2 worker processes
  * (WORKER_THREADS=1 each) against one API and one PostgreSQL on the same
  * machine; rows/s each, ratio 2 workers / 1 worker. Three spans: submit to
  * completed (includes the upload, one API process either way), first chunk

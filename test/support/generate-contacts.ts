@@ -1158,15 +1158,21 @@ export function contactRowOf(variant: ContactsVariant, i: number, seed = 1): str
   return variant === 'realistic' ? realisticContactRow(i, seed) : contactRow(i, seed);
 }
 
+interface GenerateOptions {
+  /** Default pooled (tests); benchmarks use realistic. */
+  variant?: ContactsVariant;
+  lineEnding?: string;
+}
+
 /** The whole file as a stream of ~64 KiB buffers (never held whole). */
 export async function* generateContactsCsv(
   rows: number,
   seed = 1,
-  lineEnding = '\r\n',
+  { variant = 'pooled', lineEnding = '\r\n' }: GenerateOptions = {},
 ): AsyncGenerator<Buffer> {
   let batch = CONTACT_HEADER + lineEnding;
   for (let i = 1; i <= rows; i++) {
-    batch += contactRow(i, seed) + lineEnding;
+    batch += contactRowOf(variant, i, seed) + lineEnding;
     if (batch.length >= 65_536) {
       yield Buffer.from(batch);
       batch = '';
@@ -1176,11 +1182,15 @@ export async function* generateContactsCsv(
 }
 
 /** Generates rows until the output reaches `bytes` (approximately, whole rows). */
-export async function* generateContactsCsvOfSize(bytes: number, seed = 1): AsyncGenerator<Buffer> {
+export async function* generateContactsCsvOfSize(
+  bytes: number,
+  seed = 1,
+  { variant = 'pooled' }: Pick<GenerateOptions, 'variant'> = {},
+): AsyncGenerator<Buffer> {
   let total = 0;
   let batch = `${CONTACT_HEADER}\r\n`;
   for (let i = 1; total + batch.length < bytes; i++) {
-    batch += `${contactRow(i, seed)}\r\n`;
+    batch += `${contactRowOf(variant, i, seed)}\r\n`;
     if (batch.length >= 65_536) {
       total += batch.length;
       yield Buffer.from(batch);

@@ -22,9 +22,15 @@ function contactsDataset(name: string) {
   return { name, columns: contactDatasetColumns('email'), key: ['email'] };
 }
 
-/** Writes `rows` generated contacts (plus the header) to `path`; returns its size in bytes. */
+/**
+ * Writes `rows` realistic generated contacts (plus the header) to `path`;
+ * returns its size in bytes.
+ */
 export async function writeContactsFile(path: string, rows: number): Promise<number> {
-  await pipeline(Readable.from(generateContactsCsv(rows)), createWriteStream(path));
+  await pipeline(
+    Readable.from(generateContactsCsv(rows, 1, { variant: 'realistic' })),
+    createWriteStream(path),
+  );
   return statSync(path).size;
 }
 

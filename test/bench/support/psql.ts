@@ -36,9 +36,24 @@ export interface CopyFigures {
   rowsPerSecond: number;
 }
 
+/** Creates `table`: one text column per CSV column, no index, no key. */
+export async function createTextTable(
+  url: string,
+  table: string,
+  columns: readonly string[],
+): Promise<void> {
+  await psql(url, `create table ${table} (${columns.map((c) => `"${c}" text`).join(', ')})`);
+}
+
+/** select count(*) from `table`. */
+export async function countRows(url: string, table: string): Promise<number> {
+  const { stdout } = await psql(url, `select count(*) from ${table}`, ['-t', '-A']);
+  return Number(stdout.trim());
+}
+
 /**
- * Creates `table` (one text column per CSV column, no index, no key) and
- * times `psql -c "\copy table from file (csv, header)"` as a whole process.
+ * Creates `table` (createTextTable) and times
+ * `psql -c "\copy table from file (csv, header)"` as a whole process.
  */
 export async function psqlCopy(
   url: string,
@@ -46,14 +61,13 @@ export async function psqlCopy(
   table: string,
   columns: readonly string[],
 ): Promise<CopyFigures> {
-  await psql(url, `create table ${table} (${columns.map((c) => `"${c}" text`).join(', ')})`);
+  await createTextTable(url, table, columns);
   const started = performance.now();
   await psql(
     url,
     `\\copy ${table} from '${file.replace(/'/g, "''")}' with (format csv, header true)`,
   );
   const seconds = (performance.now() - started) / 1000;
-  const { stdout } = await psql(url, `select count(*) from ${table}`, ['-t', '-A']);
-  const rows = Number(stdout.trim());
+  const rows = await countRows(url, table);
   return { rows, seconds, rowsPerSecond: Math.round(rows / seconds) };
 }
