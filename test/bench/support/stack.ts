@@ -3,7 +3,7 @@
  * scenarios. Everything is registered with a Scope, so it is stopped (and its
  * temp dir removed) when the scenario ends, even on failure.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,16 @@ export interface App {
 }
 
 /**
+ * App processes still running, killed if the bench process exits without
+ * stopping them: one exit hook for all (scale-out runs a dozen at once, over
+ * Node's warning threshold of ten listeners).
+ */
+const alive = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of alive) child.kill('SIGKILL');
+});
+
+/**
  * Runs a .ts entry (relative to the repository root) with this Node and the
  * launcher's NODE_OPTIONS (unless NODE_OPTIONS is set), stopped with the scope.
  */
@@ -120,10 +130,9 @@ export function spawnApp(
   child.stderr.on('data', collect);
   let stopping = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  alive.add(child);
   child.once('close', (code, signal) => {
-    process.removeListener('exit', killOnExit);
+    alive.delete(child);
     if (!stopping)
       say(`${name} exited by itself (${signal ?? `code ${code}`}):\n${text.slice(-4000)}`);
   });
