@@ -17,6 +17,8 @@ export default defineConfig({
             'apps/*/src/**/*.test.ts',
             // Tests of the repository's own checks (import boundaries).
             'test/checks/**/*.test.ts',
+            // Pure logic of the benchmarks' support code (never their figures).
+            'test/bench/**/*.test.ts',
           ],
           globalSetup: ['test/harness/global-setup.ts'],
           setupFiles: ['test/harness/no-open-handles.ts'],

@@ -58,7 +58,7 @@ export interface ImportFigures {
 }
 
 /** The job's two phases from its chunk timestamps (server clock, read from PostgreSQL). */
-async function phases(
+export async function phases(
   databaseUrl: string,
   jobId: string,
 ): Promise<{ chunkSeconds: number; mergeSeconds: number }> {

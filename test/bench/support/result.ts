@@ -28,3 +28,9 @@ export function compare(figure: string, sluice: number, reference: number): Comp
 export function prefixed(prefix: string, figures: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(figures).map(([k, v]) => [`${prefix}.${k}`, v]));
 }
+
+/** A scenario that cannot measure on this machine says why instead of giving figures. */
+export interface Skipped {
+  scenario: string;
+  skipped: string;
+}
