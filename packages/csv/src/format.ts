@@ -24,13 +24,26 @@ function needsQuotes(delimiter: string): RegExp {
  * the output stays readable and diffs cleanly; inner quotes are doubled.
  */
 export function formatRecord(fields: readonly string[], delimiter = ','): string {
+  return writeRecord(fields, delimiter, undefined);
+}
+
+/**
+ * formatRecord with formula neutralizing (see formatSafeRecord) in the same
+ * pass: one line per output row, no intermediate array of cells.
+ */
+function writeRecord(
+  fields: readonly string[],
+  delimiter: string,
+  formulaSafe: readonly boolean[] | undefined,
+): string {
   const re = needsQuotes(delimiter);
   // A single empty field would be a blank line, which many readers skip:
-  // write it as "" so the row survives.
+  // write it as "" so the row survives (neutralizing leaves '' as it is).
   if (fields.length === 1 && fields[0] === '') return '""\n';
   let line = '';
   for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!;
+    const field =
+      formulaSafe === undefined || formulaSafe[i] ? fields[i]! : neutralizeFormula(fields[i]!);
     if (i > 0) line += delimiter;
     line += re.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
   }
@@ -59,7 +72,9 @@ export function formatSafeRecord(
   fields: readonly string[],
   options: SafeRecordOptions = {},
 ): string {
-  const { formulaSafe } = options;
-  const cells = fields.map((field, i) => (formulaSafe?.[i] ? field : neutralizeFormula(field)));
-  return formatRecord(cells, options.delimiter);
+  // Without `formulaSafe`, a table that exempts nothing: every field is neutralized.
+  return writeRecord(fields, options.delimiter ?? ',', options.formulaSafe ?? NOTHING_SAFE);
 }
+
+/** No field is exempt from neutralizing (formatSafeRecord without formulaSafe). */
+const NOTHING_SAFE: readonly boolean[] = [];
