@@ -216,6 +216,31 @@ describe('createRowNormalizer', () => {
     expect(normalize.remembered()).toBeLessThanOrEqual(3 * 4096);
   });
 
+  it('keeps remembering failures once valid values stop repeating', () => {
+    const columns: ColumnSpec[] = [
+      { name: 'country', type: 'country', required: false },
+      { name: 'phone', type: 'phone', required: false },
+      { name: 'zip', type: 'postal_code', required: false },
+      { name: 'email', type: 'email', required: true },
+    ];
+    const normalize = createRowNormalizer(columns, options);
+    const bad = ['n/a', '123', 'N/A', 'none', '', ' n/a ', 'n/b', 'a/n'];
+    const rows = Array.from({ length: 3000 }, (_, i) => {
+      const repeat = i % 20 === 0 ? bad[(i / 20) % bad.length]! : undefined;
+      return [
+        ['US', 'United States', 'us'][i % 3]!,
+        repeat ?? `(415) 86${i % 10}-${String(i).padStart(4, '0')}`,
+        repeat ?? String(10_000 + i),
+        repeat ?? `user.${i}@example.com`,
+      ];
+    });
+    for (const fields of rows) {
+      expect(normalize(fields)).toEqual(normalizeRow(fields, columns, options));
+    }
+    // Valid values were remembered only during the first lookups; failures all along.
+    expect(normalize.remembered()).toBeLessThan(3 * 600);
+  });
+
   it('gives every row its own values and errors arrays', () => {
     const normalize = createRowNormalizer(contextColumns, options);
     const [fields = []] = contextRows(1, 1);

@@ -113,9 +113,12 @@ export function normalizeRow(
 export const DEFAULT_MEMO_ENTRIES = 4096;
 
 /**
- * A column whose values rarely repeat stops being remembered: after this many
- * lookups, fewer than MEMO_MIN_HITS hits switch its memo off (a speed
- * decision only; results are the same either way).
+ * A column whose values rarely repeat stops remembering its valid values:
+ * after this many lookups, fewer than MEMO_MIN_HITS hits switch it to
+ * remembering failures only (a speed decision only; results are the same
+ * either way). Invalid values repeat even in columns of unique values
+ * (`n/a`, `none`, `123`), and they are the dearest to normalize: the general
+ * code and its explanation of the error run for each.
  */
 const MEMO_PROBE = 512;
 const MEMO_MIN_HITS = 64;
@@ -129,6 +132,13 @@ export interface RowNormalizerOptions {
   memoEntries?: number;
 }
 
+/** Slots of a failures-only memo's filter (see ColumnMemo). */
+const FILTER_SLOTS = 1024;
+
+/** A value's slot in the filter: from its length and its first and last code units. */
+const filterSlot = (raw: string) =>
+  (raw.length * 31 + raw.charCodeAt(0) * 7 + raw.charCodeAt(raw.length - 1)) & (FILTER_SLOTS - 1);
+
 /** Remembered cell results of one column: raw -> result, per row country for context-dependent types. */
 class ColumnMemo {
   readonly #limit: number;
@@ -138,8 +148,16 @@ class ColumnMemo {
   #size = 0;
   #lookups = 0;
   #hits = 0;
-  /** False once the memo was found useless for this column (or has no room at all). */
-  active: boolean;
+  /** False when the memo has no room at all: nothing is looked up. */
+  readonly active: boolean;
+  /** True once valid values were found not to repeat: only failures are remembered from then on. */
+  #failuresOnly = false;
+  /**
+   * In failures-only mode, a value is looked up only when a failure of its
+   * length and first and last character was remembered (filterSlot): a
+   * lookup hashes the whole value, and most values of such a column are new.
+   */
+  readonly #failures = new Uint8Array(FILTER_SLOTS);
 
   constructor(limit: number, contextual: boolean) {
     this.#limit = limit;
@@ -158,15 +176,20 @@ class ColumnMemo {
   }
 
   get(raw: string, country: string | undefined): CellResult | undefined {
+    if (this.#failuresOnly) {
+      return this.#failures[filterSlot(raw)] === 0 ? undefined : this.#table(country).get(raw);
+    }
     const found = this.#table(country).get(raw);
     this.#lookups += 1;
     if (found !== undefined) this.#hits += 1;
-    else if (this.#lookups === MEMO_PROBE && this.#hits < MEMO_MIN_HITS) this.active = false;
+    else if (this.#lookups === MEMO_PROBE && this.#hits < MEMO_MIN_HITS) this.#failuresOnly = true;
     return found;
   }
 
   set(raw: string, country: string | undefined, result: CellResult): void {
     if (this.#size >= this.#limit) return;
+    if (!result.ok) this.#failures[filterSlot(raw)] = 1;
+    else if (this.#failuresOnly) return;
     this.#table(country).set(raw, result);
     this.#size += 1;
   }
