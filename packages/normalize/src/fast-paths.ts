@@ -1,7 +1,8 @@
 /**
- * The normalizers' fast paths (types/phone-fast.ts and the ASCII shortcuts
- * in name.ts, email.ts, ...) answer the common shapes of values without the
- * general code, and must give byte for byte what it gives. This switch turns
+ * The normalizers' fast paths (types/phone-fast.ts, name-fast.ts,
+ * company-fast.ts, number-fast.ts and the ASCII shortcuts in email.ts and
+ * date-parse.ts) answer the common shapes of values without the general
+ * code, and must give byte for byte what it gives. This switch turns
  * them all off, so that differential tests (fast-paths.test.ts,
  * phone-fast.test.ts) can compare the two on the same values.
  */

@@ -1,6 +1,9 @@
 import { cleanText } from '../clean-text.ts';
 import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
+import { FAST_PATHS } from '../fast-paths.ts';
+import { fastCompany } from './company-fast.ts';
+import { legalForm, legalFormsStart, split, writeLegalForm } from './company-legal-forms.ts';
 import { properCaseWord } from './name-case.ts';
 
 // Every pattern below is a single character class, a fixed literal or an
@@ -16,44 +19,6 @@ const DIACRITICS = /\p{M}/gu;
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/gu;
 const ORDINAL = /^\d+(?:st|nd|rd|th)$/;
 const AMPERSAND_ACRONYM = /^[A-Za-z]{1,2}(?:&[A-Za-z]{1,2})+$/;
-
-/**
- * Legal-form abbreviations (lower case, periods removed) and how they are
- * written. Words such as Corporation, Incorporated, Limited, Company stay
- * words; only abbreviations are rewritten, and only at the end of the name.
- */
-const LEGAL_FORMS: ReadonlyMap<string, string> = new Map([
-  ['llc', 'LLC'],
-  ['pllc', 'PLLC'],
-  ['llp', 'LLP'],
-  ['lllp', 'LLLP'],
-  ['lp', 'L.P.'],
-  ['inc', 'Inc.'],
-  ['corp', 'Corp.'],
-  ['co', 'Co.'],
-  ['ltd', 'Ltd.'],
-  ['plc', 'PLC'],
-  ['pty', 'Pty'],
-  ['pte', 'Pte.'],
-  ['pvt', 'Pvt.'],
-  ['sdn', 'Sdn.'],
-  ['bhd', 'Bhd.'],
-  ['gmbh', 'GmbH'],
-  ['mbh', 'mbH'],
-  ['ag', 'AG'],
-  ['kg', 'KG'],
-  ['kgaa', 'KGaA'],
-  ['ug', 'UG'],
-  ['se', 'SE'],
-  ['sa', 'S.A.'],
-  ['sl', 'S.L.'],
-  ['spa', 'S.p.A.'],
-  ['bv', 'B.V.'],
-  ['nv', 'N.V.'],
-  ['ab', 'AB'],
-  ['oy', 'Oy'],
-  ['oyj', 'Oyj'],
-]);
 
 /**
  * Acronyms kept in capitals when a value in all capitals or all lower case is
@@ -193,62 +158,6 @@ function invalid(reason: string): CellResult {
   };
 }
 
-const isAsciiLetterOrDigit = (code: number) =>
-  (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
-
-/** A word split into its leading punctuation, its core and its trailing punctuation. */
-function split(word: string): { before: string; core: string; after: string } {
-  // Most words start and end with an ASCII letter or digit: all core, no pattern needed.
-  if (
-    isAsciiLetterOrDigit(word.charCodeAt(0)) &&
-    isAsciiLetterOrDigit(word.charCodeAt(word.length - 1))
-  ) {
-    return { before: '', core: word, after: '' };
-  }
-  const start = word.search(/[\p{L}\p{N}&]/u);
-  if (start < 0) return { before: word, core: '', after: '' };
-  let end = word.length;
-  while (end > start && !LETTER_OR_DIGIT.test(word.charAt(end - 1)) && word[end - 1] !== '&') {
-    end -= 1;
-  }
-  return { before: word.slice(0, start), core: word.slice(start, end), after: word.slice(end) };
-}
-
-/** The legal-form key of a word: lower case, periods removed, surrounding punctuation ignored. */
-function legalForm(word: string): string | undefined {
-  const { core, after } = split(word);
-  const key = core.toLowerCase().replaceAll('.', '');
-  const form = LEGAL_FORMS.get(key);
-  // "Spa" is also a word (Day Spa): S.p.A. only when written with periods or as SpA.
-  if (key === 'spa' && !core.includes('.') && core !== 'SpA' && !after.startsWith('.')) {
-    return undefined;
-  }
-  return form;
-}
-
-/**
- * Rewrites a legal-form word, keeping the punctuation around it (a comma
- * after it, parentheses: `(Pty)`); the period of an abbreviation replaces a
- * written one.
- */
-function writeLegalForm(word: string, form: string): string {
-  const { before, after } = split(word);
-  return before + form + (after.startsWith('.') ? after.slice(1) : after);
-}
-
-/** Index of the first word of the trailing legal forms (`Co., Ltd.`, `GmbH & Co. KG`); never 0. */
-function legalFormsStart(words: readonly string[]): number {
-  let start = words.length;
-  while (start > 1) {
-    const word = words[start - 1] ?? '';
-    if (legalForm(word) !== undefined) start -= 1;
-    else if (word === '&' && start > 2 && legalForm(words[start - 2] ?? '') !== undefined) {
-      start -= 1;
-    } else break;
-  }
-  return start;
-}
-
 function hasVowel(s: string): boolean {
   return VOWEL.test(s.normalize('NFD').replace(DIACRITICS, ''));
 }
@@ -306,6 +215,8 @@ function caseShape(words: readonly string[]): CaseShape {
  * kept as written. Invalid: no letter or digit.
  */
 function normalizeCompany(raw: string): CellResult {
+  const fast = FAST_PATHS.enabled ? fastCompany(raw) : undefined;
+  if (fast !== undefined) return { ok: true, value: fast };
   const text = cleanText(raw);
   // Without a comma both replacements change nothing, and cleanText trimmed already.
   const cleaned = text.includes(',')

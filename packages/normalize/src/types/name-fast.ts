@@ -13,14 +13,19 @@ const isInitial = (word: string) =>
   word.charCodeAt(0) >= 0x41 &&
   word.charCodeAt(0) <= 0x5a;
 
+/** What name.ts's URL_LIKE finds in a value of the fast path's characters (no `:`). */
+const WWW = /\bwww\./i;
+
 /** A to Z or a to z. */
 const isAsciiLetter = (code: number) => (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
 
 /**
  * The most common names, answered without parse(): printable ASCII
- * (cleanAscii) of letters, spaces, `.`, `'` and `-` only (so no comma, `@`
- * or `://`), with a letter, the first word no honorific and the last no
- * suffix (so parse() takes nothing off and reorders nothing). Each word is
+ * (cleanAscii) of letters, spaces, `.`, `'` and `-` and at most one comma
+ * (so no `@` or `://`), with a letter; without a comma the first word no
+ * honorific and the last no suffix (so parse() takes nothing off and
+ * reorders nothing), with one the same for both parts of `Last, First`
+ * (lastFirst: parse() only puts the given names first). Each word is
  * then what caseWords makes of it: kept when it needs no re-casing
  * (needsRecase: mixed case, `Jane`, `McDonald`) or is an initial `A.`;
  * re-cased when it is plain letters with no special rule
@@ -32,21 +37,23 @@ export function fastName(raw: string): string | undefined {
   if (cleaned === undefined || cleaned === '') return undefined;
   let letters = false;
   let hasLowerCase = false;
+  let comma = -1;
   for (let i = 0; i < cleaned.length; i++) {
     const code = cleaned.charCodeAt(i);
     if (isAsciiLetter(code)) {
       letters = true;
       if (code >= 0x61) hasLowerCase = true;
+    } else if (code === 0x2c && comma === -1) {
+      comma = i;
     } else if (code !== 0x20 && code !== 0x2e && code !== 0x27 && code !== 0x2d) {
       return undefined;
     }
   }
-  if (!letters) return undefined;
-  const words = cleaned.split(' ');
-  if (words.length > 1) {
-    if (honorific(words[0]!) !== undefined) return undefined;
-    if (suffixOf(words[words.length - 1]!, hasLowerCase) !== undefined) return undefined;
-  }
+  // `www.` in any case: the general code calls it a web address.
+  if (!letters || WWW.test(cleaned)) return undefined;
+  const words =
+    comma === -1 ? plainOrder(cleaned, hasLowerCase) : lastFirst(cleaned, comma, hasLowerCase);
+  if (words === undefined) return undefined;
   let out = '';
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
@@ -59,6 +66,38 @@ export function fastName(raw: string): string | undefined {
     out = index === 0 ? cased : `${out} ${cased}`;
   }
   return out;
+}
+
+/**
+ * The words of a name without a comma, when parse() keeps them all in their
+ * order: the first no honorific and the last no suffix.
+ */
+function plainOrder(cleaned: string, hasLowerCase: boolean): string[] | undefined {
+  const words = cleaned.split(' ');
+  if (words.length > 1) {
+    if (honorific(words[0]!) !== undefined) return undefined;
+    if (suffixOf(words[words.length - 1]!, hasLowerCase) !== undefined) return undefined;
+  }
+  return words;
+}
+
+/**
+ * The words of `Last, First Middle` (one comma) in parse()'s order, given
+ * names first, when parse() takes nothing off: both parts have words, the
+ * first word of each is no honorific and the last no suffix (so the part
+ * after the comma is not a run of suffixes either, as in `Smith, Jr.`).
+ */
+function lastFirst(cleaned: string, comma: number, hasLowerCase: boolean): string[] | undefined {
+  const family = cleaned.slice(0, comma).trim();
+  const given = cleaned.slice(comma + 1).trim();
+  if (family === '' || given === '') return undefined;
+  const familyWords = family.split(' ');
+  const givenWords = given.split(' ');
+  for (const part of [familyWords, givenWords]) {
+    if (honorific(part[0]!) !== undefined) return undefined;
+    if (suffixOf(part[part.length - 1]!, hasLowerCase) !== undefined) return undefined;
+  }
+  return givenWords.concat(familyWords);
 }
 
 /**

@@ -38,6 +38,7 @@
  */
 
 import { cleanText } from '../clean-text.ts';
+import { FAST_PATHS } from '../fast-paths.ts';
 import {
   type Affixes,
   ISO_CODE,
@@ -46,6 +47,7 @@ import {
   peelAffixes,
   resolveMarker,
 } from './number-affixes.ts';
+import { plainDigits } from './number-fast.ts';
 
 export interface ParsedDecimal {
   /** -1 for a negative value; zero is never negative (`-0` has sign 1). */
@@ -315,6 +317,8 @@ export function parseDecimal(
   locale?: string,
   options?: ParseOptions,
 ): ParsedDecimal | DecimalError {
+  const fast = FAST_PATHS.enabled ? plainDigits(raw) : undefined;
+  if (fast !== undefined) return fast;
   const s = cleanText(raw);
   if (s === '') return { reason: 'no digits' };
   const a: Affixes = { minus: 0, plus: 0, open: 0, close: 0, percent: 0, markers: [] };

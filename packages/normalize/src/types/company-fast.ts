@@ -1,0 +1,38 @@
+import { cleanAscii } from '../clean-text.ts';
+import { legalForm, writeLegalForm } from './company-legal-forms.ts';
+
+/**
+ * The most common company names, answered without the general code:
+ * printable ASCII (cleanAscii) without a comma, in mixed case (both a capital
+ * and a lower-case letter: `Brightpath Holdings`, `eBay`, `Acme LLC`), with
+ * at most one trailing legal form. Mixed case is kept as written, so the
+ * general code's result is the cleaned value with its last word rewritten
+ * when that word is a legal form (`Acme llc` -> `Acme LLC`, `Acme Ltd` ->
+ * `Acme Ltd.`). Undefined for every other value, and whenever the word
+ * before a legal form is `&` or a legal form itself (`& Co. KG`, `Pty Ltd`,
+ * where the general code's rules for runs of legal forms apply), or the
+ * last word is `&`.
+ */
+export function fastCompany(raw: string): string | undefined {
+  const text = cleanAscii(raw);
+  if (text === undefined) return undefined;
+  let upper = false;
+  let lower = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x2c) return undefined; // ',': the general code spaces commas
+    if (code >= 0x41 && code <= 0x5a) upper = true;
+    else if (code >= 0x61 && code <= 0x7a) lower = true;
+  }
+  if (!upper || !lower) return undefined;
+  const lastSpace = text.lastIndexOf(' ');
+  // One word: legal forms are only read after a name, so it stays as written.
+  if (lastSpace === -1) return text;
+  const last = text.slice(lastSpace + 1);
+  if (last === '&') return undefined;
+  const form = legalForm(last);
+  if (form === undefined) return text;
+  const previous = text.slice(text.lastIndexOf(' ', lastSpace - 1) + 1, lastSpace);
+  if (previous === '&' || legalForm(previous) !== undefined) return undefined;
+  return text.slice(0, lastSpace + 1) + writeLegalForm(last, form);
+}
