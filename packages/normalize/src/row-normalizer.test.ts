@@ -6,7 +6,7 @@ import {
   type ColumnType,
   normalizeValue,
 } from './registry.ts';
-import { type ColumnSpec, createRowNormalizer, normalizeRow } from './row.ts';
+import { type CellError, type ColumnSpec, createRowNormalizer, normalizeRow } from './row.ts';
 
 const options: NormalizeOptions = { phoneRegion: 'US' };
 
@@ -239,6 +239,17 @@ describe('createRowNormalizer', () => {
     }
     // Valid values were remembered only during the first lookups; failures all along.
     expect(normalize.remembered()).toBeLessThan(3 * 600);
+  });
+
+  it('normalizes into arrays the caller reuses exactly as it answers rows', () => {
+    const normalize = createRowNormalizer(contextColumns, options);
+    const values: string[] = [];
+    const errors: CellError[] = [];
+    for (const fields of contextRows(2000, 11)) {
+      errors.length = 0;
+      const rejected = normalize.into(fields, values, errors);
+      expect({ values, errors, rejected }).toEqual(normalizeRow(fields, contextColumns, options));
+    }
   });
 
   it('gives every row its own values and errors arrays', () => {

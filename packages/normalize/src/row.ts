@@ -56,11 +56,12 @@ function addCell(
   column: ColumnSpec,
   raw: string,
   result: CellResult,
+  index: number,
   values: string[],
   errors: CellError[],
 ): boolean {
   if (result.ok) {
-    values.push(result.value);
+    values[index] = result.value;
     if (result.value === '' && column.required) {
       errors.push({
         column: column.name,
@@ -72,7 +73,7 @@ function addCell(
     }
     return false;
   }
-  values.push('');
+  values[index] = '';
   errors.push({ column: column.name, raw, code: result.code, message: result.message });
   return column.required;
 }
@@ -102,9 +103,9 @@ export function normalizeRow(
   let index = 0;
   for (const column of columns) {
     const raw = fields[index] ?? '';
-    index += 1;
     const result = normalizeValue(column.type, raw, cellOptions(column, options), context);
-    if (addCell(column, raw, result, values, errors)) rejected = true;
+    if (addCell(column, raw, result, index, values, errors)) rejected = true;
+    index += 1;
   }
   return { values, errors, rejected };
 }
@@ -121,7 +122,9 @@ export const DEFAULT_MEMO_ENTRIES = 4096;
  * code and its explanation of the error run for each.
  */
 const MEMO_PROBE = 512;
-const MEMO_MIN_HITS = 64;
+// A quarter: below that, looking up and storing every value costs about what
+// the hits save, now that the common values of most types take fast paths.
+const MEMO_MIN_HITS = 128;
 
 export interface RowNormalizerOptions {
   /**
@@ -202,6 +205,13 @@ class ColumnMemo {
 /** normalizeRow for many records with the same columns and options; see createRowNormalizer. */
 export interface RowNormalizer {
   (fields: readonly string[]): RowResult;
+  /**
+   * The same row normalized into arrays the caller owns and reuses (a
+   * chunk's row loop allocates no result per row): `values[i]` is set for
+   * every column, the cells' errors are appended to `errors`. Answers
+   * whether the row is rejected.
+   */
+  into(fields: readonly string[], values: string[], errors: CellError[]): boolean;
   /** How many results are remembered in all (every column's memo and the row-country memo). */
   remembered(): number;
 }
@@ -246,9 +256,7 @@ export function createRowNormalizer(
   };
   const noContext: RowContext = {};
 
-  const normalize = (fields: readonly string[]): RowResult => {
-    const values: string[] = [];
-    const errors: CellError[] = [];
+  const into = (fields: readonly string[], values: string[], errors: CellError[]): boolean => {
     let rejected = false;
     let context = noContext;
     if (at >= 0) {
@@ -269,10 +277,16 @@ export function createRowNormalizer(
       } else {
         result = plan.normalize(plan.type, raw, plan.options, context);
       }
-      if (addCell(plan.column, raw, result, values, errors)) rejected = true;
+      if (addCell(plan.column, raw, result, index, values, errors)) rejected = true;
     }
+    return rejected;
+  };
+  const normalize = (fields: readonly string[]): RowResult => {
+    const values: string[] = [];
+    const errors: CellError[] = [];
+    const rejected = into(fields, values, errors);
     return { values, errors, rejected };
   };
   const remembered = () => plans.reduce((sum, plan) => sum + plan.memo.size, contexts.size);
-  return Object.assign(normalize, { remembered });
+  return Object.assign(normalize, { into, remembered });
 }

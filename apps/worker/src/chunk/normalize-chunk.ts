@@ -1,6 +1,6 @@
 import { MAX_KEY_BYTES, outputColumns, type RowError } from '@sluice/contract';
 import { formatSafeRecord, parseRecords, recordEnds } from '@sluice/csv';
-import { createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
+import { type CellError, createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -119,11 +119,14 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   const columns = written.map(({ column }) => column);
   const fieldIndexes = written.map(({ field }) => field);
   const dropsAny = columns.length < columnCount;
-  const safe = columns.map((c) => FORMULA_SAFE_TYPES.has(c.type));
+  // Values of formula-safe types (normalized numbers such as -5) are exempt.
+  const formatting = { formulaSafe: columns.map((c) => FORMULA_SAFE_TYPES.has(c.type)) };
   // One per chunk: values repeated within the chunk are normalized once.
   const normalizeRow = createRowNormalizer(columns, task.options);
   const keyColumns = columns.flatMap((c, i) => (c.key ? [{ index: i, name: c.name }] : []));
   const errors: RowError[] = [];
+  const values: string[] = new Array<string>(columns.length).fill('');
+  const cellErrors: CellError[] = [];
   const output = new Utf8Sink();
   let rowsAccepted = 0;
   let rowsRejected = 0;
@@ -160,9 +163,15 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
       });
       continue;
     }
-    const row = normalizeRow(dropsAny ? fieldIndexes.map((i) => fields[i]!) : fields);
+    // One values array and one errors array for all the rows of the chunk.
+    if (cellErrors.length > 0) cellErrors.length = 0;
+    let rejected = normalizeRow.into(
+      dropsAny ? fieldIndexes.map((i) => fields[i]!) : fields,
+      values,
+      cellErrors,
+    );
     rowsNormalized += 1;
-    for (const e of row.errors) {
+    for (const e of cellErrors) {
       errors.push({
         recordNumber,
         column: e.column,
@@ -171,9 +180,8 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
         message: e.message,
       });
     }
-    let rejected = row.rejected;
     if (!rejected && keyColumns.length > 0) {
-      const keyError = checkKeyBytes(row.values, keyColumns);
+      const keyError = checkKeyBytes(values, keyColumns);
       if (keyError) {
         errors.push({ recordNumber, ...keyError });
         rejected = true;
@@ -184,8 +192,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
       continue;
     }
     rowsAccepted += 1;
-    // Values of formula-safe types (normalized numbers such as -5) are exempt.
-    output.write(formatSafeRecord(row.values, { formulaSafe: safe }));
+    output.write(formatSafeRecord(values, formatting));
   }
 
   // Every normalized row has one value per written column: count per type once per chunk.
