@@ -148,6 +148,8 @@ class ColumnMemo {
   readonly #contextual: boolean;
   readonly #plain = new Map<string, CellResult>();
   readonly #byCountry = new Map<string | undefined, Map<string, CellResult>>();
+  #lastCountry: string | undefined;
+  #lastTable: Map<string, CellResult> | undefined;
   #size = 0;
   #lookups = 0;
   #hits = 0;
@@ -170,11 +172,15 @@ class ColumnMemo {
 
   #table(country: string | undefined): Map<string, CellResult> {
     if (!this.#contextual) return this.#plain;
+    // Rows of one country often follow each other: its table is kept at hand.
+    if (this.#lastTable !== undefined && this.#lastCountry === country) return this.#lastTable;
     let table = this.#byCountry.get(country);
     if (table === undefined) {
       table = new Map();
       this.#byCountry.set(country, table);
     }
+    this.#lastCountry = country;
+    this.#lastTable = table;
     return table;
   }
 

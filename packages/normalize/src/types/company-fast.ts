@@ -1,5 +1,15 @@
 import { cleanAscii } from '../clean-text.ts';
-import { legalForm, writeLegalForm } from './company-legal-forms.ts';
+import { LONGEST_LEGAL_FORM, legalForm, writeLegalForm } from './company-legal-forms.ts';
+
+/** A word of ASCII letters only, longer than any legal form (`Holdings`): legalForm is undefined. */
+function isLongWord(word: string): boolean {
+  if (word.length <= LONGEST_LEGAL_FORM) return false;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i) | 0x20;
+    if (code < 0x61 || code > 0x7a) return false;
+  }
+  return true;
+}
 
 /**
  * The most common company names, answered without the general code:
@@ -30,7 +40,7 @@ export function fastCompany(raw: string): string | undefined {
   if (lastSpace === -1) return text;
   const last = text.slice(lastSpace + 1);
   if (last === '&') return undefined;
-  const form = legalForm(last);
+  const form = isLongWord(last) ? undefined : legalForm(last);
   if (form === undefined) return text;
   const previous = text.slice(text.lastIndexOf(' ', lastSpace - 1) + 1, lastSpace);
   if (previous === '&' || legalForm(previous) !== undefined) return undefined;

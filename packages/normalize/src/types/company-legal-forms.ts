@@ -44,6 +44,9 @@ const LEGAL_FORMS: ReadonlyMap<string, string> = new Map([
   ['oyj', 'Oyj'],
 ]);
 
+/** The length of the longest legal-form key: a plain word longer than this is no legal form. */
+export const LONGEST_LEGAL_FORM = Math.max(...[...LEGAL_FORMS.keys()].map((key) => key.length));
+
 const isAsciiLetterOrDigit = (code: number) =>
   (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
 
