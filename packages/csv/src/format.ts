@@ -59,7 +59,17 @@ export function formatSafeRecord(
   fields: readonly string[],
   options: SafeRecordOptions = {},
 ): string {
+  return formatRecord(safeFields(fields, options), options.delimiter);
+}
+
+/**
+ * The values formatSafeRecord writes, unquoted: what a reader of its line
+ * gets back (an import stages these, as if read from its chunk's output).
+ */
+export function safeFields(
+  fields: readonly string[],
+  options: Pick<SafeRecordOptions, 'formulaSafe'> = {},
+): string[] {
   const { formulaSafe } = options;
-  const cells = fields.map((field, i) => (formulaSafe?.[i] ? field : neutralizeFormula(field)));
-  return formatRecord(cells, options.delimiter);
+  return fields.map((field, i) => (formulaSafe?.[i] ? field : neutralizeFormula(field)));
 }
