@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, migrateToLatest } from '@sluice/db';
 import { startPostgres, startRedis } from '@sluice/local-services';
@@ -58,6 +57,9 @@ const adminUser = process.env.ADMIN_USER || 'admin';
 const generatedPassword = process.env.ADMIN_PASSWORD
   ? undefined
   : randomBytes(15).toString('base64url');
+// WORKER_THREADS is left to the worker's default: one thread per core, each
+// at WORKER_THREAD_NICE below the API, so an idle API leaves every core to
+// the chunks and a busy one still gets the CPU first.
 const env = {
   // A small V8 young generation keeps API and worker memory flat under large
   // uploads at no measurable speed cost (docs: README, Memory).
@@ -68,7 +70,6 @@ const env = {
   PORT: apiPort,
   ADMIN_USER: adminUser,
   ADMIN_PASSWORD: process.env.ADMIN_PASSWORD || generatedPassword,
-  WORKER_THREADS: process.env.WORKER_THREADS ?? String(Math.max(1, availableParallelism() - 1)),
 };
 
 /** True when nothing listens on 127.0.0.1:port right now. */

@@ -47,6 +47,11 @@ export function createFinalizer(deps: FinalizerDeps) {
         // whole timeout, so fewer times.
         maxTimeoutAttempts: deps.importTimeoutAttempts,
         statementTimeoutMs: deps.importStatementTimeoutMs,
+        onRestaged: () =>
+          deps.logger.warn(
+            { jobId },
+            'import staged from chunk outputs: its chunks had not all staged their rows (a retried job, or a PostgreSQL crash emptied the unlogged stage)',
+          ),
       });
       if (result.outcome === 'completed') {
         deps.logger.info({ jobId, dataset: result.dataset, ...result.stats }, 'import merged');

@@ -5,6 +5,7 @@ import { createProcessLogger, loadConfigOrExit, onShutdownSignals } from '@sluic
 import { createProducerConnection, createWorkerConnection, QUEUE_NAMES } from '@sluice/queue';
 import { Piscina } from 'piscina';
 import type { ChunkTask, ChunkTaskResult } from './chunk/chunk-task.ts';
+import type { ThreadData } from './chunk/thread-priority.ts';
 import { createWorkerProcess } from './worker-process.ts';
 
 // Reads configuration, builds the process' connections and thread pool,
@@ -44,6 +45,8 @@ const worker = createWorkerProcess({
     filename: new URL('./chunk/normalize-thread.ts', import.meta.url).href,
     minThreads: config.WORKER_THREADS,
     maxThreads: config.WORKER_THREADS,
+    // Each thread lowers its own priority to this (chunk/thread-priority.ts).
+    workerData: { nice: config.WORKER_THREAD_NICE } satisfies ThreadData,
     // A hostile chunk exhausts its thread's heap and fails that task; the
     // process and its other chunks live on.
     resourceLimits: {
@@ -66,6 +69,7 @@ if (metricsPort !== undefined) logger.info({ port: metricsPort }, 'metrics serve
 logger.info(
   {
     threads: config.WORKER_THREADS,
+    threadNice: config.WORKER_THREAD_NICE,
     queues: Object.values(QUEUE_NAMES),
     // How soon this worker's jobs come back if it dies: lock + stalled check.
     lockDurationMs: config.WORKER_LOCK_DURATION_MS,

@@ -1,5 +1,6 @@
 import {
   type Database,
+  dropLeftoverImportStages,
   findUnfinishedJobs,
   inTransaction,
   isChunkPending,
@@ -175,6 +176,10 @@ export function createReconciler(deps: ReconcilerDeps) {
         });
         for (const jobId of abandoned) {
           deps.logger.warn({ jobId }, 'reconciler: upload never accepted, removed');
+        }
+        // Import stages whose job ended or went without dropping them (a crash).
+        for (const jobId of await dropLeftoverImportStages(trx)) {
+          deps.logger.warn({ jobId }, 'reconciler: import stage of a finished job dropped');
         }
         const candidates = await findUnfinishedJobs(trx, {
           olderThanMs: deps.graceMs,

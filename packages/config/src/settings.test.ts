@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './env.ts';
 import { loadApiConfig, loadWorkerConfig } from './settings.ts';
@@ -95,8 +96,17 @@ describe('loadApiConfig', () => {
 
 describe('loadWorkerConfig', () => {
   it('applies defaults and validates the queue prefix', () => {
-    expect(loadWorkerConfig(base).WORKER_THREADS).toBe(1);
+    expect(loadWorkerConfig(base).WORKER_THREAD_NICE).toBe(10);
     expect(() => loadWorkerConfig({ ...base, QUEUE_PREFIX: 'a:b' })).toThrow(/QUEUE_PREFIX/);
+  });
+
+  it('defaults WORKER_THREADS to the cores this process may use, and takes an explicit count', () => {
+    expect(loadWorkerConfig(base).WORKER_THREADS).toBe(Math.min(64, availableParallelism()));
+    expect(loadWorkerConfig({ ...base, WORKER_THREADS: '3' }).WORKER_THREADS).toBe(3);
+    expect(() => loadWorkerConfig({ ...base, WORKER_THREADS: '0' })).toThrow(/WORKER_THREADS/);
+    expect(() => loadWorkerConfig({ ...base, WORKER_THREAD_NICE: '20' })).toThrow(
+      /WORKER_THREAD_NICE/,
+    );
   });
 
   it("bounds a killed worker's recovery by default: lock + stalled check under 10 s", () => {

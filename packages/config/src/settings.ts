@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { byteSize, logLevel, originList, parseEnv, port, postgresUrl, queuePrefix } from './env.ts';
 import {
@@ -200,8 +201,28 @@ const apiSchema = z
 
 const workerSchema = z.object({
   ...common,
-  /** piscina threads that parse and normalize chunks (CPU-bound). */
-  WORKER_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * piscina threads that parse and normalize chunks (CPU-bound). Default: one
+   * per core this process may use (os.availableParallelism(), which honours
+   * CPU affinity), so an idle machine's cores all normalize; the threads run
+   * at WORKER_THREAD_NICE, so an API on the same machine still gets the CPU
+   * first.
+   */
+  WORKER_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(() => Math.min(64, availableParallelism())),
+  /**
+   * Nice value (0-19) the piscina threads lower themselves to, each its own
+   * thread only (Linux: setpriority on the thread id), not the worker's main
+   * thread, which renews BullMQ locks and commits chunks. Under load the
+   * kernel then gives an API (or anything else at nice 0) on the same cores
+   * the CPU first, and the threads take whatever is left. 0 keeps them at the
+   * process' priority (e.g. a worker alone on its machine or in its pod).
+   */
+  WORKER_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /**
    * Chunks in flight per process; default WORKER_THREADS. More than threads
    * overlaps a chunk's load and commit with another's normalizing, but the

@@ -76,5 +76,17 @@ export function formatSafeRecord(
   return writeRecord(fields, options.delimiter ?? ',', options.formulaSafe ?? NOTHING_SAFE);
 }
 
+/**
+ * The values formatSafeRecord writes, unquoted: what a reader of its line
+ * gets back (an import stages these, as if read from its chunk's output).
+ */
+export function safeFields(
+  fields: readonly string[],
+  options: Pick<SafeRecordOptions, 'formulaSafe'> = {},
+): string[] {
+  const { formulaSafe } = options;
+  return fields.map((field, i) => (formulaSafe?.[i] ? field : neutralizeFormula(field)));
+}
+
 /** No field is exempt from neutralizing (formatSafeRecord without formulaSafe). */
 const NOTHING_SAFE: readonly boolean[] = [];

@@ -23,7 +23,7 @@ export {
   inputEncodingOf,
 } from './encoding.ts';
 export { CsvInputError, type CsvInputErrorCode } from './errors.ts';
-export { formatSafeRecord, type SafeRecordOptions } from './format.ts';
+export { formatSafeRecord, type SafeRecordOptions, safeFields } from './format.ts';
 export { type CsvText, openCsvText } from './open-text.ts';
 export {
   type ParsedRecord,

@@ -9,6 +9,7 @@ import type {
 import { sql, type Transaction } from 'kysely';
 import { type ErrorLimits, judgeFirstChunk, takeErrorBudget } from './error-limits.ts';
 import { tallyRowErrors } from './error-tally.ts';
+import { type StagedRows, stageChunkRows } from './import-stage.ts';
 import { markJobFailed } from './job-completion.ts';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
@@ -84,6 +85,12 @@ export interface ChunkResult {
   rowsBlank: number;
   errors: readonly RowError[];
   processedBy: string;
+  /**
+   * Import jobs: the accepted rows for the job's stage (import-stage.ts),
+   * written in this same fenced transaction. Without them (or when they do
+   * not fit the stage) the merge stages this chunk from its output.
+   */
+  staged?: StagedRows | undefined;
 }
 
 /**
@@ -141,7 +148,10 @@ export type ChunkCommitOutcome =
  * and error_counts the true counts by column and code (with the done-marker:
  * set once per chunk, never added to).
  * The first chunk (seq 0) may fail the job for its error rate, in the same
- * transaction (see ErrorLimits.failFast).
+ * transaction (see ErrorLimits.failFast). Last, an import chunk's accepted
+ * rows go into its job's stage: after every row lock the commit takes (the
+ * stage lock comes after them everywhere), and behind the same fence, so a
+ * re-run chunk never stages its rows twice.
  */
 export async function commitChunkResult(
   trx: Transaction<Database>,
@@ -205,6 +215,9 @@ export async function commitChunkResult(
   if (result.seq === 0) {
     const failure = judgeFirstChunk(result, limits.failFast);
     if (failure && (await markJobFailed(trx, result.jobId, failure))) return 'failed-job';
+  }
+  if (result.staged && result.staged.rows === result.rowsAccepted) {
+    await stageChunkRows(trx, result.jobId, result.seq, result.staged);
   }
   return 'applied';
 }

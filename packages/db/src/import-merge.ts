@@ -1,16 +1,17 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  isFinal,
-  outputColumns,
-  type StoredDatasetColumn,
-  type StoredJobColumn,
-  type StoredJobStatus,
-  sqlTypeOf,
-} from '@sluice/contract';
+import { isFinal, outputColumns, type StoredJobStatus } from '@sluice/contract';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DATASET_LOCK_SQL, datasetTable, quoteIdentifier } from './datasets.ts';
+import {
+  createStageSql,
+  importStageTable,
+  STAGE_LOCK_SQL,
+  type StageColumn,
+  stageColumns,
+  stageLockKey,
+} from './import-stage.ts';
 import { isTransientDatabaseError } from './postgres-errors.ts';
 import { storedJson } from './stored-json.ts';
 import { type RetryOptions, retryTransient } from './transaction.ts';
@@ -20,6 +21,13 @@ export interface ImportMergeOptions extends RetryOptions {
   /** SET LOCAL statement_timeout for the merge (large imports need minutes). */
   statementTimeoutMs: number;
   lockTimeoutMs?: number;
+  /**
+   * Called when the chunks had not all staged their rows (a job accepted
+   * before staging existed, a retried job, a refused value, a PostgreSQL
+   * crash that emptied the unlogged stage): the merge staged them from the
+   * chunk outputs instead.
+   */
+  onRestaged?: () => void;
 }
 
 /** What merging an import job's accepted rows into its dataset did. */
@@ -44,8 +52,8 @@ export type ImportFinalizeOutcome =
    */
   | { outcome: 'earlier-import-pending'; earlierJobId: string };
 
-/** The staging table, private to the merge's transaction (dropped at commit). */
-const STAGE = 'pg_temp.sluice_import_stage';
+/** Chunk outputs as text, for staging them here (private to the transaction, dropped at commit). */
+const TEXT_STAGE = 'pg_temp.sluice_import_text';
 
 interface JobRow {
   tenant_id: string;
@@ -59,10 +67,11 @@ interface JobRow {
 }
 
 /**
- * Builds the merge statement: the staged rows, cast to the dataset's types,
- * last row per key wins (file order), upserted by key. A key already present
- * with the same values is left alone (no new row version, no `_updated_at`
- * bump), which is also what makes re-running an import a no-op.
+ * Builds the merge statement: the staged rows (already in the dataset's
+ * types), last row per key wins (file order: chunk, then row in the chunk),
+ * upserted by key. A key already present with the same values is left alone
+ * (no new row version, no `_updated_at` bump), which is also what makes
+ * re-running an import a no-op.
  *
  * Into an empty dataset (`targetEmpty`: checked under the dataset's merge
  * lock, which every writer of the table takes) a plain INSERT does the same:
@@ -71,31 +80,19 @@ interface JobRow {
  * 950 k rows in a side-by-side run).
  */
 function mergeStatement(
-  jobColumns: StoredJobColumn[],
+  stage: string,
+  columns: readonly StageColumn[],
   tableName: string,
-  datasetColumns: StoredDatasetColumn[],
   key: string[],
   targetEmpty: boolean,
 ): string {
-  const typeOf = new Map(datasetColumns.map((c) => [c.name, c.type]));
-  // Staged like the chunk outputs: one column per output column (dropped ones have no value).
-  const mapped = outputColumns(jobColumns).flatMap(({ column }, i) =>
-    column.target === undefined ? [] : [{ stage: `c${i}`, target: column.target }],
-  );
-  const casts = mapped.map(({ stage, target }) => {
-    const type = typeOf.get(target);
-    if (!type) throw new TypeError(`Dataset column ${target} has no declared type`);
-    // Normalized values are already in this type's canonical text form, so
-    // the cast cannot reinterpret them.
-    const sqlType = sqlTypeOf(type);
-    return `nullif(s.${stage}, '')::${sqlType} as ${quoteIdentifier(target)}`;
-  });
-  const targets = mapped.map((m) => quoteIdentifier(m.target));
+  const picks = columns.map((c) => `s.${c.stage} as ${quoteIdentifier(c.target)}`);
+  const targets = columns.map((c) => quoteIdentifier(c.target));
   const keys = key.map(quoteIdentifier);
   const keySet = new Set(key);
-  const updatable = mapped
-    .filter((m) => !keySet.has(m.target))
-    .map((m) => quoteIdentifier(m.target));
+  const updatable = columns
+    .filter((c) => !keySet.has(c.target))
+    .map((c) => quoteIdentifier(c.target));
   const table = datasetTable(tableName);
   const onConflict = targetEmpty
     ? ''
@@ -109,8 +106,8 @@ function mergeStatement(
   return `
     with src as (
       select distinct on (${keys.join(', ')}) ${targets.join(', ')}
-      from (select s._ord, ${casts.join(', ')} from ${STAGE} s) t
-      order by ${keys.join(', ')}, t._ord desc
+      from (select s._seq, s._row, ${picks.join(', ')} from ${stage} s) t
+      order by ${keys.join(', ')}, t._seq desc, t._row desc
     ), merged as (
       insert into ${table} as d (${targets.join(', ')}, _job_id, _updated_at)
       select ${targets.join(', ')}, $1::uuid, now() from src
@@ -118,7 +115,6 @@ function mergeStatement(
       returning (xmax = 0) as inserted
     )
     select
-      (select count(*) from ${STAGE})::int as staged,
       (select count(*) from src)::int as distinct_rows,
       (count(*) filter (where inserted))::int as inserted,
       (count(*) filter (where not inserted))::int as updated
@@ -127,9 +123,56 @@ function mergeStatement(
 
 async function copyInto(client: pg.PoolClient, columns: string[], data: Buffer): Promise<void> {
   const stream = client.query(
-    copyFrom(`copy ${STAGE} (${columns.join(', ')}) from stdin (format csv)`),
+    copyFrom(`copy ${TEXT_STAGE} (${columns.join(', ')}) from stdin (format csv)`),
   );
   await pipeline(Readable.from([data]), stream);
+}
+
+/**
+ * Stages the job's rows from its chunk outputs, replacing whatever its
+ * stage holds: for a job whose chunks did not all stage their rows at
+ * commit (accepted before staging existed; retried after a failure or
+ * cancel, which dropped the stage; a PostgreSQL crash, which empties
+ * unlogged tables; a value the column's type refuses, which this meets
+ * again and fails on). COPY into a text table, then cast as the chunks
+ * would have; one chunk in memory at a time. Returns the rows staged.
+ */
+async function restageFromOutputs(
+  client: pg.PoolClient,
+  jobId: string,
+  chunksTotal: number,
+  stage: string,
+  columns: readonly StageColumn[],
+  outputCount: number,
+): Promise<number> {
+  // The chunk outputs hold the output columns only (not the dropped ones).
+  const textColumns = Array.from({ length: outputCount }, (_, i) => `c${i}`);
+  await client.query(`delete from ${stage}`);
+  await client.query(
+    `create temp table sluice_import_text (
+       _ord bigint generated always as identity,
+       ${textColumns.map((c) => `${c} text`).join(', ')}
+     ) on commit drop`,
+  );
+  for (let seq = 0; seq < chunksTotal; seq++) {
+    const output = (
+      await client.query<{ output: Buffer | null }>(
+        'select output from job_chunks where job_id = $1 and seq = $2',
+        [jobId, seq],
+      )
+    ).rows[0]?.output;
+    if (output && output.byteLength > 0) await copyInto(client, textColumns, output);
+  }
+  // One _seq for all: _ord alone is file order here. Normalized values are
+  // already in their type's canonical text form, so the cast cannot
+  // reinterpret them.
+  const names = columns.map((c) => c.stage);
+  const casts = columns.map((c) => `nullif(t.${c.stage}, '')::${c.sqlType}`);
+  const inserted = await client.query(
+    `insert into ${stage} (_seq, _row, ${names.join(', ')})
+     select 0, t._ord, ${casts.join(', ')} from ${TEXT_STAGE} t`,
+  );
+  return inserted.rowCount ?? 0;
 }
 
 async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMergeOptions) {
@@ -190,62 +233,63 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
     )
   ).rows[0]!.empty;
   const jobColumns = storedJson.jobColumns.read(job.columns);
-  const datasetColumns = storedJson.datasetColumns.read(dataset.columns);
-  // The chunk outputs hold the output columns only (not the dropped ones).
-  const stageColumns = outputColumns(jobColumns).map((_, i) => `c${i}`);
-  await client.query(
-    `create temp table sluice_import_stage (
-       _ord bigint generated always as identity,
-       ${stageColumns.map((c) => `${c} text`).join(', ')}
-     ) on commit drop`,
-  );
-  // Chunk outputs are the normalized, accepted rows in file order; one chunk in memory at a time.
-  for (let seq = 0; seq < job.chunks_total; seq++) {
-    const output = (
-      await client.query<{ output: Buffer | null }>(
-        'select output from job_chunks where job_id = $1 and seq = $2',
-        [jobId, seq],
-      )
-    ).rows[0]?.output;
-    if (output && output.byteLength > 0) await copyInto(client, stageColumns, output);
-  }
-  // An aggregate without GROUP BY: exactly one row, even when nothing was written.
-  const merged = (
-    await client.query<{
-      staged: number;
-      distinct_rows: number;
-      inserted: number;
-      updated: number;
-    }>(
-      mergeStatement(
-        jobColumns,
-        dataset.table_name,
-        datasetColumns,
-        dataset.key_columns,
-        targetEmpty,
-      ),
+  const columns = stageColumns(jobColumns, storedJson.datasetColumns.read(dataset.columns));
+  const stage = importStageTable(jobId);
+  // The chunks staged their accepted rows as they committed (import-stage.ts).
+  // Exclusive: the table may have to be made here (a job accepted before
+  // staging existed, or retried), and this transaction drops it.
+  await client.query(STAGE_LOCK_SQL, [stageLockKey(jobId)]);
+  await client.query(createStageSql(jobId, columns));
+  const counts = (
+    await client.query<{ staged: number; accepted: number }>(
+      `select (select count(*) from ${stage})::int as staged,
+         (select coalesce(sum(rows_accepted), 0) from job_chunks where job_id = $1)::int as accepted`,
       [jobId],
     )
   ).rows[0]!;
+  // Each chunk stages its rows once (fenced, in its commit), so equal counts
+  // mean every chunk is staged exactly once; otherwise stage from the outputs.
+  const restaged = counts.staged !== counts.accepted;
+  const staged = !restaged
+    ? counts.staged
+    : await restageFromOutputs(
+        client,
+        jobId,
+        job.chunks_total,
+        stage,
+        columns,
+        outputColumns(jobColumns).length,
+      );
+  // An aggregate without GROUP BY: exactly one row, even when nothing was written.
+  const merged = (
+    await client.query<{ distinct_rows: number; inserted: number; updated: number }>(
+      mergeStatement(stage, columns, dataset.table_name, dataset.key_columns, targetEmpty),
+      [jobId],
+    )
+  ).rows[0]!;
+  // The stage has served: gone with this commit (kept if the merge rolls back).
+  await client.query(`drop table ${stage}`);
   const stats: ImportStats = {
-    staged: merged.staged,
+    staged,
     inserted: merged.inserted,
     updated: merged.updated,
     unchanged: merged.distinct_rows - merged.inserted - merged.updated,
-    duplicate: merged.staged - merged.distinct_rows,
+    duplicate: staged - merged.distinct_rows,
   };
+  if (restaged) options.onRestaged?.();
   return { outcome: 'completed' as const, dataset: job.dataset, stats };
 }
 
 /**
- * The final step of an import job, exactly once: in ONE transaction, stage
- * every chunk's accepted rows (COPY into a temporary table), upsert them into
- * the dataset by its key, and commit the job's final statistics. Nothing of
+ * The final step of an import job, exactly once: in ONE transaction, upsert
+ * the rows its chunks staged (import-stage.ts; staged here from the chunk
+ * outputs when they did not) into the dataset by its key, drop the stage, and
+ * commit the job's final statistics. Nothing of
  * the import is visible before that commit, so a crash at any point leaves
  * the dataset untouched and the step can simply run again (BullMQ retries
  * the parent job; the reconciler re-enqueues it if Redis lost it).
  *
- * Uses a raw pooled client because COPY needs one; a client whose connection
+ * Uses a raw pooled client because COPY (staging from outputs) needs one; a client whose connection
  * broke is destroyed, never returned to the pool.
  */
 export async function finalizeImportJob(

@@ -68,6 +68,7 @@ export {
 } from './idempotent-requests.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';
 export { finalizeImportJob } from './import-merge.ts';
+export { dropLeftoverImportStages } from './import-stage.ts';
 export type { FinalizeOutcome } from './job-completion.ts';
 export { finalizeJob, markJobFailed } from './job-completion.ts';
 export {

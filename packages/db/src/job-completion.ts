@@ -5,6 +5,7 @@ import {
   UNFINISHED_JOB_STATUSES,
 } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
+import { dropImportStage } from './import-stage.ts';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
 import { recordJobEvent, withinTransaction } from './webhook-outbox.ts';
@@ -70,7 +71,7 @@ export async function finalizeJob(
  * Fails an unfinished job with a code (for programs) and a reason (for its
  * owner). Returns the job's type when this call failed it, undefined when it
  * was final already (or gone). Records the job.failed webhook event in the
- * same transaction (the executor's, or its own).
+ * same transaction (the executor's, or its own), and drops an import's stage.
  */
 export async function markJobFailed(
   db: Executor,
@@ -91,6 +92,7 @@ export async function markJobFailed(
       .returning('type')
       .executeTakeFirst();
     if (row) await recordJobEvent(trx, jobId, 'job.failed');
+    if (row?.type === 'import') await dropImportStage(trx, jobId);
     return row?.type;
   });
 }

@@ -1,5 +1,6 @@
 import { type JobStatus, UNFINISHED_JOB_STATUSES } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
+import { createImportStage, dropImportStage } from './import-stage.ts';
 import { getJob, type JobView } from './job-views.ts';
 import type { Database, Executor } from './schema.ts';
 import { recordJobEvent, withinTransaction } from './webhook-outbox.ts';
@@ -27,7 +28,8 @@ export type CancelOutcome =
  * waits for it, then finds the job completed (`final`), so a cancel that
  * answers `cancelled` is one after which nothing of the import is merged.
  * Chunks committed before the cancel stay (a retry can build on them).
- * Records the job.cancelled webhook event in the same transaction.
+ * Records the job.cancelled webhook event in the same transaction, and
+ * drops an import's stage (a retry makes a new one).
  */
 export async function cancelJob(
   db: Executor,
@@ -41,9 +43,10 @@ export async function cancelJob(
       .where('id', '=', jobId)
       .where('tenant_id', '=', tenantId)
       .where('status', 'in', UNFINISHED_JOB_STATUSES)
-      .returning('id')
+      .returning(['id', 'type'])
       .executeTakeFirst();
     if (cancelled) await recordJobEvent(trx, jobId, 'job.cancelled');
+    if (cancelled?.type === 'import') await dropImportStage(trx, jobId);
     const job = await getJob(trx, tenantId, jobId);
     if (!job) return { outcome: 'missing' };
     return cancelled ? { outcome: 'cancelled', job } : { outcome: 'final', status: job.status };
@@ -55,18 +58,21 @@ export async function cancelJob(
  * input and output, row errors: cascaded). Returns false when there is no
  * such job. A job still running is deleted too: its workers find it gone
  * and drop their chunks. Rows an import merged stay in the dataset (they
- * are the dataset's now, not the job's).
+ * are the dataset's now, not the job's); an unfinished import's stage goes.
  */
 export async function removeJob(db: Executor, tenantId: string, jobId: string): Promise<boolean> {
-  const row = await db
-    .deleteFrom('jobs')
-    .where('id', '=', jobId)
-    .where('tenant_id', '=', tenantId)
-    // A receiving job is nobody's yet: only the reconciler removes it.
-    .where('status', '!=', 'receiving')
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
+  return withinTransaction(db, async (trx) => {
+    const row = await trx
+      .deleteFrom('jobs')
+      .where('id', '=', jobId)
+      .where('tenant_id', '=', tenantId)
+      // A receiving job is nobody's yet: only the reconciler removes it.
+      .where('status', '!=', 'receiving')
+      .returning(['id', 'type'])
+      .executeTakeFirst();
+    if (row?.type === 'import') await dropImportStage(trx, jobId);
+    return row !== undefined;
+  });
 }
 
 /** Statuses a retry starts from. */
@@ -87,7 +93,7 @@ export async function retryJob(
 ): Promise<RetryOutcome> {
   const job = await trx
     .selectFrom('jobs')
-    .select('status')
+    .select(['status', 'type'])
     .where('id', '=', jobId)
     .where('tenant_id', '=', tenantId)
     .where('status', '!=', 'receiving')
@@ -109,6 +115,9 @@ export async function retryJob(
     })
     .where('id', '=', jobId)
     .execute();
+  // Its failure or cancel dropped the stage: a new one for the chunks to come
+  // (the merge stages the chunks done before from their outputs).
+  if (job.type === 'import') await createImportStage(trx, jobId);
   const pending = await trx
     .updateTable('job_chunks')
     .set((eb) => ({ attempt_base: eb.ref('attempt') }))

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { dropImportStage } from './import-stage.ts';
 import type { Executor } from './schema.ts';
 
 /** What one purge batch removed. */
@@ -22,7 +23,7 @@ export async function purgeExpiredJobs(
   options: { olderThanDays: number; limit: number },
 ): Promise<PurgeCounts> {
   const result = await sql<{
-    jobs: Array<{ id: string; tenantId: string }>;
+    jobs: Array<{ id: string; tenantId: string; type: string }>;
     chunks: number;
     row_errors: number;
   }>`
@@ -39,14 +40,22 @@ export async function purgeExpiredJobs(
         (select count(*) from job_row_errors e where e.job_id in (select id from doomed))::int
           as row_errors
     ), deleted as (
-      delete from jobs where id in (select id from doomed) returning id, tenant_id
+      delete from jobs where id in (select id from doomed) returning id, tenant_id, type
     )
     select coalesce(
-        (select json_agg(json_build_object('id', id, 'tenantId', tenant_id)) from deleted), '[]'
+        (select json_agg(json_build_object('id', id, 'tenantId', tenant_id, 'type', type))
+         from deleted), '[]'
       ) as jobs, chunks, row_errors
     from counted`.execute(db);
   const row = result.rows[0]!;
-  return { jobs: row.jobs, chunks: row.chunks, rowErrors: row.row_errors };
+  // A finished import's stage went with its last transition; this one
+  // drops any a crash left (the reconciler would too, later).
+  for (const job of row.jobs) if (job.type === 'import') await dropImportStage(db, job.id);
+  return {
+    jobs: row.jobs.map(({ id, tenantId }) => ({ id, tenantId })),
+    chunks: row.chunks,
+    rowErrors: row.row_errors,
+  };
 }
 
 /**

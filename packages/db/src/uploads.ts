@@ -1,8 +1,10 @@
 import type { JobType, StoredJobColumn, StoredJobOptions } from '@sluice/contract';
 import { sql } from 'kysely';
+import { createImportStage } from './import-stage.ts';
 import { JOB_VIEW_COLUMNS, type JobView, NO_PROGRESS, toJobView } from './job-views.ts';
 import type { Executor } from './schema.ts';
 import { storedJson } from './stored-json.ts';
+import { withinTransaction } from './webhook-outbox.ts';
 
 export interface NewJob {
   id: string;
@@ -126,21 +128,25 @@ export async function finishUpload(
  * is not receiving (removed as abandoned, or accepted already).
  */
 export async function acceptJob(db: Executor, jobId: string): Promise<JobView | undefined> {
-  const row = await db
-    .updateTable('jobs')
-    .set({
-      status: 'queued',
-      accepted_at: sql<Date>`clock_timestamp()`,
-      acceptance_seq: sql<number>`nextval('job_acceptance_seq')`,
-      upload_touched_at: null,
-    })
-    .where('id', '=', jobId)
-    .where('status', '=', 'receiving')
-    .returning(JOB_VIEW_COLUMNS)
-    .$narrowType<{ status: 'queued' }>()
-    .executeTakeFirst();
-  // Nothing of a job is done before it is accepted (workers hand its chunks back).
-  return row ? toJobView(row, NO_PROGRESS) : undefined;
+  return withinTransaction(db, async (trx) => {
+    const row = await trx
+      .updateTable('jobs')
+      .set({
+        status: 'queued',
+        accepted_at: sql<Date>`clock_timestamp()`,
+        acceptance_seq: sql<number>`nextval('job_acceptance_seq')`,
+        upload_touched_at: null,
+      })
+      .where('id', '=', jobId)
+      .where('status', '=', 'receiving')
+      .returning(JOB_VIEW_COLUMNS)
+      .$narrowType<{ status: 'queued' }>()
+      .executeTakeFirst();
+    // An import's chunks stage their rows for its merge as they commit.
+    if (row?.type === 'import') await createImportStage(trx, jobId);
+    // Nothing of a job is done before it is accepted (workers hand its chunks back).
+    return row ? toJobView(row, NO_PROGRESS) : undefined;
+  });
 }
 
 export async function deleteJob(db: Executor, jobId: string): Promise<void> {

@@ -24,8 +24,8 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The V8 flags apps/local/src/main.ts (./dev start) and the image run API and workers with. */
 const LAUNCHER_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=256';
 
-/** WORKER_THREADS as ./dev start picks it: one per core but one. */
-export const LAUNCHER_WORKER_THREADS = Math.max(1, availableParallelism() - 1);
+/** WORKER_THREADS as ./dev start leaves it: the worker's default, one per core. */
+export const LAUNCHER_WORKER_THREADS = availableParallelism();
 
 /**
  * API and workers log at `warn` in benchmarks (no per-request log line);

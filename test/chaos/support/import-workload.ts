@@ -53,6 +53,12 @@ export function importWorkload(ctx: WorkloadContext): Workload<ImportOutcome> {
       expect(job.status, job.error ?? '').toBe('completed');
       const dataset = await withClient(ctx.databaseUrl, async (client) => {
         await expectChunkInvariants(client, job);
+        // The job's stage (its chunks' staged rows) went with its merge.
+        const stage = `sluice_import_stage.job_${jobId.replaceAll('-', '')}`;
+        const left = await client.query<{ t: string | null }>('select to_regclass($1)::text as t', [
+          stage,
+        ]);
+        expect(left.rows[0]!.t, 'import stage left behind').toBeNull();
         const columns = COLUMNS.map((c) => `coalesce(${c.name}::text, '∅')`).join(` || '|' || `);
         const { rows } = await client.query<{ rows: number; checksum: string }>(
           `select count(*)::int as rows,

@@ -11,11 +11,20 @@ export interface ChunkTask {
    * dataset's key (its values are bounded together); `dropped`: not
    * normalized, not written.
    */
-  columns: Array<ColumnSpec & { key?: boolean | undefined; dropped?: boolean | undefined }>;
+  columns: Array<
+    ColumnSpec & {
+      key?: boolean | undefined;
+      dropped?: boolean | undefined;
+      /** Import jobs: the dataset column this one fills (staged; others are not). */
+      target?: string | undefined;
+    }
+  >;
   options: NormalizeOptions;
   maxColumns: number;
   /** The file's delimiter (detected at upload); output is always comma-separated. */
   delimiter: string;
+  /** Import jobs: also return the accepted rows for the job's stage (`staged`). */
+  stage?: boolean | undefined;
 }
 
 export interface ChunkTaskResult {
@@ -27,4 +36,10 @@ export interface ChunkTaskResult {
   errors: RowError[];
   /** Values normalized (rows given to the normalizer x columns), by column type. */
   valuesByType: Record<string, number>;
+  /**
+   * With `stage`: the accepted rows' values of the output columns that have
+   * a target, in output order, each column as one PostgreSQL array literal
+   * (@sluice/db's StagedRows).
+   */
+  staged?: { rows: number; columns: string[] } | undefined;
 }

@@ -1,7 +1,8 @@
 import { MAX_KEY_BYTES, outputColumns, type RowError } from '@sluice/contract';
-import { formatSafeRecord, parseRecords, recordEnds } from '@sluice/csv';
+import { formatSafeRecord, parseRecords, recordEnds, safeFields } from '@sluice/csv';
 import { type CellError, createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
+import { StageLiterals } from './stage-literals.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -128,6 +129,9 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   const values: string[] = new Array<string>(columns.length).fill('');
   const cellErrors: CellError[] = [];
   const output = new Utf8Sink();
+  // Import jobs: the written columns that fill a dataset column, for the stage.
+  const staged = columns.flatMap((c, i) => (c.target === undefined ? [] : [i]));
+  const stage = task.stage ? new StageLiterals(staged.length) : undefined;
   let rowsAccepted = 0;
   let rowsRejected = 0;
   let rowsBlank = 0;
@@ -193,6 +197,11 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     }
     rowsAccepted += 1;
     output.write(formatSafeRecord(values, formatting));
+    if (stage) {
+      // What the output line reads back as (formulas neutralized), as the merge expects.
+      const cells = safeFields(values, formatting);
+      stage.add(staged.map((i) => cells[i]!));
+    }
   }
 
   // Every normalized row has one value per written column: count per type once per chunk.
@@ -209,5 +218,6 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     rowsBlank,
     errors,
     valuesByType,
+    staged: stage?.result(),
   };
 }

@@ -94,6 +94,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
           options: work.options,
           maxColumns: deps.maxColumns,
           delimiter: work.options.dialect.delimiter,
+          stage: work.jobType === 'import',
         },
         signal,
       );
@@ -122,6 +123,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
             rowsBlank: result.rowsBlank,
             errors: result.errors,
             processedBy: deps.workerId,
+            staged: result.staged,
           },
           deps.errorLimits,
         ),
