@@ -2,14 +2,23 @@
  * memory: peak RSS (VmHWM) of the API and of the worker for a generated
  * realistic contacts CSV of a small and of a 10x larger size: streamed upload, normalize
  * (worker with 2 threads), streamed download of result.csv. Fresh API and
- * worker per size (a high-water mark never goes down), launcher NODE_OPTIONS.
- * Flat memory = a large/small ratio near 1.0.
+ * worker per size (a high-water mark never goes down), launcher NODE_OPTIONS
+ * and malloc settings (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_: without them
+ * glibc's per-thread arenas fragmented and the worker's peak grew with the
+ * file). Flat memory = a large/small ratio near 1.0.
  */
 import { generateContactsCsvOfSize } from '../support/generate-contacts.ts';
 import { submitCsv, waitForJob } from './support/jobs.ts';
 import { compare, prefixed, round, type ScenarioResult } from './support/result.ts';
 import { withScope } from './support/scope.ts';
-import { type Services, say, startApi, startServices, startWorker } from './support/stack.ts';
+import {
+  LAUNCHER_MALLOC_ENV,
+  type Services,
+  say,
+  startApi,
+  startServices,
+  startWorker,
+} from './support/stack.ts';
 
 const WORKER_THREADS = 2;
 
@@ -65,6 +74,9 @@ export function memory(smallMb: number, largeMb: number): Promise<ScenarioResult
       ],
       workerThreads: WORKER_THREADS,
       nodeOptions: process.env.NODE_OPTIONS || 'launcher default',
+      malloc: Object.entries(LAUNCHER_MALLOC_ENV)
+        .map(([name, value]) => `${name}=${process.env[name] ?? value}`)
+        .join(' '),
       ...prefixed('small', small),
       ...prefixed('large', large),
     };

@@ -84,7 +84,7 @@ const scenarios: Record<
   },
   memory: {
     describe:
-      'peak RSS (VmHWM) of the API and of the worker (2 threads) for a generated realistic contacts file of BENCH_MEMORY_SMALL_MB (default 100) and BENCH_MEMORY_LARGE_MB (default 1000): upload, normalize, download result.csv, fresh processes per size, launcher NODE_OPTIONS. Ratio: large / small (flat = 1.0)',
+      'peak RSS (VmHWM) of the API and of the worker (2 threads) for a generated realistic contacts file of BENCH_MEMORY_SMALL_MB (default 100) and BENCH_MEMORY_LARGE_MB (default 1000): upload, normalize, download result.csv, fresh processes per size, launcher NODE_OPTIONS and malloc settings (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_). Ratio: large / small (flat = 1.0)',
     run: () => memory(env('BENCH_MEMORY_SMALL_MB', 100), env('BENCH_MEMORY_LARGE_MB', 1000)),
   },
   'worker-recovery': {

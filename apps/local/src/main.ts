@@ -64,6 +64,14 @@ const env = {
   // A small V8 young generation keeps API and worker memory flat under large
   // uploads at no measurable speed cost (docs: README, Memory).
   NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=256',
+  // glibc's allocator, read once at process start (so set here, not in the
+  // app): two arenas instead of one per thread (8 x cores), and buffers of
+  // 128 KiB or more (a chunk's input and output) mapped and unmapped on
+  // their own instead of being carved from those arenas. Without it the
+  // worker's malloc heaps kept growing with every chunk of a job
+  // (fragmentation, not live data: docs/benchmarks.md, memory).
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
   ...process.env,
   DATABASE_URL: postgres.url,
   REDIS_URL: redis.url,

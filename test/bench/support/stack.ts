@@ -24,6 +24,15 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The V8 flags apps/local/src/main.ts (./dev start) and the image run API and workers with. */
 const LAUNCHER_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=256';
 
+/**
+ * glibc's allocator settings apps/local/src/main.ts (./dev start) and the
+ * image run API and workers with (why: .env.example); the environment's own win.
+ */
+export const LAUNCHER_MALLOC_ENV = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+};
+
 /** WORKER_THREADS as ./dev start leaves it: the worker's default, one per core. */
 export const LAUNCHER_WORKER_THREADS = availableParallelism();
 
@@ -99,7 +108,8 @@ process.once('exit', () => {
 
 /**
  * Runs a .ts entry (relative to the repository root) with this Node and the
- * launcher's NODE_OPTIONS (unless NODE_OPTIONS is set), stopped with the scope.
+ * launcher's NODE_OPTIONS (unless NODE_OPTIONS is set) and malloc settings
+ * (unless set), stopped with the scope.
  */
 export function spawnApp(
   scope: Scope,
@@ -110,6 +120,7 @@ export function spawnApp(
   const child = spawn(process.execPath, [join(ROOT, entry)], {
     cwd: ROOT,
     env: {
+      ...LAUNCHER_MALLOC_ENV,
       ...process.env,
       NODE_OPTIONS: process.env.NODE_OPTIONS || LAUNCHER_NODE_OPTIONS,
       LOG_LEVEL,

@@ -21,8 +21,11 @@ const SECRET_VARIABLES = [
   'ADMIN_PASSWORD',
 ];
 
-/** .env.example variables not for the ConfigMap: the image sets NODE_OPTIONS from the memory limit. */
-const NOT_IN_CONFIG_MAP = ['NODE_OPTIONS'];
+/**
+ * .env.example variables not for the ConfigMap: the image sets NODE_OPTIONS
+ * from the memory limit, and glibc's MALLOC_* in its environment.
+ */
+const NOT_IN_CONFIG_MAP = ['NODE_OPTIONS', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_'];
 
 const SHARED_PER_CONTAINER = ['SHUTDOWN_TIMEOUT_MS'];
 
