@@ -104,8 +104,15 @@ export { type PurgeCounts, purgeExpiredJobs, purgeExpiredWebhookEvents } from '.
 export type { Database, WebhookDeliveryStatus } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
 export { inTransaction, retryTransient } from './transaction.ts';
-export type { NewChunk, NewJob } from './uploads.ts';
-export { acceptJob, deleteJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
+export type { NewChunk, NewJob, UploadTotals } from './uploads.ts';
+export {
+  acceptJob,
+  deleteJob,
+  finishUpload,
+  insertChunk,
+  insertJob,
+  insertWholeUpload,
+} from './uploads.ts';
 export {
   abandonDelivery,
   type DeliveryAttemptRecord,

@@ -11,7 +11,7 @@ import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
 import { STORED_OPTIONS, storeAcceptedJob, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
-import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
+import { acceptJob, finishUpload, insertChunk, insertJob, insertWholeUpload } from './uploads.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
 const { db } = handle;
@@ -135,6 +135,56 @@ describe('acceptance', () => {
     // Accepted: no more chunks, totals or acceptance for it.
     expect(await insertChunk(db, id, { ...chunk, seq: 1 })).toBe(false);
     expect(await finishUpload(db, id, { bytes: 3, chunks: 1, rows: 1, columns })).toBe(false);
+  });
+
+  it('stores a whole one-chunk upload in one statement: job with its totals and chunk, or neither', async () => {
+    const id = randomUUID();
+    const job = {
+      tenantId: TEST_TENANT,
+      id,
+      type: 'normalize' as const,
+      fileName: 'small.csv',
+      header: Buffer.from('a'),
+      columns: [{ name: 'a', type: 'text' as const, required: false }],
+      options: STORED_OPTIONS,
+    };
+    const chunk = {
+      seq: 0,
+      firstRecord: 2,
+      recordCount: 2,
+      data: Buffer.from('x@example.com\ny\n'),
+    };
+    const columns = [{ name: 'a', type: 'email' as const, required: false }];
+    await insertWholeUpload(db, job, chunk, { bytes: 18, chunks: 1, rows: 2, columns });
+    // Stored, not yet anybody's: acceptance still comes separately.
+    expect(await getJob(db, TEST_TENANT, id)).toBeUndefined();
+    const stored = await sql<{
+      seq: number;
+      first_record: number;
+      record_count: number;
+      data: Buffer;
+    }>`
+      select seq, first_record, record_count, data from job_chunks where job_id = ${id}`.execute(
+      db,
+    );
+    expect(stored.rows).toEqual([{ seq: 0, first_record: 2, record_count: 2, data: chunk.data }]);
+    const accepted = await acceptJob(db, id);
+    expect(accepted).toMatchObject({
+      id,
+      status: 'queued',
+      chunksTotal: 1,
+      rowsTotal: 2,
+      bytesTotal: 18,
+      fileName: 'small.csv',
+      columns,
+    });
+    // A job that cannot be stored (its id taken) stores no chunk either.
+    await expect(
+      insertWholeUpload(db, job, { ...chunk, seq: 1 }, { bytes: 18, chunks: 1, rows: 2, columns }),
+    ).rejects.toThrow(/duplicate key/);
+    const chunks = await sql<{ n: number }>`
+      select count(*)::int as n from job_chunks where job_id = ${id}`.execute(db);
+    expect(chunks.rows[0]?.n).toBe(1);
   });
 
   it('removes uploads that were never accepted and went silent, and nothing else', async () => {

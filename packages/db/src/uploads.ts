@@ -24,6 +24,15 @@ export interface NewChunk {
   data: Buffer;
 }
 
+/** What an upload stored in all; columns and options as profiled and decided at its end. */
+export interface UploadTotals {
+  bytes: number;
+  chunks: number;
+  rows: number;
+  columns?: StoredJobColumn[] | undefined;
+  options?: StoredJobOptions | undefined;
+}
+
 /**
  * An upload is stored in short transactions, never one that waits on the
  * client: the job row first (`receiving`), then each chunk as it arrives,
@@ -33,31 +42,69 @@ export interface NewChunk {
  * for a while (abandoned: the client went away or the API died).
  */
 
+/** The jobs row of a receiving upload, with the totals known so far. */
+function receivingJobRow(job: NewJob, totals: UploadTotals) {
+  return {
+    id: job.id,
+    tenant_id: job.tenantId,
+    type: job.type,
+    status: 'receiving' as const,
+    file_name: job.fileName,
+    header: job.header,
+    columns: storedJson.jobColumns.write(totals.columns ?? job.columns),
+    options: storedJson.jobOptions.write(totals.options ?? job.options),
+    dataset: job.dataset ?? null,
+    bytes_total: totals.bytes,
+    chunks_total: totals.chunks,
+    rows_total: totals.rows,
+    rows_accepted: null,
+    rows_rejected: null,
+    errors_total: null,
+    error: null,
+    started_at: null,
+    finished_at: null,
+    upload_touched_at: sql<Date>`clock_timestamp()`,
+  };
+}
+
 /** Step 1: the job row, receiving; totals are filled in at the end. */
 export async function insertJob(db: Executor, job: NewJob): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({
-      id: job.id,
-      tenant_id: job.tenantId,
-      type: job.type,
-      status: 'receiving',
-      file_name: job.fileName,
-      header: job.header,
-      columns: storedJson.jobColumns.write(job.columns),
-      options: storedJson.jobOptions.write(job.options),
-      dataset: job.dataset ?? null,
-      bytes_total: 0,
-      chunks_total: 0,
-      rows_total: 0,
-      rows_accepted: null,
-      rows_rejected: null,
-      errors_total: null,
-      error: null,
-      started_at: null,
-      finished_at: null,
-      upload_touched_at: sql<Date>`clock_timestamp()`,
-    })
+    .values(receivingJobRow(job, { bytes: 0, chunks: 0, rows: 0 }))
+    .execute();
+}
+
+/**
+ * Steps 1 to 3 at once, for an upload that had wholly arrived before
+ * anything was stored and fits in one chunk: the job row (receiving, with
+ * its totals and profiled columns) and its one chunk, in ONE statement (the
+ * chunk's insert reads the job's from a data-modifying CTE, so both or
+ * neither are stored, without a transaction's extra round trips). It never
+ * waits on the client, so it needs no idle-in-transaction guard; acceptance
+ * still follows separately, after the enqueue, as for any upload.
+ */
+export async function insertWholeUpload(
+  db: Executor,
+  job: NewJob,
+  chunk: NewChunk,
+  totals: UploadTotals,
+): Promise<void> {
+  await db
+    .with('job', (q) => q.insertInto('jobs').values(receivingJobRow(job, totals)).returning('id'))
+    .insertInto('job_chunks')
+    .columns(['job_id', 'seq', 'first_record', 'record_count', 'data'])
+    .expression((eb) =>
+      eb
+        .selectFrom('job')
+        .select([
+          'job.id',
+          sql.lit(chunk.seq).as('seq'),
+          sql<number>`${chunk.firstRecord}::int`.as('first_record'),
+          sql<number>`${chunk.recordCount}::int`.as('record_count'),
+          sql<Buffer>`${chunk.data}::bytea`.as('data'),
+        ]),
+    )
     .execute();
 }
 
@@ -93,13 +140,7 @@ export async function insertChunk(db: Executor, jobId: string, chunk: NewChunk):
 export async function finishUpload(
   db: Executor,
   jobId: string,
-  totals: {
-    bytes: number;
-    chunks: number;
-    rows: number;
-    columns: StoredJobColumn[];
-    options?: StoredJobOptions | undefined;
-  },
+  totals: UploadTotals & { columns: StoredJobColumn[] },
 ): Promise<boolean> {
   const updated = await db
     .updateTable('jobs')

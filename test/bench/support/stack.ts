@@ -217,6 +217,7 @@ export async function startApi(
     // One client uploads and polls: no budget may shape the figures.
     RATE_LIMIT_SUBMISSIONS_PER_MINUTE: '0',
     RATE_LIMIT_READS_PER_MINUTE: '0',
+    ...workerProfileOptions(process.env.NODE_OPTIONS || LAUNCHER_NODE_OPTIONS, 'api'),
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
