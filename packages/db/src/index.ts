@@ -104,14 +104,16 @@ export { type PurgeCounts, purgeExpiredJobs, purgeExpiredWebhookEvents } from '.
 export type { Database, WebhookDeliveryStatus } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
 export { inTransaction, retryTransient } from './transaction.ts';
-export type { NewChunk, NewJob, UploadTotals } from './uploads.ts';
+export type { NewChunk, NewJob, UploadTotals, WholeUpload } from './uploads.ts';
 export {
   acceptJob,
+  acceptJobs,
   deleteJob,
   finishUpload,
   insertChunk,
   insertJob,
   insertWholeUpload,
+  insertWholeUploads,
 } from './uploads.ts';
 export {
   abandonDelivery,

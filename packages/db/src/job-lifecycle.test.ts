@@ -11,7 +11,15 @@ import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
 import { STORED_OPTIONS, storeAcceptedJob, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
-import { acceptJob, finishUpload, insertChunk, insertJob, insertWholeUpload } from './uploads.ts';
+import {
+  acceptJob,
+  acceptJobs,
+  finishUpload,
+  insertChunk,
+  insertJob,
+  insertWholeUpload,
+  insertWholeUploads,
+} from './uploads.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
 const { db } = handle;
@@ -185,6 +193,49 @@ describe('acceptance', () => {
     const chunks = await sql<{ n: number }>`
       select count(*)::int as n from job_chunks where job_id = ${id}`.execute(db);
     expect(chunks.rows[0]?.n).toBe(1);
+  });
+
+  it('stores and accepts several whole uploads in one statement each, every job its own chunk', async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const columns = [{ name: 'a', type: 'text' as const, required: false }];
+    await insertWholeUploads(
+      db,
+      ids.map((id, i) => ({
+        job: {
+          tenantId: TEST_TENANT,
+          id,
+          type: 'normalize' as const,
+          fileName: `f${i}.csv`,
+          header: Buffer.from('a'),
+          columns,
+          options: STORED_OPTIONS,
+        },
+        chunk: {
+          seq: 0,
+          firstRecord: 2,
+          recordCount: i + 1,
+          data: Buffer.from('x\n'.repeat(i + 1)),
+        },
+        totals: { bytes: 2 + 2 * (i + 1), chunks: 1, rows: i + 1, columns },
+      })),
+    );
+    const stored = await sql<{ job_id: string; record_count: number; data: Buffer }>`
+      select job_id, record_count, data from job_chunks where job_id = any(${ids}::uuid[])`.execute(
+      db,
+    );
+    expect(
+      new Map(stored.rows.map((r) => [r.job_id, [r.record_count, r.data.toString()]])),
+    ).toEqual(new Map(ids.map((id, i) => [id, [i + 1, 'x\n'.repeat(i + 1)]])));
+    // One of them is gone (removed as abandoned): the others are accepted, it is not.
+    await sql`delete from jobs where id = ${ids[1]}`.execute(db);
+    const accepted = await acceptJobs(db, ids);
+    expect([...accepted.keys()].sort()).toEqual([ids[0], ids[2]].sort());
+    expect(accepted.get(ids[2]!)).toMatchObject({
+      status: 'queued',
+      rowsTotal: 3,
+      fileName: 'f2.csv',
+    });
+    expect((await acceptJobs(db, ids)).size).toBe(0);
   });
 
   it('removes uploads that were never accepted and went silent, and nothing else', async () => {

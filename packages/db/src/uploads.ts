@@ -75,37 +75,54 @@ export async function insertJob(db: Executor, job: NewJob): Promise<void> {
     .execute();
 }
 
+/** An upload stored whole: its job row, its one chunk and its totals. */
+export interface WholeUpload {
+  job: NewJob;
+  chunk: NewChunk;
+  totals: UploadTotals;
+}
+
 /**
- * Steps 1 to 3 at once, for an upload that had wholly arrived before
- * anything was stored and fits in one chunk: the job row (receiving, with
- * its totals and profiled columns) and its one chunk, in ONE statement (the
- * chunk's insert reads the job's from a data-modifying CTE, so both or
- * neither are stored, without a transaction's extra round trips). It never
- * waits on the client, so it needs no idle-in-transaction guard; acceptance
- * still follows separately, after the enqueue, as for any upload.
+ * Steps 1 to 3 at once, for uploads that had wholly arrived before anything
+ * was stored and fit in one chunk each: the job rows (receiving, with their
+ * totals and profiled columns) and their chunks, in ONE statement (the chunk
+ * rows join the job rows a data-modifying CTE inserted, so all or none are
+ * stored, without a transaction's extra round trips), for any number of
+ * uploads (concurrent submissions share it: one multi-row insert each).
+ * It never waits on a client, so it needs no idle-in-transaction guard;
+ * acceptance still follows separately, after the enqueue, as for any upload.
  */
-export async function insertWholeUpload(
+export async function insertWholeUploads(db: Executor, uploads: WholeUpload[]): Promise<void> {
+  if (uploads.length === 0) return;
+  const chunks = uploads.map(
+    ({ job, chunk }) =>
+      sql`(${job.id}::uuid, ${chunk.seq}::int, ${chunk.firstRecord}::int, ${chunk.recordCount}::int, ${chunk.data}::bytea)`,
+  );
+  await db
+    .with('job', (q) =>
+      q
+        .insertInto('jobs')
+        .values(uploads.map(({ job, totals }) => receivingJobRow(job, totals)))
+        .returning('id'),
+    )
+    .insertInto('job_chunks')
+    .columns(['job_id', 'seq', 'first_record', 'record_count', 'data'])
+    .expression(
+      sql`select c.job_id, c.seq, c.first_record, c.record_count, c.data
+        from job join (values ${sql.join(chunks)}) as c (job_id, seq, first_record, record_count, data)
+        on c.job_id = job.id`,
+    )
+    .execute();
+}
+
+/** insertWholeUploads of one upload. */
+export function insertWholeUpload(
   db: Executor,
   job: NewJob,
   chunk: NewChunk,
   totals: UploadTotals,
 ): Promise<void> {
-  await db
-    .with('job', (q) => q.insertInto('jobs').values(receivingJobRow(job, totals)).returning('id'))
-    .insertInto('job_chunks')
-    .columns(['job_id', 'seq', 'first_record', 'record_count', 'data'])
-    .expression((eb) =>
-      eb
-        .selectFrom('job')
-        .select([
-          'job.id',
-          sql.lit(chunk.seq).as('seq'),
-          sql<number>`${chunk.firstRecord}::int`.as('first_record'),
-          sql<number>`${chunk.recordCount}::int`.as('record_count'),
-          sql<Buffer>`${chunk.data}::bytea`.as('data'),
-        ]),
-    )
-    .execute();
+  return insertWholeUploads(db, [{ job, chunk, totals }]);
 }
 
 /**
@@ -167,7 +184,22 @@ export async function finishUpload(
  * is not receiving (removed as abandoned, or accepted already).
  */
 export async function acceptJob(db: Executor, jobId: string): Promise<JobView | undefined> {
-  const row = await db
+  return (await acceptJobs(db, [jobId])).get(jobId);
+}
+
+/**
+ * acceptJob for several jobs in one statement (concurrent submissions share
+ * it): the view of each job it accepted, by id; a job missing from the map
+ * was not receiving. Their acceptance numbers follow no particular order
+ * among them (they were submitted concurrently).
+ */
+export async function acceptJobs(
+  db: Executor,
+  jobIds: readonly string[],
+): Promise<Map<string, JobView>> {
+  const accepted = new Map<string, JobView>();
+  if (jobIds.length === 0) return accepted;
+  const rows = await db
     .updateTable('jobs')
     .set({
       status: 'queued',
@@ -175,13 +207,14 @@ export async function acceptJob(db: Executor, jobId: string): Promise<JobView | 
       acceptance_seq: sql<number>`nextval('job_acceptance_seq')`,
       upload_touched_at: null,
     })
-    .where('id', '=', jobId)
+    .where('id', 'in', jobIds)
     .where('status', '=', 'receiving')
     .returning(JOB_VIEW_COLUMNS)
     .$narrowType<{ status: 'queued' }>()
-    .executeTakeFirst();
+    .execute();
   // Nothing of a job is done before it is accepted (workers hand its chunks back).
-  return row ? toJobView(row, NO_PROGRESS) : undefined;
+  for (const row of rows) accepted.set(row.id, toJobView(row, NO_PROGRESS));
+  return accepted;
 }
 
 export async function deleteJob(db: Executor, jobId: string): Promise<void> {

@@ -12,6 +12,7 @@ import {
   inTransaction,
   type NewJob,
   type TransactionOptions,
+  type WholeUpload,
 } from '@sluice/db';
 import { ColumnProfiler } from '@sluice/normalize';
 import type { Kysely, Transaction } from 'kysely';
@@ -68,9 +69,13 @@ export async function storeUpload(
     dataset?: DatasetView | undefined;
     /** Timeouts of each short transaction (statement, idle in transaction). */
     transaction: TransactionOptions;
+    /** Stores a small upload whole without an Idempotency-Key (default: insertWholeUpload alone). */
+    storeWhole?: ((upload: WholeUpload) => Promise<void>) | undefined;
   },
 ): Promise<StoredUpload> {
   const { dataset, tenantId, idempotencyKey } = options;
+  const storeWhole =
+    options.storeWhole ?? ((u: WholeUpload) => insertWholeUpload(db, u.job, u.chunk, u.totals));
   const jobId = randomUUID();
   let stored = false;
   // One short transaction per step; a step that may run twice (a chunk, the
@@ -185,7 +190,7 @@ export async function storeUpload(
         };
         // Withdrawn on failure too: a commit whose answer was lost did store it.
         stored = true;
-        if (idempotencyKey === undefined) await insertWholeUpload(db, job, chunk, totals);
+        if (idempotencyKey === undefined) await storeWhole({ job, chunk, totals });
         else {
           // The key's claim must be undone with the job: a transaction.
           await write(async (trx) => {
