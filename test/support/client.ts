@@ -5,6 +5,7 @@ import { authHeader } from './api-keys.ts';
 export interface JobBody {
   id: string;
   status: string;
+  fileName: string | null;
   progress: { chunksTotal: number; chunksDone: number; percent: number };
   counts: {
     rowsTotal: number;

@@ -20,6 +20,7 @@ import { guardBodyRate } from './http/slow-body-guard.ts';
 import { refuseUnstorableQuery } from './http/storable-text.ts';
 import { createUploadSlots } from './http/upload-slots.ts';
 import { createInFlightMarks } from './jobs/idempotency.ts';
+import { createIntake } from './jobs/intake.ts';
 import { createJobCache } from './jobs/job-cache.ts';
 import { jobControlRoutes } from './jobs/job-control-routes.ts';
 import { jobErrorRoutes } from './jobs/job-error-routes.ts';
@@ -164,6 +165,7 @@ export function createApp(deps: AppDeps): express.Express {
       queue: deps.webhooks.queue,
       logger: deps.logger,
     }),
+    intake: createIntake(deps.db, deps.producer),
   };
   app.use(jobRoutes(jobDeps));
   app.use(jobErrorRoutes(jobDeps));

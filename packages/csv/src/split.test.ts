@@ -102,6 +102,36 @@ describe('splitRecords over many chunkings of the same input', () => {
       chunks.map((_, i) => 2 + chunks.slice(0, i).reduce((sum, c) => sum + c.recordCount, 0)),
     );
   });
+
+  it('marks as last only the chunk cut at the end of the input', async () => {
+    const body = Array.from({ length: 20 }, (_, i) => `${i},${'y'.repeat(i % 5)}\n`).join('');
+    const many = await split(
+      pieces(utf8(`h\n${body}`), () => 3),
+      {
+        chunkBytes: 30,
+        maxRecordBytes: 100,
+      },
+    );
+    expect(many.chunks.length).toBeGreaterThan(1);
+    expect(many.chunks.map((c) => c.last)).toEqual(
+      many.chunks.map((_, i) => i === many.chunks.length - 1),
+    );
+    // The whole input in one chunk: the one chunk is the last.
+    const one = await split(
+      pieces(utf8(`h\n${body}`), () => 3),
+      {
+        chunkBytes: 10_000,
+        maxRecordBytes: 100,
+      },
+    );
+    expect(one.chunks.map((c) => c.last)).toEqual([true]);
+    // Cut at the size limit right at the end: nothing is known to follow yet.
+    const exact = await split(pieces(utf8('h\n12345\n'), WHOLE), {
+      chunkBytes: 6,
+      maxRecordBytes: 100,
+    });
+    expect(exact.chunks.map((c) => c.last)).toEqual([false]);
+  });
 });
 
 describe('splitRecords cases', () => {

@@ -19,7 +19,19 @@ export interface SplitOptions {
 
 export type SplitEvent =
   | { kind: 'header'; bytes: Buffer }
-  | { kind: 'chunk'; seq: number; bytes: Buffer; firstRecord: number; recordCount: number };
+  | {
+      kind: 'chunk';
+      seq: number;
+      bytes: Buffer;
+      firstRecord: number;
+      recordCount: number;
+      /**
+       * True for the chunk cut at the end of the input (the source has
+       * ended: nothing follows it). A chunk cut at the size limit is not
+       * last even when the input happens to end right after it.
+       */
+      last: boolean;
+    };
 
 function tooLarge(recordNumber: number, maxRecordBytes: number): CsvInputError {
   return new CsvInputError(
@@ -134,6 +146,7 @@ export async function* splitRecords(
       bytes: take(end, piece, base),
       firstRecord: recordNumber - chunkRecords,
       recordCount: chunkRecords,
+      last: false,
     };
     seq += 1;
     chunkRecords = 0;
@@ -263,6 +276,7 @@ export async function* splitRecords(
       bytes: rest,
       firstRecord: recordNumber - chunkRecords,
       recordCount: chunkRecords,
+      last: true,
     };
   }
 }

@@ -105,8 +105,17 @@ export { type PurgeCounts, purgeExpiredJobs, purgeExpiredWebhookEvents } from '.
 export type { Database, WebhookDeliveryStatus } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
 export { inTransaction, retryTransient } from './transaction.ts';
-export type { NewChunk, NewJob } from './uploads.ts';
-export { acceptJob, deleteJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
+export type { NewChunk, NewJob, UploadTotals, WholeUpload } from './uploads.ts';
+export {
+  acceptJob,
+  acceptJobs,
+  deleteJob,
+  finishUpload,
+  insertChunk,
+  insertJob,
+  insertWholeUpload,
+  insertWholeUploads,
+} from './uploads.ts';
 export {
   abandonDelivery,
   type DeliveryAttemptRecord,

@@ -11,7 +11,15 @@ import { migrateToLatest, pendingMigrations } from './migrate.ts';
 import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
 import { STORED_OPTIONS, storeAcceptedJob, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
-import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
+import {
+  acceptJob,
+  acceptJobs,
+  finishUpload,
+  insertChunk,
+  insertJob,
+  insertWholeUpload,
+  insertWholeUploads,
+} from './uploads.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
 const { db } = handle;
@@ -135,6 +143,99 @@ describe('acceptance', () => {
     // Accepted: no more chunks, totals or acceptance for it.
     expect(await insertChunk(db, id, { ...chunk, seq: 1 })).toBe(false);
     expect(await finishUpload(db, id, { bytes: 3, chunks: 1, rows: 1, columns })).toBe(false);
+  });
+
+  it('stores a whole one-chunk upload in one statement: job with its totals and chunk, or neither', async () => {
+    const id = randomUUID();
+    const job = {
+      tenantId: TEST_TENANT,
+      id,
+      type: 'normalize' as const,
+      fileName: 'small.csv',
+      header: Buffer.from('a'),
+      columns: [{ name: 'a', type: 'text' as const, required: false }],
+      options: STORED_OPTIONS,
+    };
+    const chunk = {
+      seq: 0,
+      firstRecord: 2,
+      recordCount: 2,
+      data: Buffer.from('x@example.com\ny\n'),
+    };
+    const columns = [{ name: 'a', type: 'email' as const, required: false }];
+    await insertWholeUpload(db, job, chunk, { bytes: 18, chunks: 1, rows: 2, columns });
+    // Stored, not yet anybody's: acceptance still comes separately.
+    expect(await getJob(db, TEST_TENANT, id)).toBeUndefined();
+    const stored = await sql<{
+      seq: number;
+      first_record: number;
+      record_count: number;
+      data: Buffer;
+    }>`
+      select seq, first_record, record_count, data from job_chunks where job_id = ${id}`.execute(
+      db,
+    );
+    expect(stored.rows).toEqual([{ seq: 0, first_record: 2, record_count: 2, data: chunk.data }]);
+    const accepted = await acceptJob(db, id);
+    expect(accepted).toMatchObject({
+      id,
+      status: 'queued',
+      chunksTotal: 1,
+      rowsTotal: 2,
+      bytesTotal: 18,
+      fileName: 'small.csv',
+      columns,
+    });
+    // A job that cannot be stored (its id taken) stores no chunk either.
+    await expect(
+      insertWholeUpload(db, job, { ...chunk, seq: 1 }, { bytes: 18, chunks: 1, rows: 2, columns }),
+    ).rejects.toThrow(/duplicate key/);
+    const chunks = await sql<{ n: number }>`
+      select count(*)::int as n from job_chunks where job_id = ${id}`.execute(db);
+    expect(chunks.rows[0]?.n).toBe(1);
+  });
+
+  it('stores and accepts several whole uploads in one statement each, every job its own chunk', async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const columns = [{ name: 'a', type: 'text' as const, required: false }];
+    await insertWholeUploads(
+      db,
+      ids.map((id, i) => ({
+        job: {
+          tenantId: TEST_TENANT,
+          id,
+          type: 'normalize' as const,
+          fileName: `f${i}.csv`,
+          header: Buffer.from('a'),
+          columns,
+          options: STORED_OPTIONS,
+        },
+        chunk: {
+          seq: 0,
+          firstRecord: 2,
+          recordCount: i + 1,
+          data: Buffer.from('x\n'.repeat(i + 1)),
+        },
+        totals: { bytes: 2 + 2 * (i + 1), chunks: 1, rows: i + 1, columns },
+      })),
+    );
+    const stored = await sql<{ job_id: string; record_count: number; data: Buffer }>`
+      select job_id, record_count, data from job_chunks where job_id = any(${ids}::uuid[])`.execute(
+      db,
+    );
+    expect(
+      new Map(stored.rows.map((r) => [r.job_id, [r.record_count, r.data.toString()]])),
+    ).toEqual(new Map(ids.map((id, i) => [id, [i + 1, 'x\n'.repeat(i + 1)]])));
+    // One of them is gone (removed as abandoned): the others are accepted, it is not.
+    await sql`delete from jobs where id = ${ids[1]}`.execute(db);
+    const accepted = await acceptJobs(db, ids);
+    expect([...accepted.keys()].sort()).toEqual([ids[0], ids[2]].sort());
+    expect(accepted.get(ids[2]!)).toMatchObject({
+      status: 'queued',
+      rowsTotal: 3,
+      fileName: 'f2.csv',
+    });
+    expect((await acceptJobs(db, ids)).size).toBe(0);
   });
 
   it('removes uploads that were never accepted and went silent, and nothing else', async () => {

@@ -58,6 +58,16 @@ export async function retryTransient<T>(
   }
 }
 
+/** The timeouts to SET LOCAL, as [setting, milliseconds]. */
+function localSettings(options: TransactionOptions): Array<[string, number]> {
+  const settings: Array<[string, number | undefined]> = [
+    ['statement_timeout', options.statementTimeoutMs],
+    ['idle_in_transaction_session_timeout', options.idleInTransactionTimeoutMs],
+    ['lock_timeout', options.lockTimeoutMs],
+  ];
+  return settings.filter((s): s is [string, number] => s[1] !== undefined);
+}
+
 /**
  * Runs `work` in a transaction with server-side timeouts, retrying transient
  * failures with exponential backoff and full jitter.
@@ -70,20 +80,12 @@ export async function inTransaction<T>(
   return retryTransient(
     () =>
       db.transaction().execute(async (trx) => {
-        if (options.statementTimeoutMs !== undefined) {
-          await sql`select set_config('statement_timeout', ${String(options.statementTimeoutMs)}, true)`.execute(
-            trx,
-          );
-        }
-        if (options.idleInTransactionTimeoutMs !== undefined) {
-          await sql`select set_config('idle_in_transaction_session_timeout', ${String(options.idleInTransactionTimeoutMs)}, true)`.execute(
-            trx,
-          );
-        }
-        if (options.lockTimeoutMs !== undefined) {
-          await sql`select set_config('lock_timeout', ${String(options.lockTimeoutMs)}, true)`.execute(
-            trx,
-          );
+        const settings = localSettings(options);
+        if (settings.length > 0) {
+          // One round trip for all of them (each is SET LOCAL: this transaction only).
+          await sql`select ${sql.join(
+            settings.map(([name, ms]) => sql`set_config(${name}, ${String(ms)}, true)`),
+          )}`.execute(trx);
         }
         return work(trx);
       }),

@@ -26,6 +26,15 @@ export interface NewChunk {
   data: Buffer;
 }
 
+/** What an upload stored in all; columns and options as profiled and decided at its end. */
+export interface UploadTotals {
+  bytes: number;
+  chunks: number;
+  rows: number;
+  columns?: StoredJobColumn[] | undefined;
+  options?: StoredJobOptions | undefined;
+}
+
 /**
  * An upload is stored in short transactions, never one that waits on the
  * client: the job row first (`receiving`), then each chunk as it arrives,
@@ -35,32 +44,87 @@ export interface NewChunk {
  * for a while (abandoned: the client went away or the API died).
  */
 
+/** The jobs row of a receiving upload, with the totals known so far. */
+function receivingJobRow(job: NewJob, totals: UploadTotals) {
+  return {
+    id: job.id,
+    tenant_id: job.tenantId,
+    type: job.type,
+    status: 'receiving' as const,
+    file_name: job.fileName,
+    header: job.header,
+    columns: storedJson.jobColumns.write(totals.columns ?? job.columns),
+    options: storedJson.jobOptions.write(totals.options ?? job.options),
+    dataset: job.dataset ?? null,
+    bytes_total: totals.bytes,
+    chunks_total: totals.chunks,
+    rows_total: totals.rows,
+    rows_accepted: null,
+    rows_rejected: null,
+    errors_total: null,
+    error: null,
+    started_at: null,
+    finished_at: null,
+    upload_touched_at: sql<Date>`clock_timestamp()`,
+  };
+}
+
 /** Step 1: the job row, receiving; totals are filled in at the end. */
 export async function insertJob(db: Executor, job: NewJob): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({
-      id: job.id,
-      tenant_id: job.tenantId,
-      type: job.type,
-      status: 'receiving',
-      file_name: job.fileName,
-      header: job.header,
-      columns: storedJson.jobColumns.write(job.columns),
-      options: storedJson.jobOptions.write(job.options),
-      dataset: job.dataset ?? null,
-      bytes_total: 0,
-      chunks_total: 0,
-      rows_total: 0,
-      rows_accepted: null,
-      rows_rejected: null,
-      errors_total: null,
-      error: null,
-      started_at: null,
-      finished_at: null,
-      upload_touched_at: sql<Date>`clock_timestamp()`,
-    })
+    .values(receivingJobRow(job, { bytes: 0, chunks: 0, rows: 0 }))
     .execute();
+}
+
+/** An upload stored whole: its job row, its one chunk and its totals. */
+export interface WholeUpload {
+  job: NewJob;
+  chunk: NewChunk;
+  totals: UploadTotals;
+}
+
+/**
+ * Steps 1 to 3 at once, for uploads that had wholly arrived before anything
+ * was stored and fit in one chunk each: the job rows (receiving, with their
+ * totals and profiled columns) and their chunks, in ONE statement (the chunk
+ * rows join the job rows a data-modifying CTE inserted, so all or none are
+ * stored, without a transaction's extra round trips), for any number of
+ * uploads (concurrent submissions share it: one multi-row insert each).
+ * It never waits on a client, so it needs no idle-in-transaction guard;
+ * acceptance still follows separately, after the enqueue, as for any upload.
+ */
+export async function insertWholeUploads(db: Executor, uploads: WholeUpload[]): Promise<void> {
+  if (uploads.length === 0) return;
+  const chunks = uploads.map(
+    ({ job, chunk }) =>
+      sql`(${job.id}::uuid, ${chunk.seq}::int, ${chunk.firstRecord}::int, ${chunk.recordCount}::int, ${chunk.data}::bytea)`,
+  );
+  await db
+    .with('job', (q) =>
+      q
+        .insertInto('jobs')
+        .values(uploads.map(({ job, totals }) => receivingJobRow(job, totals)))
+        .returning('id'),
+    )
+    .insertInto('job_chunks')
+    .columns(['job_id', 'seq', 'first_record', 'record_count', 'data'])
+    .expression(
+      sql`select c.job_id, c.seq, c.first_record, c.record_count, c.data
+        from job join (values ${sql.join(chunks)}) as c (job_id, seq, first_record, record_count, data)
+        on c.job_id = job.id`,
+    )
+    .execute();
+}
+
+/** insertWholeUploads of one upload. */
+export function insertWholeUpload(
+  db: Executor,
+  job: NewJob,
+  chunk: NewChunk,
+  totals: UploadTotals,
+): Promise<void> {
+  return insertWholeUploads(db, [{ job, chunk, totals }]);
 }
 
 /**
@@ -95,13 +159,7 @@ export async function insertChunk(db: Executor, jobId: string, chunk: NewChunk):
 export async function finishUpload(
   db: Executor,
   jobId: string,
-  totals: {
-    bytes: number;
-    chunks: number;
-    rows: number;
-    columns: StoredJobColumn[];
-    options?: StoredJobOptions | undefined;
-  },
+  totals: UploadTotals & { columns: StoredJobColumn[] },
 ): Promise<boolean> {
   const updated = await db
     .updateTable('jobs')
@@ -128,8 +186,23 @@ export async function finishUpload(
  * is not receiving (removed as abandoned, or accepted already).
  */
 export async function acceptJob(db: Executor, jobId: string): Promise<JobView | undefined> {
+  return (await acceptJobs(db, [jobId])).get(jobId);
+}
+
+/**
+ * acceptJob for several jobs in one transaction (concurrent submissions share
+ * it): the view of each job it accepted, by id; a job missing from the map
+ * was not receiving. Their acceptance numbers follow no particular order
+ * among them (they were submitted concurrently).
+ */
+export async function acceptJobs(
+  db: Executor,
+  jobIds: readonly string[],
+): Promise<Map<string, JobView>> {
+  const accepted = new Map<string, JobView>();
+  if (jobIds.length === 0) return accepted;
   return withinTransaction(db, async (trx) => {
-    const row = await trx
+    const rows = await trx
       .updateTable('jobs')
       .set({
         status: 'queued',
@@ -137,15 +210,18 @@ export async function acceptJob(db: Executor, jobId: string): Promise<JobView | 
         acceptance_seq: sql<number>`nextval('job_acceptance_seq')`,
         upload_touched_at: null,
       })
-      .where('id', '=', jobId)
+      .where('id', 'in', jobIds)
       .where('status', '=', 'receiving')
       .returning(JOB_VIEW_COLUMNS)
       .$narrowType<{ status: 'queued' }>()
-      .executeTakeFirst();
-    // An import's chunks stage their rows for its merge as they commit.
-    if (row?.type === 'import') await createImportStage(trx, jobId);
-    // Nothing of a job is done before it is accepted (workers hand its chunks back).
-    return row ? toJobView(row, NO_PROGRESS) : undefined;
+      .execute();
+    for (const row of rows) {
+      // An import's chunks stage their rows for its merge as they commit.
+      if (row.type === 'import') await createImportStage(trx, row.id);
+      // Nothing of a job is done before it is accepted (workers hand its chunks back).
+      accepted.set(row.id, toJobView(row, NO_PROGRESS));
+    }
+    return accepted;
   });
 }
 

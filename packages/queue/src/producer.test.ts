@@ -47,6 +47,26 @@ describe('enqueueJob', () => {
   });
 });
 
+describe('enqueueJobs', () => {
+  it('adds each job its own flow, every chunk a child, in one call', async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    await producer.enqueueJobs(ids.map((jobId, i) => ({ jobId, chunkCount: i + 1 })));
+    for (const [i, id] of ids.entries()) {
+      const parent = await jobs.getJob(bullJobIds.job(id));
+      expect(await parent?.getState()).toBe('waiting-children');
+      expect(await parent?.getDependenciesCount()).toMatchObject({ unprocessed: i + 1 });
+      const waiting = (await chunks.getWaiting()).filter((j) => j.data.jobId === id);
+      expect(waiting.map((j) => j.data.seq).sort()).toEqual(
+        Array.from({ length: i + 1 }, (_, s) => s),
+      );
+    }
+    // Again, with one of them: nothing is added twice.
+    await producer.enqueueJobs([{ jobId: ids[2]!, chunkCount: 3 }]);
+    const again = (await chunks.getWaiting()).filter((j) => j.data.jobId === ids[2]);
+    expect(again).toHaveLength(3);
+  });
+});
+
 describe('requeueJob', () => {
   it('replaces a flow with one for the pending chunks only', async () => {
     const id = randomUUID();

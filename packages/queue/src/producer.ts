@@ -1,4 +1,4 @@
-import { FlowProducer, Queue } from 'bullmq';
+import { type FlowJob, FlowProducer, Queue } from 'bullmq';
 import { bullJobIds, jobCatalog, QUEUE_NAMES } from './catalog.ts';
 import type { RedisConnection } from './connections.ts';
 
@@ -20,6 +20,12 @@ export interface JobProducer {
    */
   enqueueJob(jobId: string, chunkCount: number, options?: EnqueueOptions): Promise<void>;
   /**
+   * enqueueJob for several uploads at once (every chunk of each): one
+   * FlowProducer.addBulk, a single MULTI/EXEC round trip to Redis for all
+   * of them, all added or none.
+   */
+  enqueueJobs(jobs: ReadonlyArray<{ jobId: string; chunkCount: number }>): Promise<void>;
+  /**
    * Replaces a job's flow (after a retry): the old one, whatever state it
    * ended in, is removed with its children, and a new one is enqueued for
    * the pending chunks. Throws when a worker still holds one of the old
@@ -28,6 +34,26 @@ export interface JobProducer {
    */
   requeueJob(jobId: string, chunkCount: number, options?: EnqueueOptions): Promise<void>;
   close(): Promise<void>;
+}
+
+const allSeqs = (chunkCount: number) => Array.from({ length: chunkCount }, (_, i) => i);
+
+/** A job's flow: parent `finalize-job`, one `normalize-chunk` child per pending chunk. */
+function flowOf(jobId: string, seqs: readonly number[]): FlowJob {
+  const parent = jobCatalog['finalize-job'];
+  const child = jobCatalog['normalize-chunk'];
+  return {
+    name: 'finalize-job',
+    queueName: parent.queue,
+    data: parent.payload.parse({ jobId }),
+    opts: { ...parent.options, jobId: bullJobIds.job(jobId) },
+    children: seqs.map((seq) => ({
+      name: 'normalize-chunk',
+      queueName: child.queue,
+      data: child.payload.parse({ jobId, seq }),
+      opts: { ...child.options, jobId: bullJobIds.chunk(jobId, seq) },
+    })),
+  };
 }
 
 export function createJobProducer(options: {
@@ -39,21 +65,12 @@ export function createJobProducer(options: {
   let parents: Queue | undefined;
   const producer: JobProducer = {
     async enqueueJob(jobId, chunkCount, enqueueOptions = {}) {
-      const parent = jobCatalog['finalize-job'];
-      const child = jobCatalog['normalize-chunk'];
-      const seqs = enqueueOptions.pendingSeqs ?? Array.from({ length: chunkCount }, (_, i) => i);
-      await flows.add({
-        name: 'finalize-job',
-        queueName: parent.queue,
-        data: parent.payload.parse({ jobId }),
-        opts: { ...parent.options, jobId: bullJobIds.job(jobId) },
-        children: seqs.map((seq) => ({
-          name: 'normalize-chunk',
-          queueName: child.queue,
-          data: child.payload.parse({ jobId, seq }),
-          opts: { ...child.options, jobId: bullJobIds.chunk(jobId, seq) },
-        })),
-      });
+      const seqs = enqueueOptions.pendingSeqs ?? allSeqs(chunkCount);
+      await flows.add(flowOf(jobId, seqs));
+    },
+    async enqueueJobs(jobs) {
+      if (jobs.length === 0) return;
+      await flows.addBulk(jobs.map(({ jobId, chunkCount }) => flowOf(jobId, allSeqs(chunkCount))));
     },
     async requeueJob(jobId, chunkCount, enqueueOptions = {}) {
       parents ??= new Queue(QUEUE_NAMES.jobs, {

@@ -228,6 +228,8 @@ export async function startApi(
     // One client uploads and polls: no budget may shape the figures.
     RATE_LIMIT_SUBMISSIONS_PER_MINUTE: '0',
     RATE_LIMIT_READS_PER_MINUTE: '0',
+    // `--profile` profiles the API too (where a submission's time goes).
+    ...workerProfileOptions(process.env.NODE_OPTIONS || LAUNCHER_NODE_OPTIONS, 'api'),
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;

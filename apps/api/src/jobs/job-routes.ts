@@ -3,7 +3,6 @@ import type { Breaker } from '@sluice/breakers';
 import { jobListQuerySchema, outputColumns } from '@sluice/contract';
 import { formatSafeRecord } from '@sluice/csv';
 import {
-  acceptJob,
   type Database,
   deleteJob,
   findIdempotentRequest,
@@ -38,6 +37,7 @@ import {
   readIdempotencyKey,
   requestFingerprint,
 } from './idempotency.ts';
+import type { Intake } from './intake.ts';
 import type { JobCache } from './job-cache.ts';
 import type { JobEvents } from './job-events.ts';
 import { jobNotFound, requireCompleted, UUID } from './job-lookup.ts';
@@ -72,6 +72,8 @@ export interface JobRoutesDeps {
   events: JobEvents;
   /** Enqueues the webhook deliveries a transition made here recorded (a cancel). */
   dispatchWebhooks: (jobId: string) => Promise<void>;
+  /** A submission's store, enqueue and accept, shared with concurrent ones. */
+  intake: Intake;
 }
 
 const keyInUse = () =>
@@ -170,6 +172,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         dataset,
         transaction: deps.transaction,
         idempotencyKey,
+        storeWhole: deps.intake.storeWhole,
       });
       if (idempotencyKey !== undefined) {
         // The whole body has arrived (the upload read it to its end).
@@ -187,7 +190,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
           deps.logger.error({ err: e, jobId: stored.jobId }, 'could not withdraw unaccepted job'),
         );
       try {
-        await deps.producer.enqueueJob(stored.jobId, stored.chunks);
+        await deps.intake.enqueue(stored.jobId, stored.chunks);
       } catch (error) {
         // Not on the queue, never accepted: withdraw it so the client's retry
         // is the only copy, and say so.
@@ -203,7 +206,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       }
       let accepted: JobView | undefined;
       try {
-        accepted = await acceptJob(deps.db, stored.jobId);
+        accepted = await deps.intake.accept(stored.jobId);
       } catch (error) {
         await withdraw();
         throw error;

@@ -28,6 +28,12 @@ export interface CsvUpload {
    * Identifies a request again.
    */
   digest: Promise<Buffer | undefined>;
+  /**
+   * True once the whole request body has come in from the client (it may
+   * still be unread in memory): from then on reading it never waits on the
+   * client.
+   */
+  arrived: () => boolean;
 }
 
 const CSV_MEDIA_TYPES = new Set([
@@ -147,7 +153,13 @@ export async function openCsvUpload(
   if (!csv) return openMultipart(req, coding, limits, digested);
   const fileName = typeof req.query.filename === 'string' ? req.query.filename : null;
   const { body, digest } = openBody(req, coding, limits, digested);
-  return { bytes: limited(body, maxBytes), fileName, fields: {}, digest };
+  return {
+    bytes: limited(body, maxBytes),
+    fileName,
+    fields: {},
+    digest,
+    arrived: () => req.complete,
+  };
 }
 
 function openMultipart(
@@ -203,6 +215,7 @@ function openMultipart(
         fileName: filename || null,
         fields,
         digest,
+        arrived: () => req.complete,
       });
     });
     parser.on('error', (error) => {

@@ -8,8 +8,11 @@ import {
   finishUpload,
   insertChunk,
   insertJob,
+  insertWholeUpload,
   inTransaction,
+  type NewJob,
   type TransactionOptions,
+  type WholeUpload,
 } from '@sluice/db';
 import { ColumnProfiler } from '@sluice/normalize';
 import type { Kysely, Transaction } from 'kysely';
@@ -42,7 +45,10 @@ export const SNIFF_BYTES = 64 * 1024;
  * UTF-8) and the delimiter from the first bytes, then stores the job row
  * (receiving) and each chunk as it arrives, each in a short transaction of
  * its own: no database connection is held while the client sends, however
- * slowly. Each chunk is stored before the next is read (backpressure):
+ * slowly. An upload that had wholly arrived by the end of its header and
+ * fits in one chunk (a small job) is stored in one statement instead: job
+ * row, chunk and totals (insertWholeUpload), one round trip to PostgreSQL.
+ * Each chunk is stored before the next is read (backpressure):
  * memory stays near one chunk whatever the file size. Column types and date
  * orders are profiled over the whole file on the way. Nothing is anybody's
  * until the caller accepts the job (acceptJob, right before the 202); an
@@ -63,9 +69,13 @@ export async function storeUpload(
     dataset?: DatasetView | undefined;
     /** Timeouts of each short transaction (statement, idle in transaction). */
     transaction: TransactionOptions;
+    /** Stores a small upload whole without an Idempotency-Key (default: insertWholeUpload alone). */
+    storeWhole?: ((upload: WholeUpload) => Promise<void>) | undefined;
   },
 ): Promise<StoredUpload> {
   const { dataset, tenantId, idempotencyKey } = options;
+  const storeWhole =
+    options.storeWhole ?? ((u: WholeUpload) => insertWholeUpload(db, u.job, u.chunk, u.totals));
   const jobId = randomUUID();
   let stored = false;
   // One short transaction per step; a step that may run twice (a chunk, the
@@ -99,6 +109,38 @@ export async function storeUpload(
     let bytes = 0;
     let profiler: ColumnProfiler | undefined;
     let targets: Array<string | undefined> = [];
+    // The job row, until it is written: held back only while the whole body
+    // has already arrived (so no receiving row is missed while waiting on the
+    // client), in case it fits in one chunk and all of it goes in one statement.
+    let heldJob: NewJob | undefined;
+    const profile = (data: Buffer) => {
+      if (!profiler?.wantsRows) return;
+      for (const record of parseRecords(chunkText.decode(data), {
+        delimiter: delimiter.delimiter,
+        maxFields: limits.maxColumns,
+      })) {
+        if ('fields' in record) profiler.add(record.fields);
+      }
+    };
+    const columnsOf = (finished: ColumnProfiler) =>
+      finished.finish().map((c, i) => {
+        const target = targets[i];
+        if (target === undefined) return c;
+        // Workers bound a key column's values (MAX_KEY_BYTES) row by row.
+        return dataset?.key.includes(target) ? { ...c, target, key: true } : { ...c, target };
+      });
+    const insertJobRow = (trx: Transaction<Database>, job: NewJob) =>
+      insertJob(trx, job).then(() => claimKey(trx));
+    const claimKey = async (trx: Transaction<Database>) => {
+      const key = idempotencyKey;
+      if (key !== undefined && !(await claimIdempotencyKey(trx, { tenantId, key, jobId }))) {
+        throw new HttpProblem(
+          'idempotency_key_in_use',
+          'A request with this Idempotency-Key is in progress or was just answered; retry in a moment.',
+          { headers: { 'retry-after': '1' } },
+        );
+      }
+    };
     const split = splitRecords(text.stream, {
       ...limits,
       delimiter: delimiter.delimiter.charCodeAt(0),
@@ -110,28 +152,23 @@ export async function storeUpload(
         if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
         requireUsableOutputHeader(names, requests);
         profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
-        await write(async (trx) => {
-          await insertJob(trx, {
-            id: jobId,
-            tenantId,
-            type: request.type,
-            dataset: dataset?.name,
-            fileName: upload.fileName,
-            header: event.bytes,
-            columns: names.map((name) => ({ name, type: 'text', required: false })),
-            options: options(),
-          });
-          const key = idempotencyKey;
-          if (key !== undefined && !(await claimIdempotencyKey(trx, { tenantId, key, jobId }))) {
-            throw new HttpProblem(
-              'idempotency_key_in_use',
-              'A request with this Idempotency-Key is in progress or was just answered; retry in a moment.',
-              { headers: { 'retry-after': '1' } },
-            );
-          }
-        });
-        stored = true;
+        const job: NewJob = {
+          id: jobId,
+          tenantId,
+          type: request.type,
+          dataset: dataset?.name,
+          fileName: upload.fileName,
+          header: event.bytes,
+          columns: names.map((name) => ({ name, type: 'text', required: false })),
+          options: options(),
+        };
         bytes += event.bytes.byteLength;
+        if (upload.arrived()) {
+          heldJob = job;
+          continue;
+        }
+        await write((trx) => insertJobRow(trx, job));
+        stored = true;
         continue;
       }
       const chunk = {
@@ -140,15 +177,37 @@ export async function storeUpload(
         recordCount: event.recordCount,
         data: event.bytes,
       };
-      stillReceiving(await write((trx) => insertChunk(trx, jobId, chunk), 3));
-      if (profiler?.wantsRows) {
-        for (const record of parseRecords(chunkText.decode(event.bytes), {
-          delimiter: delimiter.delimiter,
-          maxFields: limits.maxColumns,
-        })) {
-          if ('fields' in record) profiler.add(record.fields);
+      if (heldJob && event.last && profiler) {
+        // The whole upload is this one chunk: job row, chunk and totals at once.
+        profile(event.bytes);
+        const job = heldJob;
+        const totals = {
+          bytes: bytes + event.bytes.byteLength,
+          chunks: 1,
+          rows: event.recordCount,
+          columns: columnsOf(profiler),
+          options: options(),
+        };
+        // Withdrawn on failure too: a commit whose answer was lost did store it.
+        stored = true;
+        if (idempotencyKey === undefined) await storeWhole({ job, chunk, totals });
+        else {
+          // The key's claim must be undone with the job: a transaction.
+          await write(async (trx) => {
+            await insertWholeUpload(trx, job, chunk, totals);
+            await claimKey(trx);
+          });
         }
+        return { jobId, chunks: totals.chunks, rows: totals.rows, bytes: totals.bytes };
       }
+      if (heldJob) {
+        const job = heldJob;
+        heldJob = undefined;
+        await write((trx) => insertJobRow(trx, job));
+        stored = true;
+      }
+      stillReceiving(await write((trx) => insertChunk(trx, jobId, chunk), 3));
+      profile(event.bytes);
       chunks += 1;
       rows += event.recordCount;
       bytes += event.bytes.byteLength;
@@ -157,13 +216,7 @@ export async function storeUpload(
     if (chunks === 0) {
       throw noRows();
     }
-    const columns = profiler.finish().map((c, i) => {
-      const target = targets[i];
-      if (target === undefined) return c;
-      // Workers bound a key column's values (MAX_KEY_BYTES) row by row.
-      return dataset?.key.includes(target) ? { ...c, target, key: true } : { ...c, target };
-    });
-    const totals = { bytes, chunks, rows, columns, options: options() };
+    const totals = { bytes, chunks, rows, columns: columnsOf(profiler), options: options() };
     stillReceiving(await write((trx) => finishUpload(trx, jobId, totals), 3));
     return { jobId, chunks, rows, bytes };
   } catch (error) {
