@@ -13,6 +13,7 @@ import * as idempotencyKeys0010 from './migrations/0010_idempotency_keys.ts';
 import * as webhooks0011 from './migrations/0011_webhooks.ts';
 import * as idempotentResponses0012 from './migrations/0012_idempotent_responses.ts';
 import * as chunkErrorCounts0013 from './migrations/0013_chunk_error_counts.ts';
+import * as chunkLz40014 from './migrations/0014_chunk_lz4.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0011_webhooks': webhooks0011,
   '0012_idempotent_responses': idempotentResponses0012,
   '0013_chunk_error_counts': chunkErrorCounts0013,
+  '0014_chunk_lz4': chunkLz40014,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

@@ -42,8 +42,9 @@ export const SNIFF_BYTES = 64 * 1024;
  * UTF-8) and the delimiter from the first bytes, then stores the job row
  * (receiving) and each chunk as it arrives, each in a short transaction of
  * its own: no database connection is held while the client sends, however
- * slowly. Each chunk is stored before the next is read (backpressure):
- * memory stays near one chunk whatever the file size. Column types and date
+ * slowly. A chunk is stored while the next is read and profiled, and that
+ * one waits for it (backpressure): at most one chunk is being stored at a
+ * time, memory stays near two chunks whatever the file size. Column types and date
  * orders are profiled over the whole file on the way. Nothing is anybody's
  * until the caller accepts the job (acceptJob, right before the 202); an
  * upload that fails is withdrawn here, and one whose API process dies is
@@ -68,6 +69,9 @@ export async function storeUpload(
   const { dataset, tenantId, idempotencyKey } = options;
   const jobId = randomUUID();
   let stored = false;
+  // The chunk being stored: the next one is split and profiled meanwhile,
+  // then waits for it (its failure surfaces there, or at the end).
+  let storing: Promise<void> | undefined;
   // One short transaction per step; a step that may run twice (a chunk, the
   // totals) is retried after a transient failure.
   const write = <T>(step: (trx: Transaction<Database>) => Promise<T>, maxAttempts = 1) =>
@@ -140,11 +144,15 @@ export async function storeUpload(
         recordCount: event.recordCount,
         data: event.bytes,
       };
-      stillReceiving(await write((trx) => insertChunk(trx, jobId, chunk), 3));
+      if (storing) await storing;
+      storing = write((trx) => insertChunk(trx, jobId, chunk), 3).then(stillReceiving);
+      // Handled here too: it may fail while this loop waits for the client.
+      storing.catch(() => {});
       if (profiler?.wantsRows) {
         for (const record of parseRecords(chunkText.decode(event.bytes), {
           delimiter: delimiter.delimiter,
           maxFields: limits.maxColumns,
+          only: profiler.readsFields,
         })) {
           if ('fields' in record) profiler.add(record.fields);
         }
@@ -153,6 +161,7 @@ export async function storeUpload(
       rows += event.recordCount;
       bytes += event.bytes.byteLength;
     }
+    if (storing) await storing;
     if (!profiler) throw emptyFile();
     if (chunks === 0) {
       throw noRows();
@@ -169,6 +178,9 @@ export async function storeUpload(
   } catch (error) {
     // Withdrawn at once; if even that fails (the database is down), the
     // reconciler removes the silent upload later. It was never accepted.
+    // A chunk still being stored is let finish first (it would find no job
+    // either way: its statement stores nothing once the job row is gone).
+    await storing?.catch(() => {});
     if (stored) await deleteJob(db, jobId).catch(() => {});
     throw uploadProblem(error);
   }
