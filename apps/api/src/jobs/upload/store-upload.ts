@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openCsvText, parseRecords, splitRecords } from '@sluice/csv';
+import { openCsvText, splitRecords } from '@sluice/csv';
 import {
   claimIdempotencyKey,
   type Database,
@@ -18,6 +18,7 @@ import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
 import { decideDelimiter, describeDialect } from './dialect.ts';
 import { readHeaderNames, requireUsableOutputHeader } from './header.ts';
+import { profileChunk } from './profile-chunk.ts';
 import type { CsvUpload } from './request-body.ts';
 import { emptyFile, noRows, uploadProblem } from './upload-problems.ts';
 
@@ -96,7 +97,6 @@ export async function storeUpload(
       ...request.options,
       dialect: describeDialect(text.encoding(), delimiter),
     });
-    const chunkText = new TextDecoder('utf-8');
 
     let chunks = 0;
     let rows = 0;
@@ -149,13 +149,10 @@ export async function storeUpload(
       // Handled here too: it may fail while this loop waits for the client.
       storing.catch(() => {});
       if (profiler?.wantsRows) {
-        for (const record of parseRecords(chunkText.decode(event.bytes), {
+        profileChunk(profiler, event.bytes, {
           delimiter: delimiter.delimiter,
           maxFields: limits.maxColumns,
-          only: profiler.readsFields,
-        })) {
-          if ('fields' in record) profiler.add(record.fields);
-        }
+        });
       }
       chunks += 1;
       rows += event.recordCount;
