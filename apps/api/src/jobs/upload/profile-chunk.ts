@@ -25,10 +25,19 @@ export function profileChunk(
   for (const record of parseRecords(text, { ...options, only: profiler.readsFields })) {
     if (!('fields' in record)) continue;
     const { fields } = record;
-    for (let i = 0; i < fields.length; i++) {
-      if (hasHighByte(fields[i]!)) fields[i] = Buffer.from(fields[i]!, 'latin1').toString('utf8');
-    }
+    // Only the fields add() reads (it may stop sampling within this chunk).
+    const reads = profiler.readsFields;
+    if (reads === undefined) for (let i = 0; i < fields.length; i++) asUtf8(fields, i);
+    else for (const i of reads) asUtf8(fields, i);
     profiler.add(fields);
+  }
+}
+
+/** fields[i], read as Latin-1, as the UTF-8 it is when it holds non-ASCII bytes. */
+function asUtf8(fields: string[], i: number): void {
+  const field = fields[i];
+  if (field !== undefined && hasHighByte(field)) {
+    fields[i] = Buffer.from(field, 'latin1').toString('utf8');
   }
 }
 
