@@ -14,6 +14,7 @@ import { breakerRefusal } from './breaker-refusal.ts';
 import { enqueue } from './enqueue.ts';
 import { hostileInput } from './hostile-input.ts';
 import { importE2e } from './import-e2e.ts';
+import { ingest } from './ingest.ts';
 import { memory } from './memory.ts';
 import { normalizeThroughput } from './normalize-throughput.ts';
 import { queueOverhead } from './queue-overhead.ts';
@@ -66,6 +67,11 @@ const scenarios: Record<
   'import-e2e': {
     describe: `a generated realistic contacts CSV (BENCH_ROWS, default ${ROWS}; nearly unique names, e-mails and phones, mixed phone and date formats, ~4 % invalid rows) imported over HTTP into a dataset keyed by email (one worker, ./dev start's thread count); rows read per second from submit to job completed. References, each loading the same raw file into an unindexed all-text table on the same PostgreSQL (fsync off for all): pgloader (Debian package, installed on first run; CSV with its default settings, which trim blanks around unquoted values; issue 15's goal is Sluice >= 2x pgloader) and \`psql \\copy\` (the server's raw ceiling). Both references' row counts are checked`,
     run: () => importE2e(ROWS),
+  },
+  ingest: {
+    describe:
+      "MB/s from the first byte of a POST /v1/jobs to its 202 (stored, accepted; no worker running) for a realistic generated contacts file (BENCH_INGEST_ROWS, default 300000, about 33 MB), median of BENCH_INGEST_RUNS (default 3). Reference: the same bytes POSTed to a bare node:http server that stores them in the same PostgreSQL, one lz4-compressed bytea row per 1 MiB piece, as Sluice stores chunks (what any ingest path into PostgreSQL must do; the ratio is the cost of Sluice's own work on the way). transportOnlyMBps: the same server storing nothing",
+    run: () => ingest(env('BENCH_INGEST_ROWS', 300_000), env('BENCH_INGEST_RUNS', 3)),
   },
   'queue-overhead': {
     describe:

@@ -14,6 +14,7 @@ import * as webhooks0011 from './migrations/0011_webhooks.ts';
 import * as idempotentResponses0012 from './migrations/0012_idempotent_responses.ts';
 import * as chunkErrorCounts0013 from './migrations/0013_chunk_error_counts.ts';
 import * as importStage0014 from './migrations/0014_import_stage.ts';
+import * as chunkLz40015 from './migrations/0015_chunk_lz4.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0012_idempotent_responses': idempotentResponses0012,
   '0013_chunk_error_counts': chunkErrorCounts0013,
   '0014_import_stage': importStage0014,
+  '0015_chunk_lz4': chunkLz40015,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

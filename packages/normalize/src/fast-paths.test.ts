@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { NormalizeOptions } from './column-type.ts';
 import { withoutFastPaths } from './fast-paths.ts';
 import { type ColumnType, normalizeValue } from './registry.ts';
+import { inferDateOrder } from './types/date.ts';
 
 /** Seedable PRNG (mulberry32), so a failure names an input that can be re-made. */
 function random(seed: number): () => number {
@@ -244,41 +245,63 @@ describe('email fast path', () => {
   });
 });
 
+/** Dates in many forms (the fast paths' shapes and the ones around them). */
+function generatedDates(seed: number, count: number): string[] {
+  return generate(seed, count, (r, pick) => {
+    const y = pick([1985, 2000, 2024, 1900, 2023, 99, 5, 0, 12345]);
+    const m = Math.floor(r() * 14);
+    const d = Math.floor(r() * 33);
+    const two = (n: number) => String(n).padStart(2, '0');
+    const sep = pick(['-', '/', '-', '/', '.', ' ']);
+    const form = r();
+    if (form < 0.3) return `${y}${sep}${two(m)}${sep}${two(d)}`;
+    if (form < 0.4) return `${y}${sep}${m}${sep}${d}`;
+    if (form < 0.65) return `${two(m)}${sep}${two(d)}${sep}${y}`;
+    if (form < 0.8) return `${m}${sep}${d}${sep}${y}`;
+    if (form < 0.83) return `${y}-${two(m)}-${two(d)}T10:00:00Z`;
+    if (form < 0.86) return ` ${y}-${two(m)}-${two(d)} `;
+    if (form < 0.88) return `${y}${two(m)}${two(d)}`;
+    if (form < 0.9) return `${m}/${d}/${y} 10:00 PM`;
+    if (form < 0.92) return `${y}-${m}/${d}`;
+    if (form < 0.94) return `${y}--${m}-${d}`;
+    if (form < 0.96) return `${m}/${d}/${y}/1`;
+    if (form < 0.97) return `${y}-00${m}-${d}`;
+    if (form < 0.98) return `${y}/${two(m)}/0${two(d)}`;
+    return pick([
+      '45355',
+      '1985',
+      'July 4, 1979',
+      '4 Jul 1992',
+      '',
+      '-',
+      '/',
+      '1/2',
+      '2024-02-29',
+      '2023-02-29',
+      ' 12/3/1985',
+      '１２/03/1985',
+      '12 / 03 / 1985',
+      '03.04.1985.',
+      '3\u201304\u20131985',
+      'n/a',
+      'unknown',
+      'Jul 4, 1985',
+      '4 July 1985',
+      '1985-03-04T00:00:00',
+      '1985-03-04t10:00',
+      '1985-03-04T1',
+      '13/04/1985T10:00',
+      '04/13/1985T9 pm',
+      '1985-03-04 10:00',
+      '1985-03-04Tx',
+      '13/04/1985.',
+    ]);
+  });
+}
+
 describe('date fast path', () => {
   it('gives what the general code gives, for generated dates in many forms and every order', () => {
-    const values = generate(3, 20_000, (r, pick) => {
-      const y = pick([1985, 2000, 2024, 1900, 2023, 99, 5, 0, 12345]);
-      const m = Math.floor(r() * 14);
-      const d = Math.floor(r() * 33);
-      const two = (n: number) => String(n).padStart(2, '0');
-      const sep = pick(['-', '/', '-', '/', '.', ' ']);
-      const form = r();
-      if (form < 0.3) return `${y}${sep}${two(m)}${sep}${two(d)}`;
-      if (form < 0.4) return `${y}${sep}${m}${sep}${d}`;
-      if (form < 0.65) return `${two(m)}${sep}${two(d)}${sep}${y}`;
-      if (form < 0.8) return `${m}${sep}${d}${sep}${y}`;
-      if (form < 0.83) return `${y}-${two(m)}-${two(d)}T10:00:00Z`;
-      if (form < 0.86) return ` ${y}-${two(m)}-${two(d)} `;
-      if (form < 0.88) return `${y}${two(m)}${two(d)}`;
-      if (form < 0.9) return `${m}/${d}/${y} 10:00 PM`;
-      if (form < 0.92) return `${y}-${m}/${d}`;
-      if (form < 0.94) return `${y}--${m}-${d}`;
-      if (form < 0.96) return `${m}/${d}/${y}/1`;
-      if (form < 0.97) return `${y}-00${m}-${d}`;
-      if (form < 0.98) return `${y}/${two(m)}/0${two(d)}`;
-      return pick([
-        '45355',
-        '1985',
-        'July 4, 1979',
-        '4 Jul 1992',
-        '',
-        '-',
-        '/',
-        '1/2',
-        '2024-02-29',
-        '2023-02-29',
-      ]);
-    });
+    const values = generatedDates(3, 20_000);
     for (const dateOrder of [undefined, 'MDY', 'DMY', 'YMD'] as const) {
       expect(
         differences('date', values, { phoneRegion: 'US', timeZone: 'UTC', dateOrder }),
@@ -385,5 +408,23 @@ describe('plain digits fast path (number, integer, currency, percent)', () => {
         expect(differences(type, values, { phoneRegion: 'US', locale })).toEqual([]);
       }
     }
+  });
+});
+
+describe('date order evidence fast path', () => {
+  it('counts what the general code counts, value by value and over the column', () => {
+    const values = generatedDates(4, 20_000);
+    const one = (v: string) => JSON.stringify(inferDateOrder([v]));
+    const slow = withoutFastPaths(() => values.map(one));
+    const wrong = values
+      .map((v, i) =>
+        one(v) === slow[i] ? undefined : `${JSON.stringify(v)}: ${one(v)} vs ${slow[i]}`,
+      )
+      .filter((d) => d !== undefined);
+    expect(wrong.slice(0, 10)).toEqual([]);
+    expect(inferDateOrder(values)).toEqual(withoutFastPaths(() => inferDateOrder(values)));
+    // Not vacuous: the values give every kind of evidence.
+    const { evidence } = inferDateOrder(values);
+    expect(Math.min(evidence.DMY, evidence.MDY, evidence.YMD)).toBeGreaterThan(100);
   });
 });

@@ -115,6 +115,20 @@ describe('ColumnProfiler', () => {
     for (let i = 0; i < 1000; i++) d.add(['01/02/2000']);
     expect(d.wantsRows).toBe(true);
   });
+
+  it('reads every field while sampling, then only the date columns it decides the order of', () => {
+    const p = new ColumnProfiler(['email', 'dob', 'joined'], { joined: { type: 'text' } });
+    expect(p.readsFields).toBeUndefined();
+    for (let i = 0; i < 1000; i++) p.add([`a${i}@x.io`, '01/02/2000', '01/02/2000']);
+    expect(p.readsFields).toEqual([1]);
+    // The other fields may be left blank from now on: the outcome is the same.
+    p.add(['', '25/12/2000', '']);
+    expect(p.finish().map((c) => [c.type, c.dateOrder])).toEqual([
+      ['email', undefined],
+      ['date', 'DMY'],
+      ['text', undefined],
+    ]);
+  });
 });
 
 describe('ColumnProfiler: dropped columns', () => {

@@ -2,7 +2,7 @@ import type { DateOrder } from './column-type.ts';
 import { inferColumnType } from './infer.ts';
 import { COLUMN_TYPE_NAMES, COLUMN_TYPES, type ColumnType } from './registry.ts';
 import type { ColumnSpec } from './row.ts';
-import { inferDateOrder } from './types/date.ts';
+import { dateOrderEvidence, inferDateOrder } from './types/date.ts';
 
 /** What a request may say about one input column. */
 export interface ColumnRequest {
@@ -100,6 +100,15 @@ export class ColumnProfiler {
     return this.dateColumns === undefined || this.dateColumns.length > 0;
   }
 
+  /**
+   * The fields add() reads from now on: every one while sampling (undefined),
+   * then only the date columns whose order is decided over the whole column.
+   * A caller may leave the others out of the records it passes.
+   */
+  get readsFields(): readonly number[] | undefined {
+    return this.dateColumns;
+  }
+
   add(fields: readonly string[]): void {
     if (this.dateColumns === undefined) {
       for (let i = 0; i < this.names.length; i++) {
@@ -115,9 +124,12 @@ export class ColumnProfiler {
       }
       return;
     }
+    // Every row of the file comes here: one counter per value, nothing allocated.
     for (const i of this.dateColumns) {
       const value = fields[i];
-      if (value !== undefined) this.addDateEvidence(i, [value]);
+      if (value === undefined) continue;
+      const proof = dateOrderEvidence(value);
+      if (proof !== undefined && proof !== 'open') this.evidence.get(i)![proof] += 1;
     }
   }
 
@@ -126,14 +138,34 @@ export class ColumnProfiler {
     return this.names.map((name, i) => this.describe(name, i));
   }
 
-  /** How many of the column's sampled values look like `type` (undefined: the type has no value shape). */
-  private matching(index: number, type: ColumnType): number | undefined {
+  /**
+   * How many of the column's sampled values look like `type` (undefined: the
+   * type has no value shape). With `atLeast`, counting stops (-1) as soon as
+   * the values left cannot reach it: the search by values only needs the
+   * types that pass its threshold, and tries every type on every column.
+   */
+  private matching(index: number, type: ColumnType, atLeast = 0): number | undefined {
     const looksLike = COLUMN_TYPES[type].looksLike;
     if (!looksLike) return undefined;
-    return this.samples[index]!.filter((v) => looksLike(v)).length;
+    const values = this.samples[index]!;
+    let matched = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (looksLike(values[i]!)) matched += 1;
+      else if (matched + (values.length - i - 1) < atLeast) return -1;
+    }
+    return matched;
   }
 
+  /** Each column's type decision, made once the sample is complete (it no longer changes). */
+  private types: Array<ReturnType<ColumnProfiler['decideType']>> | undefined;
+
   private typeOf(index: number): Pick<ProfiledColumn, 'type' | 'source' | 'confidence' | 'notes'> {
+    return this.types?.[index] ?? this.decideType(index);
+  }
+
+  private decideType(
+    index: number,
+  ): Pick<ProfiledColumn, 'type' | 'source' | 'confidence' | 'notes'> {
     const requested = this.requested.get(index)?.type;
     if (requested) return { type: requested, source: 'request', confidence: 1, notes: [] };
     const values = this.samples[index]!;
@@ -164,8 +196,10 @@ export class ColumnProfiler {
     }
     if (values.length > 0) {
       let best: { type: ColumnType; matched: number } | undefined;
+      // At most the fewest matches that pass (floor: never above it, whatever the rounding).
+      const needed = Math.floor(values.length * VALUE_THRESHOLD);
       for (const type of SAMPLED_TYPES) {
-        const matched = this.matching(index, type)!;
+        const matched = this.matching(index, type, needed)!;
         if (matched / values.length >= VALUE_THRESHOLD && (!best || matched > best.matched))
           best = { type, matched };
       }
@@ -194,6 +228,7 @@ export class ColumnProfiler {
   }
 
   private decideDateColumns(): void {
+    this.types = this.names.map((_, i) => this.decideType(i));
     // A dropped column is never normalized: no day/month order to decide, no row to read for it.
     const needsOrder = (i: number) =>
       !this.isDropped(i) && this.typeOf(i).type === 'date' && !this.jobDateOrder;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openCsvText, parseRecords, splitRecords } from '@sluice/csv';
+import { openCsvText, splitRecords } from '@sluice/csv';
 import {
   claimIdempotencyKey,
   type Database,
@@ -21,6 +21,7 @@ import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
 import { decideDelimiter, describeDialect } from './dialect.ts';
 import { readHeaderNames, requireUsableOutputHeader } from './header.ts';
+import { profileChunk } from './profile-chunk.ts';
 import type { CsvUpload } from './request-body.ts';
 import { emptyFile, noRows, uploadProblem } from './upload-problems.ts';
 
@@ -48,8 +49,9 @@ export const SNIFF_BYTES = 64 * 1024;
  * slowly. An upload that had wholly arrived by the end of its header and
  * fits in one chunk (a small job) is stored in one statement instead: job
  * row, chunk and totals (insertWholeUpload), one round trip to PostgreSQL.
- * Each chunk is stored before the next is read (backpressure):
- * memory stays near one chunk whatever the file size. Column types and date
+ * A chunk is stored while the next is read and profiled, and that one
+ * waits for it (backpressure): at most one chunk is being stored at a
+ * time, memory stays near two chunks whatever the file size. Column types and date
  * orders are profiled over the whole file on the way. Nothing is anybody's
  * until the caller accepts the job (acceptJob, right before the 202); an
  * upload that fails is withdrawn here, and one whose API process dies is
@@ -78,6 +80,9 @@ export async function storeUpload(
     options.storeWhole ?? ((u: WholeUpload) => insertWholeUpload(db, u.job, u.chunk, u.totals));
   const jobId = randomUUID();
   let stored = false;
+  // The chunk being stored: the next one is split and profiled meanwhile,
+  // then waits for it (its failure surfaces there, or at the end).
+  let storing: Promise<void> | undefined;
   // One short transaction per step; a step that may run twice (a chunk, the
   // totals) is retried after a transient failure.
   const write = <T>(step: (trx: Transaction<Database>) => Promise<T>, maxAttempts = 1) =>
@@ -102,7 +107,6 @@ export async function storeUpload(
       ...request.options,
       dialect: describeDialect(text.encoding(), delimiter),
     });
-    const chunkText = new TextDecoder('utf-8');
 
     let chunks = 0;
     let rows = 0;
@@ -115,12 +119,10 @@ export async function storeUpload(
     let heldJob: NewJob | undefined;
     const profile = (data: Buffer) => {
       if (!profiler?.wantsRows) return;
-      for (const record of parseRecords(chunkText.decode(data), {
+      profileChunk(profiler, data, {
         delimiter: delimiter.delimiter,
         maxFields: limits.maxColumns,
-      })) {
-        if ('fields' in record) profiler.add(record.fields);
-      }
+      });
     };
     const columnsOf = (finished: ColumnProfiler) =>
       finished.finish().map((c, i) => {
@@ -206,12 +208,16 @@ export async function storeUpload(
         await write((trx) => insertJobRow(trx, job));
         stored = true;
       }
-      stillReceiving(await write((trx) => insertChunk(trx, jobId, chunk), 3));
+      if (storing) await storing;
+      storing = write((trx) => insertChunk(trx, jobId, chunk), 3).then(stillReceiving);
+      // Handled here too: it may fail while this loop waits for the client.
+      storing.catch(() => {});
       profile(event.bytes);
       chunks += 1;
       rows += event.recordCount;
       bytes += event.bytes.byteLength;
     }
+    if (storing) await storing;
     if (!profiler) throw emptyFile();
     if (chunks === 0) {
       throw noRows();
@@ -222,6 +228,9 @@ export async function storeUpload(
   } catch (error) {
     // Withdrawn at once; if even that fails (the database is down), the
     // reconciler removes the silent upload later. It was never accepted.
+    // A chunk still being stored is let finish first (it would find no job
+    // either way: its statement stores nothing once the job row is gone).
+    await storing?.catch(() => {});
     if (stored) await deleteJob(db, jobId).catch(() => {});
     throw uploadProblem(error);
   }
