@@ -6,20 +6,12 @@ import { claimChunk, commitChunkResult, loadChunkWork } from './chunks.ts';
 import { createDatabase } from './connection.ts';
 import { finalizeJob, markJobFailed } from './job-completion.ts';
 import { cancelJob, removeJob, retryJob } from './job-control.ts';
-import { getJob, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
+import { getJob, readJobErrors, readJobOutput } from './job-views.ts';
 import { migrateToLatest, pendingMigrations } from './migrate.ts';
-import { findUnfinishedJobs, removeAbandonedUploads, tryReconcilerLock } from './reconcile.ts';
+import { findUnfinishedJobs, tryReconcilerLock } from './reconcile.ts';
 import { STORED_OPTIONS, storeAcceptedJob, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
-import {
-  acceptJob,
-  acceptJobs,
-  finishUpload,
-  insertChunk,
-  insertJob,
-  insertWholeUpload,
-  insertWholeUploads,
-} from './uploads.ts';
+import { insertJob } from './uploads.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
 const { db } = handle;
@@ -109,161 +101,6 @@ describe('the stored-job contract', () => {
       /jobs\.columns does not hold what the contract says/,
     );
     await expect(loadChunkWork(db, id, 0)).rejects.toThrow(/jobs\.columns/);
-  });
-});
-
-describe('acceptance', () => {
-  it('keeps a receiving job from everyone until it is accepted, then queues it once', async () => {
-    const id = randomUUID();
-    await insertJob(db, {
-      tenantId: TEST_TENANT,
-      id,
-      type: 'normalize',
-      fileName: 'x.csv',
-      header: Buffer.from('a'),
-      columns: [{ name: 'a', type: 'text', required: false }],
-      options: STORED_OPTIONS,
-    });
-    const chunk = { seq: 0, firstRecord: 2, recordCount: 1, data: Buffer.from('x\n') };
-    expect(await insertChunk(db, id, chunk)).toBe(true);
-    // A retried insert whose first commit went through changes nothing.
-    expect(await insertChunk(db, id, chunk)).toBe(true);
-    const columns = [{ name: 'a', type: 'text' as const, required: false }];
-    expect(await finishUpload(db, id, { bytes: 3, chunks: 1, rows: 1, columns })).toBe(true);
-    expect(await getJob(db, TEST_TENANT, id)).toBeUndefined();
-    const { items } = await listJobs(db, TEST_TENANT, {}, { limit: 1000, offset: 0 });
-    expect(items.map((j) => j.id)).not.toContain(id);
-    expect(await inTransaction(db, (trx) => finalizeJob(trx, id))).toBe('not-accepted');
-
-    // The 202's view comes from the accepting statement itself.
-    const accepted = await acceptJob(db, id);
-    expect(accepted).toMatchObject({ id, status: 'queued', chunksTotal: 1, chunksDone: 0 });
-    expect(await acceptJob(db, id)).toBeUndefined();
-    expect(await getJob(db, TEST_TENANT, id)).toEqual(accepted);
-    // Accepted: no more chunks, totals or acceptance for it.
-    expect(await insertChunk(db, id, { ...chunk, seq: 1 })).toBe(false);
-    expect(await finishUpload(db, id, { bytes: 3, chunks: 1, rows: 1, columns })).toBe(false);
-  });
-
-  it('stores a whole one-chunk upload in one statement: job with its totals and chunk, or neither', async () => {
-    const id = randomUUID();
-    const job = {
-      tenantId: TEST_TENANT,
-      id,
-      type: 'normalize' as const,
-      fileName: 'small.csv',
-      header: Buffer.from('a'),
-      columns: [{ name: 'a', type: 'text' as const, required: false }],
-      options: STORED_OPTIONS,
-    };
-    const chunk = {
-      seq: 0,
-      firstRecord: 2,
-      recordCount: 2,
-      data: Buffer.from('x@example.com\ny\n'),
-    };
-    const columns = [{ name: 'a', type: 'email' as const, required: false }];
-    await insertWholeUpload(db, job, chunk, { bytes: 18, chunks: 1, rows: 2, columns });
-    // Stored, not yet anybody's: acceptance still comes separately.
-    expect(await getJob(db, TEST_TENANT, id)).toBeUndefined();
-    const stored = await sql<{
-      seq: number;
-      first_record: number;
-      record_count: number;
-      data: Buffer;
-    }>`
-      select seq, first_record, record_count, data from job_chunks where job_id = ${id}`.execute(
-      db,
-    );
-    expect(stored.rows).toEqual([{ seq: 0, first_record: 2, record_count: 2, data: chunk.data }]);
-    const accepted = await acceptJob(db, id);
-    expect(accepted).toMatchObject({
-      id,
-      status: 'queued',
-      chunksTotal: 1,
-      rowsTotal: 2,
-      bytesTotal: 18,
-      fileName: 'small.csv',
-      columns,
-    });
-    // A job that cannot be stored (its id taken) stores no chunk either.
-    await expect(
-      insertWholeUpload(db, job, { ...chunk, seq: 1 }, { bytes: 18, chunks: 1, rows: 2, columns }),
-    ).rejects.toThrow(/duplicate key/);
-    const chunks = await sql<{ n: number }>`
-      select count(*)::int as n from job_chunks where job_id = ${id}`.execute(db);
-    expect(chunks.rows[0]?.n).toBe(1);
-  });
-
-  it('stores and accepts several whole uploads in one statement each, every job its own chunk', async () => {
-    const ids = [randomUUID(), randomUUID(), randomUUID()];
-    const columns = [{ name: 'a', type: 'text' as const, required: false }];
-    await insertWholeUploads(
-      db,
-      ids.map((id, i) => ({
-        job: {
-          tenantId: TEST_TENANT,
-          id,
-          type: 'normalize' as const,
-          fileName: `f${i}.csv`,
-          header: Buffer.from('a'),
-          columns,
-          options: STORED_OPTIONS,
-        },
-        chunk: {
-          seq: 0,
-          firstRecord: 2,
-          recordCount: i + 1,
-          data: Buffer.from('x\n'.repeat(i + 1)),
-        },
-        totals: { bytes: 2 + 2 * (i + 1), chunks: 1, rows: i + 1, columns },
-      })),
-    );
-    const stored = await sql<{ job_id: string; record_count: number; data: Buffer }>`
-      select job_id, record_count, data from job_chunks where job_id = any(${ids}::uuid[])`.execute(
-      db,
-    );
-    expect(
-      new Map(stored.rows.map((r) => [r.job_id, [r.record_count, r.data.toString()]])),
-    ).toEqual(new Map(ids.map((id, i) => [id, [i + 1, 'x\n'.repeat(i + 1)]])));
-    // One of them is gone (removed as abandoned): the others are accepted, it is not.
-    await sql`delete from jobs where id = ${ids[1]}`.execute(db);
-    const accepted = await acceptJobs(db, ids);
-    expect([...accepted.keys()].sort()).toEqual([ids[0], ids[2]].sort());
-    expect(accepted.get(ids[2]!)).toMatchObject({
-      status: 'queued',
-      rowsTotal: 3,
-      fileName: 'f2.csv',
-    });
-    expect((await acceptJobs(db, ids)).size).toBe(0);
-  });
-
-  it('removes uploads that were never accepted and went silent, and nothing else', async () => {
-    const silent = randomUUID();
-    await insertJob(db, {
-      tenantId: TEST_TENANT,
-      id: silent,
-      type: 'normalize',
-      fileName: null,
-      header: Buffer.from('a'),
-      columns: [{ name: 'a', type: 'text', required: false }],
-      options: STORED_OPTIONS,
-    });
-    const chunk = { seq: 0, firstRecord: 2, recordCount: 1, data: Buffer.from('x\n') };
-    await insertChunk(db, silent, chunk);
-    await sql`update jobs set upload_touched_at = now() - interval '1 hour' where id = ${silent}`.execute(
-      db,
-    );
-    const accepted = await newJob(1);
-    const removed = await removeAbandonedUploads(db, { silentForMs: 60_000, limit: 100 });
-    expect(removed).toContain(silent);
-    expect(removed).not.toContain(accepted);
-    const left = await sql<{ n: number }>`
-      select count(*)::int as n from job_chunks where job_id = ${silent}`.execute(db);
-    expect(left.rows[0]?.n).toBe(0);
-    // Its upload, if still going, learns it was removed.
-    expect(await insertChunk(db, silent, { ...chunk, seq: 1 })).toBe(false);
-    expect(await acceptJob(db, silent)).toBeUndefined();
   });
 });
 
