@@ -26,6 +26,7 @@ export { CsvInputError, type CsvInputErrorCode } from './errors.ts';
 export { formatSafeRecord, type SafeRecordOptions, safeFields } from './format.ts';
 export { type CsvText, openCsvText } from './open-text.ts';
 export {
+  eachRecord,
   type ParsedRecord,
   type ParseError,
   type ParseErrorCode,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ParsedRecord, parseRecords } from './parse.ts';
+import { eachRecord, type ParsedRecord, parseRecords } from './parse.ts';
 import { recordEnds } from './scanner.ts';
 import { pieces, rng, split, utf8 } from './test-helpers.ts';
 
@@ -142,6 +142,11 @@ describe('parseRecords agrees with recordEnds and splitRecords on messy input', 
       const ends = recordEnds(bytes);
       expect(parsed.length, JSON.stringify(text)).toBe(ends.length);
 
+      // The visitor form: the same records in order, and their count.
+      const visited: ParsedRecord[] = [];
+      expect(eachRecord(text, { maxFields: 1000 }, (r) => visited.push(r))).toBe(parsed.length);
+      expect(visited, JSON.stringify(text)).toEqual(parsed);
+
       // Worker fallback path: parse record by record using recordEnds.
       let start = 0;
       const one: ParsedRecord[] = [];
@@ -173,5 +178,18 @@ describe('parseRecords agrees with recordEnds and splitRecords on messy input', 
         expect(parse(chunk.bytes.toString('utf8'), 1000)).toHaveLength(chunk.recordCount);
       }
     }
+  });
+});
+
+describe('eachRecord', () => {
+  it('hands each record over before cutting the next (a visitor that throws stops it)', () => {
+    const seen: string[] = [];
+    expect(() =>
+      eachRecord('a\nb\nc\n', { maxFields: 10 }, (r) => {
+        if ('fields' in r) seen.push(r.fields[0]!);
+        if (seen.length === 2) throw new Error('enough');
+      }),
+    ).toThrow('enough');
+    expect(seen).toEqual(['a', 'b']);
   });
 });

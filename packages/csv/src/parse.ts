@@ -35,6 +35,25 @@ export type ParsedRecord = { fields: string[] } | { error: ParseError };
  * field would be quadratic in long records.
  */
 export function parseRecords(text: string, options: ParseOptions): ParsedRecord[] {
+  const records: ParsedRecord[] = [];
+  eachRecord(text, options, (record) => {
+    records.push(record);
+  });
+  return records;
+}
+
+/**
+ * parseRecords handing each record to `visit` as soon as it is cut, in order,
+ * instead of gathering them; returns the number of records. For a reader that
+ * is done with a record before the next (the worker's normalize loop): a
+ * chunk's records are then never all alive at once, so a thread's strings die
+ * young instead of being promoted and swept by full collections.
+ */
+export function eachRecord(
+  text: string,
+  options: ParseOptions,
+  visit: (record: ParsedRecord) => void,
+): number {
   const delimiterChar = options.delimiter ?? ',';
   const quoteChar = options.quote ?? '"';
   const delimiter = dialectByte('delimiter', delimiterChar);
@@ -47,7 +66,7 @@ export function parseRecords(text: string, options: ParseOptions): ParsedRecord[
 
   const wanted = options.only ? wantedFields(options.only) : undefined;
   const n = text.length;
-  const records: ParsedRecord[] = [];
+  let count = 0;
   const charAt = (i: number) => (i < n ? text.charCodeAt(i) : undefined);
   let pos = 0;
   let nextDelimiter = -1;
@@ -134,7 +153,8 @@ export function parseRecords(text: string, options: ParseOptions): ParsedRecord[
     }
 
     if (cut) {
-      records.push({ error: cutAtBreak(breakField) });
+      count += 1;
+      visit({ error: cutAtBreak(breakField) });
       pos = pastBreak(recordBreak, charAt);
       // Reading moves back to the break: cached positions may lie past matches.
       nextDelimiter = -1;
@@ -145,9 +165,10 @@ export function parseRecords(text: string, options: ParseOptions): ParsedRecord[
     // Counted after the fact: a record is at most maxRecordBytes (the
     // splitter's limit), so its fields are bounded anyway.
     if (!error && fields.length > maxFields) error = tooManyFields(maxFields);
-    records.push(error ? { error } : { fields });
+    count += 1;
+    visit(error ? { error } : { fields });
   }
-  return records;
+  return count;
 }
 
 const unterminated = (field: number): ParseError => ({

@@ -1,5 +1,11 @@
 import { MAX_KEY_BYTES, outputColumns, type RowError } from '@sluice/contract';
-import { formatSafeRecord, parseRecords, recordEnds, safeFields } from '@sluice/csv';
+import {
+  eachRecord,
+  formatSafeRecord,
+  type ParsedRecord,
+  recordEnds,
+  safeFields,
+} from '@sluice/csv';
 import { type CellError, createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 import { StageLiterals } from './stage-literals.ts';
@@ -9,34 +15,44 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** Longest raw value kept in an error report (the full row stays in the input). */
 const RAW_PREVIEW = 200;
 
-type Parsed = { fields: string[] } | { error: { code: string; message: string } };
+/** A parsed record, or one whose bytes are not UTF-8. */
+type DecodedRecord = ParsedRecord | { error: { code: 'invalid_encoding'; message: string } };
 
 /**
- * Decodes the chunk strictly. Invalid UTF-8 is never replaced with U+FFFD:
+ * Decodes the chunk strictly and hands each record to `visit` as it is cut;
+ * returns the number of records. Invalid UTF-8 is never replaced with U+FFFD:
  * the offending records are found one by one and reported, the rest parsed.
  */
-function decodeAndParse(data: Uint8Array, maxFields: number, delimiter: string): Parsed[] {
+function eachDecodedRecord(
+  data: Uint8Array,
+  maxFields: number,
+  delimiter: string,
+  visit: (record: DecodedRecord) => void,
+): number {
+  const options = { maxFields, delimiter };
+  let text: string | undefined;
   try {
-    return parseRecords(strictUtf8.decode(data), { maxFields, delimiter });
+    text = strictUtf8.decode(data);
   } catch {
-    const parsed: Parsed[] = [];
-    let start = 0;
-    for (const end of recordEnds(data, undefined, delimiter.charCodeAt(0))) {
-      const slice = data.subarray(start, end);
-      start = end;
-      let text: string;
-      try {
-        text = strictUtf8.decode(slice);
-      } catch {
-        parsed.push({
-          error: { code: 'invalid_encoding', message: 'The row is not valid UTF-8 text' },
-        });
-        continue;
-      }
-      parsed.push(...parseRecords(text, { maxFields, delimiter }));
-    }
-    return parsed;
+    // Below: record by record (only the decoding may fail here, never `visit`).
   }
+  if (text !== undefined) return eachRecord(text, options, visit);
+  let count = 0;
+  let start = 0;
+  for (const end of recordEnds(data, undefined, delimiter.charCodeAt(0))) {
+    const slice = data.subarray(start, end);
+    start = end;
+    let record: string;
+    try {
+      record = strictUtf8.decode(slice);
+    } catch {
+      count += 1;
+      visit({ error: { code: 'invalid_encoding', message: 'The row is not valid UTF-8 text' } });
+      continue;
+    }
+    count += eachRecord(record, options, visit);
+  }
+  return count;
 }
 
 /**
@@ -107,12 +123,6 @@ function checkKeyBytes(
  * about a bad row throws.
  */
 export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
-  const records = decodeAndParse(task.data, task.maxColumns, task.delimiter);
-  if (records.length !== task.recordCount) {
-    // The API's splitter and this parser must agree on record boundaries, or
-    // row numbers in reports would be wrong. Fail loudly rather than mislabel.
-    throw new Error(`chunk holds ${records.length} records, expected ${task.recordCount}`);
-  }
   // Every record has a field per input column; dropped ones are neither
   // normalized nor written (their values never reach the output or errors).
   const columnCount = task.columns.length;
@@ -137,9 +147,12 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   let rowsBlank = 0;
   let rowsNormalized = 0;
 
-  for (let index = 0; index < records.length; index++) {
-    const record = records[index]!;
+  // Each record is normalized as soon as it is parsed, and is garbage before
+  // the next one is cut (see eachRecord).
+  let index = 0;
+  const visit = (record: DecodedRecord): void => {
     const recordNumber = task.firstRecord + index;
+    index += 1;
     if ('error' in record) {
       rowsRejected += 1;
       errors.push({
@@ -149,12 +162,12 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
         code: record.error.code,
         message: record.error.message,
       });
-      continue;
+      return;
     }
     const { fields } = record;
     if (isBlank(fields)) {
       rowsBlank += 1;
-      continue;
+      return;
     }
     if (fields.length !== columnCount) {
       rowsRejected += 1;
@@ -165,7 +178,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
         code: 'column_count_mismatch',
         message: `Expected ${columnCount} fields as in the header, found ${fields.length}`,
       });
-      continue;
+      return;
     }
     // One values array and one errors array for all the rows of the chunk.
     if (cellErrors.length > 0) cellErrors.length = 0;
@@ -193,7 +206,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     }
     if (rejected) {
       rowsRejected += 1;
-      continue;
+      return;
     }
     rowsAccepted += 1;
     output.write(formatSafeRecord(values, formatting));
@@ -202,6 +215,12 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
       const cells = safeFields(values, formatting);
       stage.add(staged.map((i) => cells[i]!));
     }
+  };
+  const recordCount = eachDecodedRecord(task.data, task.maxColumns, task.delimiter, visit);
+  if (recordCount !== task.recordCount) {
+    // The API's splitter and this parser must agree on record boundaries, or
+    // row numbers in reports would be wrong. Fail loudly rather than mislabel.
+    throw new Error(`chunk holds ${recordCount} records, expected ${task.recordCount}`);
   }
 
   // Every normalized row has one value per written column: count per type once per chunk.

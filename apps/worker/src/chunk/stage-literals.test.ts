@@ -32,7 +32,11 @@ const csvField = (v: string) => `"${v.replaceAll('"', '""')}"`;
 
 describe('staged rows of an import chunk (PostgreSQL array literals)', () => {
   it('read back by PostgreSQL exactly as the chunk output reads back (NULL for empty)', async () => {
-    const lines = HOSTILE.map((v, i) => `${csvField(v)},x,${csvField(HOSTILE.at(-1 - i)!)}\n`);
+    // 700 rows: elements are joined in pieces of a few hundred rows, whose
+    // seams must not show.
+    const lines = Array.from({ length: 70 }, () =>
+      HOSTILE.map((v, i) => `${csvField(v)},x,${csvField(HOSTILE.at(-1 - i)!)}\n`),
+    ).flat();
     const result = normalizeChunk({
       data: new TextEncoder().encode(lines.join('')),
       firstRecord: 2,
@@ -43,7 +47,7 @@ describe('staged rows of an import chunk (PostgreSQL array literals)', () => {
       delimiter: ',',
       stage: true,
     });
-    expect(result.rowsAccepted).toBe(HOSTILE.length);
+    expect(result.rowsAccepted).toBe(lines.length);
     const output = parseRecords(new TextDecoder().decode(result.output), {
       maxFields: 10,
       delimiter: ',',
