@@ -10,16 +10,27 @@ role="${1:-api}"
 [ $# -gt 0 ] && shift
 # Share of the container's memory limit for the V8 heap (main thread).
 heap=75
+# A small V8 young generation keeps memory flat under large uploads. Not the
+# worker's: a process-wide semi-space size would override its threads' own
+# (THREAD_YOUNG_GENERATION_MB) and slow normalizing. NODE_OPTIONS wins.
+semi_space=4
 case "$role" in
   api) set -- apps/api/src/main.ts "$@" ;;
   # A worker's chunks run in threads with heaps of their own (WORKER_THREADS x
   # THREAD_MAX_HEAP_MB), which the main thread's share must leave room for.
-  worker) set -- apps/worker/src/main.ts "$@"; heap=50 ;;
+  worker) set -- apps/worker/src/main.ts "$@"; heap=50; semi_space="" ;;
   migrate) set -- packages/db/src/migrate-cli.ts "$@" ;;
   keys) set -- apps/api/src/admin/api-keys-cli.ts "$@" ;;
   node) ;;
   *) exec "$role" "$@" ;;
 esac
+
+if [ -n "$semi_space" ]; then
+  case " ${NODE_OPTIONS:-} " in
+    *" --max-semi-space-size"*) ;;
+    *) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--max-semi-space-size=$semi_space" ;;
+  esac
+fi
 
 # The container's memory limit (cgroup v2, then v1); none when unlimited.
 limit=""
@@ -39,7 +50,7 @@ case "$limit" in "" | max | *[!0-9]*) limit="" ;; esac
 if [ -n "$limit" ]; then
   case " ${NODE_OPTIONS:-} " in
     *" --max-old-space-size"*) ;;
-    *) export NODE_OPTIONS="--max-old-space-size-percentage=$heap ${NODE_OPTIONS:-}" ;;
+    *) export NODE_OPTIONS="--max-old-space-size-percentage=$heap${NODE_OPTIONS:+ $NODE_OPTIONS}" ;;
   esac
 fi
 exec node "$@"

@@ -29,6 +29,8 @@ it('runs Sluice on its embedded default and stops everything on SIGINT', async (
     SLUICE_REDIS_PORT: String(redisPort),
     METRICS_PORT: String(metricsPort),
     LOG_LEVEL: 'warn',
+    // Its own per-process defaults, whatever the test runner was given.
+    NODE_OPTIONS: '',
   });
   try {
     await local.waitForOutput(/Sluice is up/, 60_000);
@@ -52,11 +54,28 @@ it('runs Sluice on its embedded default and stops everything on SIGINT', async (
     expect((await getText(`http://127.0.0.1:${metricsPort}/metrics`)).body).toMatch(
       /sluice_worker_up 1/,
     );
+    // The API keeps a small young generation; the worker must not have a
+    // process-wide one (it would override its threads' own).
+    expect(nodeOptionsOf(local.pid, 'apps/api/src/main.ts')).toContain('--max-semi-space-size=4');
+    expect(nodeOptionsOf(local.pid, 'apps/worker/src/main.ts')).toBe('--max-old-space-size=256');
   } finally {
     expect(await local.stop('SIGINT', 30_000)).toBe(0);
   }
   expect(local.output()).toMatch(/stopping Redis and PostgreSQL\.\.\.[\s\S]*\[sluice\] stopped/);
 });
+
+/** NODE_OPTIONS of the one process below `pid` running `entry`. */
+function nodeOptionsOf(pid: number, entry: string): string | undefined {
+  const [found, ...more] = descendants(pid).filter((p) =>
+    readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(entry),
+  );
+  expect(found, entry).toBeDefined();
+  expect(more, entry).toEqual([]);
+  return readFileSync(`/proc/${found}/environ`, 'utf8')
+    .split('\0')
+    .find((v) => v.startsWith('NODE_OPTIONS='))
+    ?.slice('NODE_OPTIONS='.length);
+}
 
 /** Every live process below `pid` (children, theirs, ...), from /proc. */
 function descendants(pid: number): number[] {

@@ -61,9 +61,6 @@ const generatedPassword = process.env.ADMIN_PASSWORD
 // at WORKER_THREAD_NICE below the API, so an idle API leaves every core to
 // the chunks and a busy one still gets the CPU first.
 const env = {
-  // A small V8 young generation keeps API and worker memory flat under large
-  // uploads at no measurable speed cost (docs: README, Memory).
-  NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=256',
   // glibc's allocator, read once at process start (so set here, not in the
   // app): two arenas instead of one per thread (8 x cores), and buffers of
   // 128 KiB or more (a chunk's input and output) mapped and unmapped on
@@ -73,6 +70,10 @@ const env = {
   MALLOC_ARENA_MAX: '2',
   MALLOC_MMAP_THRESHOLD_: '131072',
   ...process.env,
+  // A small V8 young generation keeps the API's memory flat under large
+  // uploads (docs: README, Memory). Not the worker's (below). Set and
+  // non-empty, the caller's own wins.
+  NODE_OPTIONS: process.env.NODE_OPTIONS || '--max-semi-space-size=4 --max-old-space-size=256',
   DATABASE_URL: postgres.url,
   REDIS_URL: redis.url,
   PORT: apiPort,
@@ -96,6 +97,9 @@ const entry = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 apps.start('api', entry('../../api/src/main.ts'), env);
 apps.start('worker', entry('../../worker/src/main.ts'), {
   ...env,
+  // A process-wide semi-space size would override the threads' own young
+  // generation (THREAD_YOUNG_GENERATION_MB), promoting every chunk's strings.
+  NODE_OPTIONS: process.env.NODE_OPTIONS || '--max-old-space-size=256',
   ...(workerMetricsPort ? { METRICS_PORT: workerMetricsPort } : {}),
 });
 

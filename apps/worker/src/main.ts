@@ -6,6 +6,7 @@ import { createProducerConnection, createWorkerConnection, QUEUE_NAMES } from '@
 import { Piscina } from 'piscina';
 import type { ChunkTask, ChunkTaskResult } from './chunk/chunk-task.ts';
 import type { ThreadData } from './chunk/thread-priority.ts';
+import { semiSpaceFlag } from './semi-space-flag.ts';
 import { createWorkerProcess } from './worker-process.ts';
 
 // Reads configuration, builds the process' connections and thread pool,
@@ -18,6 +19,13 @@ const logger = createProcessLogger({
   level: config.LOG_LEVEL,
   fields: { workerId },
 });
+const overriding = semiSpaceFlag(process.execArgv, process.env.NODE_OPTIONS);
+if (overriding !== undefined) {
+  logger.warn(
+    { flag: overriding, threadYoungGenerationMb: config.THREAD_YOUNG_GENERATION_MB },
+    'a process-wide V8 semi-space size overrides THREAD_YOUNG_GENERATION_MB for the normalizing threads (slower chunks): remove it from the worker NODE_OPTIONS',
+  );
+}
 const redisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redisConnection = (name: string, fn = createWorkerConnection) =>
   fn({ target: config.redis, connectionName: `sluice-${name}-${workerId}`, onError: redisError });

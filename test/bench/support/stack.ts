@@ -21,8 +21,14 @@ import type { Scope } from './scope.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The V8 flags apps/local/src/main.ts (./dev start) and the image run API and workers with. */
+/** The V8 flags apps/local/src/main.ts (./dev start) and the image run the API with. */
 const LAUNCHER_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=256';
+
+/**
+ * ... and workers with: no process-wide semi-space size, which would override
+ * the threads' own young generation (THREAD_YOUNG_GENERATION_MB).
+ */
+const LAUNCHER_WORKER_NODE_OPTIONS = '--max-old-space-size=256';
 
 /**
  * glibc's allocator settings apps/local/src/main.ts (./dev start) and the
@@ -250,7 +256,8 @@ export async function startWorker(
     ...services.env,
     WORKER_ID: name,
     LOG_LEVEL: 'info',
-    ...workerProfileOptions(process.env.NODE_OPTIONS || LAUNCHER_NODE_OPTIONS, name),
+    NODE_OPTIONS: process.env.NODE_OPTIONS || LAUNCHER_WORKER_NODE_OPTIONS,
+    ...workerProfileOptions(process.env.NODE_OPTIONS || LAUNCHER_WORKER_NODE_OPTIONS, name),
     ...env,
   });
   await app.waitForOutput(/sluice worker ready/, 30_000);
