@@ -65,7 +65,10 @@ function stagedOf(output: string): StagedRows {
   const lines = output.split('\n').filter(Boolean);
   const column = (i: number) =>
     `{${lines.map((l) => (l.split(',')[i] ? `"${l.split(',')[i]}"` : 'NULL')).join(',')}}`;
-  return { rows: lines.length, columns: [column(0), column(1), column(2)] };
+  return {
+    rows: lines.length,
+    columns: [column(0), column(1), column(2)].map((c) => Buffer.from(c)),
+  };
 }
 
 /** An accepted import job of `chunks` pending chunks. */

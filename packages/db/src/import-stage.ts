@@ -161,12 +161,13 @@ export async function dropImportStage(db: Executor, jobId: string): Promise<void
 
 /**
  * A chunk's accepted rows for the stage: one PostgreSQL array literal per
- * stage column (`{"a",NULL,...}`, in the order of `stageColumns`), built in
- * the worker's thread, each element the value the chunk output holds for it.
+ * stage column (`{"a",NULL,...}`, in the order of `stageColumns`) in UTF-8,
+ * built in the worker's thread, each element the value the chunk output
+ * holds for it.
  */
 export interface StagedRows {
   rows: number;
-  columns: string[];
+  columns: Uint8Array[];
 }
 
 /**
@@ -197,7 +198,13 @@ export async function stageChunkRows(
   if (!job.staged || staged.columns.length !== job.columns.length) return 'no-stage';
   if (staged.rows === 0) return 'staged';
   const columns = job.columns.map((c) => c.stage);
-  const arrays = job.columns.map((c, i) => sql`${staged.columns[i]}::${sql.raw(c.sqlType)}[]`);
+  // Bytes go as a binary parameter, and a binary `text` is its UTF-8 bytes:
+  // no literal becomes a (large) string on the way.
+  const arrays = job.columns.map((c, i) => {
+    const literal = staged.columns[i]!;
+    const bytes = Buffer.from(literal.buffer, literal.byteOffset, literal.byteLength);
+    return sql`${bytes}::text::${sql.raw(c.sqlType)}[]`;
+  });
   await sql`savepoint sluice_stage`.execute(trx);
   try {
     await sql`

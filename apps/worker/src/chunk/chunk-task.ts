@@ -39,7 +39,8 @@ export interface ChunkTaskResult {
   /**
    * With `stage`: the accepted rows' values of the output columns that have
    * a target, in output order, each column as one PostgreSQL array literal
+   * in UTF-8
    * (@sluice/db's StagedRows).
    */
-  staged?: { rows: number; columns: string[] } | undefined;
+  staged?: { rows: number; columns: Uint8Array[] } | undefined;
 }

@@ -9,6 +9,7 @@ import {
 import { type CellError, createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 import { StageLiterals } from './stage-literals.ts';
+import { Utf8Sink } from './utf8-sink.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -53,36 +54,6 @@ function eachDecodedRecord(
     count += eachRecord(record, options, visit);
   }
   return count;
-}
-
-/**
- * The chunk's output as UTF-8, written line by line into one growing buffer
- * (joining ~10,000 lines into one string first cost more than encoding them,
- * and so did gathering a few kilobytes of lines: one non-Latin-1 character
- * makes the whole gathered string two bytes a character). Buffer#write
- * encodes exactly as TextEncoder (a lone surrogate becomes U+FFFD) with less
- * overhead per call. Every line ends in '\n', so no surrogate pair spans two
- * writes: the bytes are those of encoding the joined lines at once.
- */
-class Utf8Sink {
-  #bytes = Buffer.allocUnsafe(64 * 1024);
-  #length = 0;
-
-  write(line: string): void {
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a pair takes 4).
-    const room = line.length * 3;
-    if (this.#bytes.length - this.#length < room) {
-      const grown = Buffer.allocUnsafe(Math.max(this.#bytes.length * 2, this.#length + room));
-      this.#bytes.copy(grown, 0, 0, this.#length);
-      this.#bytes = grown;
-    }
-    this.#length += this.#bytes.write(line, this.#length, 'utf8');
-  }
-
-  /** The bytes written, in a buffer of their own size (it is copied to the event loop). */
-  bytes(): Uint8Array {
-    return new Uint8Array(this.#bytes.subarray(0, this.#length));
-  }
 }
 
 /** True for a line with no content at all (blank line or only delimiters). */

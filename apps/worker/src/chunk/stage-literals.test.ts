@@ -57,7 +57,7 @@ describe('staged rows of an import chunk (PostgreSQL array literals)', () => {
     const read = [];
     for (const literal of result.staged!.columns) {
       const { rows } = await sql<{ v: string | null }>`
-        select unnest(${literal}::text[]) as v`.execute(handle.db);
+        select unnest(${Buffer.from(literal)}::text::text[]) as v`.execute(handle.db);
       read.push(rows.map((r) => r.v));
     }
     expect(read).toEqual(expected);
