@@ -1,3 +1,5 @@
+import { isLatinLetter } from './latin-letters.ts';
+
 /**
  * Characters that carry no visible content and are dropped from every value:
  * C0/C1 control characters other than the whitespace ones (tab, line feed,
@@ -30,7 +32,7 @@ const BLANK = new RegExp(`^[${IGNORABLE_CLASS}${WHITESPACE_CLASS}]*$`);
  */
 export function cleanText(raw: string): string {
   return (
-    cleanAscii(raw) ??
+    cleanLatin(raw) ??
     raw.replace(IGNORABLE, '').normalize('NFC').replace(WHITESPACE_RUN, ' ').trim()
   );
 }
@@ -63,6 +65,33 @@ export function cleanAscii(raw: string): string | undefined {
       if (space) return undefined;
       space = true;
     } else if (code < 0x21 || code > 0x7e) {
+      return undefined;
+    } else {
+      space = false;
+    }
+  }
+  return start === 0 && end === raw.length ? raw : raw.slice(start, end);
+}
+
+/**
+ * cleanAscii that also takes the precomposed Latin letters of
+ * latin-letters.ts (`José`, `Müller`, `Nguyễn`) inside the value. The same
+ * reasoning holds for them: none is invisible or whitespace, and a value of
+ * them and ASCII is already NFC (latin-letters.test.ts), so cleanText's
+ * result is again the value without its ends.
+ */
+export function cleanLatin(raw: string): string | undefined {
+  let start = 0;
+  let end = raw.length;
+  while (start < end && isAsciiSpace(raw.charCodeAt(start))) start += 1;
+  while (end > start && isAsciiSpace(raw.charCodeAt(end - 1))) end -= 1;
+  let space = false;
+  for (let i = start; i < end; i++) {
+    const code = raw.charCodeAt(i);
+    if (code === 0x20) {
+      if (space) return undefined;
+      space = true;
+    } else if ((code < 0x21 || code > 0x7e) && !isLatinLetter(code)) {
       return undefined;
     } else {
       space = false;

@@ -69,8 +69,8 @@ export type DateParse =
   | ({ ok: true } & CalendarDate)
   | { ok: false; kind: 'unrecognized' | 'invalid' | 'ambiguous'; message: string };
 
-/** Month word (or abbreviation) -> month number, built once. */
-const MONTHS: ReadonlyMap<string, number> = (() => {
+/** Month word (or abbreviation, lower case without diacritics) -> month number, built once. */
+export const MONTHS: ReadonlyMap<string, number> = (() => {
   const map = new Map<string, number>();
   const clash = new Set<string>();
   MONTH_WORDS.forEach((words, index) => {
@@ -139,14 +139,14 @@ function invalid(message: string): DateParse {
 }
 
 /** A year written with 2 digits, through the fixed pivot. */
-function expandYear(digits: string): number {
+export function expandYear(digits: string): number {
   const n = Number(digits);
   if (digits.length !== 2) return n;
   return n < TWO_DIGIT_YEAR_PIVOT ? 2000 + n : 1900 + n;
 }
 
 /** Checks year, month and day; the message says what is wrong. */
-function checkDate(year: number, month: number, day: number): DateParse {
+export function checkDate(year: number, month: number, day: number): DateParse {
   if (year < 1 || year > 9999) return invalid(`the year ${year} is out of range (1-9999)`);
   if (month < 1 || month > 12) return invalid(`there is no month ${month}`);
   const last = daysInMonth(year, month);

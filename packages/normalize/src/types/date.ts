@@ -15,6 +15,7 @@ import type {
 } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
 import { FAST_PATHS } from '../fast-paths.ts';
+import { fastDateBeforeTime, fastWordDate } from './date-fast.ts';
 import {
   type DateParse,
   fastNumericDate,
@@ -38,23 +39,33 @@ function withoutTime(text: string): string {
   return time ? text.slice(0, time.index) : text;
 }
 
-/** Cleans a date cell and reads it; the date type's whole parsing. */
-function readDate(raw: string, order: DateOrder | undefined): DateParse {
-  const text = cleanText(raw);
+/** Reads a cleaned date cell; the date type's whole parsing. */
+function readDate(text: string, order: DateOrder | undefined): DateParse {
   if (text.length > MAX_DATE_INPUT) {
     return { ok: false, kind: 'unrecognized', message: 'too long to be a date' };
   }
   return parseDate(withoutTime(text), order);
 }
 
+/** The fast paths' date for ASCII text (cleanAscii's result), or undefined. */
+function fastDate(text: string, order: DateOrder | undefined): string | undefined {
+  const lead = text.charCodeAt(0);
+  if (lead >= 0x30 && lead <= 0x39) {
+    return fastNumericDate(text, order) ?? fastDateBeforeTime(text, order) ?? fastWordDate(text);
+  }
+  return fastWordDate(text);
+}
+
 /** `1990-07-04`, `04.07.1985`, `July 4, 1979`, `45355` -> ISO `YYYY-MM-DD`. */
 function normalizeDate(raw: string, options: NormalizeOptions): CellResult {
+  let text: string | undefined;
   if (FAST_PATHS.enabled) {
-    const text = cleanAscii(raw);
-    const fast = text === undefined ? undefined : fastNumericDate(text, options.dateOrder);
+    // For ASCII, cleanAscii's answer is cleanText's: the general code below reuses it.
+    text = cleanAscii(raw);
+    const fast = text === undefined ? undefined : fastDate(text, options.dateOrder);
     if (fast !== undefined) return { ok: true, value: fast };
   }
-  const parsed = readDate(raw, options.dateOrder);
+  const parsed = readDate(text ?? cleanText(raw), options.dateOrder);
   if (parsed.ok) return { ok: true, value: formatDate(parsed) };
   if (parsed.kind === 'ambiguous') {
     return {

@@ -20,7 +20,8 @@ const LETTER_APOSTROPHE = /^\p{L}['\u2019\u02BC]\p{L}/u;
 
 /** Lower case; capital dotted I (Turkish) becomes a plain i instead of i + combining dot. */
 export function lower(s: string): string {
-  return s.replace(/\u0130/g, 'i').toLowerCase();
+  // Most words have no İ: no pattern to run over them.
+  return s.includes('\u0130') ? s.replace(/\u0130/g, 'i').toLowerCase() : s.toLowerCase();
 }
 
 /**

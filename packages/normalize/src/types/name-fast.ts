@@ -1,56 +1,56 @@
-import { cleanAscii } from '../clean-text.ts';
+import { cleanLatin } from '../clean-text.ts';
+import { CAPITAL, letterCase, NOT_A_CASED_LETTER, SMALL } from '../latin-letters.ts';
 import { honorific, suffixOf } from './name-affixes.ts';
-import { needsRecase } from './name-case.ts';
 import { MAC_NAMES, PARTICLES } from './name-data.ts';
 
 /**
- * `A.`: caseWords leaves it as it is (properCaseWord keeps the capital, no
- * particle ends in a period, and it already has its period).
+ * `A.`, `É.`: caseWords leaves it as it is (properCaseWord keeps a capital
+ * as written, no particle ends in a period, and it already has its period).
  */
 const isInitial = (word: string) =>
-  word.length === 2 &&
-  word.charCodeAt(1) === 0x2e &&
-  word.charCodeAt(0) >= 0x41 &&
-  word.charCodeAt(0) <= 0x5a;
+  word.length === 2 && word.charCodeAt(1) === 0x2e && letterCase(word.charCodeAt(0)) === CAPITAL;
 
 /** What name.ts's URL_LIKE finds in a value of the fast path's characters (no `:`). */
 const WWW = /\bwww\./i;
 
-/** A to Z or a to z. */
-const isAsciiLetter = (code: number) => (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
-
 /**
- * The most common names, answered without parse(): printable ASCII
- * (cleanAscii) of letters, spaces, `.`, `'` and `-` and at most one comma
- * (so no `@` or `://`), with a letter; without a comma the first word no
+ * The most common names, answered without parse(): cleanLatin's characters
+ * (printable ASCII and precomposed Latin letters, so no cleaning beyond the
+ * ends) of letters, spaces, `.`, `'` and `-` and at most one comma (so no
+ * `@` or `://`), with a letter; without a comma the first word no
  * honorific and the last no suffix (so parse() takes nothing off and
  * reorders nothing), with one the same for both parts of `Last, First`
  * (lastFirst: parse() only puts the given names first). Each word is
- * then what caseWords makes of it: kept when it needs no re-casing
- * (needsRecase: mixed case, `Jane`, `McDonald`) or is an initial `A.`;
- * re-cased when it is plain letters with no special rule
- * (recasedPlainWord: `SMITH`, `jane` -> `Smith`, `Jane`); any other word
- * sends the whole name to the general code. Undefined for every other value.
+ * then what caseWords makes of it: kept when it needs no re-casing (mixed
+ * case: `Jane`, `McDonald`, `José`) or is an initial `A.`; re-cased when it
+ * is plain letters with no special rule (recasedPlainWord: `SMITH`,
+ * `jane`, `MÜLLER` -> `Smith`, `Jane`, `Müller`); a particle inside the
+ * name in lower case (`van`, `DE` -> `de`); any other word sends the whole
+ * name to the general code. Undefined for every other value.
  */
 export function fastName(raw: string): string | undefined {
-  const cleaned = cleanAscii(raw);
+  const cleaned = cleanLatin(raw);
   if (cleaned === undefined || cleaned === '') return undefined;
   let letters = false;
   let hasLowerCase = false;
+  let dot = false;
   let comma = -1;
   for (let i = 0; i < cleaned.length; i++) {
     const code = cleaned.charCodeAt(i);
-    if (isAsciiLetter(code)) {
+    const kind = letterCase(code);
+    if (kind !== NOT_A_CASED_LETTER) {
       letters = true;
-      if (code >= 0x61) hasLowerCase = true;
+      if (kind === SMALL) hasLowerCase = true;
     } else if (code === 0x2c && comma === -1) {
       comma = i;
-    } else if (code !== 0x20 && code !== 0x2e && code !== 0x27 && code !== 0x2d) {
+    } else if (code === 0x2e) {
+      dot = true;
+    } else if (code !== 0x20 && code !== 0x27 && code !== 0x2d) {
       return undefined;
     }
   }
-  // `www.` in any case: the general code calls it a web address.
-  if (!letters || WWW.test(cleaned)) return undefined;
+  // `www.` in any case (it needs a period): the general code calls it a web address.
+  if (!letters || (dot && WWW.test(cleaned))) return undefined;
   const words =
     comma === -1 ? plainOrder(cleaned, hasLowerCase) : lastFirst(cleaned, comma, hasLowerCase);
   if (words === undefined) return undefined;
@@ -66,6 +66,22 @@ export function fastName(raw: string): string | undefined {
     out = index === 0 ? cased : `${out} ${cased}`;
   }
   return out;
+}
+
+/**
+ * name-case.ts's needsRecase for a word of the fast path's characters: no
+ * capital, or more capitals than small letters (the same classes, from
+ * latin-letters.ts, without a pattern per character).
+ */
+function needsRecase(word: string): boolean {
+  let capitals = 0;
+  let smalls = 0;
+  for (let i = 0; i < word.length; i++) {
+    const kind = letterCase(word.charCodeAt(i));
+    if (kind === CAPITAL) capitals += 1;
+    else if (kind === SMALL) smalls += 1;
+  }
+  return capitals === 0 || capitals > smalls;
 }
 
 /**
@@ -101,17 +117,26 @@ function lastFirst(cleaned: string, comma: number, hasLowerCase: boolean): strin
 }
 
 /**
- * caseWords' answer for a word of two or more ASCII letters (nothing else)
- * that needs re-casing, when it is the plain one: capital first, the rest in
- * lower case (caseRun without an apostrophe). Undefined when another rule
- * may apply: a particle or `y` inside the name (kept in lower case), Mc or
- * Mac names (a second capital).
+ * caseWords' answer for a word of two or more letters (nothing else) that
+ * needs re-casing, when no rule beyond the plain one applies: a particle
+ * inside the name stays in lower case (`van`, `DE` -> `de`); otherwise the
+ * first letter a capital (kept as written when it is one, as upperAt does)
+ * and the rest in lower case (caseRun without an apostrophe). Undefined
+ * when another rule may apply: Mc or Mac names (a second capital), or a
+ * word whose lower case has another length (caseRun then keeps it in lower
+ * case). `y` inside a name is one letter: never taken here.
  */
 function recasedPlainWord(word: string, inside: boolean): string | undefined {
   if (word.length < 2) return undefined;
-  for (let i = 0; i < word.length; i++) if (!isAsciiLetter(word.charCodeAt(i))) return undefined;
+  for (let i = 0; i < word.length; i++) {
+    if (letterCase(word.charCodeAt(i)) === NOT_A_CASED_LETTER) return undefined;
+  }
+  // name-case.ts's lower() only differs for İ, which latin-letters.ts leaves out.
   const low = word.toLowerCase();
-  if (inside && (PARTICLES.has(low) || low === 'y')) return undefined;
+  if (low.length !== word.length) return undefined;
+  if (inside && PARTICLES.has(low)) return low;
   if ((low.startsWith('mc') && low.length > 3) || MAC_NAMES.has(low)) return undefined;
-  return low.charAt(0).toUpperCase() + low.slice(1);
+  const head =
+    letterCase(word.charCodeAt(0)) === CAPITAL ? word.charAt(0) : low.charAt(0).toUpperCase();
+  return head + low.slice(1);
 }
