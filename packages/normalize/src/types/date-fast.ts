@@ -42,6 +42,9 @@ const ORDINAL_SUFFIXES: ReadonlySet<string> = new Set([
  * True when the letters at `at` may start the am/pm of a time right after
  * the number before them (date.ts's TIME_AFTER_DATE: digits, at most one
  * space, then `am`, `a.m`, `PM`, ...): withoutTime would cut the value there.
+ * With today's tables no month name, skipped word or ordinal suffix starts
+ * that way, so such a value is left to the general code anyway; this keeps
+ * the fast path right without relying on that.
  */
 function mayBeMeridiem(text: string, at: number): boolean {
   const before = at > 0 && text.charCodeAt(at - 1) === 0x20 ? at - 2 : at - 1;

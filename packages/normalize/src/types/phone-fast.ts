@@ -73,6 +73,8 @@ interface CompiledCallingCode {
   countries: readonly string[] | undefined;
   /** `^(?:nationalPrefixForParsing)` of the main country's plan, when it has one. */
   nationalPrefix: RegExp | undefined;
+  /** `countries` compiled, in the same order (filled on first use). */
+  compiled?: ReadonlyArray<readonly [code: string, compiled: CompiledCountry]>;
 }
 
 const entirely = (pattern: string) => new RegExp(`^(?:${pattern})$`);
@@ -158,15 +160,26 @@ function hasType(nationalNumber: string, compiled: CompiledCountry): boolean {
   return false;
 }
 
+/**
+ * The country countryOf last chose because the number has one of its types
+ * (hasType already said yes), else undefined: answer() then need not ask
+ * again (for a US number, the national and fixed-line patterns, the
+ * dearest part of the path, ran once instead of twice).
+ */
+let typedCountry: string | undefined;
+
 /** getCountryByCallingCode: the one country, or the first whose leading digits or types match. */
 function countryOf(nationalNumber: string, code: CompiledCallingCode): string | undefined {
+  typedCountry = undefined;
   const list = code.countries!;
   if (list.length === 1) return list[0];
-  for (const candidate of list) {
-    const compiled = country(candidate);
+  // +1 has 25 countries: their plans at hand, not looked up one by one per number.
+  code.compiled ??= list.map((candidate) => [candidate, country(candidate)] as const);
+  for (const [candidate, compiled] of code.compiled) {
     if (compiled.leading !== undefined) {
       if (compiled.leading.test(nationalNumber)) return candidate;
     } else if (hasType(nationalNumber, compiled)) {
+      typedCountry = candidate;
       return candidate;
     }
   }
@@ -186,17 +199,22 @@ const DOT = 46;
  * `+`; undefined for anything else.
  */
 function digitsOf(input: string): string | undefined {
+  // Joined run by run (`(212) 555-0123`: three pieces), not digit by digit.
   let digits = '';
+  let run = 0;
   for (let i = 0; i < input.length; i++) {
     const c = input.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits += input[i];
-    else if (c === PLUS) {
+    if (c >= 48 && c <= 57) continue;
+    if (c === PLUS) {
       if (i !== 0) return undefined;
     } else if (c !== SPACE && c !== DASH && c !== DOT && c !== OPEN && c !== CLOSE) {
       return undefined;
     }
+    if (i > run) digits += input.slice(run, i);
+    run = i + 1;
   }
-  return digits;
+  if (run === 0) return input;
+  return run < input.length ? digits + input.slice(run) : digits;
 }
 
 /**
@@ -261,7 +279,8 @@ function answer(
   // parse(): the exact country if one is found, else the default region.
   const found = countryOf(nationalNumber, code) ?? fallbackCountry;
   if (found === undefined) return undefined;
-  return hasType(nationalNumber, country(found)) ? `+${code.code}${nationalNumber}` : false;
+  const valid = found === typedCountry || hasType(nationalNumber, country(found));
+  return valid ? `+${code.code}${nationalNumber}` : false;
 }
 
 /**
