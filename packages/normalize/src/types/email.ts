@@ -125,63 +125,82 @@ function checkDomain(domain: string): { ascii: string } | { reason: string } {
   return { ascii };
 }
 
-/** a-z, 0-9 (after lower-casing): with '-', what an ASCII domain label is made of. */
-const isLabelChar = (code: number) =>
-  (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+/** LOCAL_CHAR as a table of ASCII codes (after lower-casing), for the fast path. */
+const LOCAL_CODES = (() => {
+  const table = new Uint8Array(128);
+  for (let code = 0; code < 128; code++) {
+    if (LOCAL_CHAR.test(String.fromCharCode(code))) table[code] = 1;
+  }
+  return table;
+})();
 
-/**
- * The ASCII domain checkDomain accepts with no IDNA work, checked in one
- * pass: two or more labels of 1 to 63 letters, digits and inner hyphens, the
- * last of two or more letters, no `xn--` (A-labels take the general path).
- */
-function isPlainDomain(domain: string): boolean {
-  let labelStart = 0;
-  let labels = 0;
-  for (let i = 0; i <= domain.length; i++) {
-    const code = i === domain.length ? 0x2e : domain.charCodeAt(i);
-    if (code === 0x2e) {
-      const length = i - labelStart;
-      if (length === 0 || length > MAX_LABEL) return false;
-      if (domain.charCodeAt(labelStart) === 0x2d || domain.charCodeAt(i - 1) === 0x2d) return false;
-      labels += 1;
-      labelStart = i + 1;
-    } else if (!isLabelChar(code) && code !== 0x2d) {
-      return false;
-    }
-  }
-  if (labels < 2 || domain.includes('xn--')) return false;
-  // The top-level domain: letters only, two or more (its length was checked above).
-  const tld = domain.slice(domain.lastIndexOf('.') + 1);
-  for (let i = 0; i < tld.length; i++) {
-    const code = tld.charCodeAt(i);
-    if (code < 0x61 || code > 0x7a) return false;
-  }
-  return tld.length >= 2;
-}
+const DOT = 0x2e;
+const HYPHEN = 0x2d;
 
 /**
  * The common addresses, answered without extractAddress, Unicode
- * normalization and checkDomain's split and Unicode patterns: printable
- * ASCII (cleanAscii) with one `@`, a valid
- * local part (checkLocal: so no space, `<` or `mailto:` before the `@`)
- * and a plain ASCII domain (isPlainDomain: no space or `>` after it). For
- * those normalizeEmail's steps are the identity but lower-casing (NFC leaves
- * ASCII alone, there are no ideographic dots, the domain's ASCII form is
- * itself), so the value is the lower-cased address. Undefined for every
- * other value (valid or not).
+ * normalization and checkDomain's split and Unicode patterns, in one pass
+ * over the value: printable ASCII (cleanAscii) with one `@`; before it
+ * what checkLocal accepts (1 to 64 of LOCAL_CHAR's characters in either
+ * case, no dot first, last or twice in a row: so no space, `<` or
+ * `mailto:`); after it the ASCII domains checkDomain accepts with no IDNA
+ * work (two or more labels of 1 to 63 letters, digits and inner hyphens,
+ * the last of two or more letters, no `xn--`: A-labels take the general
+ * path). For those normalizeEmail's steps are the identity but lower-casing
+ * (NFC leaves ASCII alone, there are no ideographic dots, the domain's
+ * ASCII form is itself), so the value is the lower-cased address.
+ * Undefined for every other value (valid or not).
  */
 function fastEmail(raw: string): string | undefined {
   const cleaned = cleanAscii(raw);
-  if (cleaned === undefined) return undefined;
-  const address = cleaned.toLowerCase();
-  const at = address.indexOf('@');
-  if (at === -1 || address.indexOf('@', at + 1) !== -1) return undefined;
-  // A space, `<` or `>` fails checkLocal or isPlainDomain below, as `mailto:` does.
-  const local = address.slice(0, at);
-  if (checkLocal(local) !== undefined) return undefined;
-  const domain = address.slice(at + 1);
-  if (!isPlainDomain(domain) || address.length > MAX_ADDRESS) return undefined;
-  return address;
+  if (cleaned === undefined || cleaned.length > MAX_ADDRESS) return undefined;
+  const length = cleaned.length;
+  let capitals = false;
+  let i = 0;
+  for (; i < length; i++) {
+    let code = cleaned.charCodeAt(i);
+    if (code === 0x40) break;
+    if (code >= 0x41 && code <= 0x5a) {
+      capitals = true;
+      code += 0x20;
+    }
+    if (LOCAL_CODES[code] !== 1) return undefined;
+    if (code === DOT && (i === 0 || cleaned.charCodeAt(i - 1) === DOT)) return undefined;
+  }
+  const at = i;
+  if (at === 0 || at === length || at > MAX_LOCAL || cleaned.charCodeAt(at - 1) === DOT) {
+    return undefined;
+  }
+  let labels = 0;
+  let labelStart = at + 1;
+  let lettersOnly = true;
+  for (i = at + 1; i <= length; i++) {
+    let code = i === length ? DOT : cleaned.charCodeAt(i);
+    if (code >= 0x41 && code <= 0x5a) {
+      capitals = true;
+      code += 0x20;
+    }
+    if (code === DOT) {
+      const size = i - labelStart;
+      if (size === 0 || size > MAX_LABEL) return undefined;
+      if (cleaned.charCodeAt(labelStart) === HYPHEN || cleaned.charCodeAt(i - 1) === HYPHEN) {
+        return undefined;
+      }
+      labels += 1;
+      if (i === length) break;
+      labelStart = i + 1;
+      lettersOnly = true;
+    } else if ((code >= 0x30 && code <= 0x39) || code === HYPHEN) {
+      lettersOnly = false;
+    } else if (code < 0x61 || code > 0x7a) {
+      // A second `@` included.
+      return undefined;
+    }
+  }
+  // The top-level domain (the last label): letters only, two or more.
+  if (labels < 2 || !lettersOnly || length - labelStart < 2) return undefined;
+  const address = capitals ? cleaned.toLowerCase() : cleaned;
+  return address.includes('xn--', at + 1) ? undefined : address;
 }
 
 /**
