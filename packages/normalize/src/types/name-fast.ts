@@ -35,22 +35,52 @@ export function fastName(raw: string): string | undefined {
   let hasLowerCase = false;
   let dot = false;
   let comma = -1;
-  for (let i = 0; i < cleaned.length; i++) {
-    const code = cleaned.charCodeAt(i);
+  // Per word (between spaces): its capitals and small letters, whether any
+  // word needs re-casing (needsRecase, initials aside), where the first ends
+  // and the last starts.
+  let capitals = 0;
+  let smalls = 0;
+  let wordStart = 0;
+  let firstEnd = -1;
+  let recase = false;
+  for (let i = 0; i <= cleaned.length; i++) {
+    const code = i === cleaned.length ? 0x20 : cleaned.charCodeAt(i);
     const kind = letterCase(code);
     if (kind !== NOT_A_CASED_LETTER) {
       letters = true;
-      if (kind === SMALL) hasLowerCase = true;
+      if (kind === SMALL) {
+        hasLowerCase = true;
+        smalls += 1;
+      } else {
+        capitals += 1;
+      }
+    } else if (code === 0x20) {
+      if (!recase && (capitals === 0 || capitals > smalls)) {
+        recase = !(i - wordStart === 2 && capitals === 1 && cleaned.charCodeAt(i - 1) === 0x2e);
+      }
+      if (firstEnd === -1) firstEnd = i;
+      capitals = 0;
+      smalls = 0;
+      wordStart = i + 1;
     } else if (code === 0x2c && comma === -1) {
       comma = i;
     } else if (code === 0x2e) {
       dot = true;
-    } else if (code !== 0x20 && code !== 0x27 && code !== 0x2d) {
+    } else if (code !== 0x27 && code !== 0x2d) {
       return undefined;
     }
   }
   // `www.` in any case (it needs a period): the general code calls it a web address.
   if (!letters || (dot && WWW.test(cleaned))) return undefined;
+  if (comma === -1 && !recase) {
+    // Every word stays as written (`Jane Smith`, `Carolyn O. Bailey`): the
+    // name is the cleaned value, unless plainOrder would refuse it.
+    if (firstEnd === cleaned.length) return cleaned;
+    const lastStart = cleaned.lastIndexOf(' ') + 1;
+    if (honorific(cleaned.slice(0, firstEnd)) !== undefined) return undefined;
+    if (suffixOf(cleaned.slice(lastStart), hasLowerCase) !== undefined) return undefined;
+    return cleaned;
+  }
   const words =
     comma === -1 ? plainOrder(cleaned, hasLowerCase) : lastFirst(cleaned, comma, hasLowerCase);
   if (words === undefined) return undefined;
