@@ -32,9 +32,10 @@
  * naming the country and the expected form.
  */
 
-import { cleanText } from '../clean-text.ts';
+import { cleanAscii, cleanText } from '../clean-text.ts';
 import type { CellResult, ColumnTypeDefinition, RowContext } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
+import { FAST_PATHS } from '../fast-paths.ts';
 import { countryName } from './country.ts';
 
 /** No postal code is this long, even badly spaced; longer values are rejected untouched. */
@@ -201,6 +202,9 @@ function quote(s: string): string {
 }
 
 function prepare(raw: string): string {
+  // Printable ASCII that cleaning leaves as it is (most codes): NFKC and the
+  // dash unification leave it alone too (both only change non-ASCII).
+  if (FAST_PATHS.enabled && cleanAscii(raw) === raw) return raw.toUpperCase();
   return cleanText(raw).normalize('NFKC').replace(DASHES, '-').toUpperCase();
 }
 
