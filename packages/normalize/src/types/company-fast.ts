@@ -18,10 +18,10 @@ function isLongWord(word: string): boolean {
  * at most one trailing legal form. Mixed case is kept as written, so the
  * general code's result is the cleaned value with its last word rewritten
  * when that word is a legal form (`Acme llc` -> `Acme LLC`, `Acme Ltd` ->
- * `Acme Ltd.`). Undefined for every other value, and whenever the word
- * before a legal form is `&` or a legal form itself (`& Co. KG`, `Pty Ltd`,
- * where the general code's rules for runs of legal forms apply), or the
- * last word is `&`.
+ * `Acme Ltd.`, `Acme & Co` -> `Acme & Co.`). Undefined for every other
+ * value, and whenever the word before a legal form is a legal form itself,
+ * or `&` after one (`Pty Ltd`, `GmbH & Co.`, where the general code's rules
+ * for runs of legal forms apply), or the last word is `&`.
  */
 export function fastCompany(raw: string): string | undefined {
   const text = cleanAscii(raw);
@@ -42,7 +42,18 @@ export function fastCompany(raw: string): string | undefined {
   if (last === '&') return undefined;
   const form = isLongWord(last) ? undefined : legalForm(last);
   if (form === undefined) return text;
-  const previous = text.slice(text.lastIndexOf(' ', lastSpace - 1) + 1, lastSpace);
-  if (previous === '&' || legalForm(previous) !== undefined) return undefined;
+  const previousSpace = text.lastIndexOf(' ', lastSpace - 1);
+  const previous = text.slice(previousSpace + 1, lastSpace);
+  if (previous === '&') {
+    // `Acme & Co.`: legalFormsStart carries the run of legal forms over `&`
+    // only when a legal form comes before it (`GmbH & Co.`); otherwise the
+    // run is the last word alone, as with any other word before it.
+    if (previousSpace !== -1) {
+      const before = text.slice(text.lastIndexOf(' ', previousSpace - 1) + 1, previousSpace);
+      if (legalForm(before) !== undefined) return undefined;
+    }
+  } else if (legalForm(previous) !== undefined) {
+    return undefined;
+  }
   return text.slice(0, lastSpace + 1) + writeLegalForm(last, form);
 }
