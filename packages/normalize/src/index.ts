@@ -10,7 +10,8 @@
  * into (types/number-parse.ts) and its word and alias tables (*-data.ts).
  * The machinery the types share stays at the top: column-type.ts (the
  * contract), registry.ts, row.ts (row normalization), infer.ts and profile.ts
- * (type inference), clean-text.ts, lookup-key.ts, errors.ts.
+ * (type inference), clean-text.ts (with latin-letters.ts, the letters its
+ * shortcut and the name fast path take), lookup-key.ts, errors.ts.
  */
 
 export { cleanText } from './clean-text.ts';

@@ -56,7 +56,8 @@ function mayBeMeridiem(text: string, at: number): boolean {
 }
 
 // The (at most three) tokens of the value being read: one module-wide set,
-// so that reading allocates nothing but the month word.
+// so that reading allocates nothing but the month word. Scratch space of one
+// synchronous call: written before it is read, nothing carries over.
 const NUMBER = 0;
 const MONTH = 1;
 const kinds = new Uint8Array(3);

@@ -164,7 +164,9 @@ function hasType(nationalNumber: string, compiled: CompiledCountry): boolean {
  * The country countryOf last chose because the number has one of its types
  * (hasType already said yes), else undefined: answer() then need not ask
  * again (for a US number, the national and fixed-line patterns, the
- * dearest part of the path, ran once instead of twice).
+ * dearest part of the path, ran once instead of twice). Set by every
+ * countryOf call and read right after it in the same call of answer():
+ * nothing carries over from one number to the next.
  */
 let typedCountry: string | undefined;
 
