@@ -109,6 +109,7 @@ export type { NewChunk, NewJob, UploadTotals, WholeUpload } from './uploads.ts';
 export {
   acceptJob,
   acceptJobs,
+  acceptNonImportJobs,
   deleteJob,
   finishUpload,
   insertChunk,

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase } from './connection.ts';
+import { createDataset } from './datasets.ts';
+import { importStageTable } from './import-stage.ts';
 import { finalizeJob } from './job-completion.ts';
 import { getJob, listJobs } from './job-views.ts';
 import { migrateToLatest } from './migrate.ts';
@@ -12,6 +14,7 @@ import { inTransaction } from './transaction.ts';
 import {
   acceptJob,
   acceptJobs,
+  acceptNonImportJobs,
   finishUpload,
   insertChunk,
   insertJob,
@@ -158,6 +161,49 @@ describe('acceptance', () => {
       fileName: 'f2.csv',
     });
     expect((await acceptJobs(db, ids)).size).toBe(0);
+  });
+
+  it('accepts jobs other than imports in one statement, and never an import (its stage needs acceptJobs)', async () => {
+    const dataset = `accept_${randomUUID().slice(0, 8)}`;
+    await inTransaction(db, (trx) =>
+      createDataset(trx, {
+        tenantId: TEST_TENANT,
+        name: dataset,
+        columns: [{ name: 'email', type: 'email', required: true }],
+        key: ['email'],
+      }),
+    );
+    const columns = [{ name: 'a', type: 'email' as const, required: true, target: 'email' }];
+    const [normalize, imported] = [randomUUID(), randomUUID()];
+    await insertWholeUploads(
+      db,
+      [normalize, imported].map((id) => ({
+        job: {
+          tenantId: TEST_TENANT,
+          id,
+          type: id === imported ? ('import' as const) : ('normalize' as const),
+          fileName: 'a.csv',
+          header: Buffer.from('a'),
+          columns,
+          options: STORED_OPTIONS,
+          dataset: id === imported ? dataset : undefined,
+        },
+        chunk: { seq: 0, firstRecord: 2, recordCount: 1, data: Buffer.from('x@example.com\n') },
+        totals: { bytes: 16, chunks: 1, rows: 1, columns },
+      })),
+    );
+    const accepted = await acceptNonImportJobs(db, [normalize, imported]);
+    expect([...accepted.keys()]).toEqual([normalize]);
+    expect(accepted.get(normalize)).toMatchObject({ status: 'queued', type: 'normalize' });
+    // The import is still receiving, with no stage; acceptJobs accepts it with one.
+    const stage = () =>
+      sql<{
+        staged: boolean;
+      }>`select to_regclass(${importStageTable(imported)}) is not null as staged`.execute(db);
+    expect((await stage()).rows[0]?.staged).toBe(false);
+    expect((await acceptNonImportJobs(db, [normalize, imported])).size).toBe(0);
+    expect((await acceptJobs(db, [imported])).get(imported)).toMatchObject({ status: 'queued' });
+    expect((await stage()).rows[0]?.staged).toBe(true);
   });
 
   it('removes uploads that were never accepted and went silent, and nothing else', async () => {

@@ -189,6 +189,22 @@ export async function acceptJob(db: Executor, jobId: string): Promise<JobView | 
   return (await acceptJobs(db, [jobId])).get(jobId);
 }
 
+/** receiving -> queued for those of `jobIds` still receiving (and matching `where`), as one UPDATE. */
+function queueReceiving(db: Executor, jobIds: readonly string[], where: { notImports: boolean }) {
+  let update = db
+    .updateTable('jobs')
+    .set({
+      status: 'queued',
+      accepted_at: sql<Date>`clock_timestamp()`,
+      acceptance_seq: sql<number>`nextval('job_acceptance_seq')`,
+      upload_touched_at: null,
+    })
+    .where('id', 'in', jobIds)
+    .where('status', '=', 'receiving');
+  if (where.notImports) update = update.where('type', '<>', 'import');
+  return update.returning(JOB_VIEW_COLUMNS).$narrowType<{ status: 'queued' }>().execute();
+}
+
 /**
  * acceptJob for several jobs in one transaction (concurrent submissions share
  * it): the view of each job it accepted, by id; a job missing from the map
@@ -202,20 +218,7 @@ export async function acceptJobs(
   const accepted = new Map<string, JobView>();
   if (jobIds.length === 0) return accepted;
   return withinTransaction(db, async (trx) => {
-    const rows = await trx
-      .updateTable('jobs')
-      .set({
-        status: 'queued',
-        accepted_at: sql<Date>`clock_timestamp()`,
-        acceptance_seq: sql<number>`nextval('job_acceptance_seq')`,
-        upload_touched_at: null,
-      })
-      .where('id', 'in', jobIds)
-      .where('status', '=', 'receiving')
-      .returning(JOB_VIEW_COLUMNS)
-      .$narrowType<{ status: 'queued' }>()
-      .execute();
-    for (const row of rows) {
+    for (const row of await queueReceiving(trx, jobIds, { notImports: false })) {
       // An import's chunks stage their rows for its merge as they commit.
       if (row.type === 'import') await createImportStage(trx, row.id);
       // Nothing of a job is done before it is accepted (workers hand its chunks back).
@@ -223,6 +226,25 @@ export async function acceptJobs(
     }
     return accepted;
   });
+}
+
+/**
+ * acceptJobs for jobs that are not imports, as ONE statement with no
+ * transaction around it (one round trip instead of three): only an import's
+ * acceptance has a second step (its stage, in the same transaction). An
+ * import among `jobIds` is left receiving (missing from the map), so no
+ * import is ever accepted without its stage.
+ */
+export async function acceptNonImportJobs(
+  db: Executor,
+  jobIds: readonly string[],
+): Promise<Map<string, JobView>> {
+  const accepted = new Map<string, JobView>();
+  if (jobIds.length === 0) return accepted;
+  for (const row of await queueReceiving(db, jobIds, { notImports: true })) {
+    accepted.set(row.id, toJobView(row, NO_PROGRESS));
+  }
+  return accepted;
 }
 
 export async function deleteJob(db: Executor, jobId: string): Promise<void> {

@@ -1,5 +1,7 @@
+import type { JobType } from '@sluice/contract';
 import {
   acceptJobs,
+  acceptNonImportJobs,
   type Database,
   insertWholeUploads,
   type JobView,
@@ -22,8 +24,12 @@ export interface Intake {
   storeWhole(upload: WholeUpload): Promise<void>;
   /** The job's flow, every chunk a child (JobProducer.enqueueJobs). */
   enqueue(jobId: string, chunkCount: number): Promise<void>;
-  /** receiving -> queued, the job as the 202 shows it; undefined when no longer receiving. */
-  accept(jobId: string): Promise<JobView | undefined>;
+  /**
+   * receiving -> queued, the job as the 202 shows it; undefined when no
+   * longer receiving. An import's acceptance also creates its stage, in one
+   * transaction; any other job's is one UPDATE (acceptNonImportJobs).
+   */
+  accept(jobId: string, type: JobType): Promise<JobView | undefined>;
 }
 
 /** Batches in flight at once per step, and the most submissions in one. */
@@ -55,21 +61,25 @@ export function createIntake(db: Kysely<Database>, producer: JobProducer): Intak
     },
     one: (flow) => producer.enqueueJobs([flow]),
   });
-  const acceptOne = async (jobId: string) => (await acceptJobs(db, [jobId])).get(jobId);
-  const accept = coalesce<string, JobView | undefined>({
-    ...limits,
-    many: async (jobIds) => {
-      const accepted = await acceptJobs(db, jobIds);
-      return jobIds.map((id) => accepted.get(id));
-    },
-    one: acceptOne,
-  });
+  // Imports and other jobs are accepted in batches of their own, so that a
+  // failed batch was wholly not accepted (each of its jobs is then tried alone).
+  const acceptWith = (acceptMany: typeof acceptJobs) =>
+    coalesce<string, JobView | undefined>({
+      ...limits,
+      many: async (jobIds) => {
+        const accepted = await acceptMany(db, jobIds);
+        return jobIds.map((id) => accepted.get(id));
+      },
+      one: async (jobId) => (await acceptMany(db, [jobId])).get(jobId),
+    });
+  const acceptImport = acceptWith(acceptJobs);
+  const acceptOther = acceptWith(acceptNonImportJobs);
   return {
     storeWhole: (upload) =>
       upload.chunk.data.byteLength <= MAX_BATCHED_CHUNK_BYTES
         ? storeBatched(upload)
         : storeOne(upload),
     enqueue: (jobId, chunkCount) => enqueue({ jobId, chunkCount }),
-    accept,
+    accept: (jobId, type) => (type === 'import' ? acceptImport(jobId) : acceptOther(jobId)),
   };
 }

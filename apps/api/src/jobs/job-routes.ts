@@ -206,7 +206,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       }
       let accepted: JobView | undefined;
       try {
-        accepted = await deps.intake.accept(stored.jobId);
+        accepted = await deps.intake.accept(stored.jobId, job.type);
       } catch (error) {
         await withdraw();
         throw error;
