@@ -183,7 +183,7 @@ describe('API, worker and migrate containers', () => {
       expect(node.cmdline).toBe(`node ${main} `);
       // The API's young generation is kept small; the worker's threads size
       // their own (a process-wide semi-space size would override it).
-      const semiSpace = main.startsWith('apps/api') ? ' --max-semi-space-size=4' : '';
+      const semiSpace = main.startsWith('apps/api') ? ' --max-semi-space-size=16' : '';
       expect(node.env.split('\0')).toContain(
         `NODE_OPTIONS=--max-old-space-size-percentage=${heap}${semiSpace}`,
       );

@@ -56,7 +56,7 @@ it('runs Sluice on its embedded default and stops everything on SIGINT', async (
     );
     // The API keeps a small young generation; the worker must not have a
     // process-wide one (it would override its threads' own).
-    expect(nodeOptionsOf(local.pid, 'apps/api/src/main.ts')).toContain('--max-semi-space-size=4');
+    expect(nodeOptionsOf(local.pid, 'apps/api/src/main.ts')).toContain('--max-semi-space-size=16');
     expect(nodeOptionsOf(local.pid, 'apps/worker/src/main.ts')).toBe('--max-old-space-size=256');
   } finally {
     expect(await local.stop('SIGINT', 30_000)).toBe(0);

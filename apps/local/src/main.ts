@@ -70,10 +70,10 @@ const env = {
   MALLOC_ARENA_MAX: '2',
   MALLOC_MMAP_THRESHOLD_: '131072',
   ...process.env,
-  // A small V8 young generation keeps the API's memory flat under large
-  // uploads (docs: README, Memory). Not the worker's (below). Set and
-  // non-empty, the caller's own wins.
-  NODE_OPTIONS: process.env.NODE_OPTIONS || '--max-semi-space-size=4 --max-old-space-size=256',
+  // A bounded V8 young generation keeps the API's memory flat under large
+  // uploads (docs: README, Memory); 16 MB, not 4: scavenges (.env.example).
+  // Not the worker's (below). Set and non-empty, the caller's own wins.
+  NODE_OPTIONS: process.env.NODE_OPTIONS || '--max-semi-space-size=16 --max-old-space-size=256',
   DATABASE_URL: postgres.url,
   REDIS_URL: redis.url,
   PORT: apiPort,

@@ -22,7 +22,7 @@ import type { Scope } from './scope.ts';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The V8 flags apps/local/src/main.ts (./dev start) and the image run the API with. */
-const LAUNCHER_NODE_OPTIONS = '--max-semi-space-size=4 --max-old-space-size=256';
+const LAUNCHER_NODE_OPTIONS = '--max-semi-space-size=16 --max-old-space-size=256';
 
 /**
  * ... and workers with: no process-wide semi-space size, which would override
