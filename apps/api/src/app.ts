@@ -5,7 +5,7 @@ import type { ApiMetrics, Registry } from '@sluice/metrics';
 import type { JobProducer, RedisConnection, WebhookDeliveryQueue } from '@sluice/queue';
 import express from 'express';
 import type { Kysely } from 'kysely';
-import { authenticate, principalOf } from './auth/authenticate.ts';
+import { createAuthentication, principalOf } from './auth/authenticate.ts';
 import { keyRoutes } from './auth/key-routes.ts';
 import { datasetRoutes } from './datasets/dataset-routes.ts';
 import { createBreakerGuard } from './http/breaker-guard.ts';
@@ -112,18 +112,20 @@ export function createApp(deps: AppDeps): express.Express {
   // guessing is limited too), then per API key, whose tenant every route
   // acts for. Health, metrics and the admin UI (its own login throttle) are
   // outside.
-  const rateLimits = (holder: Parameters<typeof createRateLimits>[0]['holder']) =>
-    createRateLimits({
-      redis: deps.redis,
-      prefix: deps.queuePrefix,
-      settings: deps.rateLimits,
-      metrics: deps.metrics,
-      logger: deps.logger,
-      holder,
-    });
-  app.use('/v1', rateLimits({ kind: 'addr', of: (req) => req.socket.remoteAddress ?? 'unknown' }));
-  app.use('/v1', authenticate(deps.db, deps.apiKeyTrustMs));
-  app.use('/v1', rateLimits({ kind: 'key', of: (_req, res) => principalOf(res).keyId }));
+  const authentication = createAuthentication(deps.db, deps.apiKeyTrustMs);
+  const rateLimits = createRateLimits({
+    redis: deps.redis,
+    prefix: deps.queuePrefix,
+    settings: deps.rateLimits,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    addressOf: (req) => req.socket.remoteAddress ?? 'unknown',
+    keyOf: (res) => principalOf(res).keyId,
+    trustedKeyOf: authentication.trustedKeyOf,
+  });
+  app.use('/v1', rateLimits.byAddress);
+  app.use('/v1', authentication.authenticate);
+  app.use('/v1', rateLimits.byKey);
   // POST /v1/normalize changes nothing (a repeat is as good as a replay) and
   // must keep working without PostgreSQL: it ignores Idempotency-Key.
   app.use(normalizeRoutes());

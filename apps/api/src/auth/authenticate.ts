@@ -7,7 +7,7 @@ import {
   type Database,
   isTransientDatabaseError,
 } from '@sluice/db';
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import { HttpProblem } from '../http/problem.ts';
 
@@ -36,13 +36,15 @@ const REJECTIONS: Record<Exclude<ApiKeyCheck, { ok: true }>['reason'], string> =
 };
 
 /**
- * `Authorization: Bearer slc_<id>_<secret>` on every /v1 request: the key's
- * tenant becomes the request's tenant (res.locals.tenantId, read by every
- * route through tenantOf) and its scopes what it may do. No key: 401
- * unauthorized; a key that does not authenticate: 401 invalid_api_key; both
- * with WWW-Authenticate (RFC 6750).
+ * `Authorization: Bearer slc_<id>_<secret>` on every /v1 request
+ * (`authenticate`): the key's tenant becomes the request's tenant
+ * (res.locals.tenantId, read by every route through tenantOf) and its scopes
+ * what it may do. No key: 401 unauthorized; a key that does not
+ * authenticate: 401 invalid_api_key; both with WWW-Authenticate (RFC 6750).
+ * `trustedKeyOf` tells, before that, which key a request will authenticate
+ * as without asking PostgreSQL (checked within the trust time), if any.
  */
-export function authenticate(
+export function createAuthentication(
   db: Kysely<Database>,
   /**
    * How long a checked key is trusted without asking PostgreSQL again
@@ -51,11 +53,32 @@ export function authenticate(
    * remembered (a typo, fixed, works at once).
    */
   trustMs: number,
-): RequestHandler {
+): { authenticate: RequestHandler; trustedKeyOf: (req: Request) => string | undefined } {
   const trusted = new Map<string, { principal: ApiPrincipal; checkedAt: number }>();
-  return async (req, res, next) => {
+  // Remembered by the key's hash: the secret itself is not kept in memory.
+  const memos = new WeakMap<Request, string>();
+  const memoOf = (req: Request, presented: string | undefined) => {
+    let memo = memos.get(req);
+    if (memo === undefined) {
+      memo = createHash('sha256')
+        .update(presented ?? '')
+        .digest('base64');
+      memos.set(req, memo);
+    }
+    return memo;
+  };
+  const presentedKey = (header: string | undefined) => header?.match(/^Bearer +(\S+) *$/i)?.[1];
+  const trustedKeyOf = (req: Request) => {
     const header = req.get('authorization');
-    const presented = header?.match(/^Bearer +(\S+) *$/i)?.[1];
+    if (!header) return undefined;
+    const principal = trusted.get(memoOf(req, presentedKey(header)));
+    return principal && Date.now() - principal.checkedAt <= trustMs
+      ? principal.principal.keyId
+      : undefined;
+  };
+  const authenticate: RequestHandler = async (req, res, next) => {
+    const header = req.get('authorization');
+    const presented = presentedKey(header);
     if (!header) {
       throw new HttpProblem(
         'unauthorized',
@@ -63,10 +86,7 @@ export function authenticate(
         { headers: { 'www-authenticate': REALM } },
       );
     }
-    // Remembered by the key's hash: the secret itself is not kept in memory.
-    const memo = createHash('sha256')
-      .update(presented ?? '')
-      .digest('base64');
+    const memo = memoOf(req, presented);
     let principal = trusted.get(memo);
     if (!principal || Date.now() - principal.checkedAt > trustMs) {
       let check: ApiKeyCheck;
@@ -104,6 +124,7 @@ export function authenticate(
     res.locals.tenantId = principal.principal.tenantId;
     next();
   };
+  return { authenticate, trustedKeyOf };
 }
 
 /** Throws 403 insufficient_scope unless the request's key holds every one of `scopes`. */
