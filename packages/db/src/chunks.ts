@@ -14,6 +14,7 @@ import { markJobFailed } from './job-completion.ts';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
 import { storedJson } from './stored-json.ts';
+import { withinTransaction } from './webhook-outbox.ts';
 
 /** First chunk picked up: queued -> running (no-op for later chunks). */
 export async function markJobRunning(db: Executor, jobId: string): Promise<void> {
@@ -74,6 +75,63 @@ export async function loadChunkWork(
   };
 }
 
+/**
+ * The columns and options a chunk is processed with, read again after the
+ * claim for a job still receiving (its plan so far may have changed since
+ * the chunk was loaded; once the claim holds, a final plan written after it
+ * fences this attempt: resetChunksOffPlan). Undefined when the job is gone.
+ */
+export async function loadJobPlan(
+  db: Executor,
+  jobId: string,
+): Promise<Pick<ChunkWork, 'columns' | 'options' | 'jobStatus'> | undefined> {
+  const row = await db
+    .selectFrom('jobs')
+    .select(['columns', 'options', 'status'])
+    .where('id', '=', jobId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    columns: storedJson.jobColumns.read(row.columns),
+    options: storedJson.jobOptions.read(row.options),
+    jobStatus: row.status,
+  };
+}
+
+/**
+ * The first chunk's error-rate verdict for a chunk that was already done
+ * when the job's own flow came to it (processed while the upload arrived,
+ * with what became the final plan): judged now that the job is accepted,
+ * as its commit would have judged it. True when it failed the job.
+ */
+export async function judgeDoneFirstChunk(
+  db: Executor,
+  jobId: string,
+  limits: ErrorLimits,
+): Promise<boolean> {
+  return withinTransaction(db, async (trx) => {
+    const chunk = await trx
+      .selectFrom('job_chunks as c')
+      .innerJoin('jobs as j', 'j.id', 'c.job_id')
+      .select(['c.rows_accepted', 'c.rows_rejected', 'c.error_counts', 'j.status'])
+      .where('c.job_id', '=', jobId)
+      .where('c.seq', '=', 0)
+      .where('c.status', '=', 'done')
+      .executeTakeFirst();
+    if (!chunk || (chunk.status !== 'queued' && chunk.status !== 'running')) return false;
+    const failure = judgeFirstChunk(
+      {
+        rowsAccepted: chunk.rows_accepted ?? 0,
+        rowsRejected: chunk.rows_rejected ?? 0,
+        errorCounts:
+          chunk.error_counts === null ? [] : storedJson.errorCounts.read(chunk.error_counts),
+      },
+      limits.failFast,
+    );
+    return failure !== undefined && (await markJobFailed(trx, jobId, failure)) !== undefined;
+  });
+}
+
 export interface ChunkResult {
   jobId: string;
   seq: number;
@@ -91,6 +149,14 @@ export interface ChunkResult {
    * not fit the stage) the merge stages this chunk from its output.
    */
   staged?: StagedRows | undefined;
+  /** The plan (chunkPlan) the chunk was processed with, recorded with it. */
+  plan?: string | undefined;
+  /**
+   * Processed while its upload was still arriving (an early chunk job): the
+   * first chunk's error rate is not judged here but by the job's own flow,
+   * once the job is accepted (judgeDoneFirstChunk), against the final plan.
+   */
+  early?: boolean | undefined;
 }
 
 /**
@@ -158,6 +224,7 @@ export async function commitChunkResult(
   result: ChunkResult,
   limits: ErrorLimits,
 ): Promise<ChunkCommitOutcome> {
+  const errorCounts = tallyRowErrors(result.errors);
   const marked = await trx
     .updateTable('job_chunks')
     .set({
@@ -168,9 +235,10 @@ export async function commitChunkResult(
       rows_blank: result.rowsBlank,
       errors_total: result.errors.length,
       // All its errors by column and code, stored or not (the summary's exact counts).
-      error_counts: storedJson.errorCounts.write(tallyRowErrors(result.errors)),
+      error_counts: storedJson.errorCounts.write(errorCounts),
       processed_by: result.processedBy,
       processed_at: sql`now()`,
+      plan: result.plan ?? null,
     })
     .where('job_id', '=', result.jobId)
     .where('seq', '=', result.seq)
@@ -212,8 +280,8 @@ export async function commitChunkResult(
         ${e.map((x) => storableText(x.message))}::text[]
       ) as t`.execute(trx);
   }
-  if (result.seq === 0) {
-    const failure = judgeFirstChunk(result, limits.failFast);
+  if (result.seq === 0 && !result.early) {
+    const failure = judgeFirstChunk({ ...result, errorCounts }, limits.failFast);
     if (failure && (await markJobFailed(trx, result.jobId, failure))) return 'failed-job';
   }
   if (result.staged && result.staged.rows === result.rowsAccepted) {

@@ -1,4 +1,4 @@
-import { isFinal, type JobFailureCode, type RowError } from '@sluice/contract';
+import { isFinal, type JobFailureCode, type StoredErrorCounts } from '@sluice/contract';
 import type { Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
@@ -57,22 +57,18 @@ export async function takeErrorBudget(
 interface FirstChunkCounts {
   rowsAccepted: number;
   rowsRejected: number;
-  errors: readonly RowError[];
+  /** Its errors counted by column and code (tallyRowErrors: first-seen order). */
+  errorCounts: StoredErrorCounts;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** Most frequent error kinds first, as "code in "column" (n)". */
-function commonErrors(errors: readonly RowError[], top: number): string {
-  const byKind = new Map<string, number>();
-  for (const e of errors) {
-    const kind = e.column === null ? e.code : `${e.code} in "${e.column}"`;
-    byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-  }
-  return [...byKind]
-    .sort((a, b) => b[1] - a[1])
+function commonErrors(counts: StoredErrorCounts, top: number): string {
+  return [...counts]
+    .sort((a, b) => b.errors - a.errors)
     .slice(0, top)
-    .map(([kind, n]) => `${kind} (${count(n)})`)
+    .map((e) => `${e.column === null ? e.code : `${e.code} in "${e.column}"`} (${count(e.errors)})`)
     .join(', ');
 }
 
@@ -96,7 +92,7 @@ export function judgeFirstChunk(
     reason:
       `Stopped early: ${count(chunk.rowsRejected)} of the first ${count(judged)} rows ` +
       `(${percent(rate)}) were rejected, more than the ${percent(limits.maxRate)} allowed. ` +
-      `Most common errors: ${commonErrors(chunk.errors, 3)}. ` +
+      `Most common errors: ${commonErrors(chunk.errorCounts, 3)}. ` +
       'Check that this is the right file, and that the column types and names ' +
       '(the columns option) fit it. Its errors so far are in errors.csv; no rows were kept or imported.',
   };

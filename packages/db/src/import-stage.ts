@@ -18,7 +18,8 @@ import { withinTransaction } from './webhook-outbox.ts';
  * dataset's types, written by each chunk's commit (in its one fenced
  * transaction), so the job's final transaction only upserts. One unlogged
  * table per import job in this schema (migration 0014), created when the
- * job is accepted (or retried), dropped in the transaction that ends the job
+ * job is accepted (or retried), or earlier with the first plan of an upload
+ * whose chunks are processed while it arrives (setReceivingPlan), dropped in the transaction that ends the job
  * (completed, failed, cancelled, deleted, purged); the reconciler drops any
  * left behind (`dropLeftoverImportStages`).
  *
@@ -137,7 +138,8 @@ async function importJobState(db: Executor, jobId: string) {
 
 /**
  * Creates an import job's stage table, in the transaction that accepts (or
- * retries) the job. No-op for other jobs.
+ * retries) the job, or writes its first plan while it is still receiving.
+ * No-op for other jobs.
  */
 export async function createImportStage(db: Executor, jobId: string): Promise<void> {
   await withinTransaction(db, async (trx) => {
@@ -221,6 +223,26 @@ export async function stageChunkRows(
   }
   await sql`release savepoint sluice_stage`.execute(trx);
   return 'staged';
+}
+
+/**
+ * Removes chunks' staged rows (chunks processed again: resetChunksOffPlan),
+ * under the stage lock, after the chunks' row locks as a commit takes them.
+ * No-op without a stage (not an import, or none created yet).
+ */
+export async function unstageChunks(
+  trx: Transaction<Database>,
+  jobId: string,
+  seqs: readonly number[],
+): Promise<void> {
+  if (seqs.length === 0) return;
+  await lockStage(trx, jobId, 'exclusive');
+  const exists = await sql<{ staged: boolean }>`
+    select to_regclass(${importStageTable(jobId)}) is not null as staged`.execute(trx);
+  if (!exists.rows[0]?.staged) return;
+  await sql`delete from ${sql.raw(importStageTable(jobId))} where _seq = any(${[...seqs]}::int[])`.execute(
+    trx,
+  );
 }
 
 /**

@@ -30,8 +30,16 @@ export {
   listApiKeys,
   revokeApiKey,
 } from './api-keys.ts';
+export { chunkPlan, resetChunksOffPlan } from './chunk-plans.ts';
 export type { ChunkCommitOutcome, ChunkResult, ChunkWork } from './chunks.ts';
-export { claimChunk, commitChunkResult, loadChunkWork, markJobRunning } from './chunks.ts';
+export {
+  claimChunk,
+  commitChunkResult,
+  judgeDoneFirstChunk,
+  loadChunkWork,
+  loadJobPlan,
+  markJobRunning,
+} from './chunks.ts';
 export type { DatabaseHandle, DatabaseOptions } from './connection.ts';
 export { createDatabase } from './connection.ts';
 export { exportDatasetCsv } from './dataset-export.ts';
@@ -111,11 +119,13 @@ export {
   acceptJobs,
   acceptNonImportJobs,
   deleteJob,
+  finishEarlyUpload,
   finishUpload,
   insertChunk,
   insertJob,
   insertWholeUpload,
   insertWholeUploads,
+  setReceivingPlan,
 } from './uploads.ts';
 export {
   abandonDelivery,

@@ -15,6 +15,7 @@ import * as idempotentResponses0012 from './migrations/0012_idempotent_responses
 import * as chunkErrorCounts0013 from './migrations/0013_chunk_error_counts.ts';
 import * as importStage0014 from './migrations/0014_import_stage.ts';
 import * as chunkLz40015 from './migrations/0015_chunk_lz4.ts';
+import * as chunkPlan0016 from './migrations/0016_chunk_plan.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0013_chunk_error_counts': chunkErrorCounts0013,
   '0014_import_stage': importStage0014,
   '0015_chunk_lz4': chunkLz40015,
+  '0016_chunk_plan': chunkPlan0016,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

@@ -87,6 +87,8 @@ interface JobChunksTable {
   attempt_base: Generated<number>;
   claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
   claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** A done chunk's plan (chunkPlan) when its processor gave one (migration 0016). */
+  plan: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 interface JobRowErrorsTable {

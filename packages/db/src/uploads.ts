@@ -1,8 +1,9 @@
 import type { JobType, StoredJobColumn, StoredJobOptions } from '@sluice/contract';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { chunkPlan, resetChunksOffPlan } from './chunk-plans.ts';
 import { createImportStage } from './import-stage.ts';
 import { JOB_VIEW_COLUMNS, type JobView, NO_PROGRESS, toJobView } from './job-views.ts';
-import type { Executor } from './schema.ts';
+import type { Database, Executor } from './schema.ts';
 import { storedJson } from './stored-json.ts';
 import { withinTransaction } from './webhook-outbox.ts';
 
@@ -175,6 +176,52 @@ export async function finishUpload(
     .where('status', '=', 'receiving')
     .executeTakeFirst();
   return updated.numUpdatedRows === 1n;
+}
+
+/**
+ * Processing during the upload (the API's UPLOAD_EARLY_PROCESSING): the
+ * columns and options as profiled so far, written to a job still receiving,
+ * which workers process its early chunks with (each done chunk records its
+ * plan). An import's stage is created with the first of them (its shape
+ * follows the targets and drops, known from the header on). False when the
+ * job is no longer receiving.
+ */
+export async function setReceivingPlan(
+  db: Executor,
+  jobId: string,
+  plan: { columns: StoredJobColumn[]; options: StoredJobOptions },
+): Promise<boolean> {
+  return withinTransaction(db, async (trx) => {
+    const updated = await trx
+      .updateTable('jobs')
+      .set({
+        columns: storedJson.jobColumns.write(plan.columns),
+        options: storedJson.jobOptions.write(plan.options),
+      })
+      .where('id', '=', jobId)
+      .where('status', '=', 'receiving')
+      .returning('type')
+      .executeTakeFirst();
+    if (updated?.type === 'import') await createImportStage(trx, jobId);
+    return updated !== undefined;
+  });
+}
+
+/**
+ * finishUpload for an upload whose chunks were processed while it arrived:
+ * first every chunk not done with the final plan is put back to pending
+ * (resetChunksOffPlan: its row locks first, as a chunk commit takes them,
+ * and a claim racing this waits and then reads the final plan), then the
+ * totals and final columns. Chunks done with the final plan stay done: the
+ * job's flow finds them so.
+ */
+export async function finishEarlyUpload(
+  trx: Transaction<Database>,
+  jobId: string,
+  totals: UploadTotals & { columns: StoredJobColumn[]; options: StoredJobOptions },
+): Promise<boolean> {
+  await resetChunksOffPlan(trx, jobId, chunkPlan(totals.columns, totals.options));
+  return finishUpload(trx, jobId, totals);
 }
 
 /**
