@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
  * A chunk that exhausted its attempts fails its whole job: no partial
  * results. Earlier attempts are only logged (BullMQ retries them with
  * backoff). A job final already (completed, failed elsewhere) stays as it is.
+ * Early chunk jobs (processed while the upload arrived) fail nothing.
  */
 export function createChunkFailureHandler(deps: {
   db: Kysely<Database>;
@@ -25,6 +26,9 @@ export function createChunkFailureHandler(deps: {
       'chunk attempt failed',
     );
     if (!failure.final || failure.payload === undefined) return;
+    // An early job's chunk is processed again by its job's flow (if the
+    // upload is ever accepted): that one's failures are the job's.
+    if (failure.payload.early) return;
     const { jobId, seq } = failure.payload;
     try {
       const type = await markJobFailed(deps.db, jobId, {

@@ -20,7 +20,16 @@ export const QUEUE_NAMES = {
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
-export const normalizeChunkPayload = z.object({ jobId: z.uuid(), seq: z.number().int().min(0) });
+export const normalizeChunkPayload = z.object({
+  jobId: z.uuid(),
+  seq: z.number().int().min(0),
+  /**
+   * Enqueued while the upload still arrives (a standalone job, no flow):
+   * processed with the job's plan so far, before acceptance; the job's flow
+   * later finds the chunk done (same plan) or processes it again.
+   */
+  early: z.literal(true).optional(),
+});
 export const finalizeJobPayload = z.object({ jobId: z.uuid() });
 
 const purgeExpiredPayload = z.object({});
@@ -95,6 +104,7 @@ export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payl
 export const bullJobIds = {
   job: (jobId: string) => `job-${jobId}`,
   chunk: (jobId: string, seq: number) => `chunk-${jobId}-${seq}`,
+  earlyChunk: (jobId: string, seq: number) => `early-${jobId}-${seq}`,
   webhookDelivery: (deliveryId: string, round: number) => `whd-${deliveryId}-${round}`,
 };
 

@@ -67,6 +67,28 @@ describe('enqueueJobs', () => {
   });
 });
 
+describe('enqueueEarlyChunks', () => {
+  it('adds standalone chunk jobs marked early, once each, beside the flow, and withdraws them', async () => {
+    const id = randomUUID();
+    await producer.enqueueEarlyChunks(id, [0, 1]);
+    await producer.enqueueEarlyChunks(id, [1, 2]);
+    const early = await chunks.getJob(bullJobIds.earlyChunk(id, 1));
+    expect(early?.data).toEqual({ jobId: id, seq: 1, early: true });
+    expect(early?.parent).toBeUndefined();
+    await producer.enqueueJob(id, 3);
+    const waiting = (await chunks.getWaiting()).filter((j) => j.data.jobId === id);
+    expect(waiting.map((j) => j.id).sort()).toEqual(
+      [0, 1, 2]
+        .flatMap((seq) => [bullJobIds.chunk(id, seq), bullJobIds.earlyChunk(id, seq)])
+        .sort(),
+    );
+    // The upload ended: the early jobs no worker took are withdrawn, the flow's stay.
+    await producer.withdrawEarlyChunks(id, [0, 1, 2]);
+    const left = (await chunks.getWaiting()).filter((j) => j.data.jobId === id);
+    expect(left.map((j) => j.id).sort()).toEqual([0, 1, 2].map((s) => bullJobIds.chunk(id, s)));
+  });
+});
+
 describe('requeueJob', () => {
   it('replaces a flow with one for the pending chunks only', async () => {
     const id = randomUUID();

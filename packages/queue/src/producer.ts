@@ -26,6 +26,20 @@ export interface JobProducer {
    */
   enqueueJobs(jobs: ReadonlyArray<{ jobId: string; chunkCount: number }>): Promise<void>;
   /**
+   * Chunks of an upload still arriving, as standalone normalize-chunk jobs
+   * (`early-<job>-<seq>`, no parent): workers process them with the plan so
+   * far while the upload goes on. Harmless if the job is never accepted
+   * (workers find it gone and drop them); enqueuing one twice is a no-op.
+   */
+  enqueueEarlyChunks(jobId: string, seqs: readonly number[]): Promise<void>;
+  /**
+   * Removes a job's early chunk jobs that no worker has taken (waiting,
+   * delayed or ended), once its upload has ended and its flow has a child
+   * for every chunk: the backlog then counts each chunk once. One a worker
+   * holds stays (BullMQ refuses to remove a locked job) and runs its course.
+   */
+  withdrawEarlyChunks(jobId: string, seqs: readonly number[]): Promise<void>;
+  /**
    * Replaces a job's flow (after a retry): the old one, whatever state it
    * ended in, is removed with its children, and a new one is enqueued for
    * the pending chunks. Throws when a worker still holds one of the old
@@ -63,6 +77,15 @@ export function createJobProducer(options: {
   const flows = new FlowProducer({ connection: options.connection, prefix: options.prefix });
   // Only for finding a flow's parent to replace it; made on first use.
   let parents: Queue | undefined;
+  // Only for early chunk jobs; made on first use.
+  let chunks: Queue | undefined;
+  const chunkQueue = () => {
+    chunks ??= new Queue(QUEUE_NAMES.chunks, {
+      connection: options.connection,
+      prefix: options.prefix,
+    });
+    return chunks;
+  };
   const producer: JobProducer = {
     async enqueueJob(jobId, chunkCount, enqueueOptions = {}) {
       const seqs = enqueueOptions.pendingSeqs ?? allSeqs(chunkCount);
@@ -71,6 +94,23 @@ export function createJobProducer(options: {
     async enqueueJobs(jobs) {
       if (jobs.length === 0) return;
       await flows.addBulk(jobs.map(({ jobId, chunkCount }) => flowOf(jobId, allSeqs(chunkCount))));
+    },
+    async enqueueEarlyChunks(jobId, seqs) {
+      if (seqs.length === 0) return;
+      const { failParentOnFailure: _, ...opts } = jobCatalog['normalize-chunk'].options;
+      const payload = jobCatalog['normalize-chunk'].payload;
+      await chunkQueue().addBulk(
+        seqs.map((seq) => ({
+          name: 'normalize-chunk',
+          data: payload.parse({ jobId, seq, early: true }),
+          opts: { ...opts, jobId: bullJobIds.earlyChunk(jobId, seq) },
+        })),
+      );
+    },
+    async withdrawEarlyChunks(jobId, seqs) {
+      const queue = chunkQueue();
+      // 0 for a job a worker holds (locked): it runs its course.
+      await Promise.all(seqs.map((seq) => queue.remove(bullJobIds.earlyChunk(jobId, seq))));
     },
     async requeueJob(jobId, chunkCount, enqueueOptions = {}) {
       parents ??= new Queue(QUEUE_NAMES.jobs, {
@@ -82,7 +122,7 @@ export function createJobProducer(options: {
       await producer.enqueueJob(jobId, chunkCount, enqueueOptions);
     },
     close: async () => {
-      await Promise.all([flows.close(), parents?.close()]);
+      await Promise.all([flows.close(), parents?.close(), chunks?.close()]);
     },
   };
   return producer;

@@ -1,11 +1,14 @@
 import { isFinal } from '@sluice/contract';
 import {
+  chunkPlan,
   claimChunk,
   commitChunkResult,
   type Database,
   type ErrorLimits,
   inTransaction,
+  judgeDoneFirstChunk,
   loadChunkWork,
+  loadJobPlan,
   markJobRunning,
 } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
@@ -28,8 +31,9 @@ export interface ChunkProcessorDeps {
 }
 
 /**
- * not-accepted: the job is still receiving (enqueued, not yet accepted): try
- * again later. failed-job: applied, and its error rate failed the job.
+ * not-accepted: the job is still receiving (enqueued, not yet accepted) and
+ * this is its flow's child: try again later (an early chunk job processes it
+ * now). failed-job: applied, and its error rate failed the job.
  */
 export type ChunkOutcome =
   | 'applied'
@@ -53,15 +57,27 @@ export class LockLostError extends Error {
  * for the same chunk (BullMQ delivers at least once), and a stale attempt
  * (lost its lock, chunk re-delivered elsewhere) cannot commit.
  *
+ * An early chunk job (`early`, enqueued while the upload arrives) processes
+ * a chunk of a job still receiving with the job's plan so far, read again
+ * under its claim, and leaves the job's status and the first chunk's
+ * error-rate verdict to the job's flow.
+ *
  * `attempt.signal` is aborted when BullMQ could not renew the job's lock
  * (@sluice/queue's consumers cancel such attempts).
  */
 export function createChunkProcessor(deps: ChunkProcessorDeps) {
   return async (
-    { jobId, seq }: NormalizeChunkPayload,
+    { jobId, seq, early: earlyJob }: NormalizeChunkPayload,
     attempt: Pick<JobAttempt, 'bullJobId' | 'signal'>,
   ): Promise<ChunkOutcome> => {
     const { signal, bullJobId } = attempt;
+    const early = earlyJob === true;
+    // A first chunk done before its job was accepted (an early job) has its
+    // error rate judged when the job's own flow comes to it.
+    const alreadyDone = async (): Promise<ChunkOutcome> =>
+      seq === 0 && !early && (await judgeDoneFirstChunk(deps.db, jobId, deps.errorLimits))
+        ? 'failed-job'
+        : 'already-done';
     const started = process.hrtime.bigint();
     const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
     const abandonIfLockLost = () => {
@@ -75,13 +91,26 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     };
     const work = await loadChunkWork(deps.db, jobId, seq);
     if (!work) return 'job-gone';
-    if (work.status === 'done') return 'already-done';
+    if (work.status === 'done') return alreadyDone();
     if (isFinal(work.jobStatus)) return 'job-final';
-    if (work.jobStatus === 'receiving') return 'not-accepted';
+    // The job's flow waits for acceptance; an early job processes the chunk now.
+    if (work.jobStatus === 'receiving' && !early) return 'not-accepted';
     abandonIfLockLost();
     const claimed = await claimChunk(deps.db, jobId, seq, deps.workerId);
-    if (claimed === undefined) return 'already-done';
-    await markJobRunning(deps.db, jobId);
+    if (claimed === undefined) return alreadyDone();
+    let { columns, options } = work;
+    let accepted = work.jobStatus !== 'receiving';
+    if (!accepted) {
+      // Read again under the claim: the plan so far may have changed since
+      // the load, and a final plan written from now on fences this attempt.
+      const plan = await loadJobPlan(deps.db, jobId);
+      if (!plan) return 'job-gone';
+      if (isFinal(plan.jobStatus)) return 'job-final';
+      ({ columns, options } = plan);
+      accepted = plan.jobStatus !== 'receiving';
+    }
+    // A job still receiving is not running yet: its flow marks it so.
+    if (accepted) await markJobRunning(deps.db, jobId);
 
     let result: ChunkTaskResult;
     try {
@@ -90,10 +119,10 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
           data: work.data,
           firstRecord: work.firstRecord,
           recordCount: work.recordCount,
-          columns: work.columns,
-          options: work.options,
+          columns,
+          options,
           maxColumns: deps.maxColumns,
-          delimiter: work.options.dialect.delimiter,
+          delimiter: options.dialect.delimiter,
           stage: work.jobType === 'import',
         },
         signal,
@@ -124,6 +153,8 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
             errors: result.errors,
             processedBy: deps.workerId,
             staged: result.staged,
+            plan: chunkPlan(columns, options),
+            early,
           },
           deps.errorLimits,
         ),
@@ -138,7 +169,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     if (outcome === 'missing') return 'job-gone';
     if (outcome === 'already-done') {
       deps.metrics.chunkDuration.observe({ outcome: 'duplicate' }, seconds);
-      return 'already-done';
+      return alreadyDone();
     }
     if (outcome === 'superseded') {
       // Another attempt claimed the chunk after us (we lost the BullMQ lock
