@@ -30,6 +30,9 @@ beforeAll(async () => {
   stack = await startChaosStack({
     workers: 2,
     workerEnv: { WORKER_LOCK_DURATION_MS: undefined, WORKER_STALLED_INTERVAL_MS: undefined },
+    // The flow's chunk jobs only: a chunk job enqueued during the upload that
+    // the victim held would come back under its own id (early-recovery.test.ts).
+    apiEnv: { UPLOAD_EARLY_PROCESSING: 'false' },
   });
   db = new pg.Client({ connectionString: stack.postgres.url });
   await db.connect();

@@ -11,7 +11,9 @@ import { type Stack, startStack } from '../support/stack.ts';
 // How many each ends up with follows how fast each one runs, i.e. how the
 // machine schedules them (18 | 10 under a loaded CI run, 14 | 14 on a quiet
 // one): that even share on equal workers is a figure of `pnpm bench
-// scale-out`, not an assertion here.
+// scale-out`, not an assertion here. The job's flow alone: chunk jobs
+// enqueued during the upload (UPLOAD_EARLY_PROCESSING, tested in
+// early-processing*.test.ts) would add claims of their own.
 
 let stack: Stack;
 let db: pg.Client;
@@ -20,7 +22,7 @@ beforeAll(async () => {
   stack = await startStack({
     queuePrefix: '{e2e-spread}',
     workers: 2,
-    env: { CHUNK_BYTES: '256KB' },
+    env: { CHUNK_BYTES: '256KB', UPLOAD_EARLY_PROCESSING: 'false' },
     workerEnv: { WORKER_THREADS: '1' },
   });
   db = new pg.Client({ connectionString: inject('databaseUrl') });

@@ -92,7 +92,13 @@ it('a flow stuck in Redis (its parent failed) is rebuilt from PostgreSQL and com
   await stack.stop();
   // An API with no worker: the job's flow waits in Redis untouched.
   const prefix = '{e2e-reconcile-stuck}';
-  const idle = await startStack({ queuePrefix: prefix, workers: 0, env: { CHUNK_BYTES: '16KB' } });
+  // Only the flow's chunk jobs in the queue (no early ones): the first one
+  // pulled is a child of the flow.
+  const idle = await startStack({
+    queuePrefix: prefix,
+    workers: 0,
+    env: { CHUNK_BYTES: '16KB', UPLOAD_EARLY_PROCESSING: 'false' },
+  });
   const redis = new Redis(inject('redisUrl'), {
     connectionName: 'e2e-reconcile-stuck',
     maxRetriesPerRequest: null,
@@ -172,10 +178,11 @@ it.each(['key', 'removed'] as const)(
   async (how) => {
     // The first test's stack is stopped (second test); a fresh one, no worker yet.
     const prefix = `{e2e-reconcile-lost-${how}}`;
+    // No early chunk jobs (UPLOAD_EARLY_PROCESSING): none may stand in for the lost one.
     const idle = await startStack({
       queuePrefix: prefix,
       workers: 0,
-      env: { CHUNK_BYTES: '16KB' },
+      env: { CHUNK_BYTES: '16KB', UPLOAD_EARLY_PROCESSING: 'false' },
     });
     const redis = new Redis(inject('redisUrl'), {
       connectionName: `e2e-reconcile-lost-${how}`,

@@ -66,6 +66,8 @@ export interface AppDeps {
     rateWindowMs: number;
     maxConcurrent: number;
     maxConcurrentPerClient: number;
+    /** UPLOAD_EARLY_PROCESSING: chunks processed while their upload arrives. */
+    earlyProcessing?: boolean | undefined;
   };
   /** Requests per minute per client on /v1 (http/rate-limits.ts). */
   rateLimits: RateLimitSettings;
@@ -168,6 +170,7 @@ export function createApp(deps: AppDeps): express.Express {
       logger: deps.logger,
     }),
     intake: createIntake(deps.db, deps.producer),
+    earlyProcessing: deps.uploads.earlyProcessing,
   };
   app.use(jobRoutes(jobDeps));
   app.use(jobErrorRoutes(jobDeps));

@@ -153,6 +153,7 @@ const app = createApp({
     rateWindowMs: config.UPLOAD_RATE_WINDOW_MS,
     maxConcurrent: config.MAX_CONCURRENT_UPLOADS,
     maxConcurrentPerClient: config.MAX_CONCURRENT_UPLOADS_PER_CLIENT,
+    earlyProcessing: config.UPLOAD_EARLY_PROCESSING,
   },
   rateLimits: {
     submissionsPerMinute: config.RATE_LIMIT_SUBMISSIONS_PER_MINUTE,

@@ -125,6 +125,18 @@ const apiSchema = z
       .max(1024 ** 3)
       .default(10_240),
     UPLOAD_RATE_WINDOW_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+    /**
+     * "true": chunks of an upload are processed while it still arrives
+     * (enqueued as they are stored, once the column profiler's sample is
+     * complete) with the column plan inferred so far; at the end of the
+     * upload the chunks done with another plan than the final one are
+     * processed again. Results are the same either way; "false" processes
+     * only after the whole upload has arrived.
+     */
+    UPLOAD_EARLY_PROCESSING: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     /** Uploads in progress at once, overall and per client address; more get 429 too_many_uploads. */
     MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(100_000).default(64),
     /**

@@ -76,16 +76,20 @@ type WorkerEnv = Record<string, string | undefined>;
 export async function startChaosStack(options: {
   workers: number;
   workerEnv?: WorkerEnv;
+  apiEnv?: Record<string, string>;
 }): Promise<ChaosStack>;
 export async function startChaosStack<R>(options: {
   workers: number;
   redis: RedisDeployment<R>;
   workerEnv?: WorkerEnv;
+  apiEnv?: Record<string, string>;
 }): Promise<ChaosStack<R>>;
 export async function startChaosStack<R>(options: {
   workers: number;
   redis?: RedisDeployment<R>;
   workerEnv?: WorkerEnv;
+  /** API settings on top of the chaos ones. */
+  apiEnv?: Record<string, string>;
 }): Promise<ChaosStack<R>> {
   const deployment = (options.redis ?? standaloneRedis) as RedisDeployment<R>;
   const dir = mkdtempSync(join(tmpdir(), 'sluice-chaos-'));
@@ -113,6 +117,7 @@ export async function startChaosStack<R>(options: {
     // The workload's client is 127.0.0.1: no budget of its may interfere.
     RATE_LIMIT_SUBMISSIONS_PER_MINUTE: '1000000',
     RATE_LIMIT_READS_PER_MINUTE: '1000000',
+    ...options.apiEnv,
   });
   let spawned = 0;
   const retired: AppProcess[] = [];

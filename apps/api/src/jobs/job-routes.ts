@@ -43,6 +43,7 @@ import type { JobEvents } from './job-events.ts';
 import { jobNotFound, requireCompleted, UUID } from './job-lookup.ts';
 import { readJobRequest } from './job-options.ts';
 import { presentJob, presentJobSummary } from './job-view.ts';
+import type { EarlyProcessing } from './upload/early-chunks.ts';
 import { openCsvUpload, type UploadLimits } from './upload/request-body.ts';
 import { type StoreLimits, storeUpload } from './upload/store-upload.ts';
 
@@ -74,6 +75,8 @@ export interface JobRoutesDeps {
   dispatchWebhooks: (jobId: string) => Promise<void>;
   /** A submission's store, enqueue and accept, shared with concurrent ones. */
   intake: Intake;
+  /** UPLOAD_EARLY_PROCESSING: chunks are enqueued as they are stored (upload/early-chunks.ts). */
+  earlyProcessing?: boolean | undefined;
 }
 
 const keyInUse = () =>
@@ -115,6 +118,12 @@ function readFilter(req: Request): JobFilter {
 export function jobRoutes(deps: JobRoutesDeps): Router {
   const router = Router();
   const { needs } = deps;
+  const early: EarlyProcessing = {
+    enqueue: (jobId, seqs) => deps.producer.enqueueEarlyChunks(jobId, seqs),
+    withdraw: (jobId, seqs) => deps.producer.withdrawEarlyChunks(jobId, seqs),
+    onError: (err, jobId) =>
+      deps.logger.warn({ err, jobId }, 'early chunk jobs: could not enqueue or withdraw some'),
+  };
   const read = requireScopes('jobs:read');
   const write = requireScopes('jobs:write');
 
@@ -173,6 +182,7 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         transaction: deps.transaction,
         idempotencyKey,
         storeWhole: deps.intake.storeWhole,
+        early: deps.earlyProcessing ? early : undefined,
       });
       if (idempotencyKey !== undefined) {
         // The whole body has arrived (the upload read it to its end).

@@ -5,12 +5,14 @@ import {
   type Database,
   type DatasetView,
   deleteJob,
+  finishEarlyUpload,
   finishUpload,
   insertChunk,
   insertJob,
   insertWholeUpload,
   inTransaction,
   type NewJob,
+  setReceivingPlan,
   type TransactionOptions,
   type WholeUpload,
 } from '@sluice/db';
@@ -20,6 +22,7 @@ import { mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import type { JobRequest } from '../job-options.ts';
 import { decideDelimiter, describeDialect } from './dialect.ts';
+import { EarlyChunks, type EarlyProcessing } from './early-chunks.ts';
 import { readHeaderNames, requireUsableOutputHeader } from './header.ts';
 import { profileChunk } from './profile-chunk.ts';
 import type { CsvUpload } from './request-body.ts';
@@ -52,7 +55,10 @@ export const SNIFF_BYTES = 64 * 1024;
  * A chunk is stored while the next is read and profiled, and that one
  * waits for it (backpressure): at most one chunk is being stored at a
  * time, memory stays near two chunks whatever the file size. Column types and date
- * orders are profiled over the whole file on the way. Nothing is anybody's
+ * orders are profiled over the whole file on the way. With `early` the
+ * chunks are processed while the upload goes on (early-chunks.ts), with the
+ * plan so far; the final plan is decided at the end and chunks done with
+ * another one are processed again (finishEarlyUpload). Nothing is anybody's
  * until the caller accepts the job (acceptJob, right before the 202); an
  * upload that fails is withdrawn here, and one whose API process dies is
  * removed by the reconciler once it has gone silent.
@@ -73,12 +79,15 @@ export async function storeUpload(
     transaction: TransactionOptions;
     /** Stores a small upload whole without an Idempotency-Key (default: insertWholeUpload alone). */
     storeWhole?: ((upload: WholeUpload) => Promise<void>) | undefined;
+    /** Chunks processed while the upload arrives (UPLOAD_EARLY_PROCESSING): how to enqueue them. */
+    early?: EarlyProcessing | undefined;
   },
 ): Promise<StoredUpload> {
   const { dataset, tenantId, idempotencyKey } = options;
   const storeWhole =
     options.storeWhole ?? ((u: WholeUpload) => insertWholeUpload(db, u.job, u.chunk, u.totals));
   const jobId = randomUUID();
+  const early = options.early && new EarlyChunks(jobId, options.early);
   let stored = false;
   // The chunk being stored: the next one is split and profiled meanwhile,
   // then waits for it (its failure surfaces there, or at the end).
@@ -209,7 +218,18 @@ export async function storeUpload(
         stored = true;
       }
       if (storing) await storing;
-      storing = write((trx) => insertChunk(trx, jobId, chunk), 3).then(stillReceiving);
+      // Early processing: the plan so far, once the profiler's sample is complete.
+      const plan = early?.planToWrite(
+        profiler?.readsFields === undefined
+          ? undefined
+          : { columns: columnsOf(profiler), options: options() },
+      );
+      storing = write(async (trx) => {
+        const receiving = await insertChunk(trx, jobId, chunk);
+        return receiving && plan ? setReceivingPlan(trx, jobId, plan) : receiving;
+      }, 3)
+        .then(stillReceiving)
+        .then(() => early?.stored(chunk.seq, plan !== undefined));
       // Handled here too: it may fail while this loop waits for the client.
       storing.catch(() => {});
       profile(event.bytes);
@@ -223,7 +243,10 @@ export async function storeUpload(
       throw noRows();
     }
     const totals = { bytes, chunks, rows, columns: columnsOf(profiler), options: options() };
-    stillReceiving(await write((trx) => finishUpload(trx, jobId, totals), 3));
+    // Chunks processed early with another plan than this final one are reset.
+    const finish = early?.planned ? finishEarlyUpload : finishUpload;
+    stillReceiving(await write((trx) => finish(trx, jobId, totals), 3));
+    await early?.withdraw();
     return { jobId, chunks, rows, bytes };
   } catch (error) {
     // Withdrawn at once; if even that fails (the database is down), the
