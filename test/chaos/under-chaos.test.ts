@@ -77,12 +77,20 @@ async function busyWorkers(
   return { slots, what: 'mid-chunk', done };
 }
 
-/** Waits until the job has committed at least `chunks` chunks (work is under way). */
+/**
+ * Waits until the job has committed `chunks` more chunks than when first
+ * looked at, right after its 202 (work is under way since its acceptance:
+ * chunks processed while it was uploaded are done already, and a crash of
+ * the test's PostgreSQL, run with synchronous_commit off, a moment after
+ * the acceptance could lose the acceptance itself).
+ */
 async function waitForProgress(jobId: string, chunks: number): Promise<number> {
+  let from: number | undefined;
   for (;;) {
     const job = await jobProgress(jobId);
     if (job) {
-      if (job.progress.chunksDone >= chunks) return job.progress.chunksDone;
+      from ??= job.progress.chunksDone;
+      if (job.progress.chunksDone >= from + chunks) return job.progress.chunksDone;
       if (job.status !== 'queued' && job.status !== 'running') {
         throw new Error(`job ${jobId} finished (${job.status}) before the disruption`);
       }

@@ -5,7 +5,7 @@ import { type AppProcess, spawnApp, waitForHttp } from '../harness/processes.ts'
 import { useApiKey } from '../support/api-keys.ts';
 import { type JobBody, postStream, waitForJob } from '../support/client.ts';
 import { datasetTable, dropDataset } from '../support/dataset-tables.ts';
-import { postInTwoParts, waitForEarlyChunk } from '../support/early-uploads.ts';
+import { type EarlyChunk, postInTwoParts, waitForEarlyChunk } from '../support/early-uploads.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 // Chunks processed while the upload still arrives (UPLOAD_EARLY_PROCESSING)
@@ -15,7 +15,8 @@ import { type Stack, startStack } from '../support/stack.ts';
 // byte for byte: result.csv, errors.csv, counts, and an import's dataset.
 
 const PREFIX = '{e2e-early}';
-const ENV = { CHUNK_BYTES: '16KB', UPLOAD_MIN_BYTES_PER_SECOND: '0' };
+// A first chunk (about 300 rows) is judged for its error rate.
+const ENV = { CHUNK_BYTES: '16KB', UPLOAD_MIN_BYTES_PER_SECOND: '0', ERROR_RATE_MIN_ROWS: '100' };
 const ROWS = 6000;
 const FIRST_PART = 3000;
 let stack: Stack;
@@ -84,9 +85,15 @@ function file(header: string, row: (i: number) => string) {
   };
 }
 
+/** Two rows in three without a valid e-mail, which the request makes required. */
+function failFastRow(i: number): string {
+  return `${i % 3 === 0 ? `r${i}@example.org` : `missing-${i}`},Third Person ${i}`;
+}
+
 const FILES = {
   'date-flip': file('email,name,dob\n', dateFlipRow),
   'row-errors': file('email,name,dob,phone\n', rowErrorsRow),
+  'fail-fast': file('email,name\n', failFastRow),
 };
 
 interface Outcome {
@@ -212,5 +219,42 @@ describe('chunks processed while the upload arrives', () => {
     expect(stack.workers[0]?.output()).toMatch(
       new RegExp(`"jobId":"${on.job.id}"[^\\n]*import merged`),
     );
+  });
+
+  it('fail the job the same way when its first chunk, processed early, rejects too many rows', async () => {
+    const { first, rest } = FILES['fail-fast'];
+    const required = encodeURIComponent(
+      JSON.stringify({ email: { type: 'email', required: true } }),
+    );
+    const query = `?filename=fail-fast.csv&columns=${required}`;
+    let early: EarlyChunk | undefined;
+    const posted = await postInTwoParts(
+      `${stack.apiUrl}/v1/jobs${query}`,
+      first,
+      rest,
+      async () => {
+        early = await waitForEarlyChunk(db, 'fail-fast.csv', { seq: 0 });
+      },
+    );
+    expect(posted.status, posted.body).toBe(202);
+    const on = await waitForJob(stack.apiUrl, (JSON.parse(posted.body) as JobBody).id);
+    async function* whole() {
+      yield Buffer.from(first + rest);
+    }
+    const offPosted = await postStream(`${offUrl}/v1/jobs${query}`, whole(), {
+      'content-type': 'text/csv',
+    });
+    expect(offPosted.status, offPosted.body).toBe(202);
+    const off = await waitForJob(offUrl, (JSON.parse(offPosted.body) as JobBody).id);
+    expect(early?.seq).toBe(0);
+    expect(on.status).toBe('failed');
+    expect(on.errorCode).toBe('error_rate_exceeded');
+    // Judged on the same first chunk: the same words. (Which other chunks
+    // committed before the verdict, and so errors.csv, depends on timing.)
+    expect({ status: on.status, errorCode: on.errorCode, error: on.error }).toEqual({
+      status: off.status,
+      errorCode: off.errorCode,
+      error: off.error,
+    });
   });
 });

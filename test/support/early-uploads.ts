@@ -19,12 +19,12 @@ export interface EarlyChunk {
 
 /**
  * Waits until the receiving job uploaded as `fileName` has a chunk done
- * (by an early chunk job) and returns it.
+ * (by an early chunk job), chunk `seq` when given, and returns it.
  */
 export async function waitForEarlyChunk(
   db: Pick<pg.Client, 'query'>,
   fileName: string,
-  timeoutMs = 60_000,
+  { seq, timeoutMs = 60_000 }: { seq?: number; timeoutMs?: number } = {},
 ): Promise<EarlyChunk> {
   for (const until = Date.now() + timeoutMs; Date.now() < until; await sleep(50)) {
     const { rows } = await db.query<{
@@ -35,8 +35,9 @@ export async function waitForEarlyChunk(
     }>(
       `select c.job_id, c.seq, c.plan, c.processed_at from job_chunks c join jobs j on j.id = c.job_id
        where j.file_name = $1 and j.status = 'receiving' and c.status = 'done'
+         and ($2::int is null or c.seq = $2)
        order by c.seq limit 1`,
-      [fileName],
+      [fileName, seq ?? null],
     );
     const row = rows[0];
     if (row)

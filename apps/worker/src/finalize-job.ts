@@ -1,10 +1,12 @@
 import {
   type Database,
   type DatabaseHandle,
+  type ErrorLimits,
   finalizeImportJob,
   finalizeJob,
   getJobType,
   inTransaction,
+  judgeDoneFirstChunk,
   markJobFailed,
   postgresErrorClass,
 } from '@sluice/db';
@@ -23,6 +25,8 @@ export interface FinalizerDeps {
   importStatementTimeoutMs: number;
   /** Tries of a merge that its statement timeout cancels, before the job fails. */
   importTimeoutAttempts: number;
+  /** The first chunk's error-rate rule (judged here too: see below). */
+  errorLimits: ErrorLimits;
 }
 
 /**
@@ -88,6 +92,13 @@ export function createFinalizer(deps: FinalizerDeps) {
   return async ({ jobId }: FinalizeJobPayload) => {
     const type = await getJobType(deps.db, jobId);
     if (type === undefined) return 'missing';
+    // A first chunk done while the upload arrived is judged by its flow
+    // child; a flow the reconciler rebuilt has no child for a done chunk, so
+    // the verdict is given here too (a no-op for a chunk judged already).
+    if (await judgeDoneFirstChunk(deps.db, jobId, deps.errorLimits)) {
+      deps.metrics.jobsFinished.inc({ type, outcome: 'failed' });
+      return 'failed' as const;
+    }
     const outcome =
       type === 'import'
         ? await finalizeImport(jobId)

@@ -119,6 +119,10 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
   });
   const throughPostgres = runThroughPostgres(breakers.postgres, config.BREAKER_RESET_TIMEOUT_MS);
 
+  const errorLimits = {
+    maxStoredPerJob: config.MAX_ERROR_ROWS_PER_JOB,
+    failFast: { minRows: config.ERROR_RATE_MIN_ROWS, maxRate: config.MAX_ERROR_RATE },
+  };
   const processChunk = createChunkProcessor({
     db: database.db,
     runTask: (task, signal) => deps.pool.run(task, { signal }),
@@ -127,10 +131,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     workerId: deps.workerId,
     maxColumns: config.MAX_COLUMNS,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-    errorLimits: {
-      maxStoredPerJob: config.MAX_ERROR_ROWS_PER_JOB,
-      failFast: { minRows: config.ERROR_RATE_MIN_ROWS, maxRate: config.MAX_ERROR_RATE },
-    },
+    errorLimits,
   });
   const finalize = createFinalizer({
     db: database.db,
@@ -140,6 +141,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     importStatementTimeoutMs: config.IMPORT_STATEMENT_TIMEOUT_MS,
     importTimeoutAttempts: config.IMPORT_TIMEOUT_ATTEMPTS,
+    errorLimits,
   });
   const chunkFailed = createChunkFailureHandler({ db: database.db, metrics, logger });
   const purge = createPurge({
