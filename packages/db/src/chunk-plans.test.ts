@@ -85,9 +85,9 @@ describe('resetChunksOffPlan', () => {
       .execute();
     expect(chunks.map((c) => [c.seq, c.status, c.output === null, c.errors_total, c.plan])).toEqual(
       [
-        [0, 'pending', true, null, null],
+        [0, 'pending', true, null, 'final'],
         [1, 'done', false, 1, 'final'],
-        [2, 'pending', true, null, null],
+        [2, 'pending', true, null, 'final'],
       ],
     );
     const errors = await db
@@ -167,16 +167,26 @@ describe('processing while the upload arrives', () => {
     return id;
   }
 
-  const commitEarly = (jobId: string, seq: number, attempt: number, errors: number) =>
-    inTransaction(db, async (trx) => {
-      const plan = await loadJobPlan(trx, jobId);
-      return commitChunkResult(
+  /** An early attempt: claimed, then read the job's plan (as a worker does), then commits. */
+  async function claimEarly(jobId: string, seq: number) {
+    const attempt = (await claimChunk(db, jobId, seq, 'w'))!;
+    const read = (await loadJobPlan(db, jobId))!;
+    return { attempt, plan: chunkPlan(read.columns, read.options) };
+  }
+  const commitEarly = (
+    jobId: string,
+    seq: number,
+    { attempt, plan }: { attempt: number; plan: string },
+    errors: number,
+  ) =>
+    inTransaction(db, (trx) =>
+      commitChunkResult(
         trx,
         {
           jobId,
           seq,
           attempt,
-          plan: chunkPlan(plan!.columns, plan!.options),
+          plan,
           early: true,
           output: Buffer.from(`out ${seq}\n`),
           rowsAccepted: 2 - errors,
@@ -186,16 +196,16 @@ describe('processing while the upload arrives', () => {
           processedBy: 'test',
         },
         FAIL_FAST,
-      );
-    });
+      ),
+    );
   /** Any rejected row fails a job whose first chunk is judged. */
   const FAIL_FAST = { maxStoredPerJob: 100, failFast: { minRows: 1, maxRate: 0 } };
   const finish = (jobId: string, columns: StoredJobColumn[]) =>
     inTransaction(db, (trx) =>
       finishEarlyUpload(trx, jobId, {
-        bytes: 12,
-        chunks: 2,
-        rows: 4,
+        bytes: 18,
+        chunks: 3,
+        rows: 6,
         columns,
         options: STORED_OPTIONS,
       }),
@@ -211,18 +221,20 @@ describe('processing while the upload arrives', () => {
     ).map((c) => `${c.seq}:${c.status}`);
 
   it('keeps chunks done with the final plan, and judges the first one only once accepted', async () => {
-    const jobId = await receivingJob(2, dmy);
+    const jobId = await receivingJob(3, dmy);
     expect((await loadJobPlan(db, jobId))?.columns).toEqual(dmy);
-    const a0 = (await claimChunk(db, jobId, 0, 'w'))!;
     // Rejected rows, but the job is not accepted: nothing is judged yet.
-    expect(await commitEarly(jobId, 0, a0, 1)).toBe('applied');
+    expect(await commitEarly(jobId, 0, await claimEarly(jobId, 0), 1)).toBe('applied');
     expect((await loadJobPlan(db, jobId))?.jobStatus).toBe('receiving');
     expect(await judgeDoneFirstChunk(db, jobId, FAIL_FAST)).toBe(false);
+    const running = await claimEarly(jobId, 1); // read the plan that becomes final
 
     expect(await finish(jobId, dmy)).toBe(true);
-    expect(await chunkStates(jobId)).toEqual(['0:done', '1:pending']);
-    // Never claimed: locked by the reset, left as it was (its first claim is attempt 1).
-    expect(await claimChunk(db, jobId, 1, 'w')).toBe(1);
+    expect(await chunkStates(jobId)).toEqual(['0:done', '1:pending', '2:pending']);
+    // Its plan is the final one: it commits.
+    expect(await commitEarly(jobId, 1, running, 0)).toBe('applied');
+    // Never claimed: left as it was (its first claim is attempt 1).
+    expect(await claimChunk(db, jobId, 2, 'w')).toBe(1);
     expect((await acceptJob(db, jobId))?.status).toBe('queued');
     expect(await judgeDoneFirstChunk(db, jobId, FAIL_FAST)).toBe(true);
     const job = await db
@@ -233,18 +245,18 @@ describe('processing while the upload arrives', () => {
     expect(job).toEqual({ status: 'failed', error_code: 'error_rate_exceeded' });
   });
 
-  it('redoes chunks done with an earlier plan and fences attempts that read one', async () => {
-    const jobId = await receivingJob(2, mdy);
-    const a0 = (await claimChunk(db, jobId, 0, 'w'))!;
-    expect(await commitEarly(jobId, 0, a0, 0)).toBe('applied');
-    const a1 = (await claimChunk(db, jobId, 1, 'w'))!; // reads MDY, still running
+  it('redoes chunks done with an earlier plan and refuses attempts that read one', async () => {
+    const jobId = await receivingJob(3, mdy);
+    expect(await commitEarly(jobId, 0, await claimEarly(jobId, 0), 0)).toBe('applied');
+    const stale = await claimEarly(jobId, 1); // read MDY, still running
     expect(await finish(jobId, dmy)).toBe(true);
-    expect(await chunkStates(jobId)).toEqual(['0:pending', '1:pending']);
-    expect(await commitEarly(jobId, 1, a1, 0)).toBe('superseded');
-    // A claim made from now on reads the final plan.
-    const again = (await claimChunk(db, jobId, 1, 'w'))!;
+    expect(await chunkStates(jobId)).toEqual(['0:pending', '1:pending', '2:pending']);
+    expect(await commitEarly(jobId, 1, stale, 0)).toBe('superseded');
+    // A claim made from now on reads the final plan and commits.
+    const again = await claimEarly(jobId, 1);
     expect((await loadJobPlan(db, jobId))?.columns).toEqual(dmy);
     expect(await commitEarly(jobId, 1, again, 0)).toBe('applied');
+    expect(await commitEarly(jobId, 0, await claimEarly(jobId, 0), 0)).toBe('applied');
     expect(await judgeDoneFirstChunk(db, jobId, FAIL_FAST)).toBe(false);
   });
 

@@ -37,18 +37,18 @@ export function chunkPlan(columns: readonly StoredJobColumn[], options: StoredJo
 }
 
 /**
- * Puts back to pending every chunk of a job that is not done with `plan`
- * (the job's final plan, in the transaction that writes it: finishUpload):
- * done chunks processed with another plan lose their output, counts, stored
- * row errors (their share of the error-row budget is given back) and, for
- * an import, their staged rows; every such chunk that was ever claimed,
- * pending ones included, gets a new attempt number and no claimant, so an
- * attempt still running with an earlier plan can no longer commit (the
- * fenced commit's own check); every chunk off the plan is locked, so a claim racing this
- * transaction waits for it and then reads the final plan. A commit racing this statement is waited for and its result
- * reset too (PostgreSQL re-checks the updated row). The claims counted
- * towards giving up a chunk stay as they were. Row locks are taken first,
- * then the job row's, then the stage lock: the order of a chunk commit.
+ * Makes `plan` (the job's final plan, in the transaction that writes it:
+ * finishEarlyUpload) the one every chunk not done with it must be processed
+ * with: recorded on each such chunk's row, where the fenced commit checks
+ * it (an attempt still running with an earlier plan cannot commit; one that
+ * read this plan, e.g. started after the last change of the plan so far,
+ * goes on and commits). Done chunks processed with another plan go back to
+ * pending: they lose their output, counts, stored row errors (their share
+ * of the error-row budget is given back) and, for an import, their staged
+ * rows, and get a new attempt number. Every chunk off the plan is locked
+ * until the transaction ends, so a claim or commit racing this waits for it
+ * and then sees the plan (PostgreSQL re-checks the updated row). Row locks
+ * first, then the job row's, then the stage lock: a chunk commit's order.
  * Returns the seqs of the done chunks that were reset.
  */
 export async function resetChunksOffPlan(
@@ -56,23 +56,22 @@ export async function resetChunksOffPlan(
   jobId: string,
   plan: string,
 ): Promise<number[]> {
-  // Every chunk off the plan is locked (a claim racing this waits for it);
-  // only those done or ever claimed are changed: one never claimed keeps
-  // its attempt, so its first claim is still attempt 1.
   const { rows } = await sql<{ seq: number; was_done: boolean }>`
     with before as (
-      select seq, status = 'done' as was_done, status = 'done' or claimed_by is not null as touched
-      from job_chunks
+      select seq, status = 'done' as was_done from job_chunks
       where job_id = ${jobId} and plan is distinct from ${plan}
       for no key update
     )
     update job_chunks c
        set status = 'pending', output = null, rows_accepted = null, rows_rejected = null,
            rows_blank = null, errors_total = null, error_counts = null, processed_by = null,
-           processed_at = null, plan = null, claimed_by = null, claimed_at = null,
-           attempt = c.attempt + 1, attempt_base = c.attempt_base + 1
+           processed_at = null, plan = ${plan},
+           claimed_by = case when b.was_done then null else c.claimed_by end,
+           claimed_at = case when b.was_done then null else c.claimed_at end,
+           attempt = c.attempt + b.was_done::int,
+           attempt_base = c.attempt_base + b.was_done::int
       from before b
-     where c.job_id = ${jobId} and c.seq = b.seq and b.touched
+     where c.job_id = ${jobId} and c.seq = b.seq
     returning c.seq, b.was_done`.execute(trx);
   const reset = rows
     .filter((r) => r.was_done)

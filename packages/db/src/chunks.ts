@@ -149,7 +149,10 @@ export interface ChunkResult {
    * not fit the stage) the merge stages this chunk from its output.
    */
   staged?: StagedRows | undefined;
-  /** The plan (chunkPlan) the chunk was processed with, recorded with it. */
+  /**
+   * The plan (chunkPlan) the chunk was processed with, recorded with it; a
+   * chunk whose row names another plan (resetChunksOffPlan) refuses it.
+   */
   plan?: string | undefined;
   /**
    * Processed while its upload was still arriving (an early chunk job): the
@@ -192,7 +195,9 @@ export async function claimChunk(
  * job (error_rate_exceeded). already-done: another
  * attempt committed first. superseded: the chunk is still pending but was
  * claimed again after this attempt (a stale attempt, e.g. one that lost its
- * BullMQ lock); nothing was written. missing: no such chunk (job deleted).
+ * BullMQ lock), or must be processed with another plan than this attempt's
+ * (it read the plan so far of an upload whose final plan differs); nothing
+ * was written. missing: no such chunk (job deleted).
  */
 export type ChunkCommitOutcome =
   | 'applied'
@@ -244,6 +249,13 @@ export async function commitChunkResult(
     .where('seq', '=', result.seq)
     .where('status', '=', 'pending')
     .where('attempt', '=', result.attempt)
+    // A plan on a pending chunk is the one it must be processed with (set
+    // at the end of an upload processed while it arrived: resetChunksOffPlan).
+    .where((eb) =>
+      result.plan === undefined
+        ? eb('plan', 'is', null)
+        : eb.or([eb('plan', 'is', null), eb('plan', '=', result.plan)]),
+    )
     .returning('seq')
     .executeTakeFirst();
   if (!marked) {

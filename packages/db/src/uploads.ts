@@ -209,18 +209,23 @@ export async function setReceivingPlan(
 
 /**
  * finishUpload for an upload whose chunks were processed while it arrived:
- * first every chunk not done with the final plan is put back to pending
- * (resetChunksOffPlan: its row locks first, as a chunk commit takes them,
- * and a claim racing this waits and then reads the final plan), then the
- * totals and final columns. Chunks done with the final plan stay done: the
- * job's flow finds them so.
+ * first the final plan is made the one of every chunk not done with it
+ * (resetChunksOffPlan: done chunks of another plan back to pending, and
+ * commits of attempts that read another plan refused; row locks first, as
+ * a chunk commit takes them), then the totals and final columns. Chunks
+ * done with the final plan stay done: the job's flow finds them so.
  */
 export async function finishEarlyUpload(
   trx: Transaction<Database>,
   jobId: string,
   totals: UploadTotals & { columns: StoredJobColumn[]; options: StoredJobOptions },
 ): Promise<boolean> {
-  await resetChunksOffPlan(trx, jobId, chunkPlan(totals.columns, totals.options));
+  // The plan of the columns and options as workers will read them back.
+  const stored = {
+    columns: storedJson.jobColumns.read(JSON.parse(storedJson.jobColumns.write(totals.columns))),
+    options: storedJson.jobOptions.read(JSON.parse(storedJson.jobOptions.write(totals.options))),
+  };
+  await resetChunksOffPlan(trx, jobId, chunkPlan(stored.columns, stored.options));
   return finishUpload(trx, jobId, totals);
 }
 

@@ -174,10 +174,13 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     if (outcome === 'superseded') {
       // Another attempt claimed the chunk after us (we lost the BullMQ lock
       // and the chunk was re-delivered); its commit is the one that counts.
+      // Or (an early job) the upload ended with another plan than ours.
       deps.metrics.chunkDuration.observe({ outcome: 'superseded' }, seconds);
       deps.logger.warn(
         { jobId, seq, attempt: claimed, bullJobId },
-        'chunk attempt superseded by a newer claim: result discarded',
+        early
+          ? 'early chunk attempt superseded (a newer claim, or the final plan differs): result discarded'
+          : 'chunk attempt superseded by a newer claim: result discarded',
       );
       return 'superseded';
     }
