@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chunkPlan, resetChunksOffPlan } from './chunk-plans.ts';
 import { claimChunk, commitChunkResult, judgeDoneFirstChunk, loadJobPlan } from './chunks.ts';
 import { createDatabase } from './connection.ts';
+import { retryJob } from './job-control.ts';
 import { migrateToLatest } from './migrate.ts';
 import { STORED_OPTIONS, storeAcceptedJob, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
 import { inTransaction } from './transaction.ts';
@@ -243,6 +244,18 @@ describe('processing while the upload arrives', () => {
       .where('id', '=', jobId)
       .executeTakeFirstOrThrow();
     expect(job).toEqual({ status: 'failed', error_code: 'error_rate_exceeded' });
+    // The verdict is given once: a retry (run it anyway) keeps the chunk
+    // and is not failed by it again, nor is a later flow of the same run.
+    const retried = await inTransaction(db, (trx) => retryJob(trx, TEST_TENANT, jobId));
+    expect(retried.outcome).toBe('retried');
+    expect(await judgeDoneFirstChunk(db, jobId, FAIL_FAST)).toBe(false);
+    expect(await judgeDoneFirstChunk(db, jobId, FAIL_FAST)).toBe(false);
+    const after = await db
+      .selectFrom('jobs')
+      .select('status')
+      .where('id', '=', jobId)
+      .executeTakeFirstOrThrow();
+    expect(after.status).toBe('queued');
   });
 
   it('redoes chunks done with an earlier plan and refuses attempts that read one', async () => {

@@ -65,7 +65,7 @@ export async function resetChunksOffPlan(
     update job_chunks c
        set status = 'pending', output = null, rows_accepted = null, rows_rejected = null,
            rows_blank = null, errors_total = null, error_counts = null, processed_by = null,
-           processed_at = null, plan = ${plan},
+           processed_at = null, plan = ${plan}, verdict_pending = false,
            claimed_by = case when b.was_done then null else c.claimed_by end,
            claimed_at = case when b.was_done then null else c.claimed_at end,
            attempt = c.attempt + b.was_done::int,

@@ -117,8 +117,17 @@ export async function judgeDoneFirstChunk(
       .where('c.job_id', '=', jobId)
       .where('c.seq', '=', 0)
       .where('c.status', '=', 'done')
+      .where('c.verdict_pending', '=', true)
+      .forUpdate()
       .executeTakeFirst();
     if (!chunk || (chunk.status !== 'queued' && chunk.status !== 'running')) return false;
+    // Given once: a later flow (a retry's, a rebuilt one's) finds it judged.
+    await trx
+      .updateTable('job_chunks')
+      .set({ verdict_pending: false })
+      .where('job_id', '=', jobId)
+      .where('seq', '=', 0)
+      .execute();
     const failure = judgeFirstChunk(
       {
         rowsAccepted: chunk.rows_accepted ?? 0,
@@ -244,6 +253,8 @@ export async function commitChunkResult(
       processed_by: result.processedBy,
       processed_at: sql`now()`,
       plan: result.plan ?? null,
+      // Committed early, a first chunk's verdict waits for the job's acceptance.
+      verdict_pending: result.seq === 0 && result.early === true,
     })
     .where('job_id', '=', result.jobId)
     .where('seq', '=', result.seq)

@@ -89,6 +89,8 @@ interface JobChunksTable {
   claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** A done chunk's plan (chunkPlan) when its processor gave one (migration 0016). */
   plan: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A first chunk done early owes its job the error-rate verdict (migration 0017). */
+  verdict_pending: Generated<boolean>;
 }
 
 interface JobRowErrorsTable {
