@@ -161,7 +161,14 @@ async function expectHealthOnPrimary() {
 }
 
 beforeAll(async () => {
-  stack = await startChaosStack({ workers: 2, redis: sentinelRedis });
+  // Failovers must land while the job's flow still has chunks to claim (the
+  // kill test measures the first chunk claimed from the new primary); early
+  // processing (UPLOAD_EARLY_PROCESSING) can leave none by then.
+  stack = await startChaosStack({
+    workers: 2,
+    redis: sentinelRedis,
+    apiEnv: { UPLOAD_EARLY_PROCESSING: 'false' },
+  });
   db = new pg.Client({ connectionString: stack.postgres.url });
   await db.connect();
   workload = normalizeWorkload({
