@@ -131,11 +131,14 @@ const apiSchema = z
      * complete) with the column plan inferred so far; at the end of the
      * upload the chunks done with another plan than the final one are
      * processed again. Results are the same either way; "false" processes
-     * only after the whole upload has arrived.
+     * only after the whole upload has arrived. Off by default: on two cores
+     * the first chunk finished before the upload ended but the total did not
+     * move (the API and PostgreSQL take the cores while the upload arrives);
+     * it is for workers on cores of their own.
      */
     UPLOAD_EARLY_PROCESSING: z
       .enum(['true', 'false'])
-      .default('true')
+      .default('false')
       .transform((v) => v === 'true'),
     /** Uploads in progress at once, overall and per client address; more get 429 too_many_uploads. */
     MAX_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(100_000).default(64),
