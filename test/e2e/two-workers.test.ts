@@ -56,3 +56,16 @@ it('two worker processes share the chunks of one big job', async () => {
   expect(ids.length).toBe(job.counts.rowsAccepted);
   expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
 });
+
+it('each worker sets its heap growth at start (WORKER_HEAP_GROWING_PERCENT, default 100)', () => {
+  for (const worker of stack.workers) {
+    const ready = worker
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"sluice worker ready"'));
+    expect(ready, worker.output()).toBeDefined();
+    expect((JSON.parse(ready!) as { heapGrowth: unknown }).heapGrowth).toBe(
+      '--heap-growing-percent=100',
+    );
+  }
+});

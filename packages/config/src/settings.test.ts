@@ -109,6 +109,16 @@ describe('loadWorkerConfig', () => {
     );
   });
 
+  it('takes WORKER_HEAP_GROWING_PERCENT from 0 (V8 decides) up, default 100', () => {
+    expect(loadWorkerConfig(base).WORKER_HEAP_GROWING_PERCENT).toBe(100);
+    expect(
+      loadWorkerConfig({ ...base, WORKER_HEAP_GROWING_PERCENT: '0' }).WORKER_HEAP_GROWING_PERCENT,
+    ).toBe(0);
+    expect(() => loadWorkerConfig({ ...base, WORKER_HEAP_GROWING_PERCENT: '-1' })).toThrow(
+      /WORKER_HEAP_GROWING_PERCENT/,
+    );
+  });
+
   it("bounds a killed worker's recovery by default: lock + stalled check under 10 s", () => {
     // A dead worker's jobs come back within lock + stalled-check interval
     // (BullMQ's stalled check); issue 15's goal is 10 s.
