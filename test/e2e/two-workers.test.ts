@@ -57,7 +57,7 @@ it('two worker processes share the chunks of one big job', async () => {
   expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
 });
 
-it('each worker sets its heap growth at start (WORKER_HEAP_GROWING_PERCENT, default 100)', () => {
+it('each worker sets its heap growth at start (HEAP_GROWING_PERCENT, default 100)', () => {
   for (const worker of stack.workers) {
     const ready = worker
       .output()

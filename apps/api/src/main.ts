@@ -2,7 +2,12 @@ import type { Server } from 'node:http';
 import { breakerSettingsFrom, createDependencyBreakers, logStateChange } from '@sluice/breakers';
 import { loadApiConfig } from '@sluice/config';
 import { createDatabase, isPostgresUnavailableError } from '@sluice/db';
-import { createProcessLogger, loadConfigOrExit, onShutdownSignals } from '@sluice/lifecycle';
+import {
+  applyHeapGrowth,
+  createProcessLogger,
+  loadConfigOrExit,
+  onShutdownSignals,
+} from '@sluice/lifecycle';
 import {
   createApiMetrics,
   createMetricsRegistry,
@@ -30,6 +35,8 @@ import { createJobEvents } from './jobs/job-events.ts';
 
 const config = loadConfigOrExit(loadApiConfig);
 const logger = createProcessLogger({ process: 'api', level: config.LOG_LEVEL });
+// Before the first request (@sluice/lifecycle heap-growth.ts).
+const heapGrowth = applyHeapGrowth(config.HEAP_GROWING_PERCENT);
 const database = createDatabase({
   url: config.DATABASE_URL,
   poolSize: config.DATABASE_POOL_SIZE,
@@ -170,7 +177,8 @@ const server: Server = app.listen(config.PORT, config.HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info(
-    { url: `http://${config.HOST}:${port}` },
+    // heapGrowth: the V8 flag set for HEAP_GROWING_PERCENT (none: V8's own factor or the command line's).
+    { url: `http://${config.HOST}:${port}`, heapGrowth: heapGrowth ?? null },
     `sluice api listening on http://${config.HOST}:${port}`,
   );
 });

@@ -1,12 +1,16 @@
 import { hostname } from 'node:os';
 import { loadWorkerConfig } from '@sluice/config';
 import { createDatabase } from '@sluice/db';
-import { createProcessLogger, loadConfigOrExit, onShutdownSignals } from '@sluice/lifecycle';
+import {
+  applyHeapGrowth,
+  createProcessLogger,
+  loadConfigOrExit,
+  onShutdownSignals,
+} from '@sluice/lifecycle';
 import { createProducerConnection, createWorkerConnection, QUEUE_NAMES } from '@sluice/queue';
 import { Piscina } from 'piscina';
 import type { ChunkTask, ChunkTaskResult } from './chunk/chunk-task.ts';
 import type { ThreadData } from './chunk/thread-priority.ts';
-import { applyHeapGrowth } from './heap-growth.ts';
 import { semiSpaceFlag } from './semi-space-flag.ts';
 import { createWorkerProcess } from './worker-process.ts';
 
@@ -27,8 +31,8 @@ if (overriding !== undefined) {
     'a process-wide V8 semi-space size overrides THREAD_YOUNG_GENERATION_MB for the normalizing threads (slower chunks): remove it from the worker NODE_OPTIONS',
   );
 }
-// Before the thread pool and the first chunk (heap-growth.ts).
-const heapGrowth = applyHeapGrowth(config.WORKER_HEAP_GROWING_PERCENT);
+// Before the thread pool and the first chunk (@sluice/lifecycle heap-growth.ts).
+const heapGrowth = applyHeapGrowth(config.HEAP_GROWING_PERCENT);
 const redisError = (err: Error) => logger.warn({ err: err.message }, 'redis connection error');
 const redisConnection = (name: string, fn = createWorkerConnection) =>
   fn({ target: config.redis, connectionName: `sluice-${name}-${workerId}`, onError: redisError });
@@ -81,7 +85,7 @@ logger.info(
   {
     threads: config.WORKER_THREADS,
     threadNice: config.WORKER_THREAD_NICE,
-    // The V8 flag set for WORKER_HEAP_GROWING_PERCENT (none: V8's own factor or the command line's).
+    // The V8 flag set for HEAP_GROWING_PERCENT (none: V8's own factor or the command line's).
     heapGrowth: heapGrowth ?? null,
     queues: Object.values(QUEUE_NAMES),
     // How soon this worker's jobs come back if it dies: lock + stalled check.

@@ -109,13 +109,12 @@ describe('loadWorkerConfig', () => {
     );
   });
 
-  it('takes WORKER_HEAP_GROWING_PERCENT from 0 (V8 decides) up, default 100', () => {
-    expect(loadWorkerConfig(base).WORKER_HEAP_GROWING_PERCENT).toBe(100);
-    expect(
-      loadWorkerConfig({ ...base, WORKER_HEAP_GROWING_PERCENT: '0' }).WORKER_HEAP_GROWING_PERCENT,
-    ).toBe(0);
-    expect(() => loadWorkerConfig({ ...base, WORKER_HEAP_GROWING_PERCENT: '-1' })).toThrow(
-      /WORKER_HEAP_GROWING_PERCENT/,
+  it('takes HEAP_GROWING_PERCENT from 0 (V8 decides) up, default 100, API and worker alike', () => {
+    expect(loadWorkerConfig(base).HEAP_GROWING_PERCENT).toBe(100);
+    expect(loadApiConfig(base).HEAP_GROWING_PERCENT).toBe(100);
+    expect(loadWorkerConfig({ ...base, HEAP_GROWING_PERCENT: '0' }).HEAP_GROWING_PERCENT).toBe(0);
+    expect(() => loadApiConfig({ ...base, HEAP_GROWING_PERCENT: '-1' })).toThrow(
+      /HEAP_GROWING_PERCENT/,
     );
   });
 

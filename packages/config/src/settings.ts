@@ -19,6 +19,18 @@ const common = {
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: logLevel.default('info'),
   /**
+   * How far V8 lets a process' heaps grow past their live size before the
+   * next full collection, in percent (V8's --heap-growing-percent, set by the
+   * process at start; 0 leaves V8's own factor). Both processes allocate
+   * buffers fast against a small heap (the API an upload's chunks, a worker
+   * its chunks' inputs and results), so V8 chose its lowest factor (10 %) and
+   * marked the whole heap every few MB: a worker's event loop once per chunk
+   * (44 full collections per 300,000-row import, 16 at 100; worker CPU per
+   * import -13 %), the API a dozen times per 36 MB upload (its CPU per upload
+   * 1.03-1.11 -> 0.62-0.66 s). Costs up to the live heap again in memory.
+   */
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
+  /**
    * When set, /metrics (the API's and each worker's) answers only scrapes
    * with `Authorization: Bearer <this>`; unset, it is open to whoever
    * reaches the port (no tenant key is ever needed for it).
@@ -255,16 +267,6 @@ const workerSchema = z.object({
    * applies when the process has no --max-semi-space-size, which overrides it.
    */
   THREAD_YOUNG_GENERATION_MB: z.coerce.number().int().min(1).max(1024).default(32),
-  /**
-   * How far V8 lets the worker's heaps grow past their live size before the
-   * next full collection (V8's --heap-growing-percent, set by the worker at
-   * start; 0 leaves V8's own factor). The event loop allocates a chunk's
-   * buffers fast against a small heap, so V8 chose its lowest factor (1.1)
-   * and marked the whole ~31 MB heap once per chunk: 44 full collections
-   * for a 300,000-row import, against 16 at 100, and 1.8-2.0 s less worker
-   * CPU (13 % of it). Costs at most the live heap again in memory.
-   */
-  WORKER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
   MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
   /**
    * Row errors stored per job (errors.csv's rows); the job's counts stay

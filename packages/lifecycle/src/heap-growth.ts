@@ -2,10 +2,10 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * The V8 flag that sets how far a heap may grow past its live size before
- * the next full collection (WORKER_HEAP_GROWING_PERCENT), or undefined to
- * leave V8's own factor (0). V8 reads it each time it sets a heap's next
- * limit, for the event loop and the piscina threads alike, so setting it
- * once at start, before the first chunk, is enough. A value given on node's
+ * the next full collection (HEAP_GROWING_PERCENT), or undefined to leave
+ * V8's own factor (0). V8 reads it each time it sets a heap's next limit,
+ * for the main thread and worker threads alike, so setting it once at
+ * start, before the first request or chunk, is enough. A value given on node's
  * command line wins: it is the operator's explicit choice.
  */
 export function heapGrowthFlag(percent: number, execArgv: readonly string[]): string | undefined {
