@@ -7,6 +7,7 @@ import {
   type SqlType,
 } from '@sluice/normalize';
 import { z } from 'zod';
+import { columnRulesSchema } from './column-rules.ts';
 
 /**
  * What is stored with a job (jobs.options and jobs.columns, jsonb): written
@@ -93,6 +94,11 @@ export const storedJobColumnSchema = z.object({
    * value in the chunk outputs and no place in result.csv or an import.
    */
   dropped: z.boolean().optional(),
+  /**
+   * Validation rules of the column, one set per source (its dataset column's,
+   * then the request's), all applied by workers to the normalized values.
+   */
+  rules: z.array(columnRulesSchema).optional(),
 });
 export type StoredJobColumn = z.infer<typeof storedJobColumnSchema>;
 export const storedJobColumnsSchema = z.array(storedJobColumnSchema);
@@ -123,6 +129,8 @@ export const storedDatasetColumnSchema = z.object({
   name: z.string(),
   type: columnTypeSchema,
   required: z.boolean(),
+  /** Validation rules every import into the dataset applies to this column. */
+  rules: columnRulesSchema.optional(),
 });
 export type StoredDatasetColumn = z.infer<typeof storedDatasetColumnSchema>;
 export const storedDatasetColumnsSchema = z.array(storedDatasetColumnSchema);

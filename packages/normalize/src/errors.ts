@@ -28,6 +28,21 @@ export const ERROR_CODES = {
    * value cannot take its chunk down).
    */
   normalizationFailed: 'normalization_failed',
+  // Validation rules (rules/): checked on the normalized value of a non-empty cell.
+  /** The value does not match the column's `pattern`. */
+  patternMismatch: 'pattern_mismatch',
+  /** The value is none of the column's `enum` values nor one of its `synonyms`. */
+  notInEnum: 'not_in_enum',
+  /** A number or date below the column's `min`. */
+  belowMin: 'below_min',
+  /** A number or date above the column's `max`. */
+  aboveMax: 'above_max',
+  /** Fewer characters than the column's `minLength`. */
+  tooShort: 'too_short',
+  /** More characters than the column's `maxLength`. */
+  tooLong: 'too_long',
+  /** A cross-field rule of the row failed (`compare`, `requiredWhen`). */
+  ruleFailed: 'rule_failed',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -11,7 +11,10 @@
  * The machinery the types share stays at the top: column-type.ts (the
  * contract), registry.ts, row.ts (row normalization), infer.ts and profile.ts
  * (type inference), clean-text.ts (with latin-letters.ts, the letters its
- * shortcut and the name fast path take), lookup-key.ts, errors.ts.
+ * shortcut and the name fast path take), lookup-key.ts, errors.ts. rules/:
+ * validation rules (declaration.ts: what a declaration may say and its
+ * checks; safe-pattern.ts: `pattern` compiled with guards; row-rules.ts: the
+ * rules compiled per job and applied to normalized rows).
  */
 
 export { cleanText } from './clean-text.ts';
@@ -51,6 +54,15 @@ export {
   type RowNormalizerOptions,
   type RowResult,
 } from './row.ts';
+export {
+  COMPARE_OPERATORS,
+  type ColumnRules,
+  type CompareOperator,
+  type RuleProblem,
+  ruleProblem,
+} from './rules/declaration.ts';
+export { compileRowRules, type RowRules, type RuleColumn } from './rules/row-rules.ts';
+export { MAX_PATTERN_LENGTH } from './rules/safe-pattern.ts';
 export { countryName, toCountryCode } from './types/country.ts';
 export { inferDateOrder } from './types/date.ts';
 export { type NameParts, splitName } from './types/name.ts';

@@ -2,6 +2,7 @@ import type { DateOrder } from './column-type.ts';
 import { inferColumnType } from './infer.ts';
 import { COLUMN_TYPE_NAMES, COLUMN_TYPES, type ColumnType } from './registry.ts';
 import type { ColumnSpec } from './row.ts';
+import type { ColumnRules } from './rules/declaration.ts';
 import { dateOrderEvidence, inferDateOrder } from './types/date.ts';
 
 /** What a request may say about one input column. */
@@ -12,6 +13,8 @@ export interface ColumnRequest {
   rename?: string | undefined;
   /** Leave the column out: not normalized, not in the output (never with the fields above). */
   drop?: boolean | undefined;
+  /** Validation rules (not the profiler's business: carried to the job's stored columns). */
+  rules?: ColumnRules | undefined;
 }
 
 /** A column as a job will treat it, with how its type was decided. */

@@ -70,6 +70,13 @@ describe('registry', () => {
       invalidBoolean: 'invalid_boolean',
       invalidUrl: 'invalid_url',
       normalizationFailed: 'normalization_failed',
+      patternMismatch: 'pattern_mismatch',
+      notInEnum: 'not_in_enum',
+      belowMin: 'below_min',
+      aboveMax: 'above_max',
+      tooShort: 'too_short',
+      tooLong: 'too_long',
+      ruleFailed: 'rule_failed',
     });
   });
 });

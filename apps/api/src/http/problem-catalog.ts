@@ -114,6 +114,19 @@ export const PROBLEM_CATALOG = {
     title: 'Bad request',
     meaning: 'a request that cannot be read at all (malformed JSON, a broken URL)',
   },
+  // Validation rules (a dataset column's or a job column's `rules`)
+  invalid_rule: {
+    status: 400,
+    title: 'Invalid validation rule',
+    meaning:
+      "a column's `rules` that cannot be used: unknown rule, wrong value, min/max on a type without order, a cross-field rule naming no column (`field` names it)",
+  },
+  invalid_pattern: {
+    status: 400,
+    title: 'Unusable pattern',
+    meaning:
+      'a `pattern` rule that is not a valid regular expression, longer than 200 characters, or may backtrack without bound (nested quantifiers, backreferences)',
+  },
   // Datasets and import jobs
   invalid_dataset: {
     status: 400,

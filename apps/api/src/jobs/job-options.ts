@@ -22,6 +22,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { HttpProblem } from '../http/problem.ts';
 import { requireStorableJson } from '../http/storable-text.ts';
+import { readColumnRules } from '../rules/rule-declaration.ts';
 
 /** What the client asked for; anything absent is detected from the file. */
 export interface JobRequest {
@@ -90,6 +91,8 @@ const columnSpecInput = z.union([
     required: z.boolean().optional(),
     rename: z.string().optional(),
     drop: z.boolean().optional(),
+    // Checked apart (readColumnRules), for messages that name the rule.
+    rules: z.unknown().optional(),
   }),
 ]);
 
@@ -139,14 +142,14 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
     const checked = columnSpecInput.safeParse(spec);
     if (!checked.success) {
       throw invalid(
-        `columns.${name} must be a type name or an object with type (a type name), required (true or false), rename (a name) or drop (true).`,
+        `columns.${name} must be a type name or an object with type (a type name), required (true or false), rename (a name), rules (validation rules) or drop (true).`,
       );
     }
     const request = typeof checked.data === 'string' ? { type: checked.data } : checked.data;
     if (request.drop === true) {
       // A dropped column is not in the output: a type, rename or required
       // flag for it would be silently meaningless, so the request is refused.
-      const others = (['type', 'required', 'rename'] as const).filter(
+      const others = (['type', 'required', 'rename', 'rules'] as const).filter(
         (field) => request[field] !== undefined,
       );
       if (others.length > 0) {
@@ -163,10 +166,15 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
     if (request.rename !== undefined && request.rename.trim() === '') {
       throw invalid(`columns.${name}.rename must be a non-empty string.`);
     }
+    const type = request.type as ColumnType | undefined;
     columns[name] = {
-      type: request.type as ColumnType | undefined,
+      type,
       required: request.required,
       rename: request.rename?.trim(),
+      rules:
+        request.rules === undefined
+          ? undefined
+          : readColumnRules(request.rules, { name, type }, `columns.${name}`),
     };
   }
   return columns;

@@ -32,7 +32,7 @@ export const datasetOperations: ZodOpenApiPathsObject = {
       responses: {
         '201': json('Created.', datasetSchema, z.object({ location: locationHeader })),
       },
-      problems: ['invalid_dataset', 'dataset_exists'],
+      problems: ['invalid_dataset', 'invalid_rule', 'invalid_pattern', 'dataset_exists'],
     }),
     get: operation({
       operationId: 'listDatasets',

@@ -47,6 +47,9 @@ export const UPLOAD_PROBLEMS: ProblemCode[] = [
   'record_too_large',
   'unknown_column',
   'invalid_option',
+  // `rules` in `columns` (rules/rule-declaration.ts)
+  'invalid_rule',
+  'invalid_pattern',
   'missing_file',
   'malformed_multipart',
   'malformed_compression',

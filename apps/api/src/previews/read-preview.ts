@@ -1,7 +1,7 @@
 import { MAX_KEY_BYTES, outputColumns, type PreviewBody } from '@sluice/contract';
 import { openCsvText, parseRecords, splitRecords } from '@sluice/csv';
 import type { DatasetView } from '@sluice/db';
-import { ColumnProfiler, createRowNormalizer } from '@sluice/normalize';
+import { ColumnProfiler, compileRowRules, createRowNormalizer } from '@sluice/normalize';
 import { mapToDataset } from '../datasets/column-mapping.ts';
 import type { JobRequest } from '../jobs/job-options.ts';
 import { decideDelimiter, describeDialect } from '../jobs/upload/dialect.ts';
@@ -10,6 +10,7 @@ import type { CsvUpload } from '../jobs/upload/request-body.ts';
 import type { StoreLimits } from '../jobs/upload/store-upload.ts';
 import { SNIFF_BYTES } from '../jobs/upload/store-upload.ts';
 import { emptyFile, noRows, uploadProblem } from '../jobs/upload/upload-problems.ts';
+import { withColumnRules } from '../rules/job-column-rules.ts';
 
 export interface PreviewLimits extends Pick<StoreLimits, 'maxRecordBytes' | 'maxColumns'> {
   /** Data records to read (blank ones count), at most. */
@@ -168,13 +169,24 @@ export async function readPreview(
     const profiled = profiler.finish();
     // As a worker: dropped columns are not normalized, and `normalized` has a
     // value per written column only (result.csv's columns), in header order.
-    const written = outputColumns(profiled);
+    // With their validation rules (the dataset's, the request's), checked as at upload.
+    const ruled = withColumnRules(
+      profiled.map((c, i) => (targets[i] === undefined ? c : { ...c, target: targets[i] })),
+      request.columns,
+      dataset,
+    );
+    const written = outputColumns(ruled);
     const normalizeWritten = createRowNormalizer(
       written.map(({ column }) => column),
       request.options,
     );
-    const normalize = (fields: readonly string[]) =>
-      normalizeWritten(written.map(({ field }) => fields[field]!));
+    const rowRules = compileRowRules(written.map(({ column }) => column));
+    const normalize = (fields: readonly string[]) => {
+      const rowFields = written.map(({ field }) => fields[field]!);
+      const result = normalizeWritten(rowFields);
+      if (rowRules?.apply(rowFields, result.values, result.errors)) result.rejected = true;
+      return result;
+    };
     // Positions in `normalized` of the columns that fill the dataset's key.
     const keyColumns = dataset
       ? written.flatMap(({ field }, i) => {

@@ -1,5 +1,5 @@
 import type { RowError } from '@sluice/contract';
-import type { ColumnSpec, NormalizeOptions } from '@sluice/normalize';
+import type { ColumnRules, ColumnSpec, NormalizeOptions } from '@sluice/normalize';
 
 /** What the event loop hands a thread for one chunk (structured-clone friendly). */
 export interface ChunkTask {
@@ -17,6 +17,8 @@ export interface ChunkTask {
       dropped?: boolean | undefined;
       /** Import jobs: the dataset column this one fills (staged; others are not). */
       target?: string | undefined;
+      /** Validation rules, one set per source (@sluice/normalize's compileRowRules). */
+      rules?: ColumnRules[] | undefined;
     }
   >;
   options: NormalizeOptions;

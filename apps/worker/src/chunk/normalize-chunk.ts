@@ -6,7 +6,12 @@ import {
   recordEnds,
   safeFields,
 } from '@sluice/csv';
-import { type CellError, createRowNormalizer, FORMULA_SAFE_TYPES } from '@sluice/normalize';
+import {
+  type CellError,
+  compileRowRules,
+  createRowNormalizer,
+  FORMULA_SAFE_TYPES,
+} from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
 import { StageLiterals } from './stage-literals.ts';
 import { Utf8Sink } from './utf8-sink.ts';
@@ -105,6 +110,8 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   const formatting = { formulaSafe: columns.map((c) => FORMULA_SAFE_TYPES.has(c.type)) };
   // One per chunk: values repeated within the chunk are normalized once.
   const normalizeRow = createRowNormalizer(columns, task.options);
+  // Validation rules, compiled once for the chunk; undefined (nothing per row) without any.
+  const rowRules = compileRowRules(columns);
   const keyColumns = columns.flatMap((c, i) => (c.key ? [{ index: i, name: c.name }] : []));
   const errors: RowError[] = [];
   const values: string[] = new Array<string>(columns.length).fill('');
@@ -153,11 +160,10 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     }
     // One values array and one errors array for all the rows of the chunk.
     if (cellErrors.length > 0) cellErrors.length = 0;
-    let rejected = normalizeRow.into(
-      dropsAny ? fieldIndexes.map((i) => fields[i]!) : fields,
-      values,
-      cellErrors,
-    );
+    const rowFields = dropsAny ? fieldIndexes.map((i) => fields[i]!) : fields;
+    let rejected = normalizeRow.into(rowFields, values, cellErrors);
+    // Rules check the normalized values (cellErrors holds this row's errors only).
+    if (rowRules?.apply(rowFields, values, cellErrors)) rejected = true;
     rowsNormalized += 1;
     for (const e of cellErrors) {
       errors.push({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { columnRulesSchema } from '../column-rules.ts';
 import { link, timestamp } from './common.ts';
 import { columnTypeInputSchema, columnTypeNameSchema } from './jobs.ts';
 
@@ -35,8 +36,12 @@ export const datasetDeclarationSchema = z
               name: identifier,
               type: columnTypeInputSchema,
               required: z.boolean({ error: 'must be true or false' }).optional(),
+              rules: columnRulesSchema.optional().meta({
+                description:
+                  'Validation rules every import into the dataset applies to this column (README "Validation rules").',
+              }),
             },
-            { error: 'must be an object {"name", "type", "required"?}' },
+            { error: 'must be an object {"name", "type", "required"?, "rules"?}' },
           ),
           { error: `must be a list of 1 to ${MAX_DATASET_COLUMNS} columns` },
         )
@@ -64,6 +69,11 @@ export const datasetDeclarationSchema = z
       columns: [
         { name: 'email', type: 'email' },
         { name: 'phone', type: 'phone', required: false },
+        {
+          name: 'tier',
+          type: 'text',
+          rules: { enum: ['Gold', 'Silver'], synonyms: { au: 'Gold' } },
+        },
       ],
       key: ['email'],
     },
@@ -74,7 +84,12 @@ export const datasetSchema = z
   .object({
     name: z.string(),
     columns: z.array(
-      z.object({ name: z.string(), type: columnTypeNameSchema, required: z.boolean() }),
+      z.object({
+        name: z.string(),
+        type: columnTypeNameSchema,
+        required: z.boolean(),
+        rules: columnRulesSchema.optional(),
+      }),
     ),
     key: z.array(z.string()),
     rowCount: z

@@ -1,5 +1,6 @@
 import { COLUMN_TYPE_NAMES, type ColumnType } from '@sluice/normalize';
 import { z } from 'zod';
+import { columnRulesSchema } from '../column-rules.ts';
 import { JOB_FAILURE_CODES } from '../job-failure.ts';
 import { JOB_STATUSES, JOB_TYPES } from '../job-status.ts';
 import { dialectSchema, normalizationOptionsSchema, storedJobColumnSchema } from '../stored-job.ts';
@@ -49,7 +50,7 @@ export const jobOptionsInputSchema = z.object({
   encoding: optionText.meta({ description: 'The input encoding; detected when absent.' }),
   columns: optionText.meta({
     description:
-      'JSON object keyed by header name (matched case-insensitively): a type name, {type, required, rename}, or {"drop":true} to leave the column out (not normalized, not in result.csv or an import; never with type, required or rename), e.g. {"Mobile":"phone","Notes":{"drop":true}}.',
+      'JSON object keyed by header name (matched case-insensitively): a type name, {type, required, rename, rules}, or {"drop":true} to leave the column out (not normalized, not in result.csv or an import; never with type, required, rename or rules), e.g. {"Mobile":"phone","Notes":{"drop":true},"Tier":{"rules":{"enum":["Gold","Silver"]}}}. `rules` are validation rules (the ColumnRules schema; README "Validation rules"), checked on the normalized values; a bad one is refused with invalid_rule or invalid_pattern.',
   }),
 });
 /** POST /v1/jobs' query: the options, and the file name of a raw text/csv upload. */
@@ -81,6 +82,10 @@ const jobColumnSchema = storedJobColumnSchema
     dropped: z.boolean().optional().meta({
       description:
         'True when the request dropped the column ({"drop":true} in `columns`): it is not normalized and not in result.csv or an import.',
+    }),
+    rules: z.array(columnRulesSchema).optional().meta({
+      description:
+        "The column's validation rules, one set per source: its dataset column's, then the request's (`columns`); every set applies.",
     }),
   })
   .meta({ id: 'JobColumn' });

@@ -20,6 +20,7 @@ import { ColumnProfiler } from '@sluice/normalize';
 import type { Kysely, Transaction } from 'kysely';
 import { mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
+import { withColumnRules } from '../../rules/job-column-rules.ts';
 import type { JobRequest } from '../job-options.ts';
 import { decideDelimiter, describeDialect } from './dialect.ts';
 import { EarlyChunks, type EarlyProcessing } from './early-chunks.ts';
@@ -134,12 +135,16 @@ export async function storeUpload(
       });
     };
     const columnsOf = (finished: ColumnProfiler) =>
-      finished.finish().map((c, i) => {
-        const target = targets[i];
-        if (target === undefined) return c;
-        // Workers bound a key column's values (MAX_KEY_BYTES) row by row.
-        return dataset?.key.includes(target) ? { ...c, target, key: true } : { ...c, target };
-      });
+      withColumnRules(
+        finished.finish().map((c, i) => {
+          const target = targets[i];
+          if (target === undefined) return c;
+          // Workers bound a key column's values (MAX_KEY_BYTES) row by row.
+          return dataset?.key.includes(target) ? { ...c, target, key: true } : { ...c, target };
+        }),
+        request.columns,
+        dataset,
+      );
     const insertJobRow = (trx: Transaction<Database>, job: NewJob) =>
       insertJob(trx, job).then(() => claimKey(trx));
     const claimKey = async (trx: Transaction<Database>) => {
