@@ -143,6 +143,85 @@ describe("rules in a job's columns option", () => {
   });
 });
 
+/** 40 rows of Id,Email, several per chunk; some emails repeat, in other chunks, in other case. */
+function peopleFile(): { csv: string; duplicates: Array<[string, string, string]> } {
+  const lines = ['Id,Email'];
+  const duplicates: Array<[string, string, string]> = [];
+  const firstRow = new Map<string, number>();
+  for (let i = 0; i < 40; i++) {
+    // Rows 12, 25 and 38 repeat row 3's address (written in upper case: the
+    // same once normalized); row 30 repeats row 21's.
+    const email = [10, 23, 36].includes(i)
+      ? 'P1@EXAMPLE.COM'
+      : i === 28
+        ? 'p19@example.com'
+        : `p${i}@example.com`;
+    const row = i + 2;
+    const key = email.toLowerCase();
+    const first = firstRow.get(key);
+    if (first === undefined) firstRow.set(key, row);
+    else duplicates.push([String(row), 'Email', `already occurs in row ${first};`]);
+    lines.push(`${i},${email}`);
+  }
+  return { csv: `${lines.join('\n')}\n`, duplicates };
+}
+
+describe('unique within the file, across chunks', () => {
+  const { csv, duplicates } = peopleFile();
+
+  it('reports each later row with the first row, and counts them in the job and its summary', async () => {
+    const submitted = await submitCsv(
+      stack.apiUrl,
+      csv,
+      `?${columnsQuery({ Email: { type: 'email', rules: { unique: true } } })}`,
+    );
+    const job = await waitForJob(stack.apiUrl, submitted.id);
+    expect(job.status, job.error ?? '').toBe('completed');
+    // About 20 bytes a row in 256-byte chunks: rows 3, 25 and 38 are in three chunks.
+    expect(job.progress.chunksTotal).toBeGreaterThanOrEqual(3);
+    expect(duplicates.map(([row]) => row)).toEqual(['12', '25', '30', '38']);
+    const res = await getText(job.links.errors);
+    const [, ...errors] = records(res.body);
+    expect(errors.map((e) => [e[0], e[1], e[3]])).toEqual(
+      duplicates.map(([row, column]) => [row, column, 'duplicate_in_file']),
+    );
+    errors.forEach((e, i) => {
+      expect(e[2]).toBe(i === 2 ? 'p19@example.com' : 'P1@EXAMPLE.COM');
+      expect(e[4]).toContain(duplicates[i]![2]);
+    });
+    expect(errors[0]![4]).toContain('row 3;');
+    // The rows stay accepted; the errors count like any other.
+    expect(job.counts).toMatchObject({ rowsAccepted: 40, rowsRejected: 0, errors: 4 });
+    const summary = await api(`/v1/jobs/${job.id}/errors/summary`);
+    expect(summary.body).toMatchObject({ errors: 4, exact: true });
+    expect(summary.body.columns).toEqual([
+      { column: 'Email', errors: 4, codes: [{ code: 'duplicate_in_file', errors: 4 }] },
+    ]);
+    const filtered = await api(`/v1/jobs/${job.id}/errors?code=duplicate_in_file&limit=10`);
+    expect(filtered.status).toBe(200);
+  });
+
+  it('does the same for an import into a dataset whose column is unique', async () => {
+    const created = await postJson('/v1/datasets', {
+      name: 'ruled_people',
+      columns: [
+        { name: 'id', type: 'integer' },
+        { name: 'email', type: 'email', rules: { unique: true } },
+      ],
+      key: ['id'],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const submitted = await submitCsv(stack.apiUrl, csv, '?type=import&dataset=ruled_people');
+    const job = await waitForJob(stack.apiUrl, submitted.id);
+    expect(job.status, job.error ?? '').toBe('completed');
+    const [, ...errors] = records((await getText(job.links.errors)).body);
+    expect(errors.map((e) => [e[0], e[1], e[3]])).toEqual(
+      duplicates.map(([row, column]) => [row, column, 'duplicate_in_file']),
+    );
+    expect(job.counts).toMatchObject({ rowsAccepted: 40, errors: 4 });
+  });
+});
+
 describe('a preview with rules', () => {
   it('shows the rule errors and canonical values a job would make', async () => {
     const res = await api(`/v1/previews?${columnsQuery(ORDER_RULES)}`, {

@@ -51,6 +51,7 @@ export function createFinalizer(deps: FinalizerDeps) {
         // whole timeout, so fewer times.
         maxTimeoutAttempts: deps.importTimeoutAttempts,
         statementTimeoutMs: deps.importStatementTimeoutMs,
+        maxStoredErrorsPerJob: deps.errorLimits.maxStoredPerJob,
         onRestaged: () =>
           deps.logger.warn(
             { jobId },
@@ -102,7 +103,7 @@ export function createFinalizer(deps: FinalizerDeps) {
     const outcome =
       type === 'import'
         ? await finalizeImport(jobId)
-        : await inTransaction(deps.db, (trx) => finalizeJob(trx, jobId), {
+        : await inTransaction(deps.db, (trx) => finalizeJob(trx, jobId, deps.errorLimits), {
             ...retry,
             statementTimeoutMs: deps.statementTimeoutMs,
           });

@@ -65,6 +65,10 @@ export const columnRulesSchema = z
     maxLength: length
       .optional()
       .meta({ description: 'Greatest number of characters. Failure: too_long.' }),
+    unique: z.boolean().optional().meta({
+      description:
+        'True: no two accepted rows of the file may have the same value (empty values aside). Checked over the whole file when the job is finalized; each later row gets duplicate_in_file naming the first line (the row itself stays in result.csv and an import).',
+    }),
     compare: z
       .array(z.strictObject({ op: z.enum(COMPARE_OPERATORS), column: columnReference }))
       .min(1)

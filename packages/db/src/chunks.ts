@@ -14,6 +14,7 @@ import { markJobFailed } from './job-completion.ts';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
 import { storedJson } from './stored-json.ts';
+import { type ChunkUniqueValues, storeChunkUniqueValues } from './unique-values.ts';
 import { withinTransaction } from './webhook-outbox.ts';
 
 /** First chunk picked up: queued -> running (no-op for later chunks). */
@@ -169,6 +170,8 @@ export interface ChunkResult {
    * once the job is accepted (judgeDoneFirstChunk), against the final plan.
    */
   early?: boolean | undefined;
+  /** Jobs with `unique` columns: their values in the chunk's accepted rows (unique-values.ts). */
+  unique?: ChunkUniqueValues | undefined;
 }
 
 /**
@@ -307,6 +310,8 @@ export async function commitChunkResult(
     const failure = judgeFirstChunk({ ...result, errorCounts }, limits.failFast);
     if (failure && (await markJobFailed(trx, result.jobId, failure))) return 'failed-job';
   }
+  // Behind the fence like the rest: a chunk's values are stored once per commit.
+  await storeChunkUniqueValues(trx, result.jobId, result.seq, result.unique);
   if (result.staged && result.staged.rows === result.rowsAccepted) {
     await stageChunkRows(trx, result.jobId, result.seq, result.staged);
   }

@@ -15,6 +15,7 @@ import {
 import { isTransientDatabaseError } from './postgres-errors.ts';
 import { storedJson } from './stored-json.ts';
 import { type RetryOptions, retryTransient } from './transaction.ts';
+import { reportDuplicatesInFile } from './unique-values.ts';
 import { RECORD_JOB_EVENT_SQL } from './webhook-outbox.ts';
 
 export interface ImportMergeOptions extends RetryOptions {
@@ -28,6 +29,8 @@ export interface ImportMergeOptions extends RetryOptions {
    * chunk outputs instead.
    */
   onRestaged?: () => void;
+  /** The job's error-row budget, for the duplicates of `unique` columns (unique-values.ts). */
+  maxStoredErrorsPerJob?: number | undefined;
 }
 
 /** What merging an import job's accepted rows into its dataset did. */
@@ -313,6 +316,12 @@ export async function finalizeImportJob(
         return result;
       }
       const { stats } = result;
+      // Every chunk is in: duplicates of `unique` columns across the whole file.
+      await reportDuplicatesInFile(
+        async (text, parameters) => (await client.query(text, parameters)).rows,
+        jobId,
+        options.maxStoredErrorsPerJob ?? Number.MAX_SAFE_INTEGER,
+      );
       // finished_at by clock_timestamp(): now() is this transaction's start,
       // before the lock wait and the merge (seconds for a large import).
       await client.query(

@@ -113,6 +113,7 @@ export { type PurgeCounts, purgeExpiredJobs, purgeExpiredWebhookEvents } from '.
 export type { Database, WebhookDeliveryStatus } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
 export { inTransaction, retryTransient } from './transaction.ts';
+export type { ChunkUniqueValues } from './unique-values.ts';
 export type { NewChunk, NewJob, UploadTotals, WholeUpload } from './uploads.ts';
 export {
   acceptJob,

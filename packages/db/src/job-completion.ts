@@ -8,6 +8,7 @@ import { sql, type Transaction } from 'kysely';
 import { dropImportStage } from './import-stage.ts';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
+import { reportDuplicatesInFile, runIn } from './unique-values.ts';
 import { recordJobEvent, withinTransaction } from './webhook-outbox.ts';
 
 /**
@@ -22,13 +23,16 @@ export type FinalizeOutcome =
   | 'missing';
 
 /**
- * Commits a job's final statistics once every chunk is done. Locks the job row
- * so two finalizers cannot both complete it. Records the job.completed
+ * Commits a job's final statistics once every chunk is done, with the
+ * duplicates of its `unique` columns (reportDuplicatesInFile; `limits`: the
+ * job's error-row budget). Locks the job row so two finalizers cannot both
+ * complete it. Records the job.completed
  * webhook event in the same transaction.
  */
 export async function finalizeJob(
   trx: Transaction<Database>,
   jobId: string,
+  limits: { maxStoredPerJob: number } = { maxStoredPerJob: Number.MAX_SAFE_INTEGER },
 ): Promise<FinalizeOutcome> {
   const job = await trx
     .selectFrom('jobs')
@@ -39,6 +43,15 @@ export async function finalizeJob(
   if (!job) return 'missing';
   if (isFinal(job.status)) return 'already-final';
   if (job.status === 'receiving') return 'not-accepted';
+  const done = await trx
+    .selectFrom('job_chunks')
+    .where('job_id', '=', jobId)
+    .where('status', '=', 'done')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  if (done.n < job.chunks_total) return 'chunks-pending';
+  // Every chunk is in: duplicates of `unique` columns across the whole file.
+  await reportDuplicatesInFile(runIn(trx), jobId, limits.maxStoredPerJob);
   const totals = await trx
     .selectFrom('job_chunks')
     .where('job_id', '=', jobId)

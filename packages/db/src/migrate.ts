@@ -17,6 +17,7 @@ import * as importStage0014 from './migrations/0014_import_stage.ts';
 import * as chunkLz40015 from './migrations/0015_chunk_lz4.ts';
 import * as chunkPlan0016 from './migrations/0016_chunk_plan.ts';
 import * as firstChunkVerdict0017 from './migrations/0017_first_chunk_verdict.ts';
+import * as jobUniqueValues0018 from './migrations/0018_job_unique_values.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0015_chunk_lz4': chunkLz40015,
   '0016_chunk_plan': chunkPlan0016,
   '0017_first_chunk_verdict': firstChunkVerdict0017,
+  '0018_job_unique_values': jobUniqueValues0018,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

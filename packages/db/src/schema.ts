@@ -104,6 +104,16 @@ interface JobRowErrorsTable {
   message: string;
 }
 
+/** Values of a job's `unique` columns, per chunk (migration 0018, unique-values.ts). */
+interface JobUniqueValuesTable {
+  job_id: string;
+  seq: number;
+  column_name: string;
+  value_hash: Buffer;
+  record_number: number;
+  raw_value: string;
+}
+
 interface DatasetsTable {
   tenant_id: string;
   /** Unique per tenant. */
@@ -231,6 +241,7 @@ export interface Database {
   jobs: JobsTable;
   job_chunks: JobChunksTable;
   job_row_errors: JobRowErrorsTable;
+  job_unique_values: JobUniqueValuesTable;
 }
 
 /** The database or an open transaction: queries that do not care which. */

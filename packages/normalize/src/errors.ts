@@ -43,6 +43,11 @@ export const ERROR_CODES = {
   tooLong: 'too_long',
   /** A cross-field rule of the row failed (`compare`, `requiredWhen`). */
   ruleFailed: 'rule_failed',
+  /**
+   * A `unique` column's value already occurred on an earlier line of the
+   * file (reported on each later line when the job is finalized).
+   */
+  duplicateInFile: 'duplicate_in_file',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

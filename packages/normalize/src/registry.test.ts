@@ -77,6 +77,7 @@ describe('registry', () => {
       tooShort: 'too_short',
       tooLong: 'too_long',
       ruleFailed: 'rule_failed',
+      duplicateInFile: 'duplicate_in_file',
     });
   });
 });

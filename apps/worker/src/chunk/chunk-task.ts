@@ -1,4 +1,5 @@
 import type { RowError } from '@sluice/contract';
+import type { ChunkUniqueValues } from '@sluice/db';
 import type { ColumnRules, ColumnSpec, NormalizeOptions } from '@sluice/normalize';
 
 /** What the event loop hands a thread for one chunk (structured-clone friendly). */
@@ -45,4 +46,10 @@ export interface ChunkTaskResult {
    * (@sluice/db's StagedRows).
    */
   staged?: { rows: number; columns: Uint8Array[] } | undefined;
+  /**
+   * Jobs with `unique` columns (validation rules): their values in the
+   * accepted rows, compared over the whole file when the job is finalized
+   * (@sluice/db's ChunkUniqueValues).
+   */
+  unique?: ChunkUniqueValues | undefined;
 }

@@ -112,6 +112,16 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   const normalizeRow = createRowNormalizer(columns, task.options);
   // Validation rules, compiled once for the chunk; undefined (nothing per row) without any.
   const rowRules = compileRowRules(columns);
+  const uniqueColumns = rowRules?.unique ?? [];
+  const unique =
+    uniqueColumns.length === 0
+      ? undefined
+      : {
+          columns: [] as string[],
+          values: [] as string[],
+          raws: [] as string[],
+          recordNumbers: [] as number[],
+        };
   const keyColumns = columns.flatMap((c, i) => (c.key ? [{ index: i, name: c.name }] : []));
   const errors: RowError[] = [];
   const values: string[] = new Array<string>(columns.length).fill('');
@@ -186,6 +196,16 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
       return;
     }
     rowsAccepted += 1;
+    if (unique) {
+      for (const i of uniqueColumns) {
+        const value = values[i]!;
+        if (value === '') continue;
+        unique.columns.push(columns[i]!.name);
+        unique.values.push(value);
+        unique.raws.push(rowFields[i]!.slice(0, RAW_PREVIEW));
+        unique.recordNumbers.push(recordNumber);
+      }
+    }
     output.write(formatSafeRecord(values, formatting));
     if (stage) {
       // What the output line reads back as (formulas neutralized), as the merge expects.
@@ -215,5 +235,6 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     errors,
     valuesByType,
     staged: stage?.result(),
+    unique,
   };
 }

@@ -155,6 +155,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
             staged: result.staged,
             plan: chunkPlan(columns, options),
             early,
+            unique: result.unique,
           },
           deps.errorLimits,
         ),

@@ -28,6 +28,12 @@ export interface ColumnRules {
   minLength?: number | undefined;
   /** Greatest number of characters. */
   maxLength?: number | undefined;
+  /**
+   * No two accepted rows of the file may have the same value (empty values
+   * aside): checked over the whole file when the job is finalized, reported
+   * on each later row as duplicate_in_file.
+   */
+  unique?: boolean | undefined;
   /** Cross-field: this column's value compared with another column's in the same row. */
   compare?: Array<{ op: CompareOperator; column: string }> | undefined;
   /** Cross-field: this column needs a value when another column's value is one of `in`. */

@@ -155,6 +155,14 @@ describe('compileRowRules', () => {
     expect(check(columns, ['5', '6']).codes).toEqual([]);
   });
 
+  it('lists the unique columns (checked over the whole file, not per row)', () => {
+    const rules = compileRowRules([
+      { name: 'id', type: 'integer', required: true },
+      { name: 'email', type: 'email', required: false, rules: [{ unique: true }] },
+    ]);
+    expect(rules?.unique).toEqual([1]);
+  });
+
   it('applies every rule set of a column (a dataset and a job both declaring)', () => {
     const columns: RuleColumn[] = [
       { name: 'n', type: 'number', required: false, rules: [{ min: 0 }, { max: 5 }] },

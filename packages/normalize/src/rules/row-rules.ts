@@ -195,6 +195,12 @@ export interface RowRules {
    * failed, or a `requiredWhen` rule).
    */
   apply(fields: readonly string[], values: string[], errors: CellError[]): boolean;
+  /**
+   * The columns with a `unique` rule, by index: their values of accepted
+   * rows are collected per chunk and compared over the whole file when the
+   * job is finalized (no chunk sees the others).
+   */
+  unique: readonly number[];
 }
 
 /**
@@ -248,7 +254,9 @@ export function compileRowRules(columns: readonly RuleColumn[]): RowRules | unde
     errors.push({ column: column.name, raw: fields[index] ?? '', code, message });
     return column.required;
   };
+  const unique = columns.flatMap((c, i) => (c.rules?.some((r) => r.unique === true) ? [i] : []));
   return {
+    unique,
     apply(fields, values, errors) {
       let rejected = false;
       for (const plan of valuePlans) {
