@@ -103,6 +103,13 @@ describe('duplicates of unique columns across chunks', () => {
       'The value of email already occurs in row 3; email is unique within the file',
     );
     expect(errors[1]!.message).toContain('row 2');
+    // Served: the job's values are gone with its completion.
+    const left = await db
+      .selectFrom('job_unique_values')
+      .select('seq')
+      .where('job_id', '=', id)
+      .execute();
+    expect(left).toEqual([]);
     expect(await getJob(db, TEST_TENANT, id)).toMatchObject({
       errorsTotal: 3,
       errorsStored: 3,

@@ -79,18 +79,23 @@ const FINALIZE_ORDINALS = 1_000_000_000;
  * is seen once whatever the order or number of chunk deliveries. Each error
  * counts in its row's chunk (errors_total, error_counts: the job's totals
  * and summary); rows are stored within the job's error budget like a
- * chunk's. The rows themselves stay accepted. Returns how many were found.
+ * chunk's. The rows themselves stay accepted. The job's values are deleted
+ * here. Returns how many were found.
  */
 export async function reportDuplicatesInFile(
   run: RunStatement,
   jobId: string,
   maxStoredPerJob: number,
 ): Promise<number> {
+  // Read and removed at once: the values have served once the job completes
+  // (this transaction); a rollback keeps them for the next attempt.
   const duplicates = await run<Duplicate>(
-    `select seq, column_name, record_number, raw_value, first from (
+    `with gone as (delete from job_unique_values where job_id = $1
+                   returning seq, column_name, value_hash, record_number, raw_value)
+     select seq, column_name, record_number, raw_value, first from (
        select seq, column_name, record_number, raw_value,
               min(record_number) over (partition by column_name, value_hash) as first
-       from job_unique_values where job_id = $1) v
+       from gone) v
      where record_number > first
      order by record_number, column_name`,
     [jobId],

@@ -125,7 +125,7 @@ export const PROBLEM_CATALOG = {
     status: 400,
     title: 'Unusable pattern',
     meaning:
-      'a `pattern` rule that is not a valid regular expression, longer than 200 characters, or may backtrack without bound (nested quantifiers, backreferences)',
+      'a `pattern` rule that is not a valid regular expression or may backtrack without bound (nested quantifiers, backreferences)',
   },
   // Datasets and import jobs
   invalid_dataset: {

@@ -18,6 +18,7 @@ describe('compilePattern', () => {
     ['(\\d*x)*$', 'quantified group'],
     ['((ab)+c)+', 'quantified group'],
     ['(?:a{2,})+', 'quantified group'],
+    ['(a+){3}', 'quantified group'],
     ['(a)\\1', 'backreferences'],
     ['(?<x>a)\\k<x>', 'backreferences'],
     ['(', 'not a valid regular expression'],
@@ -29,7 +30,16 @@ describe('compilePattern', () => {
   });
 
   it('accepts quantifiers that cannot nest, inside classes and after plain groups', () => {
-    for (const source of ['[(+)]+', '(ab)+', '(a|b)?c+', '\\(a+\\)+', '(?=a)a+', 'a+?b*']) {
+    for (const source of [
+      '[(+)]+',
+      '(ab)+',
+      '(a|b)?c+',
+      '\\(a+\\)+',
+      '(?=a)a+',
+      'a+?b*',
+      '(\\d{3}-)+',
+      '(a+)?',
+    ]) {
       expect(compilePattern(source).ok, source).toBe(true);
     }
   });

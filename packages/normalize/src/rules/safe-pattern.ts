@@ -15,9 +15,10 @@ export type PatternVerdict = { ok: true; regex: RegExp } | { ok: false; reason: 
 /**
  * True when the source quantifies a group that itself contains a quantifier
  * (`(a+)+`, `(\d*x)*`, `(?:a{2,})+`), or uses a backreference: the two ways
- * a pattern backtracks without bound. A scan of the source, aware of escapes
- * and character classes; it refuses some safe patterns (`(\d{3}-)+`), which
- * can be written without the nesting.
+ * a pattern backtracks without bound. An exact count (`{3}`) inside a group
+ * is no quantifier for this (`(\d{3}-)+` is accepted). A scan of the source,
+ * aware of escapes and character classes; it refuses some safe patterns
+ * (`(ab?c)+`), which can be written without the nesting.
  */
 function unsafeConstruct(source: string): string | undefined {
   // Per open group: whether a quantifier occurs inside it.
@@ -74,7 +75,8 @@ function unsafeConstruct(source: string): string | undefined {
       if (afterGroup && lastGroupHadQuantifier && c !== '?') {
         return 'a quantified group may not contain another quantifier, such as (a+)+';
       }
-      markQuantified();
+      // An exact count (`{3}`) repeats one way only: no choice to backtrack into.
+      if (!/^\{\d+\}/.test(source.slice(i))) markQuantified();
       // Skip the quantifier (and a lazy `?` after it).
       if (c === '{') i = source.indexOf('}', i) + 1;
       else i += 1;
