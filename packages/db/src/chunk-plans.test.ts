@@ -45,6 +45,13 @@ const commit = (jobId: string, seq: number, attempt: number, plan: string, error
         rowsBlank: 0,
         errors: Array.from({ length: errors }, (_, i) => error(2 + seq * 2 + i)),
         processedBy: 'test',
+        // A `unique` column's value per chunk.
+        unique: {
+          columns: ['id'],
+          values: [`v${seq}`],
+          raws: [`v${seq}`],
+          recordNumbers: [2 + seq * 2],
+        },
       },
       UNLIMITED_ERRORS,
     ),
@@ -97,6 +104,12 @@ describe('resetChunksOffPlan', () => {
       .where('job_id', '=', jobId)
       .execute();
     expect(errors.map((e) => e.chunk_seq)).toEqual([1]);
+    const unique = await db
+      .selectFrom('job_unique_values')
+      .select('seq')
+      .where('job_id', '=', jobId)
+      .execute();
+    expect(unique.map((u) => u.seq)).toEqual([1]);
     const job = await db
       .selectFrom('jobs')
       .select('error_rows_stored')

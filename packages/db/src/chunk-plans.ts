@@ -44,8 +44,8 @@ export function chunkPlan(columns: readonly StoredJobColumn[], options: StoredJo
  * read this plan, e.g. started after the last change of the plan so far,
  * goes on and commits). Done chunks processed with another plan go back to
  * pending: they lose their output, counts, stored row errors (their share
- * of the error-row budget is given back) and, for an import, their staged
- * rows, and get a new attempt number. Every chunk off the plan is locked
+ * of the error-row budget is given back), their values of `unique` columns
+ * and, for an import, their staged rows, and get a new attempt number. Every chunk off the plan is locked
  * until the transaction ends, so a claim or commit racing this waits for it
  * and then sees the plan (PostgreSQL re-checks the updated row). Row locks
  * first, then the job row's, then the stage lock: a chunk commit's order.
@@ -91,6 +91,12 @@ export async function resetChunksOffPlan(
       .where('id', '=', jobId)
       .execute();
   }
+  // Their values of `unique` columns too: the plan they are redone with decides them.
+  await trx
+    .deleteFrom('job_unique_values')
+    .where('job_id', '=', jobId)
+    .where('seq', 'in', reset)
+    .execute();
   await unstageChunks(trx, jobId, reset);
   return reset;
 }
