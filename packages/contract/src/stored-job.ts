@@ -1,4 +1,4 @@
-import { DELIMITER_CANDIDATES, INPUT_ENCODINGS } from '@sluice/csv';
+import { DELIMITER_CANDIDATES, INPUT_ENCODINGS, QUOTE_CANDIDATES } from '@sluice/csv';
 import {
   COLUMN_TYPES,
   type ColumnType,
@@ -55,6 +55,27 @@ export const dialectSchema = z.object({
   /** 'request' or 'detected'. */
   delimiterSource: z.string(),
   delimiterConfidence: z.number().min(0).max(1),
+  /** The quote character (absent on jobs stored before it was detected: a double quote). */
+  quote: z.enum(QUOTE_CANDIDATES).optional(),
+  /** 'request', 'detected' (single quotes found), or 'default' (double quotes). */
+  quoteSource: z.enum(['request', 'detected', 'default']).optional(),
+  /**
+   * Whether the file has a header line: false when the column names were
+   * generated (column_1, ...) because its first row is data or the request
+   * said header=false. Absent on older jobs (true).
+   */
+  hasHeader: z.boolean().optional(),
+  /** 'request' (header=true|false) or 'detected'. */
+  headerSource: z.enum(['request', 'detected']).optional(),
+  /**
+   * Lines above the header that were skipped (a title, a date, blank lines);
+   * row numbers stay the file's own lines. Absent when none were.
+   */
+  skippedLines: z.number().int().min(1).optional(),
+  /** The container the file came in, read as CSV: a gzip-compressed file or an Excel workbook. */
+  container: z.enum(['gzip', 'xlsx']).optional(),
+  /** Workbooks: the sheet that was read. */
+  sheet: z.string().optional(),
 });
 export type Dialect = z.infer<typeof dialectSchema>;
 

@@ -16,14 +16,17 @@ export interface DelimiterGuess {
  * split into the same number (> 1) of fields. `text` is the start of a file
  * in UTF-8; a possibly cut last record is ignored unless `complete`.
  */
-export function detectDelimiter(text: string, complete: boolean, maxRecords = 50): DelimiterGuess {
+export function detectDelimiter(
+  text: string,
+  complete: boolean,
+  maxRecords = 50,
+  quote = '"',
+): DelimiterGuess {
   let best: DelimiterGuess = { delimiter: ',', confidence: 0, fields: 1 };
   let bestScore = -1;
-  // The last line break (LF, CR or CRLF) ends the last whole record.
-  const cut = complete ? text.length : Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
-  const body = text.slice(0, cut > 0 ? cut : text.length);
+  const body = wholeRecords(text, complete);
   for (const delimiter of DELIMITER_CANDIDATES) {
-    const counts = parseRecords(body, { delimiter, maxFields: 10_000 })
+    const counts = parseRecords(body, { delimiter, quote, maxFields: 10_000 })
       .slice(0, maxRecords)
       .flatMap((r) =>
         'fields' in r && !(r.fields.length === 1 && r.fields[0] === '') ? [r.fields.length] : [],
@@ -43,4 +46,13 @@ export function detectDelimiter(text: string, complete: boolean, maxRecords = 50
     }
   }
   return best;
+}
+
+/**
+ * The sample up to its last line break (LF, CR or CRLF), which ends the
+ * last whole record; all of it when it is the whole file (or has no break).
+ */
+export function wholeRecords(text: string, complete: boolean): string {
+  const cut = complete ? text.length : Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
+  return text.slice(0, cut > 0 ? cut : text.length);
 }

@@ -16,6 +16,13 @@ export {
   detectDelimiter,
 } from './detect-delimiter.ts';
 export {
+  dataKindOf,
+  detectHeaderLayout,
+  type HeaderLayout,
+  MAX_TITLE_LINES,
+} from './detect-header.ts';
+export { detectQuote, QUOTE_CANDIDATES, type Quote, type QuoteGuess } from './detect-quote.ts';
+export {
   type EncodingDecision,
   INPUT_ENCODINGS,
   type InputEncoding,

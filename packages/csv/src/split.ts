@@ -15,6 +15,14 @@ export interface SplitOptions {
    * field only at a field start; must match the delimiter given to parseRecords.
    */
   delimiter?: number;
+  /**
+   * Records before the header to drop (title lines above it): they are not
+   * emitted but keep their numbers, so the header is record
+   * `skipRecords + 1` and every record keeps its line in the file.
+   */
+  skipRecords?: number;
+  /** The file has no header: no header event, the first record is data (record 1). */
+  headerless?: boolean;
 }
 
 export type SplitEvent =
@@ -87,7 +95,8 @@ export async function* splitRecords(
   let heldStart = 0;
   let recordStart = 0; // the record being scanned
   let recordNumber = 1; // its number (the header is 1)
-  let headerSent = false;
+  let headerSent = options.headerless === true;
+  let toSkip = options.skipRecords ?? 0;
   let seq = 0;
   let chunkRecords = 0;
 
@@ -134,6 +143,11 @@ export async function* splitRecords(
   ): SplitEvent | undefined => {
     recordNumber += 1;
     recordStart = end;
+    if (toSkip > 0) {
+      toSkip -= 1;
+      take(end, piece, base);
+      return undefined;
+    }
     if (!headerSent) {
       headerSent = true;
       return { kind: 'header', bytes: withoutTerminator(take(end, piece, base)) };

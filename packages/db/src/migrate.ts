@@ -18,6 +18,7 @@ import * as chunkLz40015 from './migrations/0015_chunk_lz4.ts';
 import * as chunkPlan0016 from './migrations/0016_chunk_plan.ts';
 import * as firstChunkVerdict0017 from './migrations/0017_first_chunk_verdict.ts';
 import * as jobUniqueValues0018 from './migrations/0018_job_unique_values.ts';
+import * as headerlessFirstRecord0019 from './migrations/0019_headerless_first_record.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0016_chunk_plan': chunkPlan0016,
   '0017_first_chunk_verdict': firstChunkVerdict0017,
   '0018_job_unique_values': jobUniqueValues0018,
+  '0019_headerless_first_record': headerlessFirstRecord0019,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

@@ -11,6 +11,7 @@ import {
   INPUT_ENCODINGS,
   type InputEncoding,
   inputEncodingOf,
+  type Quote,
 } from '@sluice/csv';
 import {
   type ColumnRequest,
@@ -34,6 +35,11 @@ export interface JobRequest {
   columns: Record<string, ColumnRequest>;
   delimiter?: Delimiter | undefined;
   encoding?: InputEncoding | undefined;
+  quote?: Quote | undefined;
+  /** true: the file has a header line; false: it has none (names generated); absent: detected. */
+  header?: boolean | undefined;
+  /** Workbooks: the sheet to read (absent: the first). */
+  sheet?: string | undefined;
 }
 
 const DELIMITER_NAMES: Record<string, string> = {
@@ -271,5 +277,37 @@ export function readJobRequest(
     columns: parseColumns(pick('columns')),
     delimiter,
     encoding,
+    ...readLayoutOptions(pick('quote'), pick('header'), pick('sheet')),
   };
+}
+
+const QUOTE_NAMES = new Map<string, Quote>([
+  ['"', '"'],
+  ["'", "'"],
+  ['double', '"'],
+  ['single', "'"],
+]);
+const HEADER_VALUES = new Map([
+  ['true', true],
+  ['false', false],
+]);
+
+/** quote, header and sheet: how the file is laid out, when the client knows better than detection. */
+function readLayoutOptions(
+  rawQuote: string | undefined,
+  rawHeader: string | undefined,
+  sheet: string | undefined,
+): Pick<JobRequest, 'quote' | 'header' | 'sheet'> {
+  const quote = rawQuote === undefined ? undefined : QUOTE_NAMES.get(rawQuote.toLowerCase());
+  if (rawQuote !== undefined && quote === undefined) {
+    throw invalid(
+      `quote must be " (double, the default) or ' (single), not ${JSON.stringify(rawQuote)}.`,
+    );
+  }
+  const header = rawHeader === undefined ? undefined : HEADER_VALUES.get(rawHeader.toLowerCase());
+  if (rawHeader !== undefined && header === undefined) {
+    throw invalid(`header must be true or false, not ${JSON.stringify(rawHeader)}.`);
+  }
+  if (sheet !== undefined && sheet.trim() === '') throw invalid('sheet must name a sheet.');
+  return { quote, header, sheet };
 }

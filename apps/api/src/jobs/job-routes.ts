@@ -44,6 +44,7 @@ import { jobNotFound, requireCompleted, UUID } from './job-lookup.ts';
 import { readJobRequest } from './job-options.ts';
 import { presentJob, presentJobSummary } from './job-view.ts';
 import type { EarlyProcessing } from './upload/early-chunks.ts';
+import { openInputFile } from './upload/input-file.ts';
 import { openCsvUpload, type UploadLimits } from './upload/request-body.ts';
 import { type StoreLimits, storeUpload } from './upload/store-upload.ts';
 
@@ -165,11 +166,13 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
         if (!(await deps.inFlight.take(tenantId, idempotencyKey))) throw keyInUse();
         res.once('close', () => void deps.inFlight.release(tenantId, idempotencyKey));
       }
-      const upload = await openCsvUpload(req, deps.limits, {
+      const request = await openCsvUpload(req, deps.limits, {
         digest: idempotencyKey !== undefined,
       });
-      if (upload.fileName !== null) requireStorableText(upload.fileName, 'filename');
-      const job = readJobRequest(req.query, upload.fields);
+      if (request.fileName !== null) requireStorableText(request.fileName, 'filename');
+      const job = readJobRequest(req.query, request.fields);
+      // A .csv.gz file is decompressed as it streams.
+      const upload = await openInputFile(request, job, deps.limits);
       // An import also writes into a dataset.
       if (job.type === 'import') assertScopes(res, 'datasets:write');
       const dataset =

@@ -11,6 +11,7 @@ import { parseInput } from '../http/parse-input.ts';
 import { answerBeforeBodyEnds } from '../http/problem.ts';
 import { requireStorableText } from '../http/storable-text.ts';
 import { readJobRequest } from '../jobs/job-options.ts';
+import { openInputFile } from '../jobs/upload/input-file.ts';
 import { openCsvUpload, type UploadLimits } from '../jobs/upload/request-body.ts';
 import type { StoreLimits } from '../jobs/upload/store-upload.ts';
 import { readPreview } from './read-preview.ts';
@@ -49,10 +50,11 @@ export function previewRoutes(deps: PreviewRoutesDeps): Router {
     // PostgreSQL only for an import's dataset: the route asks for it then.
     deps.needs(),
     async (req: Request, res: Response) => {
-      const upload = await openCsvUpload(req, deps.limits);
-      if (upload.fileName !== null) requireStorableText(upload.fileName, 'filename');
-      const job = readJobRequest(req.query, upload.fields);
-      const records = readRows(req, upload.fields);
+      const request = await openCsvUpload(req, deps.limits);
+      if (request.fileName !== null) requireStorableText(request.fileName, 'filename');
+      const job = readJobRequest(req.query, request.fields);
+      const records = readRows(req, request.fields);
+      const upload = await openInputFile(request, job, deps.limits);
       if (job.type === 'import') assertScopes(res, 'datasets:read');
       const dataset =
         job.dataset === undefined

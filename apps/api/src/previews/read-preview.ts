@@ -4,8 +4,12 @@ import type { DatasetView } from '@sluice/db';
 import { ColumnProfiler, compileRowRules, createRowNormalizer } from '@sluice/normalize';
 import { mapToDataset } from '../datasets/column-mapping.ts';
 import type { JobRequest } from '../jobs/job-options.ts';
-import { decideDelimiter, describeDialect } from '../jobs/upload/dialect.ts';
-import { readHeaderNames, requireUsableOutputHeader } from '../jobs/upload/header.ts';
+import { decideFileDialect, describeDialect } from '../jobs/upload/dialect.ts';
+import {
+  generatedHeaderNames,
+  readHeaderNames,
+  requireUsableOutputHeader,
+} from '../jobs/upload/header.ts';
 import type { CsvUpload } from '../jobs/upload/request-body.ts';
 import type { StoreLimits } from '../jobs/upload/store-upload.ts';
 import { SNIFF_BYTES } from '../jobs/upload/store-upload.ts';
@@ -34,7 +38,7 @@ const isBlank = (fields: readonly string[]) => fields.every((f) => f.trim() === 
 function previewRow(
   recordNumber: number,
   bytes: Uint8Array,
-  limits: { maxColumns: number; delimiter: string; columnCount: number },
+  limits: { maxColumns: number; delimiter: string; quote: string; columnCount: number },
   normalize: (fields: readonly string[]) => {
     values: string[];
     errors: Row['errors'];
@@ -56,6 +60,7 @@ function previewRow(
   const [record] = parseRecords(text, {
     maxFields: limits.maxColumns,
     delimiter: limits.delimiter,
+    quote: limits.quote,
   });
   if (!record) return undefined;
   if ('error' in record) {
@@ -116,7 +121,8 @@ export async function readPreview(
       sniffBytes: SNIFF_BYTES,
       encoding: request.encoding,
     });
-    const delimiter = decideDelimiter(request.delimiter, text);
+    const file = decideFileDialect(request, text);
+    const { delimiter } = file;
     let bytesRead = 0;
     const counted = (async function* () {
       for await (const piece of text.stream) {
@@ -129,17 +135,31 @@ export async function readPreview(
       chunkBytes: 1,
       maxRecordBytes: limits.maxRecordBytes,
       delimiter: delimiter.delimiter.charCodeAt(0),
+      quote: file.quote.charCodeAt(0),
+      skipRecords: file.titleLines,
+      headerless: !file.hasHeader,
     });
     let header: string[] | undefined;
     let requests = request.columns;
     let targets: Array<string | undefined> = [];
+    const useHeader = (names: string[]) => {
+      header = names;
+      if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
+      requireUsableOutputHeader(names, requests);
+    };
+    // No header line: the names are generated.
+    if (!file.hasHeader) useHeader(generatedHeaderNames(file.width));
     const records: Array<{ number: number; bytes: Buffer }> = [];
     let truncated = false;
     for await (const event of split) {
       if (event.kind === 'header') {
-        header = readHeaderNames(event.bytes, limits.maxColumns, delimiter.delimiter);
-        if (dataset) ({ requests, targets } = mapToDataset(header, request.columns, dataset));
-        requireUsableOutputHeader(header, requests);
+        useHeader(
+          readHeaderNames(event.bytes, limits.maxColumns, {
+            delimiter: delimiter.delimiter,
+            quote: file.quote,
+            headerForced: file.headerForced,
+          }),
+        );
       } else {
         records.push({ number: event.firstRecord, bytes: event.bytes });
       }
@@ -162,6 +182,7 @@ export async function readPreview(
     for (const { bytes } of records) {
       const [record] = parseRecords(bytes.toString('utf8'), {
         delimiter: delimiter.delimiter,
+        quote: file.quote,
         maxFields: limits.maxColumns,
       });
       if (record && 'fields' in record) profiler.add(record.fields);
@@ -198,7 +219,12 @@ export async function readPreview(
       const row = previewRow(
         number,
         bytes,
-        { maxColumns: limits.maxColumns, delimiter: delimiter.delimiter, columnCount },
+        {
+          maxColumns: limits.maxColumns,
+          delimiter: delimiter.delimiter,
+          quote: file.quote,
+          columnCount,
+        },
         normalize,
         keyColumns,
       );
@@ -206,7 +232,7 @@ export async function readPreview(
     });
 
     const encoding = text.encoding();
-    const dialect = describeDialect(encoding, delimiter);
+    const dialect = describeDialect(encoding, file, upload);
     const columns = profiled.map((c, i) => ({
       name: c.name,
       outputName: c.outputName,

@@ -26,6 +26,8 @@ export interface ChunkTask {
   maxColumns: number;
   /** The file's delimiter (detected at upload); output is always comma-separated. */
   delimiter: string;
+  /** The file's quote character (detected at upload; absent: a double quote). */
+  quote?: string | undefined;
   /** Import jobs: also return the accepted rows for the job's stage (`staged`). */
   stage?: boolean | undefined;
 }

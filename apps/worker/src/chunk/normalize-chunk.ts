@@ -32,10 +32,11 @@ type DecodedRecord = ParsedRecord | { error: { code: 'invalid_encoding'; message
 function eachDecodedRecord(
   data: Uint8Array,
   maxFields: number,
-  delimiter: string,
+  dialect: { delimiter: string; quote?: string | undefined },
   visit: (record: DecodedRecord) => void,
 ): number {
-  const options = { maxFields, delimiter };
+  const { delimiter, quote = '"' } = dialect;
+  const options = { maxFields, delimiter, quote };
   let text: string | undefined;
   try {
     text = strictUtf8.decode(data);
@@ -45,7 +46,7 @@ function eachDecodedRecord(
   if (text !== undefined) return eachRecord(text, options, visit);
   let count = 0;
   let start = 0;
-  for (const end of recordEnds(data, undefined, delimiter.charCodeAt(0))) {
+  for (const end of recordEnds(data, quote.charCodeAt(0), delimiter.charCodeAt(0))) {
     const slice = data.subarray(start, end);
     start = end;
     let record: string;
@@ -213,7 +214,12 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
       stage.add(staged.map((i) => cells[i]!));
     }
   };
-  const recordCount = eachDecodedRecord(task.data, task.maxColumns, task.delimiter, visit);
+  const recordCount = eachDecodedRecord(
+    task.data,
+    task.maxColumns,
+    { delimiter: task.delimiter, quote: task.quote },
+    visit,
+  );
   if (recordCount !== task.recordCount) {
     // The API's splitter and this parser must agree on record boundaries, or
     // row numbers in reports would be wrong. Fail loudly rather than mislabel.

@@ -123,6 +123,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
           options,
           maxColumns: deps.maxColumns,
           delimiter: options.dialect.delimiter,
+          quote: options.dialect.quote,
           stage: work.jobType === 'import',
         },
         signal,

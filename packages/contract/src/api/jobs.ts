@@ -48,6 +48,18 @@ export const jobOptionsInputSchema = z.object({
     description: 'comma, semicolon, tab, pipe or the character; detected when absent.',
   }),
   encoding: optionText.meta({ description: 'The input encoding; detected when absent.' }),
+  quote: optionText.meta({
+    description:
+      'The quote character: `"` (double, the default) or `\'` (single); detected when absent (single only when the file clearly uses it).',
+  }),
+  header: optionText.meta({
+    description:
+      '`true`: the first line (after any title lines) is the header, even if it looks like data; `false`: the file has no header, columns are named column_1, column_2, ... Detected when absent: title lines above the header are skipped, and a first row that is wholly numbers, e-mail addresses or dates like the rest of its columns is taken as data.',
+  }),
+  sheet: optionText.meta({
+    description:
+      'Excel workbooks (.xlsx): the name of the sheet to read; the first sheet when absent.',
+  }),
   columns: optionText.meta({
     description:
       'JSON object keyed by header name (matched case-insensitively): a type name, {type, required, rename, rules}, or {"drop":true} to leave the column out (not normalized, not in result.csv or an import; never with type, required, rename or rules), e.g. {"Mobile":"phone","Notes":{"drop":true},"Tier":{"rules":{"enum":["Gold","Silver"]}}}. `rules` are validation rules (the ColumnRules schema; README "Validation rules"), checked on the normalized values; a bad one is refused with invalid_rule or invalid_pattern.',

@@ -69,7 +69,12 @@ export function requestCoding(req: Request): RequestCoding | undefined {
  * `maxDecompressionRatio` times (a zip bomb: 1 MB of gzip can decode to 1 GB)
  * once past RATIO_FLOOR_BYTES, and turns corrupt data into a 400.
  */
-export function decodingStream({ coding, createDecoder }: RequestCoding, limits: DecodeLimits) {
+export function decodingStream(
+  { coding, createDecoder }: RequestCoding,
+  limits: DecodeLimits,
+  /** What is decoded, for the messages: the request body, or a compressed file in it. */
+  what: 'body' | 'file' = 'body',
+) {
   const decoder = createDecoder();
   let decoded = 0;
   const guard = new Transform({
@@ -80,7 +85,7 @@ export function decodingStream({ coding, createDecoder }: RequestCoding, limits:
         callback(
           new HttpProblem(
             'excessive_compression',
-            `The compressed upload expands more than ${limits.maxDecompressionRatio} times; send it uncompressed.`,
+            `The compressed ${what === 'body' ? 'upload' : 'file'} expands more than ${limits.maxDecompressionRatio} times; send it uncompressed.`,
             { extra: { maxRatio: limits.maxDecompressionRatio } },
           ),
         );
@@ -96,7 +101,9 @@ export function decodingStream({ coding, createDecoder }: RequestCoding, limits:
       typeof error.errno === 'number'
         ? new HttpProblem(
             'malformed_compression',
-            `The body is not valid ${coding} data (${error.message}); check how it was compressed.`,
+            what === 'body'
+              ? `The body is not valid ${coding} data (${error.message}); check how it was compressed.`
+              : `The file starts like ${coding} data but is not valid ${coding} (${error.message}); it is corrupt or cut short: compress it again.`,
           )
         : error,
     );

@@ -26,7 +26,11 @@ describe('readHeaderNames', () => {
   });
 
   it('splits by the detected delimiter', () => {
-    expect(readHeaderNames(Buffer.from('a;b;"c;d"'), 10, ';')).toEqual(['a', 'b', 'c;d']);
+    expect(readHeaderNames(Buffer.from('a;b;"c;d"'), 10, { delimiter: ';' })).toEqual([
+      'a',
+      'b',
+      'c;d',
+    ]);
   });
 
   it.each([

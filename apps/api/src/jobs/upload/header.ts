@@ -1,23 +1,24 @@
-import { parseRecords } from '@sluice/csv';
+import { dataKindOf, parseRecords } from '@sluice/csv';
 import type { ColumnRequest } from '@sluice/normalize';
 import { HttpProblem } from '../../http/problem.ts';
 import { requireStorableText } from '../../http/storable-text.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Values that name data, not a column: a first line made of these is a data row. */
-const LOOKS_LIKE_DATA = [
-  /^[-+]?\d[\d.,\s]*$/, // numbers, amounts
-  /^[^@\s]+@[^@\s]+\.[^@\s]+$/, // e-mail addresses
-  /^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$/, // dates
-];
-
 /**
- * Reads the column names from the header record. A file without a usable
- * header is refused up front: without names there is nothing to map the
- * columns to, and guessing would silently mislabel the user's data.
+ * Reads the column names from the header record. A header that looks like
+ * data in part (a number or e-mail address among names) is refused up
+ * front, unless the request says the file has a header (`header=true`):
+ * files whose first row is wholly data are found before (detectHeaderLayout)
+ * and get generated names; anything in between is the user's to say, since
+ * guessing would silently mislabel their data or lose a row.
  */
-export function readHeaderNames(header: Buffer, maxColumns: number, delimiter = ','): string[] {
+export function readHeaderNames(
+  header: Buffer,
+  maxColumns: number,
+  dialect: { delimiter?: string; quote?: string; headerForced?: boolean } = {},
+): string[] {
+  const { delimiter = ',', quote = '"' } = dialect;
   let text: string;
   try {
     text = strictUtf8.decode(header);
@@ -27,7 +28,7 @@ export function readHeaderNames(header: Buffer, maxColumns: number, delimiter = 
       'The first line of the file is not valid UTF-8 text; save the file as UTF-8 CSV.',
     );
   }
-  const [record] = parseRecords(text, { maxFields: maxColumns, delimiter });
+  const [record] = parseRecords(text, { maxFields: maxColumns, delimiter, quote });
   if (!record)
     throw new HttpProblem(
       'missing_header',
@@ -44,11 +45,11 @@ export function readHeaderNames(header: Buffer, maxColumns: number, delimiter = 
       'The first line of the file is empty; it must name the columns.',
     );
   }
-  const dataLike = names.find((n) => LOOKS_LIKE_DATA.some((re) => re.test(n)));
+  const dataLike = dialect.headerForced ? undefined : names.find((n) => dataKindOf(n));
   if (dataLike !== undefined) {
     throw new HttpProblem(
       'missing_header',
-      `The first line looks like data (${JSON.stringify(dataLike.slice(0, 80))}), not column names; add a header line.`,
+      `The first line looks like data (${JSON.stringify(dataLike.slice(0, 80))}), not column names; add a header line, or say header=false (generated column names column_1, ...) or header=true (the first line is the header).`,
     );
   }
   const seen = new Map<string, number>();
@@ -72,6 +73,11 @@ export function readHeaderNames(header: Buffer, maxColumns: number, delimiter = 
     seen.set(key, index);
     return name;
   });
+}
+
+/** Names for the columns of a file without a header: column_1, column_2, ... */
+export function generatedHeaderNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `column_${i + 1}`);
 }
 
 /**

@@ -18,7 +18,7 @@ import type { ColumnProfiler } from '@sluice/normalize';
 export function profileChunk(
   profiler: ColumnProfiler,
   bytes: Buffer,
-  options: { delimiter: string; maxFields: number },
+  options: { delimiter: string; quote?: string | undefined; maxFields: number },
 ): void {
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const text = bytes.toString('latin1', bom ? 3 : 0);

@@ -9,6 +9,7 @@ import {
   type RequestCoding,
   requestCoding,
 } from './content-encoding.ts';
+import type { FileContainer } from './input-file.ts';
 
 export interface UploadLimits extends DecodeLimits {
   /** Most bytes of CSV (decoded, when the body is compressed). */
@@ -28,6 +29,13 @@ export interface CsvUpload {
    * Identifies a request again.
    */
   digest: Promise<Buffer | undefined>;
+  /**
+   * The container the file came in, unwrapped on the way (input-file.ts):
+   * a gzip-compressed file, or an Excel workbook read as CSV.
+   */
+  container?: FileContainer | undefined;
+  /** Workbooks: the sheet that was read. */
+  sheet?: string | undefined;
   /**
    * True once the whole request body has come in from the client (it may
    * still be unread in memory): from then on reading it never waits on the
@@ -52,7 +60,7 @@ function tooLarge(limit: number): HttpProblem {
 }
 
 /** Counts bytes as they stream and stops the upload the moment it passes `limit`. */
-async function* limited(
+export async function* limited(
   source: AsyncIterable<Uint8Array>,
   limit: number,
 ): AsyncGenerator<Uint8Array> {

@@ -22,9 +22,9 @@ import { mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { withColumnRules } from '../../rules/job-column-rules.ts';
 import type { JobRequest } from '../job-options.ts';
-import { decideDelimiter, describeDialect } from './dialect.ts';
+import { decideFileDialect, describeDialect } from './dialect.ts';
 import { EarlyChunks, type EarlyProcessing } from './early-chunks.ts';
-import { readHeaderNames, requireUsableOutputHeader } from './header.ts';
+import { generatedHeaderNames, readHeaderNames, requireUsableOutputHeader } from './header.ts';
 import { profileChunk } from './profile-chunk.ts';
 import type { CsvUpload } from './request-body.ts';
 import { emptyFile, noRows, uploadProblem } from './upload-problems.ts';
@@ -110,12 +110,13 @@ export async function storeUpload(
       sniffBytes: SNIFF_BYTES,
       encoding: request.encoding,
     });
-    const delimiter = decideDelimiter(request.delimiter, text);
+    const file = decideFileDialect(request, text);
+    const { delimiter } = file;
     // The encoding of a file that starts with plain ASCII is decided later
     // (at its first non-ASCII byte): the options are written again at the end.
     const options = () => ({
       ...request.options,
-      dialect: describeDialect(text.encoding(), delimiter),
+      dialect: describeDialect(text.encoding(), file, upload),
     });
 
     let chunks = 0;
@@ -131,6 +132,7 @@ export async function storeUpload(
       if (!profiler?.wantsRows) return;
       profileChunk(profiler, data, {
         delimiter: delimiter.delimiter,
+        quote: file.quote,
         maxFields: limits.maxColumns,
       });
     };
@@ -157,34 +159,50 @@ export async function storeUpload(
         );
       }
     };
+    /** The job row, once the column names are known (from the header, or generated). */
+    const startJob = async (names: string[], header: Buffer) => {
+      let requests = request.columns;
+      if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
+      requireUsableOutputHeader(names, requests);
+      profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
+      const job: NewJob = {
+        id: jobId,
+        tenantId,
+        type: request.type,
+        dataset: dataset?.name,
+        fileName: upload.fileName,
+        header,
+        columns: names.map((name) => ({ name, type: 'text', required: false })),
+        options: options(),
+      };
+      if (upload.arrived()) {
+        heldJob = job;
+        return;
+      }
+      await write((trx) => insertJobRow(trx, job));
+      stored = true;
+    };
     const split = splitRecords(text.stream, {
       ...limits,
       delimiter: delimiter.delimiter.charCodeAt(0),
+      quote: file.quote.charCodeAt(0),
+      skipRecords: file.titleLines,
+      headerless: !file.hasHeader,
     });
+    if (!file.hasHeader) {
+      // No header line: the names are generated, and stored as the job's header.
+      const names = generatedHeaderNames(file.width);
+      await startJob(names, Buffer.from(names.join(delimiter.delimiter)));
+    }
     for await (const event of split) {
       if (event.kind === 'header') {
-        const names = readHeaderNames(event.bytes, limits.maxColumns, delimiter.delimiter);
-        let requests = request.columns;
-        if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
-        requireUsableOutputHeader(names, requests);
-        profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
-        const job: NewJob = {
-          id: jobId,
-          tenantId,
-          type: request.type,
-          dataset: dataset?.name,
-          fileName: upload.fileName,
-          header: event.bytes,
-          columns: names.map((name) => ({ name, type: 'text', required: false })),
-          options: options(),
-        };
+        const names = readHeaderNames(event.bytes, limits.maxColumns, {
+          delimiter: delimiter.delimiter,
+          quote: file.quote,
+          headerForced: file.headerForced,
+        });
         bytes += event.bytes.byteLength;
-        if (upload.arrived()) {
-          heldJob = job;
-          continue;
-        }
-        await write((trx) => insertJobRow(trx, job));
-        stored = true;
+        await startJob(names, event.bytes);
         continue;
       }
       const chunk = {
