@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { parseRecords } from '@sluice/csv';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getText, type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
@@ -8,9 +10,13 @@ import { type Stack, startStack } from '../support/stack.ts';
 // without Content-Encoding, read like the plain CSV; title lines above the
 // header skipped with row numbers kept; files without a header given
 // generated column names (detected, or forced with header=true|false);
-// single-quoted files. Each through the HTTP API on the real stack.
+// single-quoted files; Excel workbooks (.xlsx) read as the CSV of one
+// sheet. Each through the HTTP API on the real stack.
 
 const SAMPLE = readFileSync(new URL('../fixtures/contacts-sample.csv', import.meta.url));
+const workbookFixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/workbooks/${name}`, import.meta.url));
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DATASET_COLUMNS = [
   { name: 'name', type: 'name' },
   { name: 'email', type: 'email', required: true },
@@ -44,7 +50,11 @@ afterAll(async () => {
   expect(codes).toEqual(codes?.map(() => 0));
 });
 
-function post(body: string | Uint8Array | FormData, headers: Record<string, string> = {}, query = '') {
+function post(
+  body: string | Uint8Array | FormData,
+  headers: Record<string, string> = {},
+  query = '',
+) {
   return fetch(`${stack.apiUrl}/v1/jobs${query}`, { method: 'POST', headers, body });
 }
 
@@ -74,6 +84,22 @@ function fileForm(file: Uint8Array, name: string, fields: Record<string, string>
 async function errorsOf(job: JobBody): Promise<Array<{ recordNumber: number; code: string }>> {
   const res = await fetch(`${job.links.self}/errors?limit=100`);
   return (await res.json()) as Array<{ recordNumber: number; code: string }>;
+}
+
+/** A new dataset of the sample's columns, `body` imported into it: the job and the rows it holds. */
+async function importRows(name: string, body: Uint8Array, query = '') {
+  const created = await fetch(`${stack.apiUrl}/v1/datasets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, columns: DATASET_COLUMNS, key: ['email'] }),
+  });
+  expect(created.status, await created.text()).toBe(201);
+  const job = await accepted(
+    await post(body, { 'content-type': 'text/csv' }, `?type=import&dataset=${name}${query}`),
+  );
+  expect(job.status).toBe('completed');
+  const rows = await fetch(`${stack.apiUrl}/v1/datasets/${name}/rows?limit=1000`);
+  return { job, rows: (await rows.json()) as unknown[] };
 }
 
 describe('gzip-compressed files (.csv.gz), without Content-Encoding', () => {
@@ -107,22 +133,8 @@ describe('gzip-compressed files (.csv.gz), without Content-Encoding', () => {
   });
 
   it('an import from the .csv.gz leaves the same dataset contents as from the plain CSV', async () => {
-    const rowsAfter = async (name: string, body: Uint8Array) => {
-      const created = await fetch(`${stack.apiUrl}/v1/datasets`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, columns: DATASET_COLUMNS, key: ['email'] }),
-      });
-      expect(created.status, await created.text()).toBe(201);
-      const job = await accepted(
-        await post(body, { 'content-type': 'text/csv' }, `?type=import&dataset=${name}`),
-      );
-      expect(job.status).toBe('completed');
-      const rows = await fetch(`${stack.apiUrl}/v1/datasets/${name}/rows?limit=1000`);
-      return { job, rows: await rows.json() };
-    };
-    const fromCsv = await rowsAfter('from_csv', SAMPLE);
-    const fromGzip = await rowsAfter('from_gzip', gzipSync(SAMPLE));
+    const fromCsv = await importRows('from_csv', SAMPLE);
+    const fromGzip = await importRows('from_gzip', gzipSync(SAMPLE));
     expect(fromGzip.job.import).toEqual(fromCsv.job.import);
     expect(fromGzip.rows).toEqual(fromCsv.rows);
     expect((fromCsv.rows as unknown[]).length).toBeGreaterThan(0);
@@ -246,5 +258,112 @@ describe('header row and quote detection', () => {
     );
     expect(given.options.dialect).toMatchObject({ quote: "'", quoteSource: 'request' });
     expect(given.counts.rowsAccepted).toBe(1);
+  });
+});
+
+/** The sample's cells as a workbook's strings, as Excel writes it (parts after the sheets). */
+async function sampleWorkbook(): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet('Cover').addRow(['not this one']);
+  const sheet = wb.addWorksheet('Contacts');
+  for (const record of parseRecords(SAMPLE.toString('utf8'), { maxFields: 100 })) {
+    if ('fields' in record) sheet.addRow(record.fields);
+  }
+  // The first sheet of the workbook is the cover: the sample is asked for by name.
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+describe('Excel workbooks (.xlsx)', () => {
+  it('a sheet of the sample gives the plain CSV result byte for byte, as a file or a raw body', async () => {
+    const xlsx = await sampleWorkbook();
+    const asFile = await accepted(
+      await post(fileForm(xlsx, 'contacts.xlsx', { sheet: 'Contacts' })),
+    );
+    expect(asFile.options.dialect).toMatchObject({ container: 'xlsx', sheet: 'Contacts' });
+    expect(asFile.counts).toEqual({ ...plain.counts, bytes: asFile.counts.bytes });
+    expect((await getText(asFile.links.result)).body).toBe(plainResult);
+
+    const asBody = await accepted(
+      await post(xlsx, { 'content-type': XLSX_TYPE }, '?sheet=Contacts&filename=contacts.xlsx'),
+    );
+    expect((await getText(asBody.links.result)).body).toBe(plainResult);
+  });
+
+  it('an import from the workbook leaves the same dataset contents as from the plain CSV', async () => {
+    const fromCsv = await importRows('xlsx_from_csv', SAMPLE);
+    const fromXlsx = await importRows('xlsx_from_xlsx', await sampleWorkbook(), '&sheet=Contacts');
+    expect(fromXlsx.job.import).toEqual(fromCsv.job.import);
+    expect(fromXlsx.rows).toEqual(fromCsv.rows);
+  });
+
+  it('typed cells (dates, numbers) read as the CSV of their ISO dates and numbers, whatever the part order', async () => {
+    const csv = 'name,joined,amount\nAnn,2026-01-02,12.5\nBob,2025-12-31,3\n';
+    const fromCsv = await accepted(await post(csv, { 'content-type': 'text/csv' }));
+    const expected = (await getText(fromCsv.links.result)).body;
+    // Parts before the sheets (streamed straight through) and Excel's order (sheets spooled).
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Contacts');
+    ws.addRow(['name', 'joined', 'amount']);
+    ws.addRow(['Ann', new Date(Date.UTC(2026, 0, 2)), 12.5]);
+    ws.addRow(['Bob', new Date(Date.UTC(2025, 11, 31)), 3]);
+    const excelOrder = new Uint8Array(await wb.xlsx.writeBuffer());
+    for (const xlsx of [workbookFixture('parts-before-sheets.xlsx'), excelOrder]) {
+      const job = await accepted(await post(fileForm(xlsx, 'contacts.xlsx')));
+      expect(job.options.dialect).toMatchObject({ container: 'xlsx', sheet: 'Contacts' });
+      expect(job.columns.map((c) => c.type)).toEqual(fromCsv.columns.map((c) => c.type));
+      expect((await getText(job.links.result)).body).toBe(expected);
+    }
+  });
+
+  it('title rows above the header are skipped with row numbers = sheet rows', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('S');
+    ws.getCell('A1').value = 'Export of 2026-11-30';
+    ws.getRow(3).values = ['name', 'email'];
+    ws.getRow(4).values = ['Ann', 'ann@example.com'];
+    ws.getRow(5).values = ['Bob', 'not an email'];
+    const columns = encodeURIComponent(
+      JSON.stringify({ email: { type: 'email', required: true } }),
+    );
+    const job = await accepted(
+      await post(
+        fileForm(new Uint8Array(await wb.xlsx.writeBuffer()), 's.xlsx'),
+        {},
+        `?columns=${columns}`,
+      ),
+    );
+    expect(job.options.dialect.skippedLines).toBe(2);
+    expect(job.counts).toMatchObject({ rowsAccepted: 1, rowsRejected: 1 });
+    expect(await errorsOf(job)).toEqual([expect.objectContaining({ recordNumber: 5 })]);
+  });
+
+  it('refuses bad workbooks with problems: corrupt, no such sheet, a zip bomb; nothing crashes', async () => {
+    const xlsx = await sampleWorkbook();
+    const cut = await expectProblem(
+      await post(fileForm(xlsx.subarray(0, 2000), 'cut.xlsx')),
+      400,
+      'invalid_workbook',
+    );
+    expect(cut.detail).toMatch(/Excel workbook/);
+    const missing = await expectProblem(
+      await post(fileForm(xlsx, 'contacts.xlsx', { sheet: 'Nope' })),
+      400,
+      'sheet_not_found',
+    );
+    expect(missing).toMatchObject({ sheets: ['Cover', 'Contacts'] });
+    await expectProblem(
+      await post(fileForm(workbookFixture('bomb.xlsx'), 'bomb.xlsx')),
+      413,
+      'excessive_compression',
+    );
+    await expectProblem(
+      await post(SAMPLE, { 'content-type': 'text/csv' }, '?sheet=Contacts'),
+      400,
+      'invalid_option',
+    );
+    // A ZIP archive named as something else is still not CSV.
+    await expectProblem(await post(fileForm(xlsx, 'archive.zip')), 400, 'not_csv');
+    // The API is still there.
+    expect((await fetch(`${stack.apiUrl}/health/live`)).status).toBe(200);
   });
 });

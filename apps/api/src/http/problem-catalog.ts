@@ -16,7 +16,8 @@ export const PROBLEM_CATALOG = {
   missing_header: {
     status: 400,
     title: 'No header',
-    meaning: 'the first line is empty or looks like data; it must name the columns',
+    meaning:
+      'the first line is empty, or looks like data in part (a number or e-mail among names): add a header line, or say `header=true` or `header=false`',
   },
   invalid_header: {
     status: 400,
@@ -48,7 +49,18 @@ export const PROBLEM_CATALOG = {
     status: 400,
     title: 'Not CSV text',
     meaning:
-      'not text: an archive, image, PDF, workbook, UTF-32 or binary data (`detected` names it)',
+      'not text: an archive (other than gzip, or a ZIP named other than .xlsx), image, PDF, old .xls workbook, UTF-32 or binary data (`detected` names it)',
+  },
+  invalid_workbook: {
+    status: 400,
+    title: 'Unreadable workbook',
+    meaning:
+      'an Excel workbook (.xlsx) that cannot be read: not a valid ZIP archive, no worksheet, broken XML',
+  },
+  sheet_not_found: {
+    status: 400,
+    title: 'No such sheet',
+    meaning: '`sheet` names a sheet the workbook does not have (`sheets` lists its sheets)',
   },
   record_too_large: {
     status: 400,
@@ -80,7 +92,8 @@ export const PROBLEM_CATALOG = {
   malformed_compression: {
     status: 400,
     title: 'Malformed compressed body',
-    meaning: 'a compressed upload that is not valid data in its `Content-Encoding`',
+    meaning:
+      'a compressed upload that is not valid data in its `Content-Encoding`, or a gzip-compressed file (.csv.gz) that is corrupt or cut short',
   },
   invalid_pagination: {
     status: 400,
@@ -283,7 +296,7 @@ export const PROBLEM_CATALOG = {
     status: 413,
     title: 'Compressed upload expands too much',
     meaning:
-      'a compressed upload expanding over `MAX_DECOMPRESSION_RATIO` times its size (a zip bomb)',
+      'a compressed upload, a .csv.gz file or an .xlsx workbook expanding over `MAX_DECOMPRESSION_RATIO` times its size (a zip bomb)',
   },
   unsupported_media_type: {
     status: 415,

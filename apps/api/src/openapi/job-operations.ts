@@ -44,6 +44,8 @@ export const UPLOAD_PROBLEMS: ProblemCode[] = [
   'too_many_columns',
   'invalid_encoding',
   'not_csv',
+  'invalid_workbook',
+  'sheet_not_found',
   'record_too_large',
   'unknown_column',
   'invalid_option',

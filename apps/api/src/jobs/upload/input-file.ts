@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { peek } from '@sluice/csv';
+import { HttpProblem } from '../../http/problem.ts';
 import { decodingStream } from './content-encoding.ts';
 import { type CsvUpload, limited, type UploadLimits } from './request-body.ts';
+import { isZip, readWorkbookAsCsv } from './workbook/read-workbook.ts';
 
 /** A file that is not CSV text itself but is read as CSV: what it came in. */
-export type FileContainer = 'gzip';
+export type FileContainer = 'gzip' | 'xlsx';
 
 /** gzip's magic bytes and its only compression method (deflate), RFC 1952. */
 const isGzip = (head: Uint8Array) => head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08;
@@ -15,9 +17,12 @@ const isGzip = (head: Uint8Array) => head[0] === 0x1f && head[1] === 0x8b && hea
  * file (`.csv.gz`, recognized by its magic bytes, not its name) is
  * decompressed as it streams, under the same expansion cap as a
  * Content-Encoding (MAX_DECOMPRESSION_RATIO) and with its decompressed size
- * counted against MAX_UPLOAD_BYTES; an Excel workbook (.xlsx) is read sheet
- * row by row and written out as CSV (xlsx-to-csv.ts). Anything else passes
- * as it is. Decided on the first bytes, so nothing is buffered.
+ * counted against MAX_UPLOAD_BYTES; an Excel workbook (.xlsx: a ZIP archive
+ * sent without a name or with a workbook's) is read row by row and written
+ * out as CSV (workbook/read-workbook.ts), the CSV counted against
+ * MAX_UPLOAD_BYTES. Anything else passes as it is (a ZIP archive named
+ * otherwise is then refused as not_csv). Decided on the first bytes, so
+ * nothing is buffered.
  */
 export async function openInputFile(
   upload: CsvUpload,
@@ -31,6 +36,33 @@ export async function openInputFile(
       bytes: limited(gunzipped(stream, limits), limits.maxUploadBytes),
       container: 'gzip',
     };
+  }
+  // A ZIP archive is read as a workbook unless its name says it is something else.
+  if (isZip(sample) && (upload.fileName === null || /\.xls[xm]$/i.test(upload.fileName.trim()))) {
+    let sheet = options.sheet;
+    const csv = readWorkbookAsCsv(stream, {
+      sheet,
+      limits,
+      onSheet: (name) => {
+        sheet = name;
+      },
+    });
+    return {
+      ...upload,
+      bytes: limited(csv, limits.maxUploadBytes),
+      container: 'xlsx',
+      // The sheet read, once known (the first one's name when none was asked for).
+      get sheet() {
+        return sheet;
+      },
+    };
+  }
+  if (options.sheet !== undefined) {
+    await stream[Symbol.asyncIterator]().return?.();
+    throw new HttpProblem(
+      'invalid_option',
+      'sheet is only for Excel workbooks (.xlsx); this file is not one.',
+    );
   }
   return { ...upload, bytes: stream };
 }

@@ -51,6 +51,10 @@ const CSV_MEDIA_TYPES = new Set([
   'text/tab-separated-values',
   // What browsers on Windows send for .csv files.
   'application/vnd.ms-excel',
+  // Files read as CSV (input-file.ts): a .csv.gz, an .xlsx workbook.
+  'application/gzip',
+  'application/x-gzip',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 ]);
 
 function tooLarge(limit: number): HttpProblem {
