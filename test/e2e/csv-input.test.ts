@@ -75,14 +75,14 @@ describe('reading uploads as CSV', () => {
     expect(await errorCodes(job)).toEqual([['3', 'unterminated_quote']]);
   });
 
-  it('a gzip file sent as text/csv is 400 not_csv naming gzip', async () => {
+  it('a gzip file sent as text/csv is read as the CSV it holds (its magic bytes say gzip)', async () => {
     const res = await fetch(`${stack.apiUrl}/v1/jobs`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv' },
-      body: gzipSync(Buffer.from('name,email\nAnn,ann@example.com\n'.repeat(100))),
+      body: gzipSync(Buffer.from(`name,email\n${'Ann,ann@example.com\n'.repeat(100)}`)),
     });
-    expect(res.status).toBe(400);
-    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await res.json()).toMatchObject({ code: 'not_csv', detected: 'gzip' });
+    expect(res.status).toBe(202);
+    const job = await waitForJob(stack.apiUrl, ((await res.json()) as JobBody).id);
+    expect(job.counts).toMatchObject({ rowsTotal: 100, rowsAccepted: 100 });
   });
 });

@@ -357,7 +357,16 @@ describe('bad files and options', () => {
     ['a header without rows', 'email,name\n', 'no_rows'],
     ['a first line of data', 'ann@example.com,Ann\nbob@example.com,Bob\n', 'missing_header'],
     ['a duplicate column', 'email,Email\na,b\n', 'duplicate_column'],
-    ['a binary file', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 1, 2, 3]), 'not_csv'],
+    [
+      'a binary file',
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1]),
+      'not_csv',
+    ],
+    [
+      'a broken workbook',
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 1, 2, 3]),
+      'invalid_workbook',
+    ],
   ])('%s is the problem a job gets', async (_name, csv, code) => {
     const { status, body } = await preview(csv);
     expect(status).toBeGreaterThanOrEqual(400);

@@ -171,14 +171,15 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       });
       if (request.fileName !== null) requireStorableText(request.fileName, 'filename');
       const job = readJobRequest(req.query, request.fields);
-      // A .csv.gz file is decompressed as it streams.
-      const upload = await openInputFile(request, job, deps.limits);
       // An import also writes into a dataset.
       if (job.type === 'import') assertScopes(res, 'datasets:write');
       const dataset =
         job.dataset === undefined
           ? undefined
           : await findDataset(deps.db, tenantOf(res), job.dataset);
+      // The file as CSV (a .csv.gz decompressed, an .xlsx sheet written out),
+      // once the request itself is known to be good: its first bytes are read here.
+      const upload = await openInputFile(request, job, deps.limits);
       const stored = await storeUpload(deps.db, upload, job, deps.limits, {
         tenantId,
         dataset,

@@ -54,12 +54,12 @@ export function previewRoutes(deps: PreviewRoutesDeps): Router {
       if (request.fileName !== null) requireStorableText(request.fileName, 'filename');
       const job = readJobRequest(req.query, request.fields);
       const records = readRows(req, request.fields);
-      const upload = await openInputFile(request, job, deps.limits);
       if (job.type === 'import') assertScopes(res, 'datasets:read');
       const dataset =
         job.dataset === undefined
           ? undefined
           : await findDataset(deps.db, tenantOf(res), job.dataset);
+      const upload = await openInputFile(request, job, deps.limits);
       const preview = await readPreview(
         upload,
         job,
