@@ -149,6 +149,7 @@ const app = createApp({
   limits: {
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     maxDecompressionRatio: config.MAX_DECOMPRESSION_RATIO,
+    maxWorkbookSharedStringsBytes: config.MAX_WORKBOOK_SHARED_STRINGS_BYTES,
     chunkBytes: config.CHUNK_BYTES,
     maxRecordBytes: config.MAX_RECORD_BYTES,
     maxColumns: config.MAX_COLUMNS,

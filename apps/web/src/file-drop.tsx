@@ -22,7 +22,8 @@ export function FileDrop({ onFile }: { onFile: (file: File | undefined) => void 
       <input
         id="csv-file"
         type="file"
-        accept=".csv,.tsv,.txt,text/csv"
+        // Also what the API reads as CSV: gzip-compressed files, Excel workbooks.
+        accept=".csv,.tsv,.txt,.gz,.xlsx,text/csv"
         onChange={(e) => {
           const picked = e.currentTarget.files?.[0];
           // Emptied, so picking the same file again (edited since) is a change too.

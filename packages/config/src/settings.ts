@@ -204,6 +204,12 @@ const apiSchema = z
      * to 1 GB (a zip bomb). The decoded size counts against MAX_UPLOAD_BYTES.
      */
     MAX_DECOMPRESSION_RATIO: z.coerce.number().int().min(2).max(100_000).default(200),
+    /**
+     * Excel workbooks (.xlsx): most bytes of their shared strings part (the
+     * text of their cells, decompressed XML), which is held in memory while
+     * the sheet is read; a larger one is 413 payload_too_large.
+     */
+    MAX_WORKBOOK_SHARED_STRINGS_BYTES: byteSize.default(64 * 1024 ** 2),
 
     // --- Autoscaling ---
     /**

@@ -177,6 +177,7 @@ describe('the document and the routes express registers', () => {
       limits: {
         maxUploadBytes: 1 << 20,
         maxDecompressionRatio: 100,
+        maxWorkbookSharedStringsBytes: 1024 * 1024,
         chunkBytes: 1 << 16,
         maxRecordBytes: 1 << 16,
         maxColumns: 100,

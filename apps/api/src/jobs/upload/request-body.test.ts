@@ -13,7 +13,11 @@ import { openCsvUpload } from './request-body.ts';
  * refuses must still answer a client that writes its whole body before
  * reading; a client that goes away mid-upload fails the reader.
  */
-const LIMITS = { maxUploadBytes: 1024 ** 3, maxDecompressionRatio: 200 };
+const LIMITS = {
+  maxUploadBytes: 1024 ** 3,
+  maxDecompressionRatio: 200,
+  maxWorkbookSharedStringsBytes: 64 * 1024 ** 2,
+};
 let server: http.Server;
 let url: string;
 const readerOutcome: Array<Promise<string>> = [];

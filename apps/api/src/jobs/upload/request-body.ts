@@ -14,6 +14,8 @@ import type { FileContainer } from './input-file.ts';
 export interface UploadLimits extends DecodeLimits {
   /** Most bytes of CSV (decoded, when the body is compressed). */
   maxUploadBytes: number;
+  /** Excel workbooks: most bytes of their shared strings (MAX_WORKBOOK_SHARED_STRINGS_BYTES). */
+  maxWorkbookSharedStringsBytes: number;
 }
 
 /** The uploaded CSV as a byte stream plus whatever form fields came before it. */

@@ -29,20 +29,32 @@ export class ExpansionGuard {
     }
   }
 
-  /** A part's decompressed bytes, counted; fails with the problem once over a limit. */
-  part(): Transform {
+  /**
+   * A part's decompressed bytes, counted; fails with the problem once over a
+   * limit. The shared strings are held in memory: their own, lower bound.
+   */
+  part(path: string): Transform {
     let size = 0;
+    const sharedStrings = path === 'xl/sharedStrings.xml';
     return new Transform({
       transform: (piece: Buffer, _encoding, callback: TransformCallback) => {
         size += piece.byteLength;
         this.expanded += piece.byteLength;
-        callback(this.problem(size), piece);
+        callback(this.problem(size, sharedStrings), piece);
       },
     });
   }
 
-  private problem(partBytes: number): HttpProblem | null {
+  private problem(partBytes: number, sharedStrings: boolean): HttpProblem | null {
     const { maxDecompressionRatio: ratio, maxUploadBytes } = this.limits;
+    const maxStrings = this.limits.maxWorkbookSharedStringsBytes;
+    if (sharedStrings && partBytes > maxStrings) {
+      return new HttpProblem(
+        'payload_too_large',
+        `The workbook's shared strings (the text of its cells) are larger than ${maxStrings} bytes (MAX_WORKBOOK_SHARED_STRINGS_BYTES); export the sheet as CSV.`,
+        { extra: { limitBytes: maxStrings } },
+      );
+    }
     if (partBytes > maxUploadBytes) {
       return new HttpProblem(
         'payload_too_large',

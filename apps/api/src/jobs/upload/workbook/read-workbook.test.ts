@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { HttpProblem } from '../../../http/problem.ts';
 import { readWorkbookAsCsv } from './read-workbook.ts';
 
-const LIMITS = { maxUploadBytes: 64 * 1024 * 1024, maxDecompressionRatio: 200 };
+const LIMITS = {
+  maxUploadBytes: 64 * 1024 * 1024,
+  maxDecompressionRatio: 200,
+  maxWorkbookSharedStringsBytes: 1024 * 1024,
+};
 
 async function* pieces(bytes: Uint8Array, size = 1000): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
@@ -133,13 +137,30 @@ describe('readWorkbookAsCsv', () => {
       ws.addRow(['a', 'b']);
       for (let i = 0; i < 30_000; i++) ws.addRow([0, 0]);
     });
-    const bomb = await problemOf(
-      csvOf(xlsx, undefined, { maxUploadBytes: 64 * 1024 * 1024, maxDecompressionRatio: 2 }),
-    );
+    const bomb = await problemOf(csvOf(xlsx, undefined, { ...LIMITS, maxDecompressionRatio: 2 }));
     expect(bomb.code).toBe('excessive_compression');
     const tooLarge = await problemOf(
-      csvOf(xlsx, undefined, { maxUploadBytes: 100_000, maxDecompressionRatio: 1000 }),
+      csvOf(xlsx, undefined, { ...LIMITS, maxUploadBytes: 100_000, maxDecompressionRatio: 1000 }),
     );
     expect(tooLarge.code).toBe('payload_too_large');
+    // Shared strings are held in memory: bounded on their own.
+    const wordy = await workbook((wb) => {
+      const ws = wb.addWorksheet('S');
+      for (let i = 0; i < 3000; i++) ws.addRow([`unique text number ${i} ${'x'.repeat(400)}`]);
+    });
+    const strings = await problemOf(
+      csvOf(wordy, undefined, { ...LIMITS, maxDecompressionRatio: 1000 }),
+    );
+    expect(strings.code).toBe('payload_too_large');
+    expect(strings.message).toMatch(/shared strings/);
+    expect(
+      (
+        await csvOf(wordy, undefined, {
+          ...LIMITS,
+          maxWorkbookSharedStringsBytes: 4 * 1024 ** 2,
+          maxDecompressionRatio: 1000,
+        })
+      ).csv.split('\n'),
+    ).toHaveLength(3001);
   });
 });

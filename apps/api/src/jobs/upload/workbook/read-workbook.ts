@@ -112,7 +112,7 @@ export async function* readWorkbookAsCsv(
   });
   try {
     for await (const entry of zip as AsyncIterable<unzipper.Entry>) {
-      const part = entry.pipe(guard.part());
+      const part = entry.pipe(guard.part(entry.path));
       current = part;
       // Its reader learns of a failure by reading; one after that (the
       // archive breaking later) must not go unheard: that would crash the process.
