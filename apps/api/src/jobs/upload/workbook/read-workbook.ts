@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
-import unzipper from 'unzipper';
+import type { Entry } from 'unzipper';
 import { HttpProblem } from '../../../http/problem.ts';
 import type { UploadLimits } from '../request-body.ts';
 import { ExpansionGuard } from './expansion-guard.ts';
@@ -14,6 +13,18 @@ import { cellText, csvLine } from './sheet-cells.ts';
 /** A ZIP archive's local file header signature (what an .xlsx file starts with). */
 export const isZip = (head: Uint8Array) =>
   head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+
+/**
+ * The readers, loaded with the first workbook: importing them costs an API
+ * process about 0.4 s and 28 MB, which a deployment that never sees a
+ * workbook should not pay at every start.
+ */
+let readers: Promise<[typeof import('exceljs'), typeof import('unzipper')]> | undefined;
+const loadReaders = () =>
+  (readers ??= Promise.all([import('exceljs'), import('unzipper')]).then(([excel, zip]) => [
+    excel.default,
+    zip.default,
+  ]));
 
 /** Excel's last row: a row numbered beyond it is a broken file (and would be that many blank lines). */
 const MAX_SHEET_ROWS = 1_048_576;
@@ -84,6 +95,7 @@ export async function* readWorkbookAsCsv(
     onSheet: (name: string) => void;
   },
 ): AsyncGenerator<Uint8Array> {
+  const [ExcelJS, unzipper] = await loadReaders();
   const guard = new ExpansionGuard(options.limits);
   const input = Readable.from(guard.counted(source), { objectMode: false });
   const zip = unzipper.Parse({ forceStream: true });
@@ -111,7 +123,7 @@ export async function* readWorkbookAsCsv(
     current?.destroy(error);
   });
   try {
-    for await (const entry of zip as AsyncIterable<unzipper.Entry>) {
+    for await (const entry of zip as AsyncIterable<Entry>) {
       const part = entry.pipe(guard.part(entry.path));
       current = part;
       // Its reader learns of a failure by reading; one after that (the
