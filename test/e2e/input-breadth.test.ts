@@ -337,6 +337,28 @@ describe('Excel workbooks (.xlsx)', () => {
     expect(await errorsOf(job)).toEqual([expect.objectContaining({ recordNumber: 5 })]);
   });
 
+  it('a preview reads a workbook and a .csv.gz as a job would', async () => {
+    const previewOf = async (form: FormData) => {
+      const res = await fetch(`${stack.apiUrl}/v1/previews?rows=2`, { method: 'POST', body: form });
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      return JSON.parse(text) as {
+        header: string[];
+        rows: Array<{ recordNumber: number; raw: string[] }>;
+        options: { dialect: Record<string, unknown> };
+      };
+    };
+    const fromXlsx = await previewOf(
+      fileForm(await sampleWorkbook(), 'c.xlsx', { sheet: 'Contacts' }),
+    );
+    const fromGzip = await previewOf(fileForm(gzipSync(SAMPLE), 'c.csv.gz'));
+    expect(fromXlsx.options.dialect).toMatchObject({ container: 'xlsx', sheet: 'Contacts' });
+    expect(fromGzip.options.dialect).toMatchObject({ container: 'gzip' });
+    expect(fromXlsx.header).toEqual(fromGzip.header);
+    expect(fromXlsx.rows).toEqual(fromGzip.rows);
+    expect(fromXlsx.rows.map((r) => r.recordNumber)).toEqual([2, 3]);
+  });
+
   it('refuses bad workbooks with problems: corrupt, no such sheet, a zip bomb; nothing crashes', async () => {
     const xlsx = await sampleWorkbook();
     const cut = await expectProblem(
