@@ -82,7 +82,13 @@ export const storedJobColumnSchema = z.object({
   confidence: z.number().min(0).max(1).optional(),
   /** Date columns: the day/month order decided for the column, and how. */
   dateOrder: dateOrderSchema.optional(),
-  dateOrderSource: z.enum(['request', 'job', 'values', 'undecided']).optional(),
+  dateOrderSource: z
+    .enum(['request', 'job', 'values', 'undecided', 'conflicting'])
+    .optional()
+    .meta({
+      description:
+        'How the order was decided. undecided: no value proves one; conflicting: values prove both day-first and month-first and neither the job hint nor the counts settle it. Without dateOrder, values that read either way are ambiguous_date.',
+    }),
   /** Anything undecided, for the job report. */
   note: z.string().optional(),
   /** Import jobs: the dataset column this file column fills (absent: not imported). */

@@ -27,6 +27,7 @@ export {
   SQL_TYPES,
   type SqlType,
 } from './column-type.ts';
+export { type DateOrderHint, dateOrderHint } from './date-order-decision.ts';
 export { ERROR_CODES, type ErrorCode } from './errors.ts';
 export { headerKey, inferColumnType } from './infer.ts';
 export {

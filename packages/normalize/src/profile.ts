@@ -1,9 +1,15 @@
 import type { DateOrder } from './column-type.ts';
+import {
+  type DateOrderEvidence,
+  type DateOrderHint,
+  decideDateOrder,
+  noDateOrderEvidence,
+} from './date-order-decision.ts';
 import { inferColumnType } from './infer.ts';
 import { COLUMN_TYPE_NAMES, COLUMN_TYPES, type ColumnType } from './registry.ts';
 import type { ColumnSpec } from './row.ts';
 import type { ColumnRules } from './rules/declaration.ts';
-import { dateOrderEvidence, inferDateOrder } from './types/date.ts';
+import { dateOrderProof } from './types/date.ts';
 
 /** What a request may say about one input column. */
 export interface ColumnRequest {
@@ -38,7 +44,7 @@ export interface ProfiledColumn extends ColumnSpec {
   /** What the type decision rests on, for people (the job stores only `note`). */
   notes: string[];
   /** For date columns: how the day/month order was decided. */
-  dateOrderSource?: 'request' | 'job' | 'values' | 'undecided' | undefined;
+  dateOrderSource?: 'request' | 'job' | 'values' | 'undecided' | 'conflicting' | undefined;
   /** Human-readable note on anything undecided, for the job report. */
   note?: string | undefined;
 }
@@ -66,7 +72,11 @@ const SAMPLED_TYPES = COLUMN_TYPE_NAMES.filter((t) => COLUMN_TYPES[t].looksLike 
 /**
  * Decides each column's type (request > header synonym > value sampling >
  * text) and, for date columns, the day/month order from the WHOLE column: a
- * single 25/12/1970 settles every 03/04 in the file. Fed record by record as
+ * single 25/12/1970 settles every 03/04 in the file, while day-first and
+ * month-first values together leave the 03/04 ones ambiguous unless the
+ * job's hint or the counts settle it (date-order-decision.ts). Being made
+ * over the whole upload, the decision is one for every chunk (the job's
+ * plan, packages/db chunk-plans.ts). Fed record by record as
  * the upload streams; keeps only counters and a sample bounded in rows and characters.
  */
 export class ColumnProfiler {
@@ -78,13 +88,21 @@ export class ColumnProfiler {
   private sampledChars = 0;
   /** Columns whose date evidence is collected over every row (decided after sampling). */
   private dateColumns: number[] | undefined;
-  private readonly evidence = new Map<number, { DMY: number; MDY: number; YMD: number }>();
+  private readonly evidence = new Map<number, DateOrderEvidence>();
+  private readonly dateOrderHint: DateOrderHint | undefined;
 
+  /**
+   * `dateOrderHint`: what the job's locale or region suggests for day and
+   * month (dateOrderHint in date-order-decision.ts); it weighs conflicting
+   * evidence, never decides alone.
+   */
   constructor(
     names: readonly string[],
     requested: Readonly<Record<string, ColumnRequest>>,
     jobDateOrder?: DateOrder,
+    dateOrderHint?: DateOrderHint,
   ) {
+    this.dateOrderHint = dateOrderHint;
     this.names = names;
     const byName = new Map<string, number>(names.map((n, i) => [n.toLowerCase(), i]));
     const map = new Map<number, ColumnRequest>();
@@ -131,7 +149,7 @@ export class ColumnProfiler {
     for (const i of this.dateColumns) {
       const value = fields[i];
       if (value === undefined) continue;
-      const proof = dateOrderEvidence(value);
+      const proof = dateOrderProof(value);
       if (proof !== undefined && proof !== 'open') this.evidence.get(i)![proof] += 1;
     }
   }
@@ -240,11 +258,11 @@ export class ColumnProfiler {
   }
 
   private addDateEvidence(index: number, values: readonly string[]): void {
-    const { evidence } = inferDateOrder(values);
-    const total = this.evidence.get(index) ?? { DMY: 0, MDY: 0, YMD: 0 };
-    total.DMY += evidence.DMY;
-    total.MDY += evidence.MDY;
-    total.YMD += evidence.YMD;
+    const total = this.evidence.get(index) ?? noDateOrderEvidence();
+    for (const value of values) {
+      const proof = dateOrderProof(value);
+      if (proof !== undefined && proof !== 'open') total[proof] += 1;
+    }
     this.evidence.set(index, total);
   }
 
@@ -264,24 +282,14 @@ export class ColumnProfiler {
     if (typed.type !== 'date') return column;
     if (this.jobDateOrder)
       return { ...column, dateOrder: this.jobDateOrder, dateOrderSource: 'job' };
-    const e = this.evidence.get(index) ?? { DMY: 0, MDY: 0, YMD: 0 };
-    // Day-first and month-first evidence in one column contradict each other:
-    // the majority wins, and the note says so.
-    const numeric = e.DMY + e.MDY;
-    if (numeric === 0) {
-      const note =
-        'no value decides day/month order; ambiguous dates such as 03/04/2024 are reported as ambiguous_date (set dateOrder)';
-      return { ...column, dateOrderSource: 'undecided', note, notes: [...column.notes, note] };
-    }
-    const order: DateOrder = e.DMY >= e.MDY ? 'DMY' : 'MDY';
-    const note =
-      e.DMY > 0 && e.MDY > 0
-        ? `mixed evidence: ${e.DMY} value(s) only valid day-first, ${e.MDY} only month-first; using ${order}`
-        : undefined;
+    const { order, source, note } = decideDateOrder(
+      this.evidence.get(index) ?? noDateOrderEvidence(),
+      this.dateOrderHint,
+    );
     return {
       ...column,
-      dateOrder: order,
-      dateOrderSource: 'values',
+      ...(order ? { dateOrder: order } : {}),
+      dateOrderSource: source,
       note,
       notes: note ? [...column.notes, note] : column.notes,
     };

@@ -15,6 +15,8 @@ import {
 import {
   type ColumnRequest,
   type ColumnType,
+  type DateOrderHint,
+  dateOrderHint,
   isColumnType,
   isSupportedPhoneRegion,
 } from '@sluice/normalize';
@@ -31,6 +33,11 @@ export interface JobRequest {
   dataset?: string | undefined;
   /** Stored with the job (with the dialect) as @sluice/contract says. */
   options: NormalizationOptions;
+  /**
+   * What the locale or the region the client gave (never the default
+   * region) suggests for day/month order: weighs conflicting date evidence.
+   */
+  dateOrderHint?: DateOrderHint | undefined;
   columns: Record<string, ColumnRequest>;
   delimiter?: Delimiter | undefined;
   encoding?: InputEncoding | undefined;
@@ -264,10 +271,13 @@ export function readJobRequest(
       `encoding must be one of ${INPUT_ENCODINGS.join(', ')} (or another name of one).`,
     );
   }
+  const options = readNormalizeOptions(input);
+  const region = input.phoneRegion === undefined ? undefined : options.phoneRegion;
   return {
     type,
     dataset,
-    options: readNormalizeOptions(input),
+    options,
+    dateOrderHint: dateOrderHint({ locale: options.locale, region }),
     columns: parseColumns(pick('columns')),
     delimiter,
     encoding,

@@ -156,7 +156,12 @@ export async function readPreview(
     if (!header) throw emptyFile();
     if (records.length === 0) throw noRows();
 
-    const profiler = new ColumnProfiler(header, requests, request.options.dateOrder);
+    const profiler = new ColumnProfiler(
+      header,
+      requests,
+      request.options.dateOrder,
+      request.dateOrderHint,
+    );
     const columnCount = header.length;
     // Fed as at upload: every parsed record, decoded leniently.
     for (const { bytes } of records) {

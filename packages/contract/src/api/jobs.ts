@@ -30,15 +30,23 @@ export const jobIdParamsSchema = z.object({
 const optionText = z.string().optional();
 export const normalizeOptionsInputShape = {
   phoneRegion: optionText.meta({
-    description: 'ISO 3166-1 alpha-2 region for phone numbers without a country code.',
+    description:
+      'ISO 3166-1 alpha-2 region for phone numbers without a country code (default US). When given, also a hint that weighs conflicting day/month evidence in date columns (DE: day-first, US: month-first).',
     example: 'US',
   }),
-  dateOrder: optionText.meta({ description: 'DMY, MDY or YMD for ambiguous dates.' }),
+  dateOrder: optionText.meta({
+    description:
+      'DMY, MDY or YMD for ambiguous dates. Absent: decided per date column from its values; a column holding both day-first and month-first values (25/03/2024 and 03/25/2024) reports its ambiguous ones (03/04/2024) as ambiguous_date, unless the locale or a given phoneRegion names the majority order.',
+  }),
   timeZone: optionText.meta({
     description: 'IANA zone for date-times without an offset.',
     example: 'Europe/Berlin',
   }),
-  locale: optionText.meta({ description: 'BCP 47 locale for numbers.', example: 'de-DE' }),
+  locale: optionText.meta({
+    description:
+      'BCP 47 locale for numbers; also a hint that weighs conflicting day/month evidence in date columns (de: day-first, en-US: month-first).',
+    example: 'de-DE',
+  }),
 };
 export const jobOptionsInputSchema = z.object({
   ...normalizeOptionsInputShape,

@@ -57,7 +57,13 @@ const previewColumnSchema = z
         'The request drops the column ({"drop":true} in `columns`): it is shown (with the type it would have) but not normalized, not in `normalized`, result.csv or an import. Absent: kept.',
     }),
     dateOrder: dateOrderSchema.optional(),
-    dateOrderSource: z.enum(['request', 'job', 'values', 'undecided']).optional(),
+    dateOrderSource: z
+      .enum(['request', 'job', 'values', 'undecided', 'conflicting'])
+      .optional()
+      .meta({
+        description:
+          'How the order was decided. undecided: no value proves one; conflicting: values prove both day-first and month-first and neither the job hint nor the counts settle it. Without dateOrder, values that read either way are ambiguous_date.',
+      }),
     datasetColumn: z.string().nullable().optional().meta({
       description: 'Import previews: the dataset column this column fills (null: not imported).',
     }),

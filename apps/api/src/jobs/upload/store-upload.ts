@@ -167,7 +167,12 @@ export async function storeUpload(
         let requests = request.columns;
         if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
         requireUsableOutputHeader(names, requests);
-        profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
+        profiler = new ColumnProfiler(
+          names,
+          requests,
+          request.options.dateOrder,
+          request.dateOrderHint,
+        );
         const job: NewJob = {
           id: jobId,
           tenantId,
