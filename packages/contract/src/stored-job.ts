@@ -35,6 +35,8 @@ export const normalizationOptionsSchema = z.object({
   timeZone: z.string().min(1),
   /** BCP 47 locale for numbers; absent: decided per value. */
   locale: z.string().min(1).optional(),
+  /** Internationalized e-mail addresses: absent or 'allow' accepts them, 'refuse' reports them. */
+  internationalEmail: z.enum(['allow', 'refuse']).optional(),
 });
 export type NormalizationOptions = z.infer<typeof normalizationOptionsSchema>;
 

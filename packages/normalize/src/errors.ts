@@ -6,6 +6,11 @@ export const ERROR_CODES = {
   /** A required column has no value. */
   required: 'required',
   invalidEmail: 'invalid_email',
+  /**
+   * A valid internationalized e-mail address (UTF-8 local part or IDN
+   * domain) in a job that refuses them (internationalEmail: refuse).
+   */
+  internationalEmail: 'international_email',
   invalidPhone: 'invalid_phone',
   invalidName: 'invalid_name',
   invalidDate: 'invalid_date',

@@ -53,6 +53,7 @@ describe('registry', () => {
     expect(ERROR_CODES).toEqual({
       required: 'required',
       invalidEmail: 'invalid_email',
+      internationalEmail: 'international_email',
       invalidPhone: 'invalid_phone',
       invalidName: 'invalid_name',
       invalidDate: 'invalid_date',

@@ -229,7 +229,17 @@ function readNormalizeOptions(input: NormalizeOptionsInput): NormalizationOption
         `locale must be a BCP 47 locale such as en-US or de, not ${JSON.stringify(locale)}.`,
       );
   }
-  return { phoneRegion, dateOrder, timeZone, locale };
+  const internationalEmail = input.internationalEmail?.toLowerCase();
+  if (
+    internationalEmail !== undefined &&
+    internationalEmail !== 'allow' &&
+    internationalEmail !== 'refuse'
+  ) {
+    throw invalid(
+      `internationalEmail must be allow or refuse, not ${JSON.stringify(input.internationalEmail)}.`,
+    );
+  }
+  return { phoneRegion, dateOrder, timeZone, locale, internationalEmail };
 }
 
 /**

@@ -47,6 +47,11 @@ export const normalizeOptionsInputShape = {
       'BCP 47 locale for numbers; also a hint that weighs conflicting day/month evidence in date columns (de: day-first, en-US: month-first).',
     example: 'de-DE',
   }),
+  internationalEmail: optionText.meta({
+    description:
+      'allow (default) or refuse: internationalized e-mail addresses (a UTF-8 local part such as jörg@example.de, or an internationalized domain, as münchen.de or xn--mnchen-3ya.de). Accepted, the domain is written in its canonical Unicode form (münchen.de, whichever form came in); refused, each is a per-row international_email error.',
+    example: 'refuse',
+  }),
 };
 export const jobOptionsInputSchema = z.object({
   ...normalizeOptionsInputShape,
