@@ -67,5 +67,6 @@ export { MAX_PATTERN_LENGTH } from './rules/safe-pattern.ts';
 export { countryName, toCountryCode } from './types/country.ts';
 export { inferDateOrder } from './types/date.ts';
 export { type NameParts, splitName } from './types/name.ts';
+export { NAME_SPLIT_PARTS, type NameSplitPart } from './types/name-split.ts';
 export { isSupportedNumberLocale } from './types/number-parse.ts';
 export { isSupportedPhoneRegion } from './types/phone.ts';

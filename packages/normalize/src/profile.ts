@@ -21,6 +21,8 @@ export interface ColumnRequest {
   drop?: boolean | undefined;
   /** Validation rules (not the profiler's business: carried to the job's stored columns). */
   rules?: ColumnRules | undefined;
+  /** Name columns: also write the name's first/middle/last/suffix parts (types/name-split.ts). */
+  split?: boolean | undefined;
 }
 
 /** A column as a job will treat it, with how its type was decided. */
@@ -43,6 +45,8 @@ export interface ProfiledColumn extends ColumnSpec {
   confidence: number;
   /** What the type decision rests on, for people (the job stores only `note`). */
   notes: string[];
+  /** Name columns whose parts are written too (the request's `split`). */
+  split?: true | undefined;
   /** For date columns: how the day/month order was decided. */
   dateOrderSource?: 'request' | 'job' | 'values' | 'undecided' | 'conflicting' | undefined;
   /** Human-readable note on anything undecided, for the job report. */
@@ -279,6 +283,7 @@ export class ColumnProfiler {
       const note = 'dropped by the request: not normalized, not in the output';
       return { ...column, dropped: true, notes: [...column.notes, note] };
     }
+    if (request?.split === true && typed.type === 'name') column.split = true;
     if (typed.type !== 'date') return column;
     if (this.jobDateOrder)
       return { ...column, dateOrder: this.jobDateOrder, dateOrderSource: 'job' };

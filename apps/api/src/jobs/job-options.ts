@@ -100,6 +100,7 @@ const columnSpecInput = z.union([
     drop: z.boolean().optional(),
     // Checked apart (readColumnRules), for messages that name the rule.
     rules: z.unknown().optional(),
+    split: z.boolean().optional(),
   }),
 ]);
 
@@ -149,14 +150,14 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
     const checked = columnSpecInput.safeParse(spec);
     if (!checked.success) {
       throw invalid(
-        `columns.${name} must be a type name or an object with type (a type name), required (true or false), rename (a name), rules (validation rules) or drop (true).`,
+        `columns.${name} must be a type name or an object with type (a type name), required (true or false), rename (a name), rules (validation rules), split (true, with type name) or drop (true).`,
       );
     }
     const request = typeof checked.data === 'string' ? { type: checked.data } : checked.data;
     if (request.drop === true) {
       // A dropped column is not in the output: a type, rename or required
       // flag for it would be silently meaningless, so the request is refused.
-      const others = (['type', 'required', 'rename', 'rules'] as const).filter(
+      const others = (['type', 'required', 'rename', 'rules', 'split'] as const).filter(
         (field) => request[field] !== undefined,
       );
       if (others.length > 0) {
@@ -173,6 +174,12 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
     if (request.rename !== undefined && request.rename.trim() === '') {
       throw invalid(`columns.${name}.rename must be a non-empty string.`);
     }
+    // Only a person name has parts: the type is asked for, never inferred.
+    if (request.split === true && request.type !== 'name') {
+      throw invalid(
+        `columns.${name}.split writes a person name's first, middle, last and suffix: it needs "type":"name" in the same object.`,
+      );
+    }
     const type = request.type as ColumnType | undefined;
     columns[name] = {
       type,
@@ -182,6 +189,7 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
         request.rules === undefined
           ? undefined
           : readColumnRules(request.rules, { name, type }, `columns.${name}`),
+      ...(request.split === true ? { split: true } : {}),
     };
   }
   return columns;

@@ -1,4 +1,4 @@
-import { MAX_KEY_BYTES, outputColumns, type PreviewBody } from '@sluice/contract';
+import { MAX_KEY_BYTES, outputColumns, type PreviewBody, writtenColumn } from '@sluice/contract';
 import { openCsvText, parseRecords, splitRecords } from '@sluice/csv';
 import type { DatasetView } from '@sluice/db';
 import { ColumnProfiler, compileRowRules, createRowNormalizer } from '@sluice/normalize';
@@ -181,11 +181,10 @@ export async function readPreview(
       dataset,
     );
     const written = outputColumns(ruled);
-    const normalizeWritten = createRowNormalizer(
-      written.map(({ column }) => column),
-      request.options,
-    );
-    const rowRules = compileRowRules(written.map(({ column }) => column));
+    // A split name's parts are columns of their own (writtenColumn).
+    const writtenSpecs = written.map(writtenColumn);
+    const normalizeWritten = createRowNormalizer(writtenSpecs, request.options);
+    const rowRules = compileRowRules(writtenSpecs);
     const normalize = (fields: readonly string[]) => {
       const rowFields = written.map(({ field }) => fields[field]!);
       const result = normalizeWritten(rowFields);
@@ -194,8 +193,8 @@ export async function readPreview(
     };
     // Positions in `normalized` of the columns that fill the dataset's key.
     const keyColumns = dataset
-      ? written.flatMap(({ field }, i) => {
-          const target = targets[field];
+      ? written.flatMap(({ field, part }, i) => {
+          const target = part === undefined ? targets[field] : undefined;
           return target !== undefined && dataset.key.includes(target) ? [i] : [];
         })
       : [];

@@ -63,7 +63,7 @@ export const jobOptionsInputSchema = z.object({
   encoding: optionText.meta({ description: 'The input encoding; detected when absent.' }),
   columns: optionText.meta({
     description:
-      'JSON object keyed by header name (matched case-insensitively): a type name, {type, required, rename, rules}, or {"drop":true} to leave the column out (not normalized, not in result.csv or an import; never with type, required, rename or rules), e.g. {"Mobile":"phone","Notes":{"drop":true},"Tier":{"rules":{"enum":["Gold","Silver"]}}}. `rules` are validation rules (the ColumnRules schema; README "Validation rules"), checked on the normalized values; a bad one is refused with invalid_rule or invalid_pattern.',
+      'JSON object keyed by header name (matched case-insensitively): a type name, {type, required, rename, rules, split}, or {"drop":true} to leave the column out (not normalized, not in result.csv or an import; never with type, required, rename, rules or split), e.g. {"Mobile":"phone","Notes":{"drop":true},"Tier":{"rules":{"enum":["Gold","Silver"]}}}. `rules` are validation rules (the ColumnRules schema; README "Validation rules"), checked on the normalized values; a bad one is refused with invalid_rule or invalid_pattern. {"type":"name","split":true} also writes the person name\'s parts right after it, as <output name>_first, _middle, _last and _suffix (empty for a name that is not valid, which the name column reports); an import fills the dataset columns named like them (name_first, ...), an empty part rejecting its row when that dataset column is required.',
   }),
 });
 /** POST /v1/jobs' query: the options, and the file name of a raw text/csv upload. */
@@ -99,6 +99,17 @@ const jobColumnSchema = storedJobColumnSchema
     rules: z.array(columnRulesSchema).optional().meta({
       description:
         "The column's validation rules, one set per source: its dataset column's, then the request's (`columns`); every set applies.",
+    }),
+    split: z.boolean().optional().meta({
+      description:
+        'True for a name column split by the request: its first, middle, last and suffix follow it in result.csv as <output name>_first, _middle, _last, _suffix.',
+    }),
+    partTargets: storedJobColumnSchema.shape.partTargets.meta({
+      description: 'Import jobs, split names: the dataset column each part fills.',
+    }),
+    requiredParts: storedJobColumnSchema.shape.requiredParts.meta({
+      description:
+        'Import jobs, split names: the parts whose dataset column is required or a key (an empty one rejects its row).',
     }),
   })
   .meta({ id: 'JobColumn' });

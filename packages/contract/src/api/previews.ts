@@ -83,7 +83,7 @@ const previewRowSchema = z
     }),
     normalized: z.array(z.string()).nullable().meta({
       description:
-        'The values a job would write (before result.csv neutralizes cells that would start a spreadsheet formula): one per column that is not dropped, in header order, as in result.csv; null when the record was not normalized (unparseable, or a field count unlike the header).',
+        'The values a job would write (before result.csv neutralizes cells that would start a spreadsheet formula): one per column that is not dropped, in header order, a split name followed by its four parts, as in result.csv; null when the record was not normalized (unparseable, or a field count unlike the header).',
     }),
     rejected: z.boolean().meta({ description: 'A job would leave this row out of result.csv.' }),
     errors: z.array(
