@@ -4,7 +4,8 @@
 // read in the majority's order, in every chunk alike (the proofs are in the
 // first and the last chunk, and chunks may be processed early with the plan
 // so far), while the job's locale or region may settle the conflict for
-// the majority order it names.
+// the majority order it names. Number columns likewise: one proving both
+// '.' and ',' as its decimal separator reports 1.234 as ambiguous_number.
 
 import { parseRecords } from '@sluice/csv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,5 +123,45 @@ describe('a date column with conflicting day/month evidence', () => {
     expect(result[1]).toEqual(['1', '2020-02-06']);
     // A value that decides itself is read as it must be, whatever the order.
     expect(result[2]).toEqual(['2', '2020-12-25']);
+  });
+});
+
+describe('a number column with conflicting decimal separators', () => {
+  it('reports each value the three-digit rule would read as ambiguous_number, and reads the rest', async () => {
+    const csv = [
+      'id,amount',
+      '1,12.5',
+      '2,"1,234.50"',
+      '3,"12,5"',
+      '4,"1.234,50"',
+      '5,1.234',
+      '6,"1,234"',
+      '7,7',
+      '',
+    ].join('\n');
+    const columns = encodeURIComponent(JSON.stringify({ amount: 'currency' }));
+    const submitted = await submitCsv(stack.apiUrl, csv, `?columns=${columns}`);
+    const job = (await waitForJob(stack.apiUrl, submitted.id)) as unknown as DateJob & {
+      columns: Array<{ name: string; separatorDoubt?: boolean; note?: string }>;
+    };
+    expect(job.status).toBe('completed');
+    const amount = job.columns.find((c) => c.name === 'amount')!;
+    expect(amount).toMatchObject({ separatorDoubt: true });
+    expect(amount.note).toMatch(/2 values only read with '.', 2 values only with ','/);
+    expect(rows((await getText(job.links.result)).body).map((r) => r[1])).toEqual([
+      'amount',
+      '12.50',
+      '1234.50',
+      '12.50',
+      '1234.50',
+      '',
+      '',
+      '7.00',
+    ]);
+    const errors = rows((await getText(job.links.errors)).body).slice(1);
+    expect(errors.map((e) => [e[0], e[2], e[3]])).toEqual([
+      ['6', '1.234', 'ambiguous_number'],
+      ['7', '1,234', 'ambiguous_number'],
+    ]);
   });
 });

@@ -93,6 +93,14 @@ export const storedJobColumnSchema = z.object({
       description:
         'How the order was decided. undecided: no value proves one; conflicting: values prove both day-first and month-first and neither the job hint nor the counts settle it. Without dateOrder, values that read either way are ambiguous_date.',
     }),
+  /**
+   * Number columns whose values prove both '.' and ',' as the decimal
+   * separator (no job locale): values such as 1.234 are ambiguous_number.
+   */
+  separatorDoubt: z.boolean().optional().meta({
+    description:
+      "Number columns whose values prove both '.' and ',' as the decimal separator (no job locale): values such as 1.234 or 1,234 are ambiguous_number.",
+  }),
   /** Anything undecided, for the job report. */
   note: z.string().optional(),
   /** Import jobs: the dataset column this file column fills (absent: not imported). */

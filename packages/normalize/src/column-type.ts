@@ -27,6 +27,12 @@ export interface NormalizeOptions {
    * accepted by default; 'refuse' reports them as international_email.
    */
   internationalEmail?: 'allow' | 'refuse' | undefined;
+  /**
+   * Number columns whose values prove both '.' and ',' as the decimal
+   * separator (set per column, ColumnSpec.separatorDoubt): `1.234` is
+   * ambiguous_number instead of 1234.
+   */
+  separatorDoubt?: boolean | undefined;
 }
 
 /**

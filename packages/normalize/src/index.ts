@@ -34,6 +34,7 @@ export {
   ColumnProfiler,
   type ColumnRequest,
   type ProfiledColumn,
+  type ProfilerHints,
   UnknownColumnError,
 } from './profile.ts';
 export {

@@ -109,7 +109,7 @@ describe('ColumnProfiler', () => {
   it('weighs the conflict with the job hint and over the whole column, beyond the sample', () => {
     const rows = [['25/12/2020'], ['26/12/2020'], ['12/25/2020']];
     const de = { order: 'DMY', from: 'locale de' } as const;
-    const p = new ColumnProfiler(['dob'], {}, undefined, de);
+    const p = new ColumnProfiler(['dob'], {}, undefined, { dateOrderHint: de });
     for (const r of rows) p.add(r);
     expect(p.finish()[0]).toMatchObject({ dateOrder: 'DMY', dateOrderSource: 'values' });
     // The month-first proof comes after the 1,000 sampled rows: still a conflict.
@@ -140,6 +140,31 @@ describe('ColumnProfiler', () => {
       [],
       [],
     ]);
+  });
+
+  it('puts a number column proving both decimal separators in doubt, unless the job has a locale', () => {
+    const rows = [['12.5'], ['1,234.50'], ['12,5'], ['1.234,50'], ['1.234']];
+    const [amount] = profile(['amount'], rows, { amount: { type: 'currency' } });
+    expect(amount).toMatchObject({ separatorDoubt: true });
+    expect(amount!.note).toMatch(/conflicting decimal separators: 2 values only read with '.', 2/);
+    const normalizer = createRowNormalizer([amount!], { phoneRegion: 'US' });
+    expect(rows.map((r) => normalizer(r).values[0])).toEqual([
+      '12.50',
+      '1234.50',
+      '12.50',
+      '1234.50',
+      '',
+    ]);
+    expect(normalizer(['1.234']).errors.map((e) => e.code)).toEqual(['ambiguous_number']);
+    const p = new ColumnProfiler(['amount'], { amount: { type: 'currency' } }, undefined, {
+      locale: 'de',
+    });
+    for (const r of rows) p.add(r);
+    expect(p.finish()[0]!.separatorDoubt).toBeUndefined();
+    // One separator only: no doubt, values read as before.
+    expect(
+      profile(['amount'], [['12.5'], ['1.234']], { amount: { type: 'number' } })[0]!.separatorDoubt,
+    ).toBeUndefined();
   });
 
   it('does not let dotted day-first dates contradict slashed month-first ones', () => {

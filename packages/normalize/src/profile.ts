@@ -10,6 +10,11 @@ import { COLUMN_TYPE_NAMES, COLUMN_TYPES, type ColumnType } from './registry.ts'
 import type { ColumnSpec } from './row.ts';
 import type { ColumnRules } from './rules/declaration.ts';
 import { dateOrderProof } from './types/date.ts';
+import {
+  decimalEvidence,
+  type SeparatorEvidence,
+  separatorDoubt,
+} from './types/number-evidence.ts';
 
 /** What a request may say about one input column. */
 export interface ColumnRequest {
@@ -47,6 +52,12 @@ export interface ProfiledColumn extends ColumnSpec {
   notes: string[];
   /** Name columns whose parts are written too (the request's `split`). */
   split?: true | undefined;
+  /**
+   * Number, integer and currency columns whose values prove both '.' and
+   * ',' as the decimal separator (no job locale): values such as 1.234 are
+   * ambiguous_number (types/number-evidence.ts).
+   */
+  separatorDoubt?: true | undefined;
   /** For date columns: how the day/month order was decided. */
   dateOrderSource?: 'request' | 'job' | 'values' | 'undecided' | 'conflicting' | undefined;
   /** Human-readable note on anything undecided, for the job report. */
@@ -72,6 +83,16 @@ const VALUE_THRESHOLD = 0.8;
 const HEADER_PRIOR = 0.9;
 /** Types that value sampling may pick (the ones with a reliable shape). */
 const SAMPLED_TYPES = COLUMN_TYPE_NAMES.filter((t) => COLUMN_TYPES[t].looksLike !== undefined);
+/** Types whose decimal separator is weighed over the whole column (percent always reads decimals). */
+const SEPARATOR_TYPES: ReadonlySet<ColumnType> = new Set(['number', 'integer', 'currency']);
+
+/** What the job says that weighs the evidence. */
+export interface ProfilerHints {
+  /** The job's locale or given region on day/month order (date-order-decision.ts). */
+  dateOrderHint?: DateOrderHint | undefined;
+  /** The job's number locale: it reads every separator, nothing to weigh. */
+  locale?: string | undefined;
+}
 
 /**
  * Decides each column's type (request > header synonym > value sampling >
@@ -91,22 +112,27 @@ export class ColumnProfiler {
   private sampled = 0;
   private sampledChars = 0;
   /** Columns whose date evidence is collected over every row (decided after sampling). */
-  private dateColumns: number[] | undefined;
+  private dateColumns: number[] = [];
   private readonly evidence = new Map<number, DateOrderEvidence>();
-  private readonly dateOrderHint: DateOrderHint | undefined;
+  private readonly hints: ProfilerHints;
+  /** Number columns whose separators are weighed over every row (decided after sampling). */
+  private numberColumns: number[] = [];
+  /** The date and number columns together: what add() reads after sampling. */
+  private wholeColumns: number[] | undefined;
+  private readonly separators = new Map<number, SeparatorEvidence>();
 
   /**
-   * `dateOrderHint`: what the job's locale or region suggests for day and
-   * month (dateOrderHint in date-order-decision.ts); it weighs conflicting
-   * evidence, never decides alone.
+   * `hints`: what the job's locale or region suggests for day and month
+   * (dateOrderHint in date-order-decision.ts; it weighs conflicting
+   * evidence, never decides alone), and its number locale.
    */
   constructor(
     names: readonly string[],
     requested: Readonly<Record<string, ColumnRequest>>,
     jobDateOrder?: DateOrder,
-    dateOrderHint?: DateOrderHint,
+    hints: ProfilerHints = {},
   ) {
-    this.dateOrderHint = dateOrderHint;
+    this.hints = hints;
     this.names = names;
     const byName = new Map<string, number>(names.map((n, i) => [n.toLowerCase(), i]));
     const map = new Map<number, ColumnRequest>();
@@ -122,7 +148,7 @@ export class ColumnProfiler {
 
   /** True while more rows would change the outcome (the caller may stop parsing). */
   get wantsRows(): boolean {
-    return this.dateColumns === undefined || this.dateColumns.length > 0;
+    return this.wholeColumns === undefined || this.wholeColumns.length > 0;
   }
 
   /**
@@ -131,11 +157,11 @@ export class ColumnProfiler {
    * A caller may leave the others out of the records it passes.
    */
   get readsFields(): readonly number[] | undefined {
-    return this.dateColumns;
+    return this.wholeColumns;
   }
 
   add(fields: readonly string[]): void {
-    if (this.dateColumns === undefined) {
+    if (this.wholeColumns === undefined) {
       for (let i = 0; i < this.names.length; i++) {
         const value = fields[i];
         if (value !== undefined && value.trim() !== '') {
@@ -156,10 +182,16 @@ export class ColumnProfiler {
       const proof = dateOrderProof(value);
       if (proof !== undefined && proof !== 'open') this.evidence.get(i)![proof] += 1;
     }
+    for (const i of this.numberColumns) {
+      const value = fields[i];
+      if (value === undefined) continue;
+      const proof = decimalEvidence(value);
+      if (proof !== undefined) this.separators.get(i)![proof] += 1;
+    }
   }
 
   finish(): ProfiledColumn[] {
-    if (this.dateColumns === undefined) this.decideDateColumns();
+    if (this.wholeColumns === undefined) this.decideDateColumns();
     return this.names.map((name, i) => this.describe(name, i));
   }
 
@@ -259,6 +291,18 @@ export class ColumnProfiler {
       !this.isDropped(i) && this.typeOf(i).type === 'date' && !this.jobDateOrder;
     this.dateColumns = this.names.map((_, i) => i).filter(needsOrder);
     for (const i of this.dateColumns) this.addDateEvidence(i, this.samples[i]!);
+    const weighsSeparators = (i: number) =>
+      !this.isDropped(i) && SEPARATOR_TYPES.has(this.typeOf(i).type) && !this.hints.locale;
+    this.numberColumns = this.names.map((_, i) => i).filter(weighsSeparators);
+    for (const i of this.numberColumns) {
+      const counts = { '.': 0, ',': 0 };
+      for (const value of this.samples[i]!) {
+        const proof = decimalEvidence(value);
+        if (proof !== undefined) counts[proof] += 1;
+      }
+      this.separators.set(i, counts);
+    }
+    this.wholeColumns = [...this.dateColumns, ...this.numberColumns].sort((a, b) => a - b);
   }
 
   private addDateEvidence(index: number, values: readonly string[]): void {
@@ -284,12 +328,16 @@ export class ColumnProfiler {
       return { ...column, dropped: true, notes: [...column.notes, note] };
     }
     if (request?.split === true && typed.type === 'name') column.split = true;
+    const separators = this.separators.get(index);
+    const doubt = separators ? separatorDoubt(separators) : undefined;
+    if (doubt !== undefined)
+      return { ...column, separatorDoubt: true, note: doubt, notes: [...column.notes, doubt] };
     if (typed.type !== 'date') return column;
     if (this.jobDateOrder)
       return { ...column, dateOrder: this.jobDateOrder, dateOrderSource: 'job' };
     const { order, source, note } = decideDateOrder(
       this.evidence.get(index) ?? noDateOrderEvidence(),
-      this.dateOrderHint,
+      this.hints.dateOrderHint,
     );
     return {
       ...column,

@@ -65,6 +65,7 @@ describe('registry', () => {
       unknownRegion: 'unknown_region',
       invalidCompany: 'invalid_company',
       invalidNumber: 'invalid_number',
+      ambiguousNumber: 'ambiguous_number',
       invalidInteger: 'invalid_integer',
       invalidCurrency: 'invalid_currency',
       invalidPercent: 'invalid_percent',

@@ -22,6 +22,8 @@ export interface ColumnSpec {
    * (types/name-split.ts), never an error of its own. Its type stays `name`.
    */
   part?: NameSplitPart | undefined;
+  /** Number columns: both '.' and ',' proven decimal (profile.ts); see NormalizeOptions.separatorDoubt. */
+  separatorDoubt?: boolean | undefined;
 }
 
 /** A part column's normalizer, in the shape of normalizeValue. */
@@ -56,6 +58,7 @@ function countryIndex(columns: readonly ColumnSpec[]): number {
 
 /** The options a column's cells are normalized with: the job's, with the column's date order. */
 function cellOptions(column: ColumnSpec, options: NormalizeOptions): NormalizeOptions {
+  if (column.separatorDoubt === true) return { ...options, separatorDoubt: true };
   return column.dateOrder ? { ...options, dateOrder: column.dateOrder } : options;
 }
 

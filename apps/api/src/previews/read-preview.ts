@@ -156,12 +156,10 @@ export async function readPreview(
     if (!header) throw emptyFile();
     if (records.length === 0) throw noRows();
 
-    const profiler = new ColumnProfiler(
-      header,
-      requests,
-      request.options.dateOrder,
-      request.dateOrderHint,
-    );
+    const profiler = new ColumnProfiler(header, requests, request.options.dateOrder, {
+      dateOrderHint: request.dateOrderHint,
+      locale: request.options.locale,
+    });
     const columnCount = header.length;
     // Fed as at upload: every parsed record, decoded leniently.
     for (const { bytes } of records) {

@@ -44,7 +44,7 @@ export const normalizeOptionsInputShape = {
   }),
   locale: optionText.meta({
     description:
-      'BCP 47 locale for numbers; also a hint that weighs conflicting day/month evidence in date columns (de: day-first, en-US: month-first).',
+      'BCP 47 locale for numbers; also a hint that weighs conflicting day/month evidence in date columns (de: day-first, en-US: month-first). Absent: each number decides its separators for itself, except in a column whose values prove both . and , as the decimal separator (separatorDoubt): there 1.234 or 1,234 is ambiguous_number.',
     example: 'de-DE',
   }),
   internationalEmail: optionText.meta({

@@ -12,7 +12,7 @@ const DAY_FIRST_HINT = { order: 'DMY', from: 'locale de' } as const;
 
 /** What storeUpload did before profileChunk: decode each chunk, parse it all. */
 function decodingFirst(chunks: Buffer[]) {
-  const profiler = new ColumnProfiler(HEADER, {}, undefined, DAY_FIRST_HINT);
+  const profiler = new ColumnProfiler(HEADER, {}, undefined, { dateOrderHint: DAY_FIRST_HINT });
   const decoder = new TextDecoder('utf-8');
   for (const chunk of chunks) {
     if (!profiler.wantsRows) break;
@@ -24,7 +24,7 @@ function decodingFirst(chunks: Buffer[]) {
 }
 
 function latin1First(chunks: Buffer[]) {
-  const profiler = new ColumnProfiler(HEADER, {}, undefined, DAY_FIRST_HINT);
+  const profiler = new ColumnProfiler(HEADER, {}, undefined, { dateOrderHint: DAY_FIRST_HINT });
   for (const chunk of chunks) {
     if (profiler.wantsRows) profileChunk(profiler, chunk, { delimiter: ',', maxFields: 20 });
   }

@@ -180,12 +180,10 @@ export async function storeUpload(
             dataset,
           ));
         requireUsableOutputHeader(names, requests);
-        profiler = new ColumnProfiler(
-          names,
-          requests,
-          request.options.dateOrder,
-          request.dateOrderHint,
-        );
+        profiler = new ColumnProfiler(names, requests, request.options.dateOrder, {
+          dateOrderHint: request.dateOrderHint,
+          locale: request.options.locale,
+        });
         const job: NewJob = {
           id: jobId,
           tenantId,
