@@ -94,6 +94,7 @@ describe('split name columns', () => {
         split: true,
         partTargets: { first: 'name_first', last: 'name_last' },
         requiredParts: ['last' as const],
+        rules: [{ length: { max: 40 } }],
       },
       { name: 'x', required: false, dropped: true },
     ];
@@ -108,6 +109,15 @@ describe('split name columns', () => {
       ['name_middle', 1, 'middle', false, undefined, undefined],
       ['name_last', 1, 'last', true, 'name_last', undefined],
       ['name_suffix', 1, 'suffix', false, undefined, undefined],
+    ]);
+    // The name's validation rules stay the name column's own.
+    expect(written.map((c) => c.rules)).toEqual([
+      undefined,
+      [{ length: { max: 40 } }],
+      undefined,
+      undefined,
+      undefined,
+      undefined,
     ]);
   });
 });
