@@ -293,8 +293,7 @@ export class ColumnProfiler {
     for (const i of this.dateColumns) this.addDateEvidence(i, this.samples[i]!);
     const weighsSeparators = (i: number) =>
       !this.isDropped(i) && SEPARATOR_TYPES.has(this.typeOf(i).type) && !this.hints.locale;
-    this.numberColumns = this.names.map((_, i) => i).filter(weighsSeparators);
-    for (const i of this.numberColumns) {
+    for (const i of this.names.map((_, i) => i).filter(weighsSeparators)) {
       const counts = { '.': 0, ',': 0 };
       for (const value of this.samples[i]!) {
         const proof = decimalEvidence(value);
@@ -302,6 +301,12 @@ export class ColumnProfiler {
       }
       this.separators.set(i, counts);
     }
+    // Read on over every row only where the sample shows decimals at all:
+    // an id or count column (whole numbers) would be parsed out of every
+    // chunk for nothing, and cannot prove a separator later but by a slip.
+    this.numberColumns = [...this.separators]
+      .filter(([, counts]) => counts['.'] + counts[','] > 0)
+      .map(([i]) => i);
     this.wholeColumns = [...this.dateColumns, ...this.numberColumns].sort((a, b) => a - b);
   }
 
