@@ -107,6 +107,7 @@ const OPTION_NAMES = [
   'dateOrder',
   'timeZone',
   'locale',
+  'internationalEmail',
   'type',
   'dataset',
   'delimiter',

@@ -81,7 +81,7 @@ export function buildProgram(signal: AbortSignal, setExit: (code: number) => voi
     .option('--dataset <name>', 'import into this dataset (an import job) instead of normalizing')
     .option(
       '--column <spec>',
-      "a column's type/required/rename, or drop to leave it out: 'Mobile=phone', 'DOB=date,required', 'E-Mail=email,rename=email', 'Notes=drop' (repeatable)",
+      "a column's type/required/rename/split, or drop to leave it out: 'Mobile=phone', 'DOB=date,required', 'E-Mail=email,rename=email', 'Name=name,split', 'Notes=drop' (repeatable)",
       collect,
       [],
     )

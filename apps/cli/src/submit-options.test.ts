@@ -22,6 +22,7 @@ describe('--column', () => {
       { type: 'email', required: true, rename: 'email' },
     ]);
     expect(parseColumn('Notes=rename=remarks')).toEqual(['Notes', { rename: 'remarks' }]);
+    expect(parseColumn('Name=name,split')).toEqual(['Name', { type: 'name', split: true }]);
   });
 
   it('reads HEADER=drop, alone, as {"drop":true}', () => {

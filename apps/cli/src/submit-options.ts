@@ -6,14 +6,21 @@ export const OPTION_NAMES = Object.keys(jobOptionsInputSchema.shape).filter(
   (name) => name !== 'dataset' && name !== 'type',
 );
 
-type ColumnSpec = { type?: string; required?: boolean; rename?: string; drop?: true };
+type ColumnSpec = {
+  type?: string;
+  required?: boolean;
+  rename?: string;
+  split?: true;
+  drop?: true;
+};
 
-const COLUMN_SYNTAX = 'HEADER=TYPE[,required][,rename=NAME] or HEADER=drop';
+const COLUMN_SYNTAX = 'HEADER=TYPE[,required][,rename=NAME][,split] or HEADER=drop';
 
 /**
  * `--column 'HEADER=SPEC'`, SPEC a comma-separated list of a type name,
- * `required` and `rename=NAME` (`Mobile=phone`, `DOB=date,required`,
- * `E-Mail=email,rename=email`), or `drop` alone (`Notes=drop`: the column is
+ * `required`, `rename=NAME` and `split` (`Mobile=phone`, `DOB=date,required`,
+ * `E-Mail=email,rename=email`, `Name=name,split`: the name's parts as
+ * columns too; the API checks the type is name), or `drop` alone (`Notes=drop`: the column is
  * left out; "drop" is no type name, so it cannot be misread as one): one
  * entry of the `columns` option.
  */
@@ -38,12 +45,13 @@ export function parseColumn(text: string): [string, ColumnSpec] {
   const spec: ColumnSpec = {};
   for (const part of parts) {
     if (part === 'required') spec.required = true;
+    else if (part === 'split') spec.split = true;
     else if (part.startsWith('rename=') && part.length > 'rename='.length)
       spec.rename = part.slice('rename='.length);
     else if (columnTypeSchema.safeParse(part).success && spec.type === undefined) spec.type = part;
     else
       throw usageError(
-        `--column ${JSON.stringify(text)}: ${JSON.stringify(part)} is not a column type, "required", rename=NAME or "drop"`,
+        `--column ${JSON.stringify(text)}: ${JSON.stringify(part)} is not a column type, "required", rename=NAME, "split" or "drop"`,
       );
   }
   return [header, spec];

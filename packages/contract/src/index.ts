@@ -34,6 +34,7 @@ export {
   type NormalizationOptions,
   normalizationOptionsSchema,
   outputColumns,
+  partOutputName,
   type StoredDatasetColumn,
   type StoredJobColumn,
   type StoredJobOptions,
@@ -43,5 +44,6 @@ export {
   storedJobColumnSchema,
   storedJobColumnsSchema,
   storedJobOptionsSchema,
+  writtenColumn,
 } from './stored-job.ts';
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events.ts';

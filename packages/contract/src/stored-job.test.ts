@@ -5,6 +5,7 @@ import {
   storedDatasetColumnSchema,
   storedJobColumnSchema,
   storedJobOptionsSchema,
+  writtenColumn,
 } from './stored-job.ts';
 
 const options = {
@@ -76,6 +77,47 @@ describe('dropped columns', () => {
     expect(outputColumns(columns).map(({ column, field }) => [column.name, field])).toEqual([
       ['b', 1],
       ['c', 2],
+    ]);
+  });
+});
+
+describe('split name columns', () => {
+  it('write their parts right after them, from the same field, each a column of its own', () => {
+    const columns = [
+      { name: 'id', required: false },
+      {
+        name: 'Name',
+        outputName: 'name',
+        required: true,
+        target: 'name',
+        key: true,
+        split: true,
+        partTargets: { first: 'name_first', last: 'name_last' },
+        requiredParts: ['last' as const],
+        rules: [{ length: { max: 40 } }],
+      },
+      { name: 'x', required: false, dropped: true },
+    ];
+    const written = outputColumns(columns).map((entry) => ({
+      field: entry.field,
+      ...writtenColumn(entry),
+    }));
+    expect(written.map((c) => [c.name, c.field, c.part, c.required, c.target, c.key])).toEqual([
+      ['id', 0, undefined, false, undefined, undefined],
+      ['Name', 1, undefined, true, 'name', true],
+      ['name_first', 1, 'first', false, 'name_first', undefined],
+      ['name_middle', 1, 'middle', false, undefined, undefined],
+      ['name_last', 1, 'last', true, 'name_last', undefined],
+      ['name_suffix', 1, 'suffix', false, undefined, undefined],
+    ]);
+    // The name's validation rules stay the name column's own.
+    expect(written.map((c) => c.rules)).toEqual([
+      undefined,
+      [{ length: { max: 40 } }],
+      undefined,
+      undefined,
+      undefined,
+      undefined,
     ]);
   });
 });

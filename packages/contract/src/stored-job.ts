@@ -4,6 +4,8 @@ import {
   type ColumnType,
   type DateOrder,
   isColumnType,
+  NAME_SPLIT_PARTS,
+  type NameSplitPart,
   type SqlType,
 } from '@sluice/normalize';
 import { z } from 'zod';
@@ -35,6 +37,8 @@ export const normalizationOptionsSchema = z.object({
   timeZone: z.string().min(1),
   /** BCP 47 locale for numbers; absent: decided per value. */
   locale: z.string().min(1).optional(),
+  /** Internationalized e-mail addresses: absent or 'allow' accepts them, 'refuse' reports them. */
+  internationalEmail: z.enum(['allow', 'refuse']).optional(),
 });
 export type NormalizationOptions = z.infer<typeof normalizationOptionsSchema>;
 
@@ -103,7 +107,21 @@ export const storedJobColumnSchema = z.object({
   confidence: z.number().min(0).max(1).optional(),
   /** Date columns: the day/month order decided for the column, and how. */
   dateOrder: dateOrderSchema.optional(),
-  dateOrderSource: z.enum(['request', 'job', 'values', 'undecided']).optional(),
+  dateOrderSource: z
+    .enum(['request', 'job', 'values', 'undecided', 'conflicting'])
+    .optional()
+    .meta({
+      description:
+        'How the order was decided. undecided: no value proves one; conflicting: values prove both day-first and month-first and neither the job hint nor the counts settle it. Without dateOrder, values that read either way are ambiguous_date.',
+    }),
+  /**
+   * Number columns whose values prove both '.' and ',' as the decimal
+   * separator (no job locale): values such as 1.234 are ambiguous_number.
+   */
+  separatorDoubt: z.boolean().optional().meta({
+    description:
+      "Number columns whose values prove both '.' and ',' as the decimal separator (no job locale): values such as 1.234 or 1,234 are ambiguous_number.",
+  }),
   /** Anything undecided, for the job report. */
   note: z.string().optional(),
   /** Import jobs: the dataset column this file column fills (absent: not imported). */
@@ -120,20 +138,79 @@ export const storedJobColumnSchema = z.object({
    * then the request's), all applied by workers to the normalized values.
    */
   rules: z.array(columnRulesSchema).optional(),
+  /**
+   * Name columns (`split` in the request): the name's first, middle, last
+   * and suffix are written too, each as a column of its own right after it
+   * (outputColumns, writtenColumn).
+   */
+  split: z.boolean().optional(),
+  /** Import jobs: the dataset column each written part fills (absent: not imported). */
+  partTargets: z.partialRecord(z.enum(NAME_SPLIT_PARTS), z.string()).optional(),
+  /** Import jobs: the parts whose dataset column is required or in the key (an empty one rejects its row). */
+  requiredParts: z.array(z.enum(NAME_SPLIT_PARTS)).optional(),
 });
 export type StoredJobColumn = z.infer<typeof storedJobColumnSchema>;
 export const storedJobColumnsSchema = z.array(storedJobColumnSchema);
 
 /**
  * The columns a job writes, in input order, each with its position in the
- * input record: every column but the dropped ones. The chunk outputs, the
- * result.csv header and an import's staging table all follow this one list,
- * so the three cannot disagree on which value is which.
+ * input record: every column but the dropped ones, and after a split name
+ * column its parts (`part`: first, middle, last, suffix, read from the same
+ * field). The chunk outputs, the result.csv header and an import's staging
+ * table all follow this one list, so the three cannot disagree on which
+ * value is which.
  */
-export function outputColumns<C extends { dropped?: boolean | undefined }>(
-  columns: readonly C[],
-): Array<{ column: C; field: number }> {
-  return columns.flatMap((column, field) => (column.dropped === true ? [] : [{ column, field }]));
+export function outputColumns<
+  C extends { dropped?: boolean | undefined; split?: boolean | undefined },
+>(columns: readonly C[]): Array<{ column: C; field: number; part?: NameSplitPart }> {
+  return columns.flatMap((column, field) => {
+    if (column.dropped === true) return [];
+    if (column.split !== true) return [{ column, field }];
+    return [{ column, field }, ...NAME_SPLIT_PARTS.map((part) => ({ column, field, part }))];
+  });
+}
+
+/** The output header of a split name's part: `<the name column's output name>_<part>`. */
+export function partOutputName(outputName: string, part: NameSplitPart): string {
+  return `${outputName}_${part}`;
+}
+
+/**
+ * The column an entry of outputColumns writes: the column itself, or for a
+ * name part a column of its own (named partOutputName, required only when
+ * its dataset column is, never a key, filling its part's dataset column),
+ * whose `part` tells the row normalizer to write that part of the name.
+ */
+export function writtenColumn<
+  C extends {
+    name: string;
+    outputName?: string | undefined;
+    required: boolean;
+    key?: boolean | undefined;
+    target?: string | undefined;
+    split?: boolean | undefined;
+    partTargets?: Partial<Record<NameSplitPart, string>> | undefined;
+    requiredParts?: readonly NameSplitPart[] | undefined;
+    rules?: unknown;
+  },
+>(entry: { column: C; part?: NameSplitPart | undefined }): C & { part?: NameSplitPart } {
+  const { column, part } = entry;
+  if (part === undefined) return column;
+  const name = partOutputName(column.outputName ?? column.name, part);
+  return {
+    ...column,
+    name,
+    outputName: name,
+    required: column.requiredParts?.includes(part) ?? false,
+    key: undefined,
+    target: column.partTargets?.[part],
+    split: undefined,
+    partTargets: undefined,
+    requiredParts: undefined,
+    // The name column's validation rules are its own, not its parts'.
+    rules: undefined,
+    part,
+  };
 }
 
 /**

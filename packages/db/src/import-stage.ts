@@ -5,6 +5,7 @@ import {
   type StoredJobColumn,
   type StoredJobStatus,
   sqlTypeOf,
+  writtenColumn,
 } from '@sluice/contract';
 import { errorCode } from '@sluice/util';
 import { sql, type Transaction } from 'kysely';
@@ -89,11 +90,13 @@ export function stageColumns(
   datasetColumns: readonly StoredDatasetColumn[],
 ): StageColumn[] {
   const typeOf = new Map(datasetColumns.map((c) => [c.name, c.type]));
-  return outputColumns(jobColumns).flatMap(({ column }, i) => {
-    if (column.target === undefined) return [];
-    const type = typeOf.get(column.target);
-    if (!type) throw new TypeError(`Dataset column ${column.target} has no declared type`);
-    return [{ stage: `c${i}`, target: column.target, sqlType: sqlTypeOf(type) }];
+  return outputColumns(jobColumns).flatMap((entry, i) => {
+    // A split name's part fills a dataset column of its own (partTargets).
+    const { target } = writtenColumn(entry);
+    if (target === undefined) return [];
+    const type = typeOf.get(target);
+    if (!type) throw new TypeError(`Dataset column ${target} has no declared type`);
+    return [{ stage: `c${i}`, target, sqlType: sqlTypeOf(type) }];
   });
 }
 

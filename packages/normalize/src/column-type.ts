@@ -22,6 +22,17 @@ export interface NormalizeOptions {
   timeZone?: string | undefined;
   /** BCP 47 locale for numbers ('de' reads 1.234,50); default: decided per value, see types/number.ts. */
   locale?: string | undefined;
+  /**
+   * Internationalized e-mail addresses (UTF-8 local part or IDN domain):
+   * accepted by default; 'refuse' reports them as international_email.
+   */
+  internationalEmail?: 'allow' | 'refuse' | undefined;
+  /**
+   * Number columns whose values prove both '.' and ',' as the decimal
+   * separator (set per column, ColumnSpec.separatorDoubt): `1.234` is
+   * ambiguous_number instead of 1234.
+   */
+  separatorDoubt?: boolean | undefined;
 }
 
 /**

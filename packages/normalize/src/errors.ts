@@ -6,6 +6,11 @@ export const ERROR_CODES = {
   /** A required column has no value. */
   required: 'required',
   invalidEmail: 'invalid_email',
+  /**
+   * A valid internationalized e-mail address (UTF-8 local part or IDN
+   * domain) in a job that refuses them (internationalEmail: refuse).
+   */
+  internationalEmail: 'international_email',
   invalidPhone: 'invalid_phone',
   invalidName: 'invalid_name',
   invalidDate: 'invalid_date',
@@ -18,6 +23,11 @@ export const ERROR_CODES = {
   unknownRegion: 'unknown_region',
   invalidCompany: 'invalid_company',
   invalidNumber: 'invalid_number',
+  /**
+   * `1.234` or `1,234` in a number column that uses both '.' and ',' as the
+   * decimal separator: thousands or decimals cannot be told (set locale).
+   */
+  ambiguousNumber: 'ambiguous_number',
   invalidInteger: 'invalid_integer',
   invalidCurrency: 'invalid_currency',
   invalidPercent: 'invalid_percent',

@@ -27,12 +27,14 @@ export {
   SQL_TYPES,
   type SqlType,
 } from './column-type.ts';
+export { type DateOrderHint, dateOrderHint } from './date-order-decision.ts';
 export { ERROR_CODES, type ErrorCode } from './errors.ts';
 export { headerKey, inferColumnType } from './infer.ts';
 export {
   ColumnProfiler,
   type ColumnRequest,
   type ProfiledColumn,
+  type ProfilerHints,
   UnknownColumnError,
 } from './profile.ts';
 export {
@@ -66,5 +68,6 @@ export { MAX_PATTERN_LENGTH } from './rules/safe-pattern.ts';
 export { countryName, toCountryCode } from './types/country.ts';
 export { inferDateOrder } from './types/date.ts';
 export { type NameParts, splitName } from './types/name.ts';
+export { NAME_SPLIT_PARTS, type NameSplitPart } from './types/name-split.ts';
 export { isSupportedNumberLocale } from './types/number-parse.ts';
 export { isSupportedPhoneRegion } from './types/phone.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ColumnProfiler, UnknownColumnError } from './profile.ts';
+import { createRowNormalizer } from './row.ts';
 
 function profile(
   names: string[],
@@ -96,11 +97,94 @@ describe('ColumnProfiler', () => {
     });
   });
 
-  it('reports contradicting evidence and uses the majority', () => {
-    const rows = [['25/12/2020'], ['26/12/2020'], ['12/25/2020']];
+  it('leaves a column with conflicting evidence without an order instead of taking the majority', () => {
+    const rows = [['25/12/2020'], ['26/12/2020'], ['12/25/2020'], ['03/04/2020']];
     const col = profile(['dob'], rows)[0]!;
-    expect(col.dateOrder).toBe('DMY');
-    expect(col.note).toMatch(/mixed evidence/);
+    expect(col.dateOrder).toBeUndefined();
+    expect(col.dateOrderSource).toBe('conflicting');
+    expect(col.note).toMatch(/conflicting mixed evidence/);
+    expect(col.notes.at(-1)).toBe(col.note);
+  });
+
+  it('weighs the conflict with the job hint and over the whole column, beyond the sample', () => {
+    const rows = [['25/12/2020'], ['26/12/2020'], ['12/25/2020']];
+    const de = { order: 'DMY', from: 'locale de' } as const;
+    const p = new ColumnProfiler(['dob'], {}, undefined, { dateOrderHint: de });
+    for (const r of rows) p.add(r);
+    expect(p.finish()[0]).toMatchObject({ dateOrder: 'DMY', dateOrderSource: 'values' });
+    // The month-first proof comes after the 1,000 sampled rows: still a conflict.
+    const late = Array.from({ length: 1500 }, (_, i) => [i === 10 ? '25/12/2020' : '03/04/2020']);
+    late.push(['12/25/2020']);
+    expect(profile(['dob'], late)[0]).toMatchObject({ dateOrderSource: 'conflicting' });
+  });
+
+  it('reports each value the choice would change as ambiguous_date and normalizes the others', () => {
+    const values = ['25/03/2024', '03/25/2024', '03/04/2024', '2024-04-05', '04/04/2024'];
+    const columns = profile(
+      ['dob'],
+      values.map((v) => [v]),
+    );
+    const normalizer = createRowNormalizer(columns, { phoneRegion: 'US' });
+    const results = values.map((v) => normalizer([v]));
+    expect(results.map((r) => r.values[0])).toEqual([
+      '2024-03-25',
+      '2024-03-25',
+      '',
+      '2024-04-05',
+      '2024-04-04',
+    ]);
+    expect(results.map((r) => r.errors.map((e) => e.code))).toEqual([
+      [],
+      [],
+      ['ambiguous_date'],
+      [],
+      [],
+    ]);
+  });
+
+  it('puts a number column proving both decimal separators in doubt, unless the job has a locale', () => {
+    const rows = [['12.5'], ['1,234.50'], ['12,5'], ['1.234,50'], ['1.234']];
+    const [amount] = profile(['amount'], rows, { amount: { type: 'currency' } });
+    expect(amount).toMatchObject({ separatorDoubt: true });
+    expect(amount!.note).toMatch(/conflicting decimal separators: 2 values only read with '.', 2/);
+    const normalizer = createRowNormalizer([amount!], { phoneRegion: 'US' });
+    expect(rows.map((r) => normalizer(r).values[0])).toEqual([
+      '12.50',
+      '1234.50',
+      '12.50',
+      '1234.50',
+      '',
+    ]);
+    expect(normalizer(['1.234']).errors.map((e) => e.code)).toEqual(['ambiguous_number']);
+    const p = new ColumnProfiler(['amount'], { amount: { type: 'currency' } }, undefined, {
+      locale: 'de',
+    });
+    for (const r of rows) p.add(r);
+    expect(p.finish()[0]!.separatorDoubt).toBeUndefined();
+    // One separator only: no doubt, values read as before.
+    expect(
+      profile(['amount'], [['12.5'], ['1.234']], { amount: { type: 'number' } })[0]!.separatorDoubt,
+    ).toBeUndefined();
+  });
+
+  it('reads on over every row only the number columns whose sample shows a decimal separator', () => {
+    const p = new ColumnProfiler(['id', 'amount'], {
+      id: { type: 'integer' },
+      amount: { type: 'number' },
+    });
+    for (let i = 0; i < 1000; i++) p.add([String(i), i % 2 ? '12.5' : '7']);
+    expect(p.readsFields).toEqual([1]);
+    // 10 of 510 proofs (2%): more than slips.
+    for (let i = 0; i < 10; i++) p.add(['', '12,5']);
+    expect(p.finish()[1]).toMatchObject({ separatorDoubt: true });
+  });
+
+  it('does not let dotted day-first dates contradict slashed month-first ones', () => {
+    const rows = [['25.12.2020'], ['26.12.2020'], ['12/25/2020'], ['03/04/2020']];
+    expect(profile(['dob'], rows)[0]).toMatchObject({
+      dateOrder: 'MDY',
+      dateOrderSource: 'values',
+    });
   });
 
   it('refuses requested columns that the header does not have', () => {

@@ -1,9 +1,20 @@
 import type { DateOrder } from './column-type.ts';
+import {
+  type DateOrderEvidence,
+  type DateOrderHint,
+  decideDateOrder,
+  noDateOrderEvidence,
+} from './date-order-decision.ts';
 import { inferColumnType } from './infer.ts';
 import { COLUMN_TYPE_NAMES, COLUMN_TYPES, type ColumnType } from './registry.ts';
 import type { ColumnSpec } from './row.ts';
 import type { ColumnRules } from './rules/declaration.ts';
-import { dateOrderEvidence, inferDateOrder } from './types/date.ts';
+import { dateOrderProof } from './types/date.ts';
+import {
+  decimalEvidence,
+  type SeparatorEvidence,
+  separatorDoubt,
+} from './types/number-evidence.ts';
 
 /** What a request may say about one input column. */
 export interface ColumnRequest {
@@ -15,6 +26,8 @@ export interface ColumnRequest {
   drop?: boolean | undefined;
   /** Validation rules (not the profiler's business: carried to the job's stored columns). */
   rules?: ColumnRules | undefined;
+  /** Name columns: also write the name's first/middle/last/suffix parts (types/name-split.ts). */
+  split?: boolean | undefined;
 }
 
 /** A column as a job will treat it, with how its type was decided. */
@@ -37,8 +50,16 @@ export interface ProfiledColumn extends ColumnSpec {
   confidence: number;
   /** What the type decision rests on, for people (the job stores only `note`). */
   notes: string[];
+  /** Name columns whose parts are written too (the request's `split`). */
+  split?: true | undefined;
+  /**
+   * Number, integer and currency columns whose values prove both '.' and
+   * ',' as the decimal separator (no job locale): values such as 1.234 are
+   * ambiguous_number (types/number-evidence.ts).
+   */
+  separatorDoubt?: true | undefined;
   /** For date columns: how the day/month order was decided. */
-  dateOrderSource?: 'request' | 'job' | 'values' | 'undecided' | undefined;
+  dateOrderSource?: 'request' | 'job' | 'values' | 'undecided' | 'conflicting' | undefined;
   /** Human-readable note on anything undecided, for the job report. */
   note?: string | undefined;
 }
@@ -62,11 +83,25 @@ const VALUE_THRESHOLD = 0.8;
 const HEADER_PRIOR = 0.9;
 /** Types that value sampling may pick (the ones with a reliable shape). */
 const SAMPLED_TYPES = COLUMN_TYPE_NAMES.filter((t) => COLUMN_TYPES[t].looksLike !== undefined);
+/** Types whose decimal separator is weighed over the whole column (percent always reads decimals). */
+const SEPARATOR_TYPES: ReadonlySet<ColumnType> = new Set(['number', 'integer', 'currency']);
+
+/** What the job says that weighs the evidence. */
+export interface ProfilerHints {
+  /** The job's locale or given region on day/month order (date-order-decision.ts). */
+  dateOrderHint?: DateOrderHint | undefined;
+  /** The job's number locale: it reads every separator, nothing to weigh. */
+  locale?: string | undefined;
+}
 
 /**
  * Decides each column's type (request > header synonym > value sampling >
  * text) and, for date columns, the day/month order from the WHOLE column: a
- * single 25/12/1970 settles every 03/04 in the file. Fed record by record as
+ * single 25/12/1970 settles every 03/04 in the file, while day-first and
+ * month-first values together leave the 03/04 ones ambiguous unless the
+ * job's hint or the counts settle it (date-order-decision.ts). Being made
+ * over the whole upload, the decision is one for every chunk (the job's
+ * plan, packages/db chunk-plans.ts). Fed record by record as
  * the upload streams; keeps only counters and a sample bounded in rows and characters.
  */
 export class ColumnProfiler {
@@ -77,14 +112,27 @@ export class ColumnProfiler {
   private sampled = 0;
   private sampledChars = 0;
   /** Columns whose date evidence is collected over every row (decided after sampling). */
-  private dateColumns: number[] | undefined;
-  private readonly evidence = new Map<number, { DMY: number; MDY: number; YMD: number }>();
+  private dateColumns: number[] = [];
+  private readonly evidence = new Map<number, DateOrderEvidence>();
+  private readonly hints: ProfilerHints;
+  /** Number columns whose separators are weighed over every row (decided after sampling). */
+  private numberColumns: number[] = [];
+  /** The date and number columns together: what add() reads after sampling. */
+  private wholeColumns: number[] | undefined;
+  private readonly separators = new Map<number, SeparatorEvidence>();
 
+  /**
+   * `hints`: what the job's locale or region suggests for day and month
+   * (dateOrderHint in date-order-decision.ts; it weighs conflicting
+   * evidence, never decides alone), and its number locale.
+   */
   constructor(
     names: readonly string[],
     requested: Readonly<Record<string, ColumnRequest>>,
     jobDateOrder?: DateOrder,
+    hints: ProfilerHints = {},
   ) {
+    this.hints = hints;
     this.names = names;
     const byName = new Map<string, number>(names.map((n, i) => [n.toLowerCase(), i]));
     const map = new Map<number, ColumnRequest>();
@@ -100,7 +148,7 @@ export class ColumnProfiler {
 
   /** True while more rows would change the outcome (the caller may stop parsing). */
   get wantsRows(): boolean {
-    return this.dateColumns === undefined || this.dateColumns.length > 0;
+    return this.wholeColumns === undefined || this.wholeColumns.length > 0;
   }
 
   /**
@@ -109,11 +157,11 @@ export class ColumnProfiler {
    * A caller may leave the others out of the records it passes.
    */
   get readsFields(): readonly number[] | undefined {
-    return this.dateColumns;
+    return this.wholeColumns;
   }
 
   add(fields: readonly string[]): void {
-    if (this.dateColumns === undefined) {
+    if (this.wholeColumns === undefined) {
       for (let i = 0; i < this.names.length; i++) {
         const value = fields[i];
         if (value !== undefined && value.trim() !== '') {
@@ -131,13 +179,19 @@ export class ColumnProfiler {
     for (const i of this.dateColumns) {
       const value = fields[i];
       if (value === undefined) continue;
-      const proof = dateOrderEvidence(value);
+      const proof = dateOrderProof(value);
       if (proof !== undefined && proof !== 'open') this.evidence.get(i)![proof] += 1;
+    }
+    for (const i of this.numberColumns) {
+      const value = fields[i];
+      if (value === undefined) continue;
+      const proof = decimalEvidence(value);
+      if (proof !== undefined) this.separators.get(i)![proof] += 1;
     }
   }
 
   finish(): ProfiledColumn[] {
-    if (this.dateColumns === undefined) this.decideDateColumns();
+    if (this.wholeColumns === undefined) this.decideDateColumns();
     return this.names.map((name, i) => this.describe(name, i));
   }
 
@@ -237,14 +291,31 @@ export class ColumnProfiler {
       !this.isDropped(i) && this.typeOf(i).type === 'date' && !this.jobDateOrder;
     this.dateColumns = this.names.map((_, i) => i).filter(needsOrder);
     for (const i of this.dateColumns) this.addDateEvidence(i, this.samples[i]!);
+    const weighsSeparators = (i: number) =>
+      !this.isDropped(i) && SEPARATOR_TYPES.has(this.typeOf(i).type) && !this.hints.locale;
+    for (const i of this.names.map((_, i) => i).filter(weighsSeparators)) {
+      const counts = { '.': 0, ',': 0 };
+      for (const value of this.samples[i]!) {
+        const proof = decimalEvidence(value);
+        if (proof !== undefined) counts[proof] += 1;
+      }
+      this.separators.set(i, counts);
+    }
+    // Read on over every row only where the sample shows decimals at all:
+    // an id or count column (whole numbers) would be parsed out of every
+    // chunk for nothing, and cannot prove a separator later but by a slip.
+    this.numberColumns = [...this.separators]
+      .filter(([, counts]) => counts['.'] + counts[','] > 0)
+      .map(([i]) => i);
+    this.wholeColumns = [...this.dateColumns, ...this.numberColumns].sort((a, b) => a - b);
   }
 
   private addDateEvidence(index: number, values: readonly string[]): void {
-    const { evidence } = inferDateOrder(values);
-    const total = this.evidence.get(index) ?? { DMY: 0, MDY: 0, YMD: 0 };
-    total.DMY += evidence.DMY;
-    total.MDY += evidence.MDY;
-    total.YMD += evidence.YMD;
+    const total = this.evidence.get(index) ?? noDateOrderEvidence();
+    for (const value of values) {
+      const proof = dateOrderProof(value);
+      if (proof !== undefined && proof !== 'open') total[proof] += 1;
+    }
     this.evidence.set(index, total);
   }
 
@@ -261,27 +332,22 @@ export class ColumnProfiler {
       const note = 'dropped by the request: not normalized, not in the output';
       return { ...column, dropped: true, notes: [...column.notes, note] };
     }
+    if (request?.split === true && typed.type === 'name') column.split = true;
+    const separators = this.separators.get(index);
+    const doubt = separators ? separatorDoubt(separators) : undefined;
+    if (doubt !== undefined)
+      return { ...column, separatorDoubt: true, note: doubt, notes: [...column.notes, doubt] };
     if (typed.type !== 'date') return column;
     if (this.jobDateOrder)
       return { ...column, dateOrder: this.jobDateOrder, dateOrderSource: 'job' };
-    const e = this.evidence.get(index) ?? { DMY: 0, MDY: 0, YMD: 0 };
-    // Day-first and month-first evidence in one column contradict each other:
-    // the majority wins, and the note says so.
-    const numeric = e.DMY + e.MDY;
-    if (numeric === 0) {
-      const note =
-        'no value decides day/month order; ambiguous dates such as 03/04/2024 are reported as ambiguous_date (set dateOrder)';
-      return { ...column, dateOrderSource: 'undecided', note, notes: [...column.notes, note] };
-    }
-    const order: DateOrder = e.DMY >= e.MDY ? 'DMY' : 'MDY';
-    const note =
-      e.DMY > 0 && e.MDY > 0
-        ? `mixed evidence: ${e.DMY} value(s) only valid day-first, ${e.MDY} only month-first; using ${order}`
-        : undefined;
+    const { order, source, note } = decideDateOrder(
+      this.evidence.get(index) ?? noDateOrderEvidence(),
+      this.hints.dateOrderHint,
+    );
     return {
       ...column,
-      dateOrder: order,
-      dateOrderSource: 'values',
+      ...(order ? { dateOrder: order } : {}),
+      dateOrderSource: source,
       note,
       notes: note ? [...column.notes, note] : column.notes,
     };

@@ -53,6 +53,7 @@ describe('registry', () => {
     expect(ERROR_CODES).toEqual({
       required: 'required',
       invalidEmail: 'invalid_email',
+      internationalEmail: 'international_email',
       invalidPhone: 'invalid_phone',
       invalidName: 'invalid_name',
       invalidDate: 'invalid_date',
@@ -64,6 +65,7 @@ describe('registry', () => {
       unknownRegion: 'unknown_region',
       invalidCompany: 'invalid_company',
       invalidNumber: 'invalid_number',
+      ambiguousNumber: 'ambiguous_number',
       invalidInteger: 'invalid_integer',
       invalidCurrency: 'invalid_currency',
       invalidPercent: 'invalid_percent',

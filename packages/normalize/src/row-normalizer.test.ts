@@ -284,3 +284,33 @@ describe('CONTEXT_FREE_TYPES', () => {
     }
   });
 });
+
+describe('name parts', () => {
+  it("write a part of the name column's value, never an error of their own", () => {
+    const columns: ColumnSpec[] = [
+      { name: 'Name', type: 'name', required: false },
+      { name: 'Name_first', type: 'name', required: false, part: 'first' },
+      { name: 'Name_last', type: 'name', required: true, part: 'last' },
+      { name: 'Name_suffix', type: 'name', required: false, part: 'suffix' },
+    ];
+    const rowNormalizer = createRowNormalizer(columns, options);
+    for (const normalize of [
+      (f: string[]) => rowNormalizer(f),
+      (f: string[]) => normalizeRow(f, columns, options),
+    ]) {
+      const name = 'martin LUTHER king jr.';
+      expect(normalize([name, name, name, name])).toEqual({
+        values: ['Martin Luther King Jr.', 'Martin', 'King', 'Jr.'],
+        errors: [],
+        rejected: false,
+      });
+      const bad = normalize(['12345', '12345', '12345', '12345']);
+      expect(bad.values).toEqual(['', '', '', '']);
+      // The name's own error, and the required part left empty.
+      expect(bad.errors.map((e) => [e.column, e.code])).toEqual([
+        ['Name', 'invalid_name'],
+        ['Name_last', 'required'],
+      ]);
+    }
+  });
+});

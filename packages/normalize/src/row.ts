@@ -8,6 +8,7 @@ import {
   normalizeValue,
 } from './registry.ts';
 import { toCountryCode } from './types/country.ts';
+import { type NameSplitPart, normalizeNamePart } from './types/name-split.ts';
 
 /** One column of the records a row normalizer takes: its name, type and whether it must have a value. */
 export interface ColumnSpec {
@@ -16,7 +17,20 @@ export interface ColumnSpec {
   required: boolean;
   /** For date columns: the order decided for this column (from the job or inferred). */
   dateOrder?: DateOrder | undefined;
+  /**
+   * A column written from a name column's raw value: this part of the name
+   * (types/name-split.ts), never an error of its own. Its type stays `name`.
+   */
+  part?: NameSplitPart | undefined;
+  /** Number columns: both '.' and ',' proven decimal (profile.ts); see NormalizeOptions.separatorDoubt. */
+  separatorDoubt?: boolean | undefined;
 }
+
+/** A part column's normalizer, in the shape of normalizeValue. */
+const partNormalizer =
+  (part: NameSplitPart) =>
+  (_type: ColumnType, raw: string): CellResult =>
+    normalizeNamePart(raw, part);
 
 /** One cell's error: its column, the value as written, and the error code and message. */
 export interface CellError {
@@ -44,6 +58,7 @@ function countryIndex(columns: readonly ColumnSpec[]): number {
 
 /** The options a column's cells are normalized with: the job's, with the column's date order. */
 function cellOptions(column: ColumnSpec, options: NormalizeOptions): NormalizeOptions {
+  if (column.separatorDoubt === true) return { ...options, separatorDoubt: true };
   return column.dateOrder ? { ...options, dateOrder: column.dateOrder } : options;
 }
 
@@ -103,7 +118,10 @@ export function normalizeRow(
   let index = 0;
   for (const column of columns) {
     const raw = fields[index] ?? '';
-    const result = normalizeValue(column.type, raw, cellOptions(column, options), context);
+    const result =
+      column.part === undefined
+        ? normalizeValue(column.type, raw, cellOptions(column, options), context)
+        : normalizeNamePart(raw, column.part);
     if (addCell(column, raw, result, index, values, errors)) rejected = true;
     index += 1;
   }
@@ -246,7 +264,12 @@ export function createRowNormalizer(
     options: cellOptions(column, fixed),
     memo: new ColumnMemo(memoEntries, !CONTEXT_FREE_TYPES.has(column.type)),
     // Checked once here instead of per cell; an unknown type still throws per cell as before.
-    normalize: isColumnType(column.type) ? normalizeKnown : normalizeValue,
+    normalize:
+      column.part !== undefined
+        ? partNormalizer(column.part)
+        : isColumnType(column.type)
+          ? normalizeKnown
+          : normalizeValue,
   }));
   const at = countryIndex(specs);
   // Row contexts by the raw value of the row's country column (normalizers only read them).

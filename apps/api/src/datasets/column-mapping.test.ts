@@ -63,6 +63,44 @@ describe('mapToDataset', () => {
     expect(m.requests.Notes).toEqual({ type: 'text', required: true });
   });
 
+  it("maps a split name's parts to the dataset columns named like them, required ones noted", () => {
+    const people: DatasetView = {
+      ...dataset,
+      columns: [
+        { name: 'email', type: 'email', required: true },
+        { name: 'person', type: 'name', required: false },
+        { name: 'person_first', type: 'text', required: false },
+        { name: 'person_last', type: 'text', required: true },
+      ],
+    };
+    const m = mapToDataset(
+      ['Email', 'Who'],
+      { Who: { type: 'name', split: true, rename: 'person' } },
+      people,
+    );
+    expect(m.targets).toEqual(['email', 'person']);
+    expect(m.requests.Who).toMatchObject({ type: 'name', split: true, rename: 'person' });
+    expect(m.partTargets).toEqual([undefined, { first: 'person_first', last: 'person_last' }]);
+    expect(m.requiredParts).toEqual([undefined, ['last']]);
+    // A required dataset column filled by a part is filled.
+    const onlyParts = mapToDataset(
+      ['Email', 'Person'],
+      { Person: { type: 'name', split: true } },
+      {
+        ...people,
+        columns: people.columns.filter((c) => c.name !== 'person'),
+      },
+    );
+    expect(onlyParts.targets).toEqual(['email', undefined]);
+    expect(onlyParts.partTargets[1]).toEqual({ first: 'person_first', last: 'person_last' });
+    // A split of a column the dataset types otherwise is a conflict.
+    expect(
+      problemOf(() =>
+        mapToDataset(['email', 'joined'], { joined: { type: 'name', split: true } }, dataset),
+      ).code,
+    ).toBe('type_conflict');
+  });
+
   it('passes requests for absent headers through so the profiler reports them', () => {
     const m = mapToDataset(['email', 'joined'], { Phantom: { type: 'text' } }, dataset);
     expect(m.requests.Phantom).toEqual({ type: 'text' });

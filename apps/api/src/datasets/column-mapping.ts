@@ -1,5 +1,11 @@
+import { partOutputName } from '@sluice/contract';
 import type { DatasetView } from '@sluice/db';
-import type { ColumnRequest, ColumnType } from '@sluice/normalize';
+import {
+  type ColumnRequest,
+  type ColumnType,
+  NAME_SPLIT_PARTS,
+  type NameSplitPart,
+} from '@sluice/normalize';
 import { HttpProblem } from '../http/problem.ts';
 
 /** How a header name matches a dataset column by default: `First Name` -> `first_name`. */
@@ -17,6 +23,14 @@ export interface DatasetMapping {
   requests: Record<string, ColumnRequest>;
   /** Per header position, the dataset column it fills (undefined: not imported). */
   targets: Array<string | undefined>;
+  /**
+   * Per header position, for a split name: the dataset column each of its
+   * parts fills, the one named like the part's output column
+   * (`name_first`); parts without one are not imported.
+   */
+  partTargets: Array<Partial<Record<NameSplitPart, string>> | undefined>;
+  /** Per header position, for a split name: its parts whose dataset column is required or a key. */
+  requiredParts: Array<NameSplitPart[] | undefined>;
 }
 
 /**
@@ -45,6 +59,8 @@ export function mapToDataset(
     if (!headers.has(name.toLowerCase())) requests[name] = request;
   }
   const targets: Array<string | undefined> = [];
+  const partTargets: DatasetMapping['partTargets'] = [];
+  const requiredParts: DatasetMapping['requiredParts'] = [];
   const filledBy = new Map<string, string>();
   /** Dataset column -> the dropped header that would have filled it by name. */
   const droppedFor = new Map<string, string>();
@@ -55,10 +71,22 @@ export function mapToDataset(
       if (byOwnName && !droppedFor.has(byOwnName.name)) droppedFor.set(byOwnName.name, header);
       requests[header] = request;
       targets.push(undefined);
+      partTargets.push(undefined);
+      requiredParts.push(undefined);
       continue;
     }
     const wanted = request?.rename ?? toColumnName(header);
     const column = byName.get(wanted);
+    const parts =
+      request?.split === true
+        ? splitTargets(header, column?.name ?? request.rename ?? header, filledBy, dataset)
+        : undefined;
+    partTargets.push(parts);
+    const needed = NAME_SPLIT_PARTS.filter((part) => {
+      const target = parts?.[part];
+      return target !== undefined && (byName.get(target)?.required || dataset.key.includes(target));
+    });
+    requiredParts.push(needed.length > 0 ? needed : undefined);
     if (!column) {
       if (request?.rename !== undefined) {
         throw new HttpProblem(
@@ -88,10 +116,18 @@ export function mapToDataset(
     }
     filledBy.set(column.name, header);
     targets.push(column.name);
+    if (request?.split === true && column.type !== 'name') {
+      throw new HttpProblem(
+        'type_conflict',
+        `Column ${JSON.stringify(header)} is split as a person name, but dataset column ${column.name} is ${column.type}.`,
+        { extra: { column: header, target: column.name } },
+      );
+    }
     requests[header] = {
       type: column.type as ColumnType,
       required: column.required || dataset.key.includes(column.name),
       rename: column.name,
+      ...(request?.split === true ? { split: true } : {}),
     };
   }
   const missing = dataset.columns
@@ -116,5 +152,35 @@ export function mapToDataset(
       { extra: { missing, dataset: dataset.name } },
     );
   }
-  return { requests, targets };
+  return { requests, targets, partTargets, requiredParts };
+}
+
+/**
+ * The dataset columns a split name's parts fill: each part's output column
+ * (`<output name>_first`, ...) matched by name like a header; each is then
+ * filled, so that no other column may fill it too.
+ */
+function splitTargets(
+  header: string,
+  outputName: string,
+  filledBy: Map<string, string>,
+  dataset: DatasetView,
+): Partial<Record<NameSplitPart, string>> | undefined {
+  const names = new Set(dataset.columns.map((c) => c.name));
+  const found: Partial<Record<NameSplitPart, string>> = {};
+  for (const part of NAME_SPLIT_PARTS) {
+    const target = toColumnName(partOutputName(outputName, part));
+    if (!names.has(target)) continue;
+    const previous = filledBy.get(target);
+    if (previous !== undefined) {
+      throw new HttpProblem(
+        'duplicate_dataset_column',
+        `Columns ${JSON.stringify(previous)} and ${JSON.stringify(header)} (its ${part} name) both map to dataset column ${target}; rename one of them.`,
+        { extra: { columns: [previous, header], target } },
+      );
+    }
+    filledBy.set(target, header);
+    found[part] = target;
+  }
+  return Object.keys(found).length > 0 ? found : undefined;
 }

@@ -63,6 +63,19 @@ describe('readJobRequest', () => {
     expect(read({ columns: '{"name":{"rename":" out "}}' }).columns.name?.rename).toBe('out');
   });
 
+  it('reads split: true with type name only', () => {
+    expect(read({ columns: '{"Name":{"type":"name","split":true}}' }).columns.Name).toEqual({
+      type: 'name',
+      required: undefined,
+      rename: undefined,
+      split: true,
+    });
+    expect(code({ columns: '{"Name":{"split":true}}' })).toBe('invalid_option');
+    expect(code({ columns: '{"Name":{"type":"text","split":true}}' })).toBe('invalid_option');
+    expect(code({ columns: '{"Name":{"type":"name","split":"yes"}}' })).toBe('invalid_option');
+    expect(code({ columns: '{"Name":{"drop":true,"split":true}}' })).toBe('invalid_option');
+  });
+
   it('reads drop: true alone, and refuses it with type, required or rename, naming them', () => {
     expect(read({ columns: '{"Notes":{"drop":true},"Mobile":"phone"}' }).columns).toEqual({
       Notes: { drop: true },

@@ -16,6 +16,8 @@ import {
 import {
   type ColumnRequest,
   type ColumnType,
+  type DateOrderHint,
+  dateOrderHint,
   isColumnType,
   isSupportedPhoneRegion,
 } from '@sluice/normalize';
@@ -32,6 +34,11 @@ export interface JobRequest {
   dataset?: string | undefined;
   /** Stored with the job (with the dialect) as @sluice/contract says. */
   options: NormalizationOptions;
+  /**
+   * What the locale or the region the client gave (never the default
+   * region) suggests for day/month order: weighs conflicting date evidence.
+   */
+  dateOrderHint?: DateOrderHint | undefined;
   columns: Record<string, ColumnRequest>;
   delimiter?: Delimiter | undefined;
   encoding?: InputEncoding | undefined;
@@ -99,6 +106,7 @@ const columnSpecInput = z.union([
     drop: z.boolean().optional(),
     // Checked apart (readColumnRules), for messages that name the rule.
     rules: z.unknown().optional(),
+    split: z.boolean().optional(),
   }),
 ]);
 
@@ -148,14 +156,14 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
     const checked = columnSpecInput.safeParse(spec);
     if (!checked.success) {
       throw invalid(
-        `columns.${name} must be a type name or an object with type (a type name), required (true or false), rename (a name), rules (validation rules) or drop (true).`,
+        `columns.${name} must be a type name or an object with type (a type name), required (true or false), rename (a name), rules (validation rules), split (true, with type name) or drop (true).`,
       );
     }
     const request = typeof checked.data === 'string' ? { type: checked.data } : checked.data;
     if (request.drop === true) {
       // A dropped column is not in the output: a type, rename or required
       // flag for it would be silently meaningless, so the request is refused.
-      const others = (['type', 'required', 'rename', 'rules'] as const).filter(
+      const others = (['type', 'required', 'rename', 'rules', 'split'] as const).filter(
         (field) => request[field] !== undefined,
       );
       if (others.length > 0) {
@@ -172,6 +180,12 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
     if (request.rename !== undefined && request.rename.trim() === '') {
       throw invalid(`columns.${name}.rename must be a non-empty string.`);
     }
+    // Only a person name has parts: the type is asked for, never inferred.
+    if (request.split === true && request.type !== 'name') {
+      throw invalid(
+        `columns.${name}.split writes a person name's first, middle, last and suffix: it needs "type":"name" in the same object.`,
+      );
+    }
     const type = request.type as ColumnType | undefined;
     columns[name] = {
       type,
@@ -181,6 +195,7 @@ function parseColumns(raw: string | undefined): Record<string, ColumnRequest> {
         request.rules === undefined
           ? undefined
           : readColumnRules(request.rules, { name, type }, `columns.${name}`),
+      ...(request.split === true ? { split: true } : {}),
     };
   }
   return columns;
@@ -228,7 +243,17 @@ function readNormalizeOptions(input: NormalizeOptionsInput): NormalizationOption
         `locale must be a BCP 47 locale such as en-US or de, not ${JSON.stringify(locale)}.`,
       );
   }
-  return { phoneRegion, dateOrder, timeZone, locale };
+  const internationalEmail = input.internationalEmail?.toLowerCase();
+  if (
+    internationalEmail !== undefined &&
+    internationalEmail !== 'allow' &&
+    internationalEmail !== 'refuse'
+  ) {
+    throw invalid(
+      `internationalEmail must be allow or refuse, not ${JSON.stringify(input.internationalEmail)}.`,
+    );
+  }
+  return { phoneRegion, dateOrder, timeZone, locale, internationalEmail };
 }
 
 /**
@@ -270,10 +295,13 @@ export function readJobRequest(
       `encoding must be one of ${INPUT_ENCODINGS.join(', ')} (or another name of one).`,
     );
   }
+  const options = readNormalizeOptions(input);
+  const region = input.phoneRegion === undefined ? undefined : options.phoneRegion;
   return {
     type,
     dataset,
-    options: readNormalizeOptions(input),
+    options,
+    dateOrderHint: dateOrderHint({ locale: options.locale, region }),
     columns: parseColumns(pick('columns')),
     delimiter,
     encoding,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Breaker } from '@sluice/breakers';
-import { jobListQuerySchema, outputColumns } from '@sluice/contract';
+import { jobListQuerySchema, outputColumns, writtenColumn } from '@sluice/contract';
 import { formatSafeRecord } from '@sluice/csv';
 import {
   type Database,
@@ -321,9 +321,13 @@ export function jobRoutes(deps: JobRoutesDeps): Router {
       requireCompleted(job, 'result');
       await sendCsvDownload(res, {
         fileName: downloadName(job, 'normalized'),
-        // The columns the workers wrote values for: dropped ones are not in the file.
+        // The columns the workers wrote values for: dropped ones are not in
+        // the file, a split name's parts are.
         header: formatSafeRecord(
-          outputColumns(job.columns).map(({ column }) => column.outputName ?? column.name),
+          outputColumns(job.columns).map((entry) => {
+            const column = writtenColumn(entry);
+            return column.outputName ?? column.name;
+          }),
         ),
         pages: readJobOutput(deps.db, job.id),
       });

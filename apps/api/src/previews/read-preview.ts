@@ -1,4 +1,4 @@
-import { MAX_KEY_BYTES, outputColumns, type PreviewBody } from '@sluice/contract';
+import { MAX_KEY_BYTES, outputColumns, type PreviewBody, writtenColumn } from '@sluice/contract';
 import { openCsvText, parseRecords, splitRecords } from '@sluice/csv';
 import type { DatasetView } from '@sluice/db';
 import { ColumnProfiler, compileRowRules, createRowNormalizer } from '@sluice/normalize';
@@ -176,7 +176,10 @@ export async function readPreview(
     if (!header) throw emptyFile();
     if (records.length === 0) throw noRows();
 
-    const profiler = new ColumnProfiler(header, requests, request.options.dateOrder);
+    const profiler = new ColumnProfiler(header, requests, request.options.dateOrder, {
+      dateOrderHint: request.dateOrderHint,
+      locale: request.options.locale,
+    });
     const columnCount = header.length;
     // Fed as at upload: every parsed record, decoded leniently.
     for (const { bytes } of records) {
@@ -197,11 +200,10 @@ export async function readPreview(
       dataset,
     );
     const written = outputColumns(ruled);
-    const normalizeWritten = createRowNormalizer(
-      written.map(({ column }) => column),
-      request.options,
-    );
-    const rowRules = compileRowRules(written.map(({ column }) => column));
+    // A split name's parts are columns of their own (writtenColumn).
+    const writtenSpecs = written.map(writtenColumn);
+    const normalizeWritten = createRowNormalizer(writtenSpecs, request.options);
+    const rowRules = compileRowRules(writtenSpecs);
     const normalize = (fields: readonly string[]) => {
       const rowFields = written.map(({ field }) => fields[field]!);
       const result = normalizeWritten(rowFields);
@@ -210,8 +212,8 @@ export async function readPreview(
     };
     // Positions in `normalized` of the columns that fill the dataset's key.
     const keyColumns = dataset
-      ? written.flatMap(({ field }, i) => {
-          const target = targets[field];
+      ? written.flatMap(({ field, part }, i) => {
+          const target = part === undefined ? targets[field] : undefined;
           return target !== undefined && dataset.key.includes(target) ? [i] : [];
         })
       : [];

@@ -1,4 +1,4 @@
-import { MAX_KEY_BYTES, outputColumns, type RowError } from '@sluice/contract';
+import { MAX_KEY_BYTES, outputColumns, type RowError, writtenColumn } from '@sluice/contract';
 import {
   eachRecord,
   formatSafeRecord,
@@ -101,12 +101,13 @@ function checkKeyBytes(
  */
 export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   // Every record has a field per input column; dropped ones are neither
-  // normalized nor written (their values never reach the output or errors).
+  // normalized nor written (their values never reach the output or errors),
+  // a split name's field is read again for each of its parts.
   const columnCount = task.columns.length;
   const written = outputColumns(task.columns);
-  const columns = written.map(({ column }) => column);
+  const columns = written.map(writtenColumn);
   const fieldIndexes = written.map(({ field }) => field);
-  const dropsAny = columns.length < columnCount;
+  const dropsAny = columns.length !== columnCount || fieldIndexes.some((f, i) => f !== i);
   // Values of formula-safe types (normalized numbers such as -5) are exempt.
   const formatting = { formulaSafe: columns.map((c) => FORMULA_SAFE_TYPES.has(c.type)) };
   // One per chunk: values repeated within the chunk are normalized once.

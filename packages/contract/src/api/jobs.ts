@@ -30,15 +30,28 @@ export const jobIdParamsSchema = z.object({
 const optionText = z.string().optional();
 export const normalizeOptionsInputShape = {
   phoneRegion: optionText.meta({
-    description: 'ISO 3166-1 alpha-2 region for phone numbers without a country code.',
+    description:
+      'ISO 3166-1 alpha-2 region for phone numbers without a country code (default US). When given, also a hint that weighs conflicting day/month evidence in date columns (DE: day-first, US: month-first).',
     example: 'US',
   }),
-  dateOrder: optionText.meta({ description: 'DMY, MDY or YMD for ambiguous dates.' }),
+  dateOrder: optionText.meta({
+    description:
+      'DMY, MDY or YMD for ambiguous dates. Absent: decided per date column from its values; a column holding both day-first and month-first values (25/03/2024 and 03/25/2024) reports its ambiguous ones (03/04/2024) as ambiguous_date, unless the locale or a given phoneRegion names the majority order.',
+  }),
   timeZone: optionText.meta({
     description: 'IANA zone for date-times without an offset.',
     example: 'Europe/Berlin',
   }),
-  locale: optionText.meta({ description: 'BCP 47 locale for numbers.', example: 'de-DE' }),
+  locale: optionText.meta({
+    description:
+      'BCP 47 locale for numbers; also a hint that weighs conflicting day/month evidence in date columns (de: day-first, en-US: month-first). Absent: each number decides its separators for itself, except in a column whose values prove both . and , as the decimal separator (separatorDoubt): there 1.234 or 1,234 is ambiguous_number.',
+    example: 'de-DE',
+  }),
+  internationalEmail: optionText.meta({
+    description:
+      'allow (default) or refuse: internationalized e-mail addresses (a UTF-8 local part such as jörg@example.de, or an internationalized domain, as münchen.de or xn--mnchen-3ya.de). Accepted, the domain is written in its canonical Unicode form (münchen.de, whichever form came in); refused, each is a per-row international_email error.',
+    example: 'refuse',
+  }),
 };
 export const jobOptionsInputSchema = z.object({
   ...normalizeOptionsInputShape,
@@ -62,7 +75,7 @@ export const jobOptionsInputSchema = z.object({
   }),
   columns: optionText.meta({
     description:
-      'JSON object keyed by header name (matched case-insensitively): a type name, {type, required, rename, rules}, or {"drop":true} to leave the column out (not normalized, not in result.csv or an import; never with type, required, rename or rules), e.g. {"Mobile":"phone","Notes":{"drop":true},"Tier":{"rules":{"enum":["Gold","Silver"]}}}. `rules` are validation rules (the ColumnRules schema; README "Validation rules"), checked on the normalized values; a bad one is refused with invalid_rule or invalid_pattern.',
+      'JSON object keyed by header name (matched case-insensitively): a type name, {type, required, rename, rules, split}, or {"drop":true} to leave the column out (not normalized, not in result.csv or an import; never with type, required, rename, rules or split), e.g. {"Mobile":"phone","Notes":{"drop":true},"Tier":{"rules":{"enum":["Gold","Silver"]}}}. `rules` are validation rules (the ColumnRules schema; README "Validation rules"), checked on the normalized values; a bad one is refused with invalid_rule or invalid_pattern. {"type":"name","split":true} also writes the person name\'s parts right after it, as <output name>_first, _middle, _last and _suffix (empty for a name that is not valid, which the name column reports); an import fills the dataset columns named like them (name_first, ...), an empty part rejecting its row when that dataset column is required.',
   }),
 });
 /** POST /v1/jobs' query: the options, and the file name of a raw text/csv upload. */
@@ -98,6 +111,17 @@ const jobColumnSchema = storedJobColumnSchema
     rules: z.array(columnRulesSchema).optional().meta({
       description:
         "The column's validation rules, one set per source: its dataset column's, then the request's (`columns`); every set applies.",
+    }),
+    split: z.boolean().optional().meta({
+      description:
+        'True for a name column split by the request: its first, middle, last and suffix follow it in result.csv as <output name>_first, _middle, _last, _suffix.',
+    }),
+    partTargets: storedJobColumnSchema.shape.partTargets.meta({
+      description: 'Import jobs, split names: the dataset column each part fills.',
+    }),
+    requiredParts: storedJobColumnSchema.shape.requiredParts.meta({
+      description:
+        'Import jobs, split names: the parts whose dataset column is required or a key (an empty one rejects its row).',
     }),
   })
   .meta({ id: 'JobColumn' });

@@ -57,7 +57,13 @@ const previewColumnSchema = z
         'The request drops the column ({"drop":true} in `columns`): it is shown (with the type it would have) but not normalized, not in `normalized`, result.csv or an import. Absent: kept.',
     }),
     dateOrder: dateOrderSchema.optional(),
-    dateOrderSource: z.enum(['request', 'job', 'values', 'undecided']).optional(),
+    dateOrderSource: z
+      .enum(['request', 'job', 'values', 'undecided', 'conflicting'])
+      .optional()
+      .meta({
+        description:
+          'How the order was decided. undecided: no value proves one; conflicting: values prove both day-first and month-first and neither the job hint nor the counts settle it. Without dateOrder, values that read either way are ambiguous_date.',
+      }),
     datasetColumn: z.string().nullable().optional().meta({
       description: 'Import previews: the dataset column this column fills (null: not imported).',
     }),
@@ -77,7 +83,7 @@ const previewRowSchema = z
     }),
     normalized: z.array(z.string()).nullable().meta({
       description:
-        'The values a job would write (before result.csv neutralizes cells that would start a spreadsheet formula): one per column that is not dropped, in header order, as in result.csv; null when the record was not normalized (unparseable, or a field count unlike the header).',
+        'The values a job would write (before result.csv neutralizes cells that would start a spreadsheet formula): one per column that is not dropped, in header order, a split name followed by its four parts, as in result.csv; null when the record was not normalized (unparseable, or a field count unlike the header).',
     }),
     rejected: z.boolean().meta({ description: 'A job would leave this row out of result.csv.' }),
     errors: z.array(

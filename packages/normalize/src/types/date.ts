@@ -177,11 +177,13 @@ function plainNumericDate(text: string): { parts: NumericDateParts; end: number 
 }
 
 /**
- * What one cell says about its column's numeric date order (see
- * inferDateOrder): proves DMY, MDY or YMD, is `open` (03/04/2024: either
- * order reads it), or says nothing (undefined).
+ * What one cell says about its column's numeric date order, with the
+ * separator convention apart (date-order-decision.ts weighs them): proves
+ * DMY, MDY or YMD, or DMY. / MDY. for a dotted value (`25.03.2024`), is
+ * `open` (03/04/2024: either order reads it), or says nothing (undefined).
+ * Returns constants only: it runs on every value of a date column.
  */
-export function dateOrderEvidence(raw: string): DateOrder | 'open' | undefined {
+export function dateOrderProof(raw: string): DateOrder | 'DMY.' | 'MDY.' | 'open' | undefined {
   const parts = numericDateParts(raw);
   if (parts === undefined) return undefined;
   const [first, separator, middle, last] = parts;
@@ -189,11 +191,23 @@ export function dateOrderEvidence(raw: string): DateOrder | 'open' | undefined {
   const b = Number(middle);
   if (first.length === 4 || (first.length <= 2 && a > 31 && Number(last) <= 31)) return 'YMD';
   if (last.length === 4 || last.length === 2) {
-    if (a > 12 && b <= 12) return 'DMY';
-    if (b > 12 && a <= 12) return 'MDY';
-    if (a <= 12 && b <= 12 && a !== b && separator !== '.') return 'open';
+    const dotted = separator === '.';
+    if (a > 12 && b <= 12) return dotted ? 'DMY.' : 'DMY';
+    if (b > 12 && a <= 12) return dotted ? 'MDY.' : 'MDY';
+    if (a <= 12 && b <= 12 && a !== b && !dotted) return 'open';
   }
   return undefined;
+}
+
+/**
+ * What one cell says about its column's numeric date order (see
+ * inferDateOrder): dateOrderProof without the separator apart.
+ */
+function dateOrderEvidence(raw: string): DateOrder | 'open' | undefined {
+  const proof = dateOrderProof(raw);
+  if (proof === 'DMY.') return 'DMY';
+  if (proof === 'MDY.') return 'MDY';
+  return proof;
 }
 
 export interface DateOrderInference {

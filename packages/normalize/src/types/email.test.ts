@@ -43,10 +43,20 @@ describe('email: valid', () => {
     ['user@münchen.de', 'user@münchen.de'],
     ['USER@MÜNCHEN.DE', 'user@münchen.de'],
     ['user@mu\u0308nchen.de', 'user@münchen.de'], // NFD -> NFC
-    ['user@xn--mnchen-3ya.de', 'user@xn--mnchen-3ya.de'],
+    ['user@xn--mnchen-3ya.de', 'user@münchen.de'], // A-labels: the canonical Unicode form
     ['info@пример.рф', 'info@пример.рф'],
     ['INFO@ПРИМЕР.РФ', 'info@пример.рф'],
-    ['info@xn--e1afmkfd.xn--p1ai', 'info@xn--e1afmkfd.xn--p1ai'],
+    ['info@xn--e1afmkfd.xn--p1ai', 'info@пример.рф'],
+    ['Info@XN--E1AFMKFD.рф', 'info@пример.рф'], // the two forms mixed
+    ['a@ｅｘａｍｐｌｅ.com', 'a@example.com'], // full-width letters, mapped by IDNA
+    // UTF-8 local parts (RFC 6531).
+    ['jöhn@example.com', 'jöhn@example.com'],
+    ['JÖRG@Example.DE', 'jörg@example.de'],
+    ['jo\u0308rg@example.de', 'jörg@example.de'], // NFD -> NFC
+    ['用户@例子.广告', '用户@例子.广告'],
+    ['δοκιμή@παράδειγμα.δοκιμή', 'δοκιμή@παράδειγμα.δοκιμή'],
+    ['Ünal <ÜNAL@XN--MNCHEN-3YA.DE>', 'ünal@münchen.de'],
+    [`${'ü'.repeat(32)}@example.com`, `${'ü'.repeat(32)}@example.com`], // 64 bytes
     ['info@例え.jp', 'info@例え.jp'],
     ['info@例え。jp', 'info@例え.jp'], // ideographic full stop
     ['info@ουτοπία.δπθ.gr', 'info@ουτοπία.δπθ.gr'],
@@ -84,7 +94,10 @@ describe('email: invalid', () => {
     ['john@exam ple.com', 'a space is not allowed in the domain'],
     ['john(comment)@example.com', "'(' is not allowed before '@'"],
     ['"john doe"@example.com', `'"' is not allowed before '@'`], // quoted local parts unsupported
-    ['jöhn@example.com', "'ö' is not allowed before '@'"], // SMTPUTF8 local parts unsupported
+    ['j☃@example.com', "'☃' is not allowed before '@'"], // letters, marks and digits only
+    ['jö hn@example.com', "a space is not allowed before '@'"],
+    ['\u0301abc@example.com', 'starts with a combining mark'],
+    [`${'ü'.repeat(33)}@example.com`, 'longer than 64 bytes in UTF-8'],
     ['john@example..com', 'empty part'],
     ['john@.example.com', 'empty part'],
     ['john@example.com.', 'empty part'],
@@ -151,5 +164,28 @@ describe('email: hostile input', () => {
       value: 'x@y.com',
     });
     expect(email(`a@${'b'.repeat(n)}`).ok).toBe(false);
+  });
+});
+
+describe('email: internationalEmail refuse', () => {
+  const refuse = (raw: string) =>
+    normalizeValue('email', raw, { ...options, internationalEmail: 'refuse' });
+  it.each([
+    ['jörg@example.de', "the part before '@' is not ASCII"],
+    ['user@münchen.de', "'münchen.de' is an internationalized domain name"],
+    ['user@xn--mnchen-3ya.de', "'münchen.de' is an internationalized domain name"],
+  ])('%j -> international_email', (raw, reason) => {
+    const result = refuse(raw);
+    expect(result).toMatchObject({ ok: false, code: ERROR_CODES.internationalEmail });
+    expect(result.ok ? '' : result.message).toContain(reason);
+  });
+
+  it('keeps ASCII addresses, those IDNA maps to ASCII too, and reports bad ones as invalid_email', () => {
+    expect(refuse('John@Example.com')).toEqual({ ok: true, value: 'john@example.com' });
+    expect(refuse('a@ｅｘａｍｐｌｅ.com')).toEqual({ ok: true, value: 'a@example.com' });
+    expect(refuse('j☃@example.com')).toMatchObject({ code: ERROR_CODES.invalidEmail });
+    expect(
+      normalizeValue('email', 'jörg@example.de', { ...options, internationalEmail: 'allow' }),
+    ).toEqual({ ok: true, value: 'jörg@example.de' });
   });
 });

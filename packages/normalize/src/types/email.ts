@@ -1,8 +1,14 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { cleanAscii, cleanText } from '../clean-text.ts';
-import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import type { CellResult, ColumnTypeDefinition, NormalizeOptions } from '../column-type.ts';
 import { ERROR_CODES } from '../errors.ts';
 import { FAST_PATHS } from '../fast-paths.ts';
+import {
+  canonicalDomain,
+  isInternationalDomain,
+  unicodeLocalProblem,
+  utf8Length,
+} from './email-international.ts';
 
 // RFC 5321 limits (in octets of the ASCII form: IDN labels are measured as
 // their punycode A-labels, the form that goes over the wire).
@@ -66,11 +72,17 @@ function extractAddress(cleaned: string): string {
   return s;
 }
 
-function checkLocal(local: string): string | undefined {
+/** What is wrong with a local part; `unicode`: it holds more than ASCII atext (RFC 6531). */
+function checkLocal(local: string, unicode: boolean): string | undefined {
   if (local === '') return "nothing before '@'";
+  // UTF-16 units never outnumber UTF-8 bytes: too long either way.
   if (local.length > MAX_LOCAL) return `the part before '@' is longer than ${MAX_LOCAL} characters`;
-  if (!LOCAL_ALLOWED.test(local)) {
-    return `${describeChar(firstDisallowed(local, LOCAL_CHAR))} is not allowed before '@'`;
+  if (unicode) {
+    const problem = unicodeLocalProblem(local);
+    if (problem !== undefined) return problem;
+    if (utf8Length(local) > MAX_LOCAL) {
+      return `the part before '@' is longer than ${MAX_LOCAL} bytes in UTF-8`;
+    }
   }
   if (local.startsWith('.') || local.endsWith('.')) {
     return "the part before '@' starts or ends with a dot";
@@ -207,10 +219,14 @@ function fastEmail(raw: string): string | undefined {
  * `" John.Doe@Example.COM "` -> `john.doe@example.com`. Trimmed, display name
  * and angle brackets and `mailto:` removed, lower-cased (the local part too:
  * mail systems treat it case-insensitively in practice), checked with
- * practical RFC 5321 rules. Internationalized domains keep their Unicode form
- * (NFC, lower case). No provider-specific canonicalization (gmail dots, +tags).
+ * practical RFC 5321 rules. Internationalized addresses (RFC 6531: a UTF-8
+ * local part, `jörg@example.de`, or an internationalized domain in either
+ * form) are accepted, the domain in its canonical Unicode form
+ * (email-international.ts says why Unicode), unless the job refuses them
+ * (`internationalEmail: 'refuse'`: international_email). No
+ * provider-specific canonicalization (gmail dots, +tags).
  */
-function normalizeEmail(raw: string): CellResult {
+function normalizeEmail(raw: string, options: NormalizeOptions): CellResult {
   const fast = FAST_PATHS.enabled ? fastEmail(raw) : undefined;
   if (fast !== undefined) return { ok: true, value: fast };
   const address = extractAddress(cleanText(raw)).toLowerCase().normalize('NFC');
@@ -219,15 +235,28 @@ function normalizeEmail(raw: string): CellResult {
   if (at === -1) return invalid("missing '@'");
   if (address.indexOf('@', at + 1) !== -1) return invalid("more than one '@'");
   const local = address.slice(0, at);
-  const localProblem = checkLocal(local);
+  const unicodeLocal = !LOCAL_ALLOWED.test(local);
+  const localProblem = checkLocal(local, unicodeLocal);
   if (localProblem !== undefined) return invalid(localProblem);
   const domain = address.slice(at + 1).replace(IDEOGRAPHIC_DOTS, '.');
   const checked = checkDomain(domain);
   if ('reason' in checked) return invalid(checked.reason);
-  if (local.length + 1 + checked.ascii.length > MAX_ADDRESS) {
+  const localBytes = unicodeLocal ? utf8Length(local) : local.length;
+  if (localBytes + 1 + checked.ascii.length > MAX_ADDRESS) {
     return invalid(`longer than ${MAX_ADDRESS} characters`);
   }
-  return { ok: true, value: `${local}@${domain}` };
+  const idn = isInternationalDomain(checked.ascii);
+  if ((unicodeLocal || idn) && options.internationalEmail === 'refuse') {
+    const what = unicodeLocal
+      ? "the part before '@' is not ASCII"
+      : `${quote(canonicalDomain(checked.ascii))} is an internationalized domain name`;
+    return {
+      ok: false,
+      code: ERROR_CODES.internationalEmail,
+      message: `Internationalized e-mail address refused (internationalEmail=refuse): ${what}`,
+    };
+  }
+  return { ok: true, value: `${local}@${canonicalDomain(checked.ascii)}` };
 }
 
 /** One @ with something dotted after it (a shape, not validation). */

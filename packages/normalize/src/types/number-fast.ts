@@ -1,4 +1,4 @@
-import type { ParsedDecimal } from './number-parse.ts';
+import type { ParsedDecimal } from './number-parsed.ts';
 
 /**
  * parseDecimal's answer for the most common numeric cell, plain ASCII digits

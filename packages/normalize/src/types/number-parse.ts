@@ -48,28 +48,7 @@ import {
   resolveMarker,
 } from './number-affixes.ts';
 import { plainDigits } from './number-fast.ts';
-
-export interface ParsedDecimal {
-  /** -1 for a negative value; zero is never negative (`-0` has sign 1). */
-  sign: 1 | -1;
-  /** ASCII digits of the integer part without leading zeros; '0' when it is zero. */
-  integerDigits: string;
-  /** ASCII digits after the decimal separator, as written (trailing zeros kept); may be ''. */
-  fractionDigits: string;
-  /** ISO 4217 code, when the symbol or code names one currency (`€`, `R$`, `USD`; not `$`). */
-  currency?: string;
-  /** The currency symbol or code as written (`$`, `kr`, `USD`), when there was one. */
-  currencySymbol?: string;
-  /** The value was written with a percent sign; the digits are as written (`12.5%`: 12 and 5). */
-  percent: boolean;
-  /** The value was written in scientific notation; the digits have the exponent applied. */
-  scientific: boolean;
-}
-
-export interface DecimalError {
-  /** Why the value is not a number, for the error message. */
-  reason: string;
-}
+import type { DecimalError, ParsedDecimal } from './number-parsed.ts';
 
 /** An exponent beyond this is refused: `1e999999999` would expand to a billion digits. */
 const MAX_EXPONENT = 1000;
@@ -235,6 +214,7 @@ function findDecimal(
   b: Body,
   locale: Separators | null,
   preferDecimal: boolean,
+  doubt: boolean,
 ): number | DecimalError {
   const { runs, seps } = b;
   if (seps.length === 0) return -1;
@@ -282,6 +262,13 @@ function findDecimal(
     head.length <= 3 &&
     head[0] !== '0' &&
     runs[1]?.length === 3;
+  if (groups && doubt) {
+    const n = `${head}${sep}${runs[1]}`;
+    return {
+      reason: `${quote(n)} reads as ${head}${runs[1]} or as ${head}.${runs[1]}`,
+      ambiguous: true,
+    };
+  }
   return groups ? -1 : last;
 }
 
@@ -306,6 +293,11 @@ export interface ParseOptions {
    * columns ask for it; values written with a percent sign always get it.
    */
   preferDecimal?: boolean;
+  /**
+   * The column proves both '.' and ',' as decimal separators (profile.ts):
+   * a value only the three-digit rule would read (`1.234`) is ambiguous.
+   */
+  doubt?: boolean | undefined;
 }
 
 /**
@@ -349,7 +341,8 @@ export function parseDecimal(
     currencySymbol ??= marker;
   }
   const separators = locale === undefined || locale === '' ? null : localeSeparators(locale);
-  const decimal = findDecimal(body, separators, a.percent > 0 || options?.preferDecimal === true);
+  const preferDecimal = a.percent > 0 || options?.preferDecimal === true;
+  const decimal = findDecimal(body, separators, preferDecimal, options?.doubt === true);
   if (typeof decimal !== 'number') return decimal;
   const { runs, seps } = body;
   if (decimal !== -1 && decimal !== seps.length - 1) {

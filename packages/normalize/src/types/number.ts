@@ -29,9 +29,10 @@
  * would read a number output `1.234` as 1234.
  */
 
-import type { CellResult, ColumnTypeDefinition } from '../column-type.ts';
+import type { CellResult, ColumnTypeDefinition, NormalizeOptions } from '../column-type.ts';
 import { ERROR_CODES, type ErrorCode } from '../errors.ts';
-import { type ParsedDecimal, type ParseOptions, parseDecimal } from './number-parse.ts';
+import { type ParseOptions, parseDecimal } from './number-parse.ts';
+import type { ParsedDecimal } from './number-parsed.ts';
 
 const NON_ZERO = /[1-9]/;
 const LEADING_ZEROS = /^0+/;
@@ -66,7 +67,11 @@ function parseFor(
   options?: ParseOptions,
 ): ParsedDecimal | CellResult {
   const parsed = parseDecimal(raw, locale, options);
-  if ('reason' in parsed) return failure(code, what, parsed.reason);
+  if ('reason' in parsed) {
+    if (parsed.ambiguous !== true) return failure(code, what, parsed.reason);
+    const message = `Ambiguous number: ${parsed.reason}: the column uses both '.' and ',' as decimal separator (set locale)`;
+    return { ok: false, code: ERROR_CODES.ambiguousNumber, message };
+  }
   return parsed;
 }
 
@@ -83,10 +88,13 @@ type NumericType = keyof typeof INVALID;
 function parseAs(
   type: NumericType,
   raw: string,
-  locale: string | undefined,
+  options: Pick<NormalizeOptions, 'locale' | 'separatorDoubt'>,
 ): ParsedDecimal | CellResult {
   const [code, what] = INVALID[type];
-  const parsed = parseFor(raw, locale, code, what, { preferDecimal: type === 'percent' });
+  const parsed = parseFor(raw, options.locale, code, what, {
+    preferDecimal: type === 'percent',
+    doubt: options.separatorDoubt,
+  });
   if ('ok' in parsed) return parsed;
   if (parsed.percent && type !== 'percent') {
     return failure(code, what, 'it is a percentage (a percent column reads it)');
@@ -101,8 +109,8 @@ function parseAs(
 }
 
 /** `"1,234.50"` -> `1234.5`; `"1.5e3"` -> `1500`. Minimal plain decimal. */
-function normalizeNumber(raw: string, locale?: string): CellResult {
-  const p = parseAs('number', raw, locale);
+function normalizeNumber(raw: string, options: NormalizeOptions): CellResult {
+  const p = parseAs('number', raw, options);
   if ('ok' in p) return p;
   return {
     ok: true,
@@ -111,8 +119,8 @@ function normalizeNumber(raw: string, locale?: string): CellResult {
 }
 
 /** `"1,500"` -> `1500`; `"3.00"` -> `3`; `"1.5"` is invalid_integer. */
-function normalizeInteger(raw: string, locale?: string): CellResult {
-  const p = parseAs('integer', raw, locale);
+function normalizeInteger(raw: string, options: NormalizeOptions): CellResult {
+  const p = parseAs('integer', raw, options);
   if ('ok' in p) return p;
   if (NON_ZERO.test(p.fractionDigits)) {
     const [code, what] = INVALID.integer;
@@ -122,8 +130,8 @@ function normalizeInteger(raw: string, locale?: string): CellResult {
 }
 
 /** `"$2,500"` -> `2500.00`; `"(15.25)"` -> `-15.25`; `"0.125"` -> `0.125`. */
-function normalizeCurrency(raw: string, locale?: string): CellResult {
-  const p = parseAs('currency', raw, locale);
+function normalizeCurrency(raw: string, options: NormalizeOptions): CellResult {
+  const p = parseAs('currency', raw, options);
   if ('ok' in p) return p;
   return {
     ok: true,
@@ -132,8 +140,8 @@ function normalizeCurrency(raw: string, locale?: string): CellResult {
 }
 
 /** `"12.5%"` and `"12.5"` -> `0.125`; `"100%"` -> `1`. The value divided by 100, minimal form. */
-function normalizePercent(raw: string, locale?: string): CellResult {
-  const p = parseAs('percent', raw, locale);
+function normalizePercent(raw: string, options: NormalizeOptions): CellResult {
+  const p = parseAs('percent', raw, options);
   if ('ok' in p) return p;
   const padded = p.integerDigits.padStart(3, '0');
   const integerDigits = padded.slice(0, -2).replace(LEADING_ZEROS, '') || '0';
@@ -152,7 +160,7 @@ export const numberType: ColumnTypeDefinition<'number'> = {
   sqlType: 'numeric',
   contextFree: true,
   formulaSafe: true,
-  normalize: (raw, options) => normalizeNumber(raw, options.locale),
+  normalize: normalizeNumber,
   headerSynonyms: [
     'number',
     'num',
@@ -199,7 +207,7 @@ export const integerType: ColumnTypeDefinition<'integer'> = {
   sqlType: 'numeric',
   contextFree: true,
   formulaSafe: true,
-  normalize: (raw, options) => normalizeInteger(raw, options.locale),
+  normalize: normalizeInteger,
   headerSynonyms: [
     'integer',
     'int',
@@ -250,7 +258,7 @@ export const currencyType: ColumnTypeDefinition<'currency'> = {
   sqlType: 'numeric',
   contextFree: true,
   formulaSafe: true,
-  normalize: (raw, options) => normalizeCurrency(raw, options.locale),
+  normalize: normalizeCurrency,
   headerSynonyms: [
     'currency',
     'money',
@@ -320,7 +328,7 @@ export const percentType: ColumnTypeDefinition<'percent'> = {
   sqlType: 'numeric',
   contextFree: true,
   formulaSafe: true,
-  normalize: (raw, options) => normalizePercent(raw, options.locale),
+  normalize: normalizePercent,
   headerSynonyms: [
     'percent',
     'percentage',

@@ -1,5 +1,6 @@
+import { partOutputName } from '@sluice/contract';
 import { dataKindOf, parseRecords } from '@sluice/csv';
-import type { ColumnRequest } from '@sluice/normalize';
+import { type ColumnRequest, NAME_SPLIT_PARTS } from '@sluice/normalize';
 import { HttpProblem } from '../../http/problem.ts';
 import { requireStorableText } from '../../http/storable-text.ts';
 
@@ -94,9 +95,11 @@ export function requireUsableOutputHeader(
 ): void {
   const renames = new Map<string, string>();
   const dropped = new Set<string>();
+  const split = new Set<string>();
   for (const [name, request] of Object.entries(requests)) {
     if (request.rename !== undefined) renames.set(name.toLowerCase(), request.rename);
     if (request.drop === true) dropped.add(name.toLowerCase());
+    if (request.split === true) split.add(name.toLowerCase());
   }
   const kept = names.filter((name) => !dropped.has(name.toLowerCase()));
   if (kept.length === 0) {
@@ -107,16 +110,22 @@ export function requireUsableOutputHeader(
   }
   const seen = new Map<string, string>();
   for (const name of kept) {
-    const output = renames.get(name.toLowerCase()) ?? name;
-    const key = output.toLowerCase();
-    const first = seen.get(key);
-    if (first !== undefined) {
-      throw new HttpProblem(
-        'duplicate_column',
-        `Columns ${JSON.stringify(first)} and ${JSON.stringify(name)} would both be named ${JSON.stringify(output)} in the output; rename one of them differently.`,
-        { extra: { columns: [first, name], outputName: output } },
-      );
+    const base = renames.get(name.toLowerCase()) ?? name;
+    // A split name writes its parts too, each under a name of its own.
+    const outputs = split.has(name.toLowerCase())
+      ? [base, ...NAME_SPLIT_PARTS.map((part) => partOutputName(base, part))]
+      : [base];
+    for (const output of outputs) {
+      const key = output.toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        throw new HttpProblem(
+          'duplicate_column',
+          `Columns ${JSON.stringify(first)} and ${JSON.stringify(name)} would both be named ${JSON.stringify(output)} in the output; rename one of them differently.`,
+          { extra: { columns: [first, name], outputName: output } },
+        );
+      }
+      seen.set(key, name);
     }
-    seen.set(key, name);
   }
 }

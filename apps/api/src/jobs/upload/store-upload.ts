@@ -18,7 +18,7 @@ import {
 } from '@sluice/db';
 import { ColumnProfiler } from '@sluice/normalize';
 import type { Kysely, Transaction } from 'kysely';
-import { mapToDataset } from '../../datasets/column-mapping.ts';
+import { type DatasetMapping, mapToDataset } from '../../datasets/column-mapping.ts';
 import { HttpProblem } from '../../http/problem.ts';
 import { withColumnRules } from '../../rules/job-column-rules.ts';
 import type { JobRequest } from '../job-options.ts';
@@ -124,6 +124,8 @@ export async function storeUpload(
     let bytes = 0;
     let profiler: ColumnProfiler | undefined;
     let targets: Array<string | undefined> = [];
+    let partTargets: DatasetMapping['partTargets'] = [];
+    let requiredParts: DatasetMapping['requiredParts'] = [];
     // The job row, until it is written: held back only while the whole body
     // has already arrived (so no receiving row is missed while waiting on the
     // client), in case it fits in one chunk and all of it goes in one statement.
@@ -138,7 +140,13 @@ export async function storeUpload(
     };
     const columnsOf = (finished: ColumnProfiler) =>
       withColumnRules(
-        finished.finish().map((c, i) => {
+        finished.finish().map((profiled, i) => {
+          // A split name's parts may fill dataset columns of their own.
+          const parts = profiled.split ? partTargets[i] : undefined;
+          const needed = parts ? requiredParts[i] : undefined;
+          const c = parts
+            ? { ...profiled, partTargets: parts, ...(needed ? { requiredParts: needed } : {}) }
+            : profiled;
           const target = targets[i];
           if (target === undefined) return c;
           // Workers bound a key column's values (MAX_KEY_BYTES) row by row.
@@ -162,9 +170,17 @@ export async function storeUpload(
     /** The job row, once the column names are known (from the header, or generated). */
     const startJob = async (names: string[], header: Buffer) => {
       let requests = request.columns;
-      if (dataset) ({ requests, targets } = mapToDataset(names, request.columns, dataset));
+      if (dataset)
+        ({ requests, targets, partTargets, requiredParts } = mapToDataset(
+          names,
+          request.columns,
+          dataset,
+        ));
       requireUsableOutputHeader(names, requests);
-      profiler = new ColumnProfiler(names, requests, request.options.dateOrder);
+      profiler = new ColumnProfiler(names, requests, request.options.dateOrder, {
+        dateOrderHint: request.dateOrderHint,
+        locale: request.options.locale,
+      });
       const job: NewJob = {
         id: jobId,
         tenantId,
