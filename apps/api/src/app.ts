@@ -19,6 +19,7 @@ import { compressResponses, securityHeaders } from './http/response-hygiene.ts';
 import { guardBodyRate } from './http/slow-body-guard.ts';
 import { refuseUnstorableQuery } from './http/storable-text.ts';
 import { createUploadSlots } from './http/upload-slots.ts';
+import { dryRunRoutes } from './jobs/dry-run-routes.ts';
 import { createInFlightMarks } from './jobs/idempotency.ts';
 import { createIntake } from './jobs/intake.ts';
 import { createJobCache } from './jobs/job-cache.ts';
@@ -60,6 +61,8 @@ export interface AppDeps {
   /** Server-side caps (SET LOCAL) for request transactions: per statement, and idle in one. */
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
+  /** IMPORT_STATEMENT_TIMEOUT_MS, for a dry run's promotion (an import's merge); default statementTimeoutMs. */
+  importStatementTimeoutMs?: number | undefined;
   /** Slow and greedy clients: the body rate guard and the caps on uploads in progress. */
   uploads: {
     minBytesPerSecond: number;
@@ -185,6 +188,15 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
   app.use(jobControlRoutes({ ...jobDeps, idempotent }));
+  app.use(
+    dryRunRoutes({
+      ...jobDeps,
+      pool: deps.pool,
+      importStatementTimeoutMs: deps.importStatementTimeoutMs ?? deps.statementTimeoutMs,
+      statementTimeoutMs: deps.statementTimeoutMs,
+      idempotent,
+    }),
+  );
 
   app.use(
     datasetRoutes({

@@ -155,6 +155,7 @@ const app = createApp({
     maxColumns: config.MAX_COLUMNS,
   },
   statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+  importStatementTimeoutMs: config.IMPORT_STATEMENT_TIMEOUT_MS,
   idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
   uploads: {
     minBytesPerSecond: config.UPLOAD_MIN_BYTES_PER_SECOND,

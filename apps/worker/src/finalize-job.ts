@@ -59,7 +59,10 @@ export function createFinalizer(deps: FinalizerDeps) {
           ),
       });
       if (result.outcome === 'completed') {
-        deps.logger.info({ jobId, dataset: result.dataset, ...result.stats }, 'import merged');
+        deps.logger.info(
+          { jobId, dataset: result.dataset, ...result.stats },
+          result.dryRun ? 'import dry run computed (nothing written)' : 'import merged',
+        );
       }
       return result.outcome;
     } catch (error) {

@@ -64,6 +64,12 @@ const common = {
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Statement timeout while an import job merges into its dataset: one
+   * transaction stages and upserts every accepted row, minutes for millions.
+   * The API's too: promoting a dry run (POST /v1/jobs/{id}/promote) is that merge.
+   */
+  IMPORT_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(1_800_000),
 };
 
 /**
@@ -342,11 +348,6 @@ const workerSchema = z.object({
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(2000),
   /** Times a chunk may come back from a crashed worker before BullMQ fails it. */
   WORKER_MAX_STALLED_COUNT: z.coerce.number().int().min(1).max(100).default(3),
-  /**
-   * Statement timeout while an import job merges into its dataset: one
-   * transaction stages and upserts every accepted row, minutes for millions.
-   */
-  IMPORT_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(1_800_000),
   /**
    * Tries, in all, of a merge that IMPORT_STATEMENT_TIMEOUT_MS cancels (a
    * lock held elsewhere may have passed since); then the job fails.

@@ -9,6 +9,7 @@
 export * from './api/index.ts';
 export { API_SCOPES, type ApiScope, isApiScope } from './api-scopes.ts';
 export { columnRulesSchema, MAX_COMPARE_RULES, MAX_ENUM_VALUES } from './column-rules.ts';
+export { type StoredDryRun, storedDryRunSchema } from './dry-run.ts';
 export { type StoredErrorCounts, storedErrorCountsSchema } from './error-counts.ts';
 export { JOB_FAILURE_CODES, type JobFailureCode } from './job-failure.ts';
 export {

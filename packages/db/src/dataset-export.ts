@@ -1,8 +1,7 @@
 import { sqlTypeOf } from '@sluice/contract';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { type DatasetView, datasetTable, quoteIdentifier } from './datasets.ts';
-import { isTransientDatabaseError } from './postgres-errors.ts';
+import { copyOut } from './raw-client.ts';
 
 /**
  * A dataset's rows as CSV (no header line; the caller writes it), in key
@@ -31,35 +30,12 @@ export async function* exportDatasetCsv(
   // Qualified: a bare name in ORDER BY would mean the output column (the
   // ::text cast), sorting 10 before 2.
   const order = dataset.key.map((k) => `t.${quoteIdentifier(k)}`).join(', ');
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const onError = (error: Error) => {
-    broken ??= error;
-  };
-  client.on('error', onError);
-  let finished = false;
-  try {
-    // In a transaction, for SET LOCAL: a session setting would outlive this
-    // export on the server connection (PgBouncer hands it to others).
-    await client.query('begin');
+  // In a transaction, for SET LOCAL: a session setting would outlive this
+  // export on the server connection (PgBouncer hands it to others).
+  yield* copyOut(pool, 'begin', async (client) => {
     await client.query(`select set_config('statement_timeout', $1, true)`, [
       String(options.statementTimeoutMs),
     ]);
-    const stream = client.query(
-      copyTo(
-        `copy (select ${select.join(', ')} from ${datasetTable(dataset.tableName)} t order by ${order}) to stdout (format csv)`,
-      ),
-    );
-    for await (const chunk of stream) yield chunk as Buffer;
-    await client.query('commit');
-    finished = true;
-  } catch (error) {
-    if (isTransientDatabaseError(error)) broken ??= error as Error;
-    throw error;
-  } finally {
-    client.removeListener('error', onError);
-    // Stopped mid-COPY (the client went away) or failed: the connection is
-    // in COPY state or an open transaction, so it cannot go back to the pool.
-    client.release(broken ?? (finished ? undefined : new Error('dataset export stopped early')));
-  }
+    return `copy (select ${select.join(', ')} from ${datasetTable(dataset.tableName)} t order by ${order}) to stdout (format csv)`;
+  });
 }

@@ -1,18 +1,10 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { isFinal, outputColumns, type StoredJobStatus } from '@sluice/contract';
+import { isFinal, type StoredDryRun, type StoredJobStatus } from '@sluice/contract';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { DATASET_LOCK_SQL, datasetTable, quoteIdentifier } from './datasets.ts';
-import {
-  createStageSql,
-  importStageTable,
-  STAGE_LOCK_SQL,
-  type StageColumn,
-  stageColumns,
-  stageLockKey,
-} from './import-stage.ts';
-import { isTransientDatabaseError } from './postgres-errors.ts';
+import { computeDryRun, dryRunStats } from './import-dry-run.ts';
+import { latestStagedRowsSql, type StageColumn } from './import-stage.ts';
+import { prepareStage } from './import-stage-fill.ts';
+import { withRawClient } from './raw-client.ts';
 import { storedJson } from './stored-json.ts';
 import { type RetryOptions, retryTransient } from './transaction.ts';
 import { reportDuplicatesInFile } from './unique-values.ts';
@@ -46,7 +38,7 @@ export interface ImportStats {
 }
 
 export type ImportFinalizeOutcome =
-  | { outcome: 'completed'; dataset: string; stats: ImportStats }
+  | { outcome: 'completed'; dataset: string; stats: ImportStats; dryRun?: StoredDryRun }
   | { outcome: 'already-final' | 'chunks-pending' | 'not-accepted' | 'missing' }
   /**
    * An import into the same dataset accepted before this one is not final
@@ -54,9 +46,6 @@ export type ImportFinalizeOutcome =
    * must never be overwritten by an earlier one that finished later).
    */
   | { outcome: 'earlier-import-pending'; earlierJobId: string };
-
-/** Chunk outputs as text, for staging them here (private to the transaction, dropped at commit). */
-const TEXT_STAGE = 'pg_temp.sluice_import_text';
 
 interface JobRow {
   tenant_id: string;
@@ -67,6 +56,7 @@ interface JobRow {
   dataset: string | null;
   /** jsonb: parsed through the contract before use. */
   columns: unknown;
+  dry_run: boolean;
 }
 
 /**
@@ -89,7 +79,6 @@ function mergeStatement(
   key: string[],
   targetEmpty: boolean,
 ): string {
-  const picks = columns.map((c) => `s.${c.stage} as ${quoteIdentifier(c.target)}`);
   const targets = columns.map((c) => quoteIdentifier(c.target));
   const keys = key.map(quoteIdentifier);
   const keySet = new Set(key);
@@ -108,9 +97,7 @@ function mergeStatement(
            is distinct from (${updatable.map((c) => `excluded.${c}`).join(', ')})`;
   return `
     with src as (
-      select distinct on (${keys.join(', ')}) ${targets.join(', ')}
-      from (select s._seq, s._row, ${picks.join(', ')} from ${stage} s) t
-      order by ${keys.join(', ')}, t._seq desc, t._row desc
+      ${latestStagedRowsSql(stage, columns, key)}
     ), merged as (
       insert into ${table} as d (${targets.join(', ')}, _job_id, _updated_at)
       select ${targets.join(', ')}, $1::uuid, now() from src
@@ -124,74 +111,64 @@ function mergeStatement(
     from merged`;
 }
 
-async function copyInto(client: pg.PoolClient, columns: string[], data: Buffer): Promise<void> {
-  const stream = client.query(
-    copyFrom(`copy ${TEXT_STAGE} (${columns.join(', ')}) from stdin (format csv)`),
-  );
-  await pipeline(Readable.from([data]), stream);
+/** The dataset an import merges into, as the merge reads it. */
+export interface MergeTarget {
+  tenantId: string;
+  name: string;
+  tableName: string;
+  key: string[];
+  datasetColumns: unknown;
 }
 
 /**
- * Stages the job's rows from its chunk outputs, replacing whatever its
- * stage holds: for a job whose chunks did not all stage their rows at
- * commit (accepted before staging existed; retried after a failure or
- * cancel, which dropped the stage; a PostgreSQL crash, which empties
- * unlogged tables; a value the column's type refuses, which this meets
- * again and fails on). COPY into a text table, then cast as the chunks
- * would have; one chunk in memory at a time. Returns the rows staged.
+ * Upserts a prepared stage into its dataset (under the dataset's lock, which
+ * the caller holds), drops the stage (with the commit) and bumps the
+ * dataset's version when a row was written.
  */
-async function restageFromOutputs(
+export async function mergeStage(
   client: pg.PoolClient,
   jobId: string,
-  chunksTotal: number,
-  stage: string,
-  columns: readonly StageColumn[],
-  outputCount: number,
-): Promise<number> {
-  // The chunk outputs hold the output columns only (not the dropped ones).
-  const textColumns = Array.from({ length: outputCount }, (_, i) => `c${i}`);
-  await client.query(`delete from ${stage}`);
-  await client.query(
-    `create temp table sluice_import_text (
-       _ord bigint generated always as identity,
-       ${textColumns.map((c) => `${c} text`).join(', ')}
-     ) on commit drop`,
-  );
-  for (let seq = 0; seq < chunksTotal; seq++) {
-    const output = (
-      await client.query<{ output: Buffer | null }>(
-        'select output from job_chunks where job_id = $1 and seq = $2',
-        [jobId, seq],
-      )
-    ).rows[0]?.output;
-    if (output && output.byteLength > 0) await copyInto(client, textColumns, output);
+  target: MergeTarget,
+  prepared: { stage: string; columns: readonly StageColumn[]; staged: number },
+): Promise<ImportStats> {
+  // Under that lock nobody else writes the table: empty now means empty at the insert.
+  const targetEmpty = (
+    await client.query<{ empty: boolean }>(
+      `select not exists (select from ${datasetTable(target.tableName)}) as empty`,
+    )
+  ).rows[0]!.empty;
+  // An aggregate without GROUP BY: exactly one row, even when nothing was written.
+  const merged = (
+    await client.query<{ distinct_rows: number; inserted: number; updated: number }>(
+      mergeStatement(prepared.stage, prepared.columns, target.tableName, target.key, targetEmpty),
+      [jobId],
+    )
+  ).rows[0]!;
+  // The stage has served: gone with this commit (kept if the merge rolls back).
+  await client.query(`drop table ${prepared.stage}`);
+  // A dry run computed against the dataset as it was is stale from here.
+  if (merged.inserted + merged.updated > 0) {
+    await client.query(
+      'update datasets set version = version + 1 where tenant_id = $1 and name = $2',
+      [target.tenantId, target.name],
+    );
   }
-  // One _seq for all: _ord alone is file order here. Normalized values are
-  // already in their type's canonical text form, so the cast cannot
-  // reinterpret them.
-  const names = columns.map((c) => c.stage);
-  const casts = columns.map((c) => `nullif(t.${c.stage}, '')::${c.sqlType}`);
-  const inserted = await client.query(
-    `insert into ${stage} (_seq, _row, ${names.join(', ')})
-     select 0, t._ord, ${casts.join(', ')} from ${TEXT_STAGE} t`,
-  );
-  return inserted.rowCount ?? 0;
+  return {
+    staged: prepared.staged,
+    inserted: merged.inserted,
+    updated: merged.updated,
+    unchanged: merged.distinct_rows - merged.inserted - merged.updated,
+    duplicate: prepared.staged - merged.distinct_rows,
+  };
 }
 
 async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMergeOptions) {
   await client.query('begin');
-  await client.query(`select set_config('statement_timeout', $1, true)`, [
-    String(options.statementTimeoutMs),
-  ]);
-  if (options.lockTimeoutMs !== undefined) {
-    await client.query(`select set_config('lock_timeout', $1, true)`, [
-      String(options.lockTimeoutMs),
-    ]);
-  }
+  await setMergeTimeouts(client, options);
   // The job row lock makes the merge and the final statistics happen once.
   const job = (
     await client.query<JobRow>(
-      'select tenant_id, status, type, chunks_total, dataset, columns, acceptance_seq from jobs where id = $1 for update',
+      'select tenant_id, status, type, chunks_total, dataset, columns, acceptance_seq, dry_run from jobs where id = $1 for update',
       [jobId],
     )
   ).rows[0];
@@ -228,59 +205,45 @@ async function mergeOnce(client: pg.PoolClient, jobId: string, options: ImportMe
   if (!dataset) throw new Error(`dataset ${job.dataset} of job ${jobId} does not exist`);
   // Imports into one dataset take turns: concurrent upserts of overlapping
   // keys would otherwise deadlock each other. Transaction-scoped (PgBouncer).
+  // A dry run takes it too: its figures and the version it records are then
+  // of one state of the dataset.
   await client.query(DATASET_LOCK_SQL, [dataset.table_name]);
-  // Under that lock nobody else writes the table: empty now means empty at the insert.
-  const targetEmpty = (
-    await client.query<{ empty: boolean }>(
-      `select not exists (select from ${datasetTable(dataset.table_name)}) as empty`,
-    )
-  ).rows[0]!.empty;
-  const jobColumns = storedJson.jobColumns.read(job.columns);
-  const columns = stageColumns(jobColumns, storedJson.datasetColumns.read(dataset.columns));
-  const stage = importStageTable(jobId);
-  // The chunks staged their accepted rows as they committed (import-stage.ts).
-  // Exclusive: the table may have to be made here (a job accepted before
-  // staging existed, or retried), and this transaction drops it.
-  await client.query(STAGE_LOCK_SQL, [stageLockKey(jobId)]);
-  await client.query(createStageSql(jobId, columns));
-  const counts = (
-    await client.query<{ staged: number; accepted: number }>(
-      `select (select count(*) from ${stage})::int as staged,
-         (select coalesce(sum(rows_accepted), 0) from job_chunks where job_id = $1)::int as accepted`,
-      [jobId],
-    )
-  ).rows[0]!;
-  // Each chunk stages its rows once (fenced, in its commit), so equal counts
-  // mean every chunk is staged exactly once; otherwise stage from the outputs.
-  const restaged = counts.staged !== counts.accepted;
-  const staged = !restaged
-    ? counts.staged
-    : await restageFromOutputs(
-        client,
-        jobId,
-        job.chunks_total,
-        stage,
-        columns,
-        outputColumns(jobColumns).length,
-      );
-  // An aggregate without GROUP BY: exactly one row, even when nothing was written.
-  const merged = (
-    await client.query<{ distinct_rows: number; inserted: number; updated: number }>(
-      mergeStatement(stage, columns, dataset.table_name, dataset.key_columns, targetEmpty),
-      [jobId],
-    )
-  ).rows[0]!;
-  // The stage has served: gone with this commit (kept if the merge rolls back).
-  await client.query(`drop table ${stage}`);
-  const stats: ImportStats = {
-    staged,
-    inserted: merged.inserted,
-    updated: merged.updated,
-    unchanged: merged.distinct_rows - merged.inserted - merged.updated,
-    duplicate: staged - merged.distinct_rows,
+  const prepared = await prepareStage(client, jobId, job, dataset.columns);
+  const target: MergeTarget = {
+    tenantId: job.tenant_id,
+    name: job.dataset,
+    tableName: dataset.table_name,
+    key: dataset.key_columns,
+    datasetColumns: dataset.columns,
   };
-  if (restaged) options.onRestaged?.();
+  if (prepared.restaged) options.onRestaged?.();
+  if (job.dry_run) {
+    // Nothing written: the stage stays for the diff and the promotion.
+    const dryRun = await computeDryRun(client, target, prepared);
+    return {
+      outcome: 'completed' as const,
+      dataset: job.dataset,
+      stats: dryRunStats(dryRun),
+      dryRun,
+    };
+  }
+  const stats = await mergeStage(client, jobId, target, prepared);
   return { outcome: 'completed' as const, dataset: job.dataset, stats };
+}
+
+/** SET LOCAL statement_timeout (and lock_timeout) for the merge's transaction. */
+export async function setMergeTimeouts(
+  client: pg.PoolClient,
+  options: Pick<ImportMergeOptions, 'statementTimeoutMs' | 'lockTimeoutMs'>,
+): Promise<void> {
+  await client.query(`select set_config('statement_timeout', $1, true)`, [
+    String(options.statementTimeoutMs),
+  ]);
+  if (options.lockTimeoutMs !== undefined) {
+    await client.query(`select set_config('lock_timeout', $1, true)`, [
+      String(options.lockTimeoutMs),
+    ]);
+  }
 }
 
 /**
@@ -300,53 +263,51 @@ export async function finalizeImportJob(
   jobId: string,
   options: ImportMergeOptions,
 ): Promise<ImportFinalizeOutcome> {
-  return retryTransient(async () => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    // A checked-out client whose connection dies emits 'error'; unheard, that
-    // would crash the process. Heard, it marks the client for destruction.
-    const onError = (error: Error) => {
-      broken ??= error;
-    };
-    client.on('error', onError);
-    try {
-      const result = await mergeOnce(client, jobId, options);
-      if (result.outcome !== 'completed') {
-        await client.query('rollback');
-        return result;
-      }
-      const { stats } = result;
-      // Every chunk is in: duplicates of `unique` columns across the whole file.
-      await reportDuplicatesInFile(
-        async (text, parameters) => (await client.query(text, parameters)).rows,
-        jobId,
-        options.maxStoredErrorsPerJob ?? Number.MAX_SAFE_INTEGER,
-      );
-      // finished_at by clock_timestamp(): now() is this transaction's start,
-      // before the lock wait and the merge (seconds for a large import).
-      await client.query(
-        `update jobs set status = 'completed',
+  return retryTransient(
+    () =>
+      withRawClient(pool, async (client) => {
+        const result = await mergeOnce(client, jobId, options);
+        if (result.outcome !== 'completed') {
+          await client.query('rollback');
+          return result;
+        }
+        const { stats } = result;
+        // Every chunk is in: duplicates of `unique` columns across the whole file.
+        await reportDuplicatesInFile(
+          async (text, parameters) => (await client.query(text, parameters)).rows,
+          jobId,
+          options.maxStoredErrorsPerJob ?? Number.MAX_SAFE_INTEGER,
+        );
+        // A dry run's figures are its own: the import counts stay null until it is promoted.
+        const { dryRun } = result;
+        const merged = dryRun ? null : stats;
+        // finished_at by clock_timestamp(): now() is this transaction's start,
+        // before the lock wait and the merge (seconds for a large import).
+        await client.query(
+          `update jobs set status = 'completed',
            rows_accepted = t.accepted, rows_rejected = t.rejected, errors_total = t.errors,
            rows_inserted = $2, rows_updated = $3, rows_unchanged = $4, rows_duplicate = $5,
+           dry_run_result = $6::jsonb,
            started_at = coalesce(started_at, now()), finished_at = clock_timestamp()
          from (select coalesce(sum(rows_accepted), 0)::int as accepted,
                       coalesce(sum(rows_rejected), 0)::int as rejected,
                       coalesce(sum(errors_total), 0)::int as errors
                from job_chunks where job_id = $1) t
          where id = $1`,
-        [jobId, stats.inserted, stats.updated, stats.unchanged, stats.duplicate],
-      );
-      // The webhook outbox, in the transaction that completes the job.
-      await client.query(RECORD_JOB_EVENT_SQL, [jobId, 'job.completed']);
-      await client.query('commit');
-      return result;
-    } catch (error) {
-      if (isTransientDatabaseError(error)) broken = error as Error;
-      else await client.query('rollback').catch((e: Error) => (broken = e));
-      throw error;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
-  }, options);
+          [
+            jobId,
+            merged?.inserted ?? null,
+            merged?.updated ?? null,
+            merged?.unchanged ?? null,
+            merged?.duplicate ?? null,
+            dryRun ? storedJson.dryRun.write(dryRun) : null,
+          ],
+        );
+        // The webhook outbox, in the transaction that completes the job.
+        await client.query(RECORD_JOB_EVENT_SQL, [jobId, 'job.completed']);
+        await client.query('commit');
+        return result;
+      }),
+    options,
+  );
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult } from './chunks.ts';
 import { createDatabase } from './connection.ts';
 import { createDataset, getDataset, readDatasetRows } from './datasets.ts';
+import { promoteDryRun } from './dry-run-actions.ts';
 import { finalizeImportJob } from './import-merge.ts';
 import { dropLeftoverImportStages, importStageTable, type StagedRows } from './import-stage.ts';
 import { markJobFailed } from './job-completion.ts';
@@ -72,7 +73,7 @@ function stagedOf(output: string): StagedRows {
 }
 
 /** An accepted import job of `chunks` pending chunks. */
-async function acceptedImport(dataset: string, chunks: number): Promise<string> {
+async function acceptedImport(dataset: string, chunks: number, dryRun = false): Promise<string> {
   const id = randomUUID();
   await inTransaction(db, async (trx) => {
     await insertJob(trx, {
@@ -84,6 +85,7 @@ async function acceptedImport(dataset: string, chunks: number): Promise<string> 
       columns,
       options: STORED_OPTIONS,
       dataset,
+      dryRun,
     });
     for (let seq = 0; seq < chunks; seq++) {
       await insertChunk(trx, id, {
@@ -310,5 +312,43 @@ describe('import staging (rows staged by chunk commits, merged by finalize)', ()
     expect(await stageExists(leftover)).toBe(false);
     expect(await stageExists(live)).toBe(true);
     expect((await getJob(db, TEST_TENANT, live))!.status).toBe('queued');
+  });
+
+  it('a dry run writes nothing and keeps its stage (not a leftover) until promoted or purged', async () => {
+    const dataset = await newDataset();
+    const id = await acceptedImport(dataset, 2, true);
+    for (const [seq, output] of CHUNKS.entries()) await runChunk(id, seq, output);
+    const dry = await finalize(id);
+    expect(dry).toMatchObject({ outcome: 'completed', restaged: false });
+    expect(dry.outcome === 'completed' && dry.dryRun).toMatchObject({
+      inserted: 3,
+      updated: 0,
+      duplicate: 1,
+      datasetVersion: 0,
+    });
+    expect(await datasetRows(dataset)).toEqual([]);
+    expect(await stageExists(id)).toBe(true);
+    expect(await dropLeftoverImportStages(db)).not.toContain(id);
+    // A PostgreSQL crash empties the unlogged stage: promotion stages again from the outputs.
+    await sql.raw(`truncate ${importStageTable(id)}`).execute(db);
+    expect(await promoteDryRun(pool, TEST_TENANT, id, options)).toMatchObject({
+      outcome: 'merged',
+      stats: { inserted: 3, duplicate: 1 },
+    });
+    expect(await stageExists(id)).toBe(false);
+    expect((await datasetRows(dataset)).map((r) => r.full_name)).toEqual(['Ann B', 'Bob', 'Cy']);
+    expect(await promoteDryRun(pool, TEST_TENANT, id, options)).toEqual({
+      outcome: 'already-promoted',
+    });
+
+    const expiring = await acceptedImport(dataset, 1, true);
+    await runChunk(expiring, 0, CHUNKS[0]!);
+    expect(await finalize(expiring)).toMatchObject({ outcome: 'completed' });
+    expect(await stageExists(expiring)).toBe(true);
+    await sql`update jobs set finished_at = now() - interval '400 days' where id = ${expiring}`.execute(
+      db,
+    );
+    await purgeExpiredJobs(db, { olderThanDays: 365, limit: 1000 });
+    expect(await stageExists(expiring)).toBe(false);
   });
 });

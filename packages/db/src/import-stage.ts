@@ -111,6 +111,24 @@ export function createStageSql(jobId: string, columns: readonly StageColumn[]): 
   )`;
 }
 
+/**
+ * A SELECT of the stage's rows as the merge takes them: the last row per
+ * key in file order (chunk, then row in the chunk), each stage column named
+ * as its dataset column.
+ */
+export function latestStagedRowsSql(
+  stage: string,
+  columns: readonly StageColumn[],
+  key: readonly string[],
+): string {
+  const picks = columns.map((c) => `s.${c.stage} as ${quoteIdentifier(c.target)}`);
+  const targets = columns.map((c) => quoteIdentifier(c.target));
+  const keys = key.map(quoteIdentifier);
+  return `select distinct on (${keys.join(', ')}) ${targets.join(', ')}
+      from (select s._seq, s._row, ${picks.join(', ')} from ${stage} s) t
+      order by ${keys.join(', ')}, t._seq desc, t._row desc`;
+}
+
 interface ImportJobRow {
   status: StoredJobStatus;
   columns: unknown;
@@ -249,7 +267,18 @@ export async function unstageChunks(
 }
 
 /**
- * Drops stage tables whose job has ended or is gone: what a crash between a
+ * Whether a job's stage is still needed: an unfinished import's, and a
+ * completed dry run's until it is promoted (its diff and its promotion read
+ * it) or the job is purged (retention drops it with the job).
+ */
+function keepsStage(job: { status: StoredJobStatus; dry_run: boolean; promoted_at: Date | null }) {
+  if (!isFinal(job.status)) return true;
+  return job.dry_run && job.status === 'completed' && job.promoted_at === null;
+}
+
+/**
+ * Drops stage tables whose job has ended or is gone (a completed dry run's
+ * stays until promoted): what a crash between a
  * transition and its drop, or a race the locks do not cover, could leave.
  * Only those are locked (the stage lock of a running import is left alone),
  * each then re-checked under it (a retry may have made a new stage). Returns
@@ -264,20 +293,20 @@ export async function dropLeftoverImportStages(db: Executor): Promise<string[]> 
   if (staged.length === 0) return [];
   const live = await db
     .selectFrom('jobs')
-    .select(['id', 'status'])
+    .select(['id', 'status', 'dry_run', 'promoted_at'])
     .where('id', 'in', staged)
     .execute();
-  const unfinished = new Set(live.filter((j) => !isFinal(j.status)).map((j) => j.id));
+  const unfinished = new Set(live.filter(keepsStage).map((j) => j.id));
   const dropped: string[] = [];
   for (const jobId of staged.filter((id) => !unfinished.has(id))) {
     const gone = await withinTransaction(db, async (trx) => {
       await lockStage(trx, jobId, 'exclusive');
       const job = await trx
         .selectFrom('jobs')
-        .select('status')
+        .select(['status', 'dry_run', 'promoted_at'])
         .where('id', '=', jobId)
         .executeTakeFirst();
-      if (job && !isFinal(job.status)) return false;
+      if (job && keepsStage(job)) return false;
       await sql.raw(`drop table if exists ${importStageTable(jobId)}`).execute(trx);
       return true;
     });

@@ -58,6 +58,8 @@ export {
   readDatasetRows,
   SYSTEM_COLUMN_NAMES,
 } from './datasets.ts';
+export type { DryRunRefusal, PromoteOutcome } from './dry-run-actions.ts';
+export { openDryRunDiff, promoteDryRun } from './dry-run-actions.ts';
 export type { ErrorLimits } from './error-limits.ts';
 export {
   claimIdempotencyKey,
@@ -74,6 +76,7 @@ export {
   releaseIdempotentRequest,
   type StoredResponse,
 } from './idempotent-requests.ts';
+export { DIFF_COLUMNS } from './import-dry-run.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';
 export { finalizeImportJob } from './import-merge.ts';
 export { dropLeftoverImportStages } from './import-stage.ts';

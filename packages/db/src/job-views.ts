@@ -3,6 +3,7 @@ import type {
   JobStatus,
   JobType,
   RowError,
+  StoredDryRun,
   StoredJobColumn,
   StoredJobOptions,
 } from '@sluice/contract';
@@ -41,6 +42,8 @@ export interface JobView {
   rowsUpdated: number | null;
   rowsUnchanged: number | null;
   rowsDuplicate: number | null;
+  /** Dry-run imports: what the merge would do (null until completed), and when it was promoted. */
+  dryRun: { result: StoredDryRun | null; promotedAt: Date | null } | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -66,6 +69,9 @@ export const JOB_VIEW_COLUMNS = [
   'rows_updated',
   'rows_unchanged',
   'rows_duplicate',
+  'dry_run',
+  'dry_run_result',
+  'promoted_at',
   'created_at',
   'started_at',
   'finished_at',
@@ -122,6 +128,12 @@ export function toJobView(row: JobViewRow, progress: Progress): JobView {
     rowsUpdated: row.rows_updated,
     rowsUnchanged: row.rows_unchanged,
     rowsDuplicate: row.rows_duplicate,
+    dryRun: row.dry_run
+      ? {
+          result: row.dry_run_result === null ? null : storedJson.dryRun.read(row.dry_run_result),
+          promotedAt: row.promoted_at,
+        }
+      : null,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -49,6 +49,12 @@ interface JobsTable {
   rows_updated: ColumnType<number | null, number | null | undefined, number | null>;
   rows_unchanged: ColumnType<number | null, number | null | undefined, number | null>;
   rows_duplicate: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Import jobs: a dry run computes what its merge would do and writes nothing (import-dry-run.ts). */
+  dry_run: ColumnType<boolean, boolean | undefined, boolean>;
+  /** A completed dry run: what it found (StoredDryRun). */
+  dry_run_result: ColumnType<unknown, string | null | undefined, string | null>;
+  /** A dry run promoted to the real import: when. */
+  promoted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** While receiving: when the upload last stored something (abandoned uploads are removed). */
   upload_touched_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Set by acceptance (queued): when, and its place in the order imports merge in. */
@@ -122,6 +128,8 @@ interface DatasetsTable {
   table_name: string;
   columns: Json<StoredDatasetColumn[]>;
   key_columns: string[];
+  /** Bumped by every merge that writes its table (a dry run's promotion checks it). bigint: read as text. */
+  version: ColumnType<string, string | number | undefined, string | number>;
   created_at: Generated<Date>;
 }
 

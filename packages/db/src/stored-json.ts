@@ -1,5 +1,6 @@
 import {
   storedDatasetColumnsSchema,
+  storedDryRunSchema,
   storedErrorCountsSchema,
   storedJobColumnsSchema,
   storedJobOptionsSchema,
@@ -32,5 +33,6 @@ export const storedJson = {
   jobOptions: codec(storedJobOptionsSchema, 'jobs.options'),
   jobColumns: codec(storedJobColumnsSchema, 'jobs.columns'),
   datasetColumns: codec(storedDatasetColumnsSchema, 'datasets.columns'),
+  dryRun: codec(storedDryRunSchema, 'jobs.dry_run_result'),
   errorCounts: codec(storedErrorCountsSchema, 'job_chunks.error_counts'),
 };

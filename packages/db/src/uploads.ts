@@ -18,6 +18,8 @@ export interface NewJob {
   options: StoredJobOptions;
   /** Import jobs: the dataset to upsert into. */
   dataset?: string | undefined;
+  /** Import jobs: compute what the merge would do, write nothing (import-dry-run.ts). */
+  dryRun?: boolean | undefined;
 }
 
 export interface NewChunk {
@@ -57,6 +59,7 @@ function receivingJobRow(job: NewJob, totals: UploadTotals) {
     columns: storedJson.jobColumns.write(totals.columns ?? job.columns),
     options: storedJson.jobOptions.write(totals.options ?? job.options),
     dataset: job.dataset ?? null,
+    dry_run: job.dryRun ?? false,
     bytes_total: totals.bytes,
     chunks_total: totals.chunks,
     rows_total: totals.rows,

@@ -286,6 +286,22 @@ export const PROBLEM_CATALOG = {
     title: 'Dataset exists',
     meaning: 'a dataset of that name exists already',
   },
+  dataset_changed: {
+    status: 409,
+    title: 'Dataset changed',
+    meaning:
+      'a dry run promoted or diffed after another write to its dataset: its figures are stale; run it again',
+  },
+  not_dry_run: {
+    status: 409,
+    title: 'Not a dry run',
+    meaning: 'promote or diff.csv of a job that is not a dry-run import',
+  },
+  dry_run_promoted: {
+    status: 409,
+    title: 'Dry run promoted',
+    meaning: 'diff.csv of a dry run that was promoted already (it is the import now)',
+  },
   // Size and media type
   payload_too_large: {
     status: 413,

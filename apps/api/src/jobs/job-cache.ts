@@ -17,10 +17,13 @@ export interface JobCacheDeps {
 
 export type CacheResult = 'HIT' | 'MISS';
 
-type Stored = Omit<JobView, 'createdAt' | 'startedAt' | 'finishedAt'> & {
+type Stored = Omit<JobView, 'createdAt' | 'startedAt' | 'finishedAt' | 'dryRun'> & {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  dryRun:
+    | (Omit<NonNullable<JobView['dryRun']>, 'promotedAt'> & { promotedAt: string | null })
+    | null;
 };
 
 const revive = (s: Stored): JobView => ({
@@ -28,6 +31,13 @@ const revive = (s: Stored): JobView => ({
   createdAt: new Date(s.createdAt),
   startedAt: s.startedAt === null ? null : new Date(s.startedAt),
   finishedAt: s.finishedAt === null ? null : new Date(s.finishedAt),
+  // Entries cached before dry runs existed have no dryRun.
+  dryRun: !s.dryRun
+    ? null
+    : {
+        ...s.dryRun,
+        promotedAt: s.dryRun.promotedAt === null ? null : new Date(s.dryRun.promotedAt),
+      },
 });
 
 /**

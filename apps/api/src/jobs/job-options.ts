@@ -32,6 +32,8 @@ export interface JobRequest {
   type: JobType;
   /** Import jobs: the dataset's name (the route checks it exists). */
   dataset?: string | undefined;
+  /** Import jobs: compute what the merge would do and write nothing (promotable later). */
+  dryRun?: boolean | undefined;
   /** Stored with the job (with the dialect) as @sluice/contract says. */
   options: NormalizationOptions;
   /**
@@ -281,6 +283,12 @@ export function readJobRequest(
     throw invalid('An import job needs dataset=<name>: the dataset its rows are upserted into.');
   if (type === 'normalize' && dataset !== undefined)
     throw invalid('dataset is only for import jobs (type=import).');
+  const rawDryRun = pick('dryRun');
+  if (rawDryRun !== undefined && rawDryRun !== 'true' && rawDryRun !== 'false')
+    throw invalid(`dryRun must be true or false, not ${JSON.stringify(rawDryRun)}.`);
+  const dryRun = rawDryRun === 'true';
+  if (dryRun && type !== 'import')
+    throw invalid('dryRun is only for import jobs (type=import): it previews their merge.');
   const rawDelimiter = pick('delimiter');
   const delimiter =
     rawDelimiter === undefined ? undefined : (DELIMITER_NAMES[rawDelimiter] ?? rawDelimiter);
@@ -300,6 +308,7 @@ export function readJobRequest(
   return {
     type,
     dataset,
+    ...(dryRun ? { dryRun } : {}),
     options,
     dateOrderHint: dateOrderHint({ locale: options.locale, region }),
     columns: parseColumns(pick('columns')),

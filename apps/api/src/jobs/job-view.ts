@@ -41,6 +41,7 @@ export function presentJob(job: JobView, baseUrl: string): JobBody {
           },
         }
       : {}),
+    ...(job.dryRun ? { dryRun: presentDryRun(job.dryRun) } : {}),
     columns: job.columns,
     // Normalization options and the detected (or given) encoding and delimiter.
     options: job.options,
@@ -52,7 +53,21 @@ export function presentJob(job: JobView, baseUrl: string): JobBody {
       result: `${self}/result.csv`,
       errors: `${self}/errors.csv`,
       ...(job.dataset ? { dataset: `${baseUrl}/v1/datasets/${job.dataset}` } : {}),
+      ...(job.dryRun ? { diff: `${self}/diff.csv`, promote: `${self}/promote` } : {}),
     },
+  };
+}
+
+function presentDryRun(dryRun: NonNullable<JobView['dryRun']>): NonNullable<JobBody['dryRun']> {
+  const { result } = dryRun;
+  return {
+    inserted: result?.inserted ?? null,
+    updated: result?.updated ?? null,
+    unchanged: result?.unchanged ?? null,
+    duplicate: result?.duplicate ?? null,
+    columnChanges: result?.columnChanges ?? null,
+    datasetVersion: result?.datasetVersion ?? null,
+    promotedAt: dryRun.promotedAt?.toISOString() ?? null,
   };
 }
 

@@ -280,4 +280,39 @@ export const jobOperations: ZodOpenApiPathsObject = {
       problems: ['job_not_found', 'job_not_retryable'],
     }),
   },
+  '/v1/jobs/{id}/promote': {
+    post: operation({
+      operationId: 'promoteDryRun',
+      idempotent: true,
+      summary: 'Make a completed dry-run import the real import, without uploading again',
+      description:
+        "Merges the dry run's rows as its import would have, in one transaction under the dataset's merge lock, provided the dataset did not change since the dry run (its version); the job's `import` then holds the merge's figures, equal to `dryRun`'s. Promoting again answers the promoted job.",
+      tags,
+      scopes: ['jobs:write', 'datasets:write'],
+      needsDependencies: true,
+      requestParams: byId,
+      responses: { '200': json('The job, promoted.', jobSchema) },
+      problems: ['job_not_found', 'not_dry_run', 'job_not_completed', 'dataset_changed'],
+    }),
+  },
+  '/v1/jobs/{id}/diff.csv': {
+    get: operation({
+      operationId: 'downloadDryRunDiff',
+      summary: "A dry run's changes: key column(s), change, column, old value, new value",
+      description:
+        'One line per column an update would change (change=update), and per column an insert would fill (change=insert, old value empty), in key order. Available while the dry run can be promoted.',
+      tags,
+      scopes: ['jobs:read'],
+      needsDependencies: true,
+      requestParams: byId,
+      responses: { '200': csvDownload('The diff.') },
+      problems: [
+        'job_not_found',
+        'not_dry_run',
+        'job_not_completed',
+        'dry_run_promoted',
+        'dataset_changed',
+      ],
+    }),
+  },
 };

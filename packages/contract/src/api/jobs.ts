@@ -57,6 +57,10 @@ export const jobOptionsInputSchema = z.object({
   ...normalizeOptionsInputShape,
   type: optionText.meta({ description: '`normalize` (default) or `import`.' }),
   dataset: optionText.meta({ description: 'Import jobs: the dataset to upsert into.' }),
+  dryRun: optionText.meta({
+    description:
+      "Import jobs: `true` runs the whole pipeline and computes what the merge would do (the job's `dryRun`, and links.diff), writing nothing to the dataset; POST /v1/jobs/{id}/promote then makes it the real import. Default false.",
+  }),
   delimiter: optionText.meta({
     description: 'comma, semicolon, tab, pipe or the character; detected when absent.',
   }),
@@ -130,6 +134,22 @@ export const jobOptionsSchema = normalizationOptionsSchema
   .extend({ dialect: dialectSchema.meta({ id: 'Dialect' }) })
   .meta({ id: 'JobOptions' });
 
+const dryRunBodySchema = z
+  .object({
+    inserted: z.int().min(0).nullable(),
+    updated: z.int().min(0).nullable(),
+    unchanged: z.int().min(0).nullable(),
+    duplicate: z.int().min(0).nullable(),
+    columnChanges: z.record(z.string(), z.int().min(0)).nullable().meta({
+      description: 'Per dataset column: in how many updated rows its value would change.',
+    }),
+    datasetVersion: z.int().min(0).nullable().meta({
+      description: 'The dataset version the dry run was computed against (promotion requires it).',
+    }),
+    promotedAt: timestamp.nullable(),
+  })
+  .meta({ id: 'DryRun', description: 'Counts are null until the dry run has completed.' });
+
 /** The public JSON shape of a job (GET /v1/jobs/{id}, and every answer about one job). */
 export const jobSchema = z
   .object({
@@ -165,7 +185,13 @@ export const jobSchema = z
         rowsDuplicate: z.int().nullable(),
       })
       .optional()
-      .meta({ description: 'Import jobs only: what the merge did (null until completed).' }),
+      .meta({
+        description:
+          'Import jobs only: what the merge did (null until completed; for a dry run, until it is promoted).',
+      }),
+    dryRun: dryRunBodySchema.optional().meta({
+      description: 'Dry-run imports only: what the merge would do, and whether it was promoted.',
+    }),
     columns: z.array(jobColumnSchema),
     options: jobOptionsSchema,
     error: z.string().nullable(),
@@ -175,6 +201,13 @@ export const jobSchema = z
       result: link,
       errors: link,
       dataset: link.optional(),
+      diff: link.optional().meta({
+        description:
+          'Dry-run imports: the diff.csv of what the merge would change (409 once promoted or when the dataset changed).',
+      }),
+      promote: link
+        .optional()
+        .meta({ description: 'Dry-run imports: POST to make it the real import.' }),
     }),
   })
   .meta({ id: 'Job' });

@@ -186,6 +186,7 @@ export async function storeUpload(
         tenantId,
         type: request.type,
         dataset: dataset?.name,
+        dryRun: request.dryRun,
         fileName: upload.fileName,
         header,
         columns: names.map((name) => ({ name, type: 'text', required: false })),
