@@ -247,6 +247,29 @@ describe('dry-run imports', () => {
     expect(job.dryRun?.promotedAt).toBeNull();
   });
 
+  it("a promotion racing another import: merged before it with the dry run's counts, or refused", async () => {
+    const header = 'Email,Employer,Balance,Note\n';
+    const dry = await importInto('people', `${header}${line(1200, '5.00', 'raced')}`, true);
+    expect(dry.dryRun).toMatchObject({ updated: 1, inserted: 0 });
+    const [promotion, other] = await Promise.all([
+      post(`/v1/jobs/${dry.id}/promote`),
+      importInto('people', `${header}${line(1201, '6.00', 'other')}`),
+    ]);
+    expect(other.import).toMatchObject({ rowsUpdated: 1 });
+    const rows = cells((await snapshot('people')).csv);
+    expect(rows.get('p1201@example.com')?.get('note')).toBe('other');
+    if (promotion.status === 200) {
+      // Merged first, under the dataset lock: exactly what the dry run said.
+      expect(promotion.body.import).toMatchObject({ rowsUpdated: 1, rowsInserted: 0 });
+      expect(rows.get('p1200@example.com')?.get('note')).toBe('raced');
+    } else {
+      // The other import merged first: the dry run's figures were stale.
+      expect(promotion.status, promotion.text).toBe(409);
+      expect(promotion.body.code).toBe('dataset_changed');
+      expect(rows.get('p1200@example.com')?.get('note')).toBe('note 1200');
+    }
+  });
+
   it('refuses dryRun outside imports, and promotion of a job that is not a dry run', async () => {
     const normalize = await fetch(`${stack.apiUrl}/v1/jobs?dryRun=true`, {
       method: 'POST',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { claimChunk, commitChunkResult } from './chunks.ts';
 import { createDatabase } from './connection.ts';
 import { createDataset, getDataset, readDatasetRows } from './datasets.ts';
-import { promoteDryRun } from './dry-run-actions.ts';
+import { openDryRunDiff, promoteDryRun } from './dry-run-actions.ts';
 import { finalizeImportJob } from './import-merge.ts';
 import { dropLeftoverImportStages, importStageTable, type StagedRows } from './import-stage.ts';
 import { markJobFailed } from './job-completion.ts';
@@ -329,7 +329,17 @@ describe('import staging (rows staged by chunk commits, merged by finalize)', ()
     expect(await datasetRows(dataset)).toEqual([]);
     expect(await stageExists(id)).toBe(true);
     expect(await dropLeftoverImportStages(db)).not.toContain(id);
-    // A PostgreSQL crash empties the unlogged stage: promotion stages again from the outputs.
+    // A PostgreSQL crash empties the unlogged stage: the diff and the
+    // promotion stage again from the outputs.
+    await sql.raw(`truncate ${importStageTable(id)}`).execute(db);
+    const diff = await openDryRunDiff(pool, TEST_TENANT, id, options);
+    if (diff.outcome !== 'ready') throw new Error(diff.outcome);
+    const lines: Buffer[] = [];
+    for await (const chunk of diff.rows) lines.push(chunk);
+    expect(Buffer.concat(lines).toString()).toBe(
+      'a@x.org,insert,full_name,,Ann B\na@x.org,insert,score,,2\nb@x.org,insert,full_name,,Bob\n' +
+        'c@x.org,insert,full_name,,Cy\nc@x.org,insert,score,,3\n',
+    );
     await sql.raw(`truncate ${importStageTable(id)}`).execute(db);
     expect(await promoteDryRun(pool, TEST_TENANT, id, options)).toMatchObject({
       outcome: 'merged',
