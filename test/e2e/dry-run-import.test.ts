@@ -131,6 +131,7 @@ describe('dry-run imports', () => {
       rowsUpdated: null,
       rowsUnchanged: null,
       rowsDuplicate: null,
+      revertedAt: null,
     });
     expect(dryRun.links.diff).toBe(`${stack.apiUrl}/v1/jobs/${dryRun.id}/diff.csv`);
     expect(dryRun.links.promote).toBe(`${stack.apiUrl}/v1/jobs/${dryRun.id}/promote`);
@@ -145,6 +146,7 @@ describe('dry-run imports', () => {
       rowsUpdated: EXPECTED.updated,
       rowsUnchanged: EXPECTED.unchanged,
       rowsDuplicate: EXPECTED.duplicate,
+      revertedAt: null,
     });
     expect(real.dryRun).toBeUndefined();
     expect(real.links).not.toHaveProperty('diff');
@@ -181,6 +183,7 @@ describe('dry-run imports', () => {
       rowsUpdated: EXPECTED.updated,
       rowsUnchanged: EXPECTED.unchanged,
       rowsDuplicate: EXPECTED.duplicate,
+      revertedAt: null,
     });
     expect(promoted.dryRun?.promotedAt).toEqual(expect.any(String));
     const after = await snapshot('people');

@@ -120,6 +120,7 @@ describe('datasets and import jobs', () => {
       rowsUpdated: 0,
       rowsUnchanged: 0,
       rowsDuplicate: 0,
+      revertedAt: null,
     });
     expect(await allRows()).toEqual(expectedRows(EXPECTED));
     const errors = await fetch(`${stack.apiUrl}/v1/jobs/${job.id}/errors.csv`).then((r) =>
@@ -143,6 +144,7 @@ describe('datasets and import jobs', () => {
       rowsUpdated: 1,
       rowsUnchanged: 6,
       rowsDuplicate: 0,
+      revertedAt: null,
     });
     const rows = await allRows();
     expect(rows).toHaveLength(8);
@@ -164,6 +166,7 @@ describe('datasets and import jobs', () => {
       rowsUpdated: 0,
       rowsUnchanged: 8,
       rowsDuplicate: 0,
+      revertedAt: null,
     });
     expect(await allRows()).toEqual(rows);
   });

@@ -163,6 +163,7 @@ describe('Sluice on a 3-master Redis Cluster', { timeout: 60_000 }, () => {
       rowsUpdated: 0,
       rowsUnchanged: 0,
       rowsDuplicate: 0,
+      revertedAt: null,
     });
     const rows = (await (
       await fetch(`${stack.apiUrl}/v1/datasets/cluster_contacts/rows?limit=100`)

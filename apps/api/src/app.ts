@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { createAuthentication, principalOf } from './auth/authenticate.ts';
 import { keyRoutes } from './auth/key-routes.ts';
 import { datasetRoutes } from './datasets/dataset-routes.ts';
+import { rowHistoryRoutes } from './datasets/row-history-routes.ts';
 import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
 import { idempotentPost } from './http/idempotent-post.ts';
@@ -27,6 +28,7 @@ import { jobControlRoutes } from './jobs/job-control-routes.ts';
 import { jobErrorRoutes } from './jobs/job-error-routes.ts';
 import type { JobEvents } from './jobs/job-events.ts';
 import { type JobRoutesDeps, jobRoutes } from './jobs/job-routes.ts';
+import { revertRoutes } from './jobs/revert-routes.ts';
 import type { UploadLimits } from './jobs/upload/request-body.ts';
 import type { StoreLimits } from './jobs/upload/store-upload.ts';
 import { normalizeRoutes } from './normalize/normalize-routes.ts';
@@ -197,7 +199,16 @@ export function createApp(deps: AppDeps): express.Express {
       idempotent,
     }),
   );
+  app.use(
+    revertRoutes({
+      ...jobDeps,
+      pool: deps.pool,
+      importStatementTimeoutMs: deps.importStatementTimeoutMs ?? deps.statementTimeoutMs,
+      idempotent,
+    }),
+  );
 
+  app.use(rowHistoryRoutes({ db: deps.db, baseUrl, needs: guard.needs }));
   app.use(
     datasetRoutes({
       db: deps.db,

@@ -2,6 +2,7 @@ import {
   type Database,
   purgeExpiredIdempotentRequests,
   purgeExpiredJobs,
+  purgeExpiredRowHistory,
   purgeExpiredWebhookEvents,
 } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
@@ -14,28 +15,34 @@ import type { Kysely } from 'kysely';
 const BATCH = 500;
 /** Batches per run at most: a backlog is worked off over several runs, none of them long. */
 const MAX_BATCHES = 40;
+/** Imports whose change log is deleted per statement (each may log a million rows). */
+const HISTORY_BATCH = 10;
 
 /**
  * The scheduled retention purge (`purge-expired`, one run per
  * RETENTION_PURGE_INTERVAL_MS across all workers): deletes jobs that
  * finished over JOB_RETENTION_DAYS days ago, webhook events (with their
  * delivery log) of that age, and Idempotency-Keys of the other POSTs
- * (`idempotent_requests`) older than 24 hours, in batches, and counts what
- * went per table.
+ * (`idempotent_requests`) older than 24 hours, and the change logs of
+ * imports merged over ROW_HISTORY_RETENTION_DAYS days ago (revert and row
+ * history), in batches, and counts what went per table.
  */
 export function createPurge(deps: {
   db: Kysely<Database>;
   metrics: WorkerMetrics;
   logger: Logger;
   retentionDays: number;
+  /** ROW_HISTORY_RETENTION_DAYS (0: the change log goes with its job). */
+  historyRetentionDays: number;
   /** The API's job status cache: entries of deleted jobs are dropped. */
   redis: RedisConnection;
   prefix: string;
 }) {
   return async () => {
     const idempotencyKeys = await purgeIdempotencyKeys();
+    const history = await purgeRowHistory();
     // Job retention off (0 days): jobs are kept; keys still expire.
-    if (deps.retentionDays === 0) return { jobs: 0, idempotencyKeys };
+    if (deps.retentionDays === 0) return { jobs: 0, idempotencyKeys, history };
     let jobs = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const purged = await purgeExpiredJobs(deps.db, {
@@ -70,8 +77,30 @@ export function createPurge(deps: {
         'retention: purged expired jobs and webhook events',
       );
     }
-    return { jobs, idempotencyKeys };
+    return { jobs, idempotencyKeys, history };
   };
+
+  /** The imports whose change log went. */
+  async function purgeRowHistory(): Promise<number> {
+    if (deps.historyRetentionDays === 0) return 0;
+    let jobs = 0;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const purged = await purgeExpiredRowHistory(deps.db, {
+        olderThanDays: deps.historyRetentionDays,
+        limit: HISTORY_BATCH,
+      });
+      deps.metrics.rowsPurged.inc({ table: 'import_changes' }, purged.rows);
+      jobs += purged.jobs;
+      if (purged.jobs < HISTORY_BATCH) break;
+    }
+    if (jobs > 0) {
+      deps.logger.info(
+        { imports: jobs, historyRetentionDays: deps.historyRetentionDays },
+        'retention: purged the change logs of old imports',
+      );
+    }
+    return jobs;
+  }
 
   async function purgeIdempotencyKeys(): Promise<number> {
     let purged = 0;

@@ -149,6 +149,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     metrics,
     logger,
     retentionDays: config.JOB_RETENTION_DAYS,
+    historyRetentionDays: config.ROW_HISTORY_RETENTION_DAYS,
     redis: deps.redis.control,
     prefix: config.QUEUE_PREFIX,
   });

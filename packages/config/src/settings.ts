@@ -314,6 +314,13 @@ const workerSchema = z.object({
    * as many days after they were recorded.
    */
   JOB_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(30),
+  /**
+   * The change log of an import (what revert and the row history read) is
+   * deleted this many days after the import merged; 0 keeps it as long as
+   * the job (JOB_RETENTION_DAYS). The job stays; it can no longer be
+   * reverted.
+   */
+  ROW_HISTORY_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   /** How often the retention purge runs (once per interval across all workers). */
   RETENTION_PURGE_INTERVAL_MS: z.coerce
     .number()

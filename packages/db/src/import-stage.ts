@@ -103,10 +103,12 @@ export function stageColumns(
 /**
  * Creates the stage table (if missing). `_seq`, `_row`: the row's chunk and
  * its place in the chunk's output, i.e. file order (the last row per key wins).
+ * `_line`: the row's line in the file, as errors.csv numbers it (for the
+ * row history; null when staged from the chunk outputs, which do not hold it).
  */
 export function createStageSql(jobId: string, columns: readonly StageColumn[]): string {
   return `create unlogged table if not exists ${importStageTable(jobId)} (
-    _seq int not null, _row bigint not null,
+    _seq int not null, _row bigint not null, _line bigint,
     ${columns.map((c) => `${c.stage} ${c.sqlType}`).join(', ')}
   )`;
 }
@@ -114,7 +116,7 @@ export function createStageSql(jobId: string, columns: readonly StageColumn[]): 
 /**
  * A SELECT of the stage's rows as the merge takes them: the last row per
  * key in file order (chunk, then row in the chunk), each stage column named
- * as its dataset column.
+ * as its dataset column, and its file line (`_line`).
  */
 export function latestStagedRowsSql(
   stage: string,
@@ -124,8 +126,8 @@ export function latestStagedRowsSql(
   const picks = columns.map((c) => `s.${c.stage} as ${quoteIdentifier(c.target)}`);
   const targets = columns.map((c) => quoteIdentifier(c.target));
   const keys = key.map(quoteIdentifier);
-  return `select distinct on (${keys.join(', ')}) ${targets.join(', ')}
-      from (select s._seq, s._row, ${picks.join(', ')} from ${stage} s) t
+  return `select distinct on (${keys.join(', ')}) ${targets.join(', ')}, t._line
+      from (select s._seq, s._row, s._line, ${picks.join(', ')} from ${stage} s) t
       order by ${keys.join(', ')}, t._seq desc, t._row desc`;
 }
 
@@ -191,6 +193,8 @@ export async function dropImportStage(db: Executor, jobId: string): Promise<void
 export interface StagedRows {
   rows: number;
   columns: Uint8Array[];
+  /** Each row's line in the file (the chunk's first record number + its index among the chunk's records). */
+  lines?: number[] | undefined;
 }
 
 /**
@@ -228,11 +232,13 @@ export async function stageChunkRows(
     const bytes = Buffer.from(literal.buffer, literal.byteOffset, literal.byteLength);
     return sql`${bytes}::text::${sql.raw(c.sqlType)}[]`;
   });
+  // A worker older than the line numbers sends none: the rows' lines stay null.
+  const lines = staged.lines?.length === staged.rows ? staged.lines : null;
   await sql`savepoint sluice_stage`.execute(trx);
   try {
     await sql`
-      insert into ${sql.raw(importStageTable(jobId))} (_seq, _row, ${sql.raw(columns.join(', '))})
-      select ${seq}::int, t._row, ${sql.raw(columns.map((c) => `t.${c}`).join(', '))}
+      insert into ${sql.raw(importStageTable(jobId))} (_seq, _row, _line, ${sql.raw(columns.join(', '))})
+      select ${seq}::int, t._row, (${lines}::bigint[])[t._row], ${sql.raw(columns.map((c) => `t.${c}`).join(', '))}
       from unnest(${sql.join(arrays)}) with ordinality as t(${sql.raw(columns.join(', '))}, _row)`.execute(
       trx,
     );

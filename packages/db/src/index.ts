@@ -79,6 +79,7 @@ export {
 export { DIFF_COLUMNS } from './import-dry-run.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';
 export { finalizeImportJob } from './import-merge.ts';
+export { type LaterWrite, type RevertOutcome, revertImport } from './import-revert.ts';
 export { dropLeftoverImportStages } from './import-stage.ts';
 export type { FinalizeOutcome } from './job-completion.ts';
 export { finalizeJob, markJobFailed } from './job-completion.ts';
@@ -112,7 +113,13 @@ export {
   removeAbandonedUploads,
   tryReconcilerLock,
 } from './reconcile.ts';
-export { type PurgeCounts, purgeExpiredJobs, purgeExpiredWebhookEvents } from './retention.ts';
+export {
+  type PurgeCounts,
+  purgeExpiredJobs,
+  purgeExpiredRowHistory,
+  purgeExpiredWebhookEvents,
+} from './retention.ts';
+export { type RowHistoryEntry, readRowHistory } from './row-history.ts';
 export type { Database, WebhookDeliveryStatus } from './schema.ts';
 export type { RetryOptions, TransactionOptions } from './transaction.ts';
 export { inTransaction, retryTransient } from './transaction.ts';

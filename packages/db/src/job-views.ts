@@ -42,6 +42,8 @@ export interface JobView {
   rowsUpdated: number | null;
   rowsUnchanged: number | null;
   rowsDuplicate: number | null;
+  /** Import jobs: when the import was reverted (POST /v1/jobs/{id}/revert), or null. */
+  revertedAt: Date | null;
   /** Dry-run imports: what the merge would do (null until completed), and when it was promoted. */
   dryRun: { result: StoredDryRun | null; promotedAt: Date | null } | null;
   createdAt: Date;
@@ -72,6 +74,7 @@ export const JOB_VIEW_COLUMNS = [
   'dry_run',
   'dry_run_result',
   'promoted_at',
+  'reverted_at',
   'created_at',
   'started_at',
   'finished_at',
@@ -128,6 +131,7 @@ export function toJobView(row: JobViewRow, progress: Progress): JobView {
     rowsUpdated: row.rows_updated,
     rowsUnchanged: row.rows_unchanged,
     rowsDuplicate: row.rows_duplicate,
+    revertedAt: row.reverted_at,
     dryRun: row.dry_run
       ? {
           result: row.dry_run_result === null ? null : storedJson.dryRun.read(row.dry_run_result),

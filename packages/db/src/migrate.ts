@@ -20,6 +20,7 @@ import * as firstChunkVerdict0017 from './migrations/0017_first_chunk_verdict.ts
 import * as jobUniqueValues0018 from './migrations/0018_job_unique_values.ts';
 import * as headerlessFirstRecord0019 from './migrations/0019_headerless_first_record.ts';
 import * as dryRun0020 from './migrations/0020_dry_run.ts';
+import * as importChanges0021 from './migrations/0021_import_changes.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0018_job_unique_values': jobUniqueValues0018,
   '0019_headerless_first_record': headerlessFirstRecord0019,
   '0020_dry_run': dryRun0020,
+  '0021_import_changes': importChanges0021,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

@@ -80,3 +80,33 @@ export async function purgeExpiredWebhookEvents(
     select count(*)::int as n from deleted`.execute(db);
   return result.rows[0]?.n ?? 0;
 }
+
+/**
+ * Deletes the change logs (import_changes: what revert and the row history
+ * read) of up to `limit` imports merged more than `olderThanDays` days ago,
+ * oldest first; their jobs stay (and can no longer be reverted:
+ * history_unavailable). Jobs another session holds locked (a revert) are
+ * left for the next batch. Returns the jobs and log rows that went.
+ */
+export async function purgeExpiredRowHistory(
+  db: Executor,
+  options: { olderThanDays: number; limit: number },
+): Promise<{ jobs: number; rows: number }> {
+  const result = await sql<{ jobs: number; rows: number }>`
+    with doomed as (
+      select j.id from jobs j
+      where j.type = 'import'
+        and coalesce(j.promoted_at, j.finished_at) < now() - make_interval(days => ${options.olderThanDays})
+        and exists (select from import_changes c where c.job_id = j.id)
+      order by coalesce(j.promoted_at, j.finished_at)
+      limit ${options.limit}
+      for update of j skip locked
+    ), deleted as (
+      delete from import_changes where job_id in (select id from doomed) returning 1
+    )
+    select (select count(*) from doomed)::int as jobs, (select count(*) from deleted)::int as rows`.execute(
+    db,
+  );
+  const row = result.rows[0]!;
+  return { jobs: row.jobs, rows: row.rows };
+}

@@ -55,6 +55,8 @@ interface JobsTable {
   dry_run_result: ColumnType<unknown, string | null | undefined, string | null>;
   /** A dry run promoted to the real import: when. */
   promoted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** An import reverted (import-revert.ts): when. */
+  reverted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** While receiving: when the upload last stored something (abandoned uploads are removed). */
   upload_touched_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Set by acceptance (queued): when, and its place in the order imports merge in. */

@@ -122,6 +122,18 @@ export const PROBLEM_CATALOG = {
     meaning:
       'text with a NUL (U+0000) or a lone UTF-16 surrogate in an option, a JSON body, a file name or a header name (`field` names it)',
   },
+  invalid_parameter: {
+    status: 400,
+    title: 'Invalid parameter',
+    meaning:
+      'a query parameter that is not valid: `force` of `POST /v1/jobs/{id}/revert` (true or false)',
+  },
+  invalid_row_key: {
+    status: 400,
+    title: 'Invalid row key',
+    meaning:
+      "a row key in a URL that is not one value per key column, comma-separated, each valid for its column's type",
+  },
   bad_request: {
     status: 400,
     title: 'Bad request',
@@ -301,6 +313,29 @@ export const PROBLEM_CATALOG = {
     status: 409,
     title: 'Dry run promoted',
     meaning: 'diff.csv of a dry run that was promoted already (it is the import now)',
+  },
+  revert_conflict: {
+    status: 409,
+    title: 'Revert conflict',
+    meaning:
+      'a revert of an import whose rows later jobs wrote since (`laterJobs` names them); nothing was reverted; `force=true` reverts anyway',
+  },
+  already_reverted: {
+    status: 409,
+    title: 'Already reverted',
+    meaning: 'a revert of an import that was reverted already (`revertedAt`)',
+  },
+  not_revertible: {
+    status: 409,
+    title: 'Not revertible',
+    meaning:
+      'a revert of a job that wrote nothing to a dataset: not an import, or a dry run not promoted (`reason` says which)',
+  },
+  history_unavailable: {
+    status: 409,
+    title: 'History unavailable',
+    meaning:
+      'a revert of an import whose change log is gone (`ROW_HISTORY_RETENTION_DAYS`), was never kept (merged before change logs existed) or is of a dataset deleted since',
   },
   // Size and media type
   payload_too_large: {

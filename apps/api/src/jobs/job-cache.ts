@@ -17,8 +17,10 @@ export interface JobCacheDeps {
 
 export type CacheResult = 'HIT' | 'MISS';
 
-type Stored = Omit<JobView, 'createdAt' | 'startedAt' | 'finishedAt' | 'dryRun'> & {
+type Stored = Omit<JobView, 'createdAt' | 'startedAt' | 'finishedAt' | 'dryRun' | 'revertedAt'> & {
   createdAt: string;
+  /** Absent from entries cached before reverts existed. */
+  revertedAt?: string | null;
   startedAt: string | null;
   finishedAt: string | null;
   dryRun:
@@ -31,6 +33,7 @@ const revive = (s: Stored): JobView => ({
   createdAt: new Date(s.createdAt),
   startedAt: s.startedAt === null ? null : new Date(s.startedAt),
   finishedAt: s.finishedAt === null ? null : new Date(s.finishedAt),
+  revertedAt: s.revertedAt ? new Date(s.revertedAt) : null,
   // Entries cached before dry runs existed have no dryRun.
   dryRun: !s.dryRun
     ? null

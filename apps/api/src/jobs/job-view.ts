@@ -38,6 +38,7 @@ export function presentJob(job: JobView, baseUrl: string): JobBody {
             rowsUpdated: job.rowsUpdated,
             rowsUnchanged: job.rowsUnchanged,
             rowsDuplicate: job.rowsDuplicate,
+            revertedAt: job.revertedAt?.toISOString() ?? null,
           },
         }
       : {}),
@@ -54,6 +55,7 @@ export function presentJob(job: JobView, baseUrl: string): JobBody {
       errors: `${self}/errors.csv`,
       ...(job.dataset ? { dataset: `${baseUrl}/v1/datasets/${job.dataset}` } : {}),
       ...(job.dryRun ? { diff: `${self}/diff.csv`, promote: `${self}/promote` } : {}),
+      ...(job.type === 'import' ? { revert: `${self}/revert` } : {}),
     },
   };
 }

@@ -7,6 +7,8 @@ import {
   locationHeader,
   pageHeadersSchema,
   pageQuerySchema,
+  rowHistorySchema,
+  rowKeyParamsSchema,
 } from '@sluice/contract';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
@@ -78,6 +80,20 @@ export const datasetOperations: ZodOpenApiPathsObject = {
       requestParams: { path: datasetNameParamsSchema, query: pageQuerySchema },
       responses: { '200': json('Rows.', datasetRowsSchema, pageHeadersSchema) },
       problems: ['dataset_not_found', 'invalid_pagination'],
+    }),
+  },
+  '/v1/datasets/{name}/rows/{key}/history': {
+    get: operation({
+      operationId: 'getRowHistory',
+      summary: 'Which imports wrote a row, and from which line of their file',
+      description:
+        "What each import's change log holds for the row (kept ROW_HISTORY_RETENTION_DAYS, at most as long as the job): the job, the line, whether it inserted or updated the row, the values it replaced, and whether the import was reverted since. Rows an import left unchanged are not written, so not listed.",
+      tags,
+      scopes: ['datasets:read'],
+      needsDependencies: true,
+      requestParams: { path: rowKeyParamsSchema },
+      responses: { '200': json('The row history.', rowHistorySchema) },
+      problems: ['dataset_not_found', 'invalid_row_key'],
     }),
   },
   '/v1/datasets/{name}/export.csv': {

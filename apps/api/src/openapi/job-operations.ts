@@ -14,6 +14,7 @@ import {
   multipartUploadSchema,
   pageHeadersSchema,
   pageQuerySchema,
+  revertQuerySchema,
 } from '@sluice/contract';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from 'zod-openapi';
@@ -293,6 +294,29 @@ export const jobOperations: ZodOpenApiPathsObject = {
       requestParams: byId,
       responses: { '200': json('The job, promoted.', jobSchema) },
       problems: ['job_not_found', 'not_dry_run', 'job_not_completed', 'dataset_changed'],
+    }),
+  },
+  '/v1/jobs/{id}/revert': {
+    post: operation({
+      operationId: 'revertImport',
+      idempotent: true,
+      summary: 'Restore the dataset to its state before a completed import',
+      description:
+        "In one transaction under the dataset's merge lock: the rows the import inserted are deleted, those it updated get their previous values back (its change log, kept ROW_HISTORY_RETENTION_DAYS). Refused (409 revert_conflict, `laterJobs`) when later jobs wrote some of those rows, unless force=true, which undoes their writes of those rows too. A reverted import stays reverted: reverting again is 409 already_reverted. The job's `import.revertedAt` tells when.",
+      tags,
+      scopes: ['jobs:write', 'datasets:write'],
+      needsDependencies: true,
+      requestParams: { ...byId, query: revertQuerySchema },
+      responses: { '200': json('The job, reverted.', jobSchema) },
+      problems: [
+        'job_not_found',
+        'invalid_parameter',
+        'job_not_completed',
+        'not_revertible',
+        'already_reverted',
+        'revert_conflict',
+        'history_unavailable',
+      ],
     }),
   },
   '/v1/jobs/{id}/diff.csv': {

@@ -45,9 +45,9 @@ export interface ChunkTaskResult {
    * With `stage`: the accepted rows' values of the output columns that have
    * a target, in output order, each column as one PostgreSQL array literal
    * in UTF-8
-   * (@sluice/db's StagedRows).
+   * (@sluice/db's StagedRows), and each row's line in the file.
    */
-  staged?: { rows: number; columns: Uint8Array[] } | undefined;
+  staged?: { rows: number; columns: Uint8Array[]; lines: number[] } | undefined;
   /**
    * Jobs with `unique` columns (validation rules): their values in the
    * accepted rows, compared over the whole file when the job is finalized

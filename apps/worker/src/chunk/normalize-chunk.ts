@@ -212,7 +212,10 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     if (stage) {
       // What the output line reads back as (formulas neutralized), as the merge expects.
       const cells = safeFields(values, formatting);
-      stage.add(staged.map((i) => cells[i]!));
+      stage.add(
+        staged.map((i) => cells[i]!),
+        recordNumber,
+      );
     }
   };
   const recordCount = eachDecodedRecord(

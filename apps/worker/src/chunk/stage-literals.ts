@@ -12,6 +12,8 @@ export class StageLiterals {
   readonly #pending: string[][];
   /** Per column: the literal so far, as UTF-8. */
   readonly #literals: Utf8Sink[];
+  /** Each row's line in the file (its record number), for the row history. */
+  readonly #lines: number[] = [];
   #rows = 0;
   /** True once a run was written (the next is preceded by a comma). */
   #flushed = false;
@@ -26,8 +28,9 @@ export class StageLiterals {
     });
   }
 
-  /** One accepted row's values of the staged columns, in their order. */
-  add(values: readonly string[]): void {
+  /** One accepted row's values of the staged columns, in their order, and its line in the file. */
+  add(values: readonly string[], line: number): void {
+    this.#lines.push(line);
     for (let i = 0; i < this.#pending.length; i++) {
       this.#pending[i]!.push(element(values[i]!));
     }
@@ -40,10 +43,11 @@ export class StageLiterals {
    * bytes, not strings, and go to PostgreSQL as they are (a binary `text`
    * parameter), so no large string is made on the event loop's heap.
    */
-  result(): { rows: number; columns: Uint8Array[] } {
+  result(): { rows: number; columns: Uint8Array[]; lines: number[] } {
     this.#flush();
     return {
       rows: this.#rows,
+      lines: this.#lines,
       columns: this.#literals.map((literal) => {
         literal.write('}');
         return literal.bytes();

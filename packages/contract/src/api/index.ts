@@ -79,6 +79,12 @@ export {
   previewSchema,
 } from './previews.ts';
 export {
+  type RowHistoryBody,
+  revertQuerySchema,
+  rowHistorySchema,
+  rowKeyParamsSchema,
+} from './row-history.ts';
+export {
   deliveryParamsSchema,
   redeliverySchema,
   type WebhookEvent,

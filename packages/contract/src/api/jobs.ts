@@ -183,6 +183,10 @@ export const jobSchema = z
         rowsUpdated: z.int().nullable(),
         rowsUnchanged: z.int().nullable(),
         rowsDuplicate: z.int().nullable(),
+        revertedAt: timestamp.nullable().meta({
+          description:
+            'When the import was reverted (POST /v1/jobs/{id}/revert): the dataset is back to its state before it; null if not.',
+        }),
       })
       .optional()
       .meta({
@@ -208,6 +212,9 @@ export const jobSchema = z
       promote: link
         .optional()
         .meta({ description: 'Dry-run imports: POST to make it the real import.' }),
+      revert: link.optional().meta({
+        description: 'Import jobs: POST to restore the dataset to its state before the import.',
+      }),
     }),
   })
   .meta({ id: 'Job' });
