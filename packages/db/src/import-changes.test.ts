@@ -13,6 +13,7 @@ import {
 } from './datasets.ts';
 import { finalizeImportJob } from './import-merge.ts';
 import { revertImport } from './import-revert.ts';
+import { removeJob } from './job-control.ts';
 import { migrateToLatest } from './migrate.ts';
 import { purgeExpiredRowHistory } from './retention.ts';
 import { readRowHistory } from './row-history.ts';
@@ -203,5 +204,12 @@ describe('the change log of imports', () => {
     expect((await revertImport(pool, TEST_TENANT, old, { ...options, force: false })).outcome).toBe(
       'history-unavailable',
     );
+  });
+
+  it('deleting a job deletes its change log (there is no foreign key to do it)', async () => {
+    const job = await importRows([['6', 'Fay', 2]]);
+    expect(await changesOf(job)).toHaveLength(1);
+    expect(await removeJob(db, TEST_TENANT, job)).toBe(true);
+    expect(await changesOf(job)).toEqual([]);
   });
 });

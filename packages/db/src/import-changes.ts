@@ -5,6 +5,9 @@ import { quoteIdentifier } from './datasets.ts';
  * its revert (import-revert.ts) and the row history (row-history.ts).
  */
 
+/** The change log's key_hash of a logged key (jsonb): what finds a row's history. */
+const KEY_HASH_SQL = (key: string) => `hashtextextended((${key})::text, 0)`;
+
 /** A string as an SQL literal. */
 function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
@@ -25,10 +28,10 @@ function keyObjectSql(alias: string, key: readonly string[]): string {
  * key columns) joined with `src` (the staged rows: their file line) and,
  * for the updated rows, with the dataset table itself, which every part of
  * one statement reads in the snapshot before the upsert: the pre-image.
- * Nothing is logged for unchanged rows (not written). No ON CONFLICT: the
- * merge runs once per job (the job row lock and its final status, in the
- * same transaction), and a second log of a key would be a bug the primary
- * key must stop loudly. $1: the job id, $2: the dataset's table name.
+ * Nothing is logged for unchanged rows (not written), and nothing twice:
+ * the merge runs once per job (its job row lock and final status, in the
+ * same transaction; a merge that rolls back takes its log with it).
+ * $1: the job id, $2: the dataset's table name.
  */
 export function changeLogCte(table: string, key: readonly string[], targetEmpty: boolean): string {
   const keys = key.map(quoteIdentifier);
@@ -41,10 +44,11 @@ export function changeLogCte(table: string, key: readonly string[], targetEmpty:
         join: `left join ${table} p on not m.inserted and ${sameKey('p', 'm')}`,
       };
   return `logged as (
-      insert into import_changes (job_id, table_name, key, inserted, previous, line)
-      select $1::uuid, $2::text, ${keyObjectSql('m', key)}, m.inserted, ${previous.select}, s._line
+      insert into import_changes (job_id, table_name, key, key_hash, inserted, previous, line)
+      select $1::uuid, $2::text, k.key, ${KEY_HASH_SQL('k.key')}, m.inserted, ${previous.select}, s._line
       from merged m
       join src s on ${sameKey('s', 'm')}
+      cross join lateral (select ${keyObjectSql('m', key)} as key) k
       ${previous.join}
     )`;
 }

@@ -70,7 +70,11 @@ export async function removeJob(db: Executor, tenantId: string, jobId: string): 
       .where('status', '!=', 'receiving')
       .returning(['id', 'type'])
       .executeTakeFirst();
-    if (row?.type === 'import') await dropImportStage(trx, jobId);
+    if (row?.type === 'import') {
+      await dropImportStage(trx, jobId);
+      // Its change log (no foreign key: see migration 0021): it can no longer be reverted.
+      await sql`delete from import_changes where job_id = ${jobId}`.execute(trx);
+    }
     return row !== undefined;
   });
 }

@@ -41,6 +41,9 @@ export async function purgeExpiredJobs(
           as row_errors
     ), deleted as (
       delete from jobs where id in (select id from doomed) returning id, tenant_id, type
+    ), history as (
+      -- The change log has no foreign key (the merge writes it fast): it goes here.
+      delete from import_changes where job_id in (select id from doomed)
     )
     select coalesce(
         (select json_agg(json_build_object('id', id, 'tenantId', tenant_id, 'type', type))

@@ -58,7 +58,8 @@ export async function readRowHistory(
          from jsonb_each(c.previous) e(k, v) where e.k = any(${visible}::text[])) as previous
       from import_changes c
       join jobs j on j.id = c.job_id
-      where c.table_name = ${dataset.tableName} and c.key = ${keyObject}
+      where c.key_hash = hashtextextended((${keyObject})::text, 0)
+        and c.table_name = ${dataset.tableName} and c.key = ${keyObject}
         and j.tenant_id = ${dataset.tenantId}
       order by coalesce(j.promoted_at, j.finished_at), j.acceptance_seq, c.job_id`.execute(db);
     return rows.map((r) => ({

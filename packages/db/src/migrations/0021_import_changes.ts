@@ -8,24 +8,33 @@ import { type Kysely, sql } from 'kysely';
  * (the whole row, `_job_id` and `_updated_at` included, as jsonb; null when
  * inserted) and the file line it came from. The dataset table's name (not
  * the dataset's) identifies the dataset: a dataset deleted and declared
- * again gets a new table, and none of the old history. Cascades with the
- * job (purged jobs keep no history); ROW_HISTORY_RETENTION_DAYS removes it
- * earlier. jobs.reverted_at: when the import was reverted.
+ * again gets a new table, and none of the old history. key_hash
+ * (hashtextextended of the key's jsonb text) finds a row's history.
+ *
+ * Kept light, for the merge's sake (a 100k-row import logs 100k rows in its
+ * merge statement): no foreign key to jobs (its per-row check trigger cost
+ * more than the log itself), no index on the jsonb key (a bigint hash
+ * instead), no primary key (a job logs a key once: the merge runs once per
+ * job, under its job row lock and final status). The code that deletes a
+ * job deletes its log (removeJob, purgeExpiredJobs);
+ * ROW_HISTORY_RETENTION_DAYS removes it earlier. jobs.reverted_at: when the
+ * import was reverted.
  *
  * Existing stage tables (imports under way during the upgrade) get the
  * `_line` column the chunk commits now fill.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create table import_changes (
-    job_id uuid not null references jobs (id) on delete cascade,
+    job_id uuid not null,
     table_name text not null,
     key jsonb not null,
+    key_hash bigint not null,
     inserted boolean not null,
     previous jsonb,
-    line bigint,
-    primary key (job_id, key)
+    line bigint
   )`.execute(db);
-  await sql`create index import_changes_row_idx on import_changes (table_name, key)`.execute(db);
+  await sql`create index import_changes_job_idx on import_changes (job_id)`.execute(db);
+  await sql`create index import_changes_row_idx on import_changes (key_hash)`.execute(db);
   await sql`alter table jobs add column reverted_at timestamptz`.execute(db);
   await sql`do $$
     declare t record;
