@@ -26,6 +26,8 @@ interface Resources {
   key: string;
   webhook: string;
   delivery: string;
+  /** A row of the dataset, by its key value. */
+  row: string;
 }
 let theirs: Resources;
 const missing: Resources = {
@@ -34,6 +36,7 @@ const missing: Resources = {
   key: '00000000000000ab',
   webhook: '00000000-0000-4000-8000-00000000abce',
   delivery: '00000000-0000-4000-8000-00000000abcf',
+  row: 'nobody@example.com',
 };
 
 const as = (key: string, path: string, init: RequestInit = {}) =>
@@ -106,6 +109,7 @@ beforeAll(async () => {
     key: a.split('_')[1]!,
     webhook,
     delivery: delivery!,
+    row: 'ann@example.com',
   };
 }, 120_000);
 
@@ -118,6 +122,7 @@ afterAll(async () => {
 /** Which resource a path parameter names, from the path it is in. */
 function resourceOf(path: string, parameter: string): keyof Resources {
   if (parameter === 'deliveryId') return 'delivery';
+  if (parameter === 'key' && path.startsWith('/v1/datasets/')) return 'row';
   if (parameter === 'name' && path.startsWith('/v1/datasets/')) return 'dataset';
   if (parameter === 'id' && path.startsWith('/v1/jobs/')) return 'job';
   if (parameter === 'id' && path.startsWith('/v1/keys/')) return 'key';
