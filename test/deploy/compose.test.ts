@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_SCOPES } from '@sluice/contract';
 import { findFreePort } from '@sluice/local-services';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { useApiKey } from '../support/api-keys.ts';
 import { getText, type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { generateContactsCsv } from '../support/generate-contacts.ts';
@@ -20,10 +20,13 @@ import './harness/provided-context.ts';
 // giving exactly the output of the undisturbed one; `down -v` leaving nothing.
 
 const log = (message: string) => console.log(`[compose] ${message}`);
-const ROWS = 50_000;
+// Large enough that a job is still running when a test disturbs it: at
+// 50,000 rows (91 chunks) the three workers finished a job within a second
+// of its third chunk, so a Redis stop could find nothing left to process.
+const ROWS = 200_000;
 /**
  * Settings of the apps for this run, merged over docker/compose.yaml as an
- * operator's own file would be: small chunks (~90 of the 50k-row file, for
+ * operator's own file would be: small chunks (~360 of the 200k-row file, for
  * three workers to share), and room for every row error, so that errors.csv
  * is the complete report (a capped one keeps whichever chunks commit first)
  * and compares exactly between runs.
@@ -298,6 +301,24 @@ describe('docker/compose.yaml', () => {
     expect(await primaryOf()).toBe('redis-primary');
     const { id } = await submitCsv(apiUrl, input);
     const at = await midJob(id);
+    // The workers are held still while Redis fails over, so that chunks are
+    // left to claim from the new primary (running on, they could finish the
+    // job before any Sentinel had promoted the replica, and this would test
+    // nothing); the in-flight ones find their locks lost when they resume.
+    const workers = await containers('worker');
+    await dockerOk(['pause', ...workers]);
+    let paused = true;
+    const unpause = async () => {
+      if (!paused) return;
+      paused = false;
+      await dockerOk(['unpause', ...workers]);
+    };
+    // A failure while they are held must not leave them paused for the next tests.
+    onTestFinished(() => unpause());
+    const held = await until('the job seen with its workers held', 30_000, () => jobNow(id));
+    expect(held.progress.chunksDone, 'chunks left for the new primary').toBeLessThan(
+      held.progress.chunksTotal,
+    );
     const [primary] = await containers('redis-primary');
     const stopped = performance.now();
     const seconds = () => ((performance.now() - stopped) / 1000).toFixed(1);
@@ -310,6 +331,7 @@ describe('docker/compose.yaml', () => {
     const promoted = seconds();
     const doneAtPromotion = (await until('the API answers', 60_000, () => jobNow(id))).progress
       .chunksDone;
+    await unpause();
     await until('a chunk committed after the failover', 180_000, async () => {
       const job = await jobNow(id);
       return job && job.progress.chunksDone > doneAtPromotion ? job : undefined;
