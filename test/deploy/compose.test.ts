@@ -232,7 +232,7 @@ describe('docker/compose.yaml', () => {
     log(`API /health redis: ${JSON.stringify(health.redis)}`);
   });
 
-  it('--scale worker=3: Prometheus finds all three, and a 50k-row job is processed by all of them', async () => {
+  it('--scale worker=3: Prometheus finds all three, and a 200k-row job is processed by all of them', async () => {
     await compose(['up', '--detach', '--no-build', '--scale', 'worker=3'], 300_000);
     const workers = await containers('worker');
     expect(workers).toHaveLength(3);

@@ -42,9 +42,21 @@ export function composeProject(
   return {
     name,
     run,
-    /** Ids of the running containers of one service (every replica). */
+    /**
+     * Ids of the running containers of one service (every replica). Asked of
+     * the engine by Compose's labels (v1.29 and v2 both set them): Compose
+     * v1's `ps --quiet` lists stopped ones too (a killed worker).
+     */
     async containers(service: string): Promise<string[]> {
-      return (await run(['ps', '--quiet', service])).split('\n').filter(Boolean);
+      const running = await dockerOk([
+        'ps',
+        '--quiet',
+        '--filter',
+        label,
+        '--filter',
+        `label=com.docker.compose.service=${service}`,
+      ]);
+      return running.split('\n').filter(Boolean);
     },
     /** What of the project is left on the engine: containers, volumes, networks. */
     async leftovers(): Promise<string[]> {
