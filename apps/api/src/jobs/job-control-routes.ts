@@ -8,6 +8,9 @@ import { jobNotFound, UUID } from './job-lookup.ts';
 import type { JobRoutesDeps } from './job-routes.ts';
 import { presentJob } from './job-view.ts';
 
+/** Tries of a job's deletion that lost a deadlock to a worker's commit (see DELETE below). */
+const DELETE_ATTEMPTS = 3;
+
 /**
  * A client's control over its jobs, scope jobs:write: cancel, retry and
  * delete. Each drops what the status cache and the event streams hold of
@@ -128,8 +131,17 @@ export function jobControlRoutes(
     needs('postgres'),
     async (req: Request<{ id: string }>, res: Response) => {
       const id = req.params.id;
-      if (!UUID.test(id) || !(await removeJob(deps.db, tenantOf(res), id.toLowerCase())))
-        throw jobNotFound(id);
+      // Retried on contention: deleting a running job cascades to the chunk
+      // rows a worker may be committing, and the two can deadlock (the worker's
+      // row errors check the job row this delete holds); one of them is
+      // aborted, and without a retry the client got a 503 (seen once in CI).
+      const removed =
+        UUID.test(id) &&
+        (await inTransaction(deps.db, (trx) => removeJob(trx, tenantOf(res), id.toLowerCase()), {
+          ...deps.transaction,
+          maxAttempts: DELETE_ATTEMPTS,
+        }));
+      if (!removed) throw jobNotFound(id);
       await deps.cache.forget(tenantOf(res), id.toLowerCase());
       deps.events.changed(id.toLowerCase());
       deps.logger.info({ jobId: id.toLowerCase() }, 'job deleted');
