@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseRecords } from '@sluice/csv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type JobBody, submitCsv, waitForJob } from '../support/client.ts';
+import { apiPost, apiRequest, type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 type Counts = { inserted: number; updated: number; unchanged: number; duplicate: number };
@@ -55,20 +55,8 @@ const EXPECTED: Counts = { inserted: 200, updated: 100, unchanged: 900, duplicat
 
 let stack: Stack;
 
-async function api(path: string, init?: RequestInit) {
-  const res = await fetch(`${stack.apiUrl}${path}`, init);
-  const text = await res.text();
-  const json = res.headers.get('content-type')?.includes('json');
-  return { status: res.status, text, body: text && json ? JSON.parse(text) : undefined };
-}
-
-const post = (path: string, body?: unknown) =>
-  api(path, {
-    method: 'POST',
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
+const api = (path: string, init?: RequestInit) => apiRequest(stack.apiUrl, path, init);
+const post = (path: string, body?: unknown) => apiPost(stack.apiUrl, path, body);
 
 async function importInto(dataset: string, csv: string, dryRun = false): Promise<DryRunJob> {
   const query = `?type=import&dataset=${dataset}${dryRun ? '&dryRun=true' : ''}`;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type JobBody, submitCsv, waitForJob } from '../support/client.ts';
+import { apiPost, apiRequest, type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 type ImportJob = JobBody & {
@@ -61,20 +61,8 @@ const LATER = `${HEADER}${line(5, '5.55', 'later')}${line(1600, '16.00', 'later'
 let stack: Stack;
 const db = new pg.Client({ connectionString: inject('databaseUrl') });
 
-async function api(path: string, init?: RequestInit) {
-  const res = await fetch(`${stack.apiUrl}${path}`, init);
-  const text = await res.text();
-  const json = res.headers.get('content-type')?.includes('json');
-  return { status: res.status, text, body: text && json ? JSON.parse(text) : undefined };
-}
-
-const post = (path: string, body?: unknown) =>
-  api(path, {
-    method: 'POST',
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
+const api = (path: string, init?: RequestInit) => apiRequest(stack.apiUrl, path, init);
+const post = (path: string, body?: unknown) => apiPost(stack.apiUrl, path, body);
 
 async function declare(name: string): Promise<void> {
   const res = await post('/v1/datasets', { name, columns: COLUMNS, key: ['email'] });

@@ -101,3 +101,22 @@ export async function getText(
   const res = await fetch(url);
   return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
 }
+
+/** A request to the API at `baseUrl`: its status, raw text and, when the answer is JSON, its parsed body. */
+export async function apiRequest(baseUrl: string, path: string, init?: RequestInit) {
+  const res = await fetch(`${baseUrl}${path}`, init);
+  const text = await res.text();
+  const json = res.headers.get('content-type')?.includes('json');
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read whatever shape the route answers
+  const body: any = text && json ? JSON.parse(text) : undefined;
+  return { status: res.status, text, body };
+}
+
+/** apiRequest as a POST, with a JSON body when one is given. */
+export const apiPost = (baseUrl: string, path: string, body?: unknown) =>
+  apiRequest(baseUrl, path, {
+    method: 'POST',
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
