@@ -15,8 +15,10 @@ import { enqueue } from './enqueue.ts';
 import { hostileInput } from './hostile-input.ts';
 import { importE2e } from './import-e2e.ts';
 import { ingest } from './ingest.ts';
+import { type LoadRates, loadSoak, loadSpike, loadStress } from './load-runs.ts';
 import { memory } from './memory.ts';
 import { normalizeThroughput } from './normalize-throughput.ts';
+import { pgbouncerPool } from './pgbouncer-pool.ts';
 import { queueOverhead } from './queue-overhead.ts';
 import { scaleOut } from './scale-out.ts';
 import { scaling } from './scaling.ts';
@@ -28,6 +30,15 @@ import { workerRecovery } from './worker-recovery.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const ROWS = env('BENCH_ROWS', 1_000_000);
+/** The load runs' arrival rates (requests/s): the platform plan's warm-up, sustained and peak. */
+const LOAD_RATES: LoadRates = {
+  warmup: env('BENCH_LOAD_WARMUP_RATE', 10),
+  sustained: env('BENCH_LOAD_SUSTAINED_RATE', 50),
+  peak: env('BENCH_LOAD_PEAK_RATE', 100),
+};
+const LOAD_WARMUP_SECONDS = env('BENCH_LOAD_WARMUP_SECONDS', 10);
+const LOAD_MIX =
+  "mixed traffic from an arrival-rate (open-model, Poisson) generator on loopback against the API (upload cap per client raised: one client stands for many) with one worker: 20 % submissions of a 20-row CSV, 50 % status polls of submitted jobs, 15 % result.csv downloads of jobs a poll saw completed, 15 % list pages (limit 20); latency from each request's due time to its last byte, failures (non-2xx, wrong answer, 10 s timeout, more than 500 in flight) included. Objectives: p95 < 500 ms and errors < 1 %";
 
 const scenarios: Record<
   string,
@@ -111,6 +122,45 @@ const scenarios: Record<
         env('BENCH_SCALE_OUT_ROWS', 200_000),
         env('BENCH_SCALE_OUT_CORES', 0.2),
         process.env.BENCH_SCALE_OUT_CHUNK_BYTES ?? '256KB',
+      ),
+  },
+  'load-spike': {
+    describe: `${LOAD_MIX}. Profile: warm-up ${LOAD_RATES.warmup}/s for BENCH_LOAD_WARMUP_SECONDS (default 10, not measured), ${LOAD_RATES.sustained}/s for BENCH_SPIKE_SUSTAINED_SECONDS (default 15), a sudden jump to ${LOAD_RATES.peak}/s for BENCH_SPIKE_SECONDS (default 15), back to ${LOAD_RATES.sustained}/s for BENCH_SPIKE_SUSTAINED_SECONDS, with no pause between (rates: BENCH_LOAD_WARMUP_RATE, BENCH_LOAD_SUSTAINED_RATE, BENCH_LOAD_PEAK_RATE). Reference: the objective`,
+    run: () =>
+      loadSpike(LOAD_RATES, {
+        warmup: LOAD_WARMUP_SECONDS,
+        sustained: env('BENCH_SPIKE_SUSTAINED_SECONDS', 15),
+        spike: env('BENCH_SPIKE_SECONDS', 15),
+      }),
+  },
+  'load-stress': {
+    describe: `${LOAD_MIX}. Profile: warm-up ${LOAD_RATES.warmup}/s for BENCH_LOAD_WARMUP_SECONDS (default 10), then steps of BENCH_STRESS_STEP_SECONDS (default 10) from ${LOAD_RATES.sustained}/s up by BENCH_STRESS_RATE_STEP (default 50) to at most BENCH_STRESS_MAX_RATE (default 300), each step drained and judged before the next; stops at the first step that misses the objectives. Reference: the planned peak rate (${LOAD_RATES.peak}/s)`,
+    run: () =>
+      loadStress(LOAD_RATES, {
+        warmupSeconds: LOAD_WARMUP_SECONDS,
+        seconds: env('BENCH_STRESS_STEP_SECONDS', 10),
+        rateStep: env('BENCH_STRESS_RATE_STEP', 50),
+        maxRate: env('BENCH_STRESS_MAX_RATE', 300),
+      }),
+  },
+  'load-soak': {
+    describe: `${LOAD_MIX}. Profile: warm-up ${LOAD_RATES.warmup}/s for BENCH_LOAD_WARMUP_SECONDS (default 10), ${LOAD_RATES.sustained}/s for BENCH_SOAK_SETTLE_SECONDS (default 15, pools and JIT settling, not measured), then ${LOAD_RATES.sustained}/s for BENCH_SOAK_SECONDS (default 90) sampling every BENCH_SOAK_SAMPLE_SECONDS (default 5) the API's and the worker's RSS, PostgreSQL client connections and Redis used_memory; growthPct: the least-squares line's rise over the window as a % of the mean (flat: under 10 %). Ratios: last sample / first (flat = 1.0); p95 against the objective`,
+    run: () =>
+      loadSoak(LOAD_RATES, {
+        warmup: LOAD_WARMUP_SECONDS,
+        settle: env('BENCH_SOAK_SETTLE_SECONDS', 15),
+        soak: env('BENCH_SOAK_SECONDS', 90),
+        sampleEvery: env('BENCH_SOAK_SAMPLE_SECONDS', 5),
+      }),
+  },
+  'pgbouncer-pool': {
+    describe:
+      "BENCH_POOL_CLIENTS (default 1000) concurrent clients, each its own connection to a real PgBouncer (Debian package) in transaction mode with default_pool_size 20 (at most 20 server connections), each looping over short transactions shaped like Sluice's status read (BEGIN; @sluice/db getJob's SELECT of a job with its chunk progress, 50 real jobs submitted through the API; COMMIT), for BENCH_POOL_SECONDS (default 8) saturated (no pause between transactions: the pool's worst case) and again paced (each client pausing a random 0.5-1.5 x BENCH_POOL_THINK_MS, default 1000, between transactions: about one status poll per client per second). Client wait measured at the client: from wanting a transaction to its BEGIN answered (queueing for a server connection + one round trip). PgBouncer's own view beside it: the largest SHOW POOLS maxwait sampled every 250 ms and SHOW STATS' average wait per transaction. Reference: the same clients sharing one node-postgres Pool of 20 direct PostgreSQL connections (wait: Pool.connect() + BEGIN). One Node process drives all clients on both sides (its CPU seconds reported)",
+    run: () =>
+      pgbouncerPool(
+        env('BENCH_POOL_CLIENTS', 1000),
+        env('BENCH_POOL_SECONDS', 8),
+        env('BENCH_POOL_THINK_MS', 1000),
       ),
   },
 };
