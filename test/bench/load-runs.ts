@@ -249,6 +249,7 @@ export function loadSoak(
     const run = fire(stack, arrivalSchedule(phases, 'poisson', seededRandom(1)));
     // The sampler starts with the soak phase and stops when its last request is due.
     await new Promise((r) => setTimeout(r, (seconds.warmup + seconds.settle) * 1000));
+    const submittedBefore = stack.traffic.counts().submitted;
     const sampler = await startSampler(
       { api: stack.api.pid, worker: stack.worker.pid },
       { postgres: stack.databaseUrl, redis: stack.redisUrl },
@@ -256,6 +257,8 @@ export function loadSoak(
     );
     await new Promise((r) => setTimeout(r, seconds.soak * 1000));
     const series = await sampler.stop();
+    const submittedInWindow = stack.traffic.counts().submitted - submittedBefore;
+    const redis = series.redisUsedMemoryMB;
     const result = await run;
     const w = windowFigures(measuredOf(phases, result.samples));
     const named = Object.entries(series) as Array<[string, Point[]]>;
@@ -286,6 +289,12 @@ export function loadSoak(
       noGrowth: flat,
       soakSeconds: seconds.soak,
       samples: series.apiRssMB.length,
+      // Redis keeps completed BullMQ jobs (a day, at most 10,000 per queue)
+      // and finished jobs' statuses (JOB_CACHE_TTL_SECONDS): it grows with
+      // jobs until those bounds, by design. What one job costs there:
+      redisKBPerJobSubmitted: submittedInWindow
+        ? round(((redis.at(-1)!.value - redis[0]!.value) * 1024) / submittedInWindow, 2)
+        : null,
       ...grown,
       ...Object.fromEntries(
         named.map(([name, points]) => [

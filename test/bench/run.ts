@@ -144,7 +144,7 @@ const scenarios: Record<
       }),
   },
   'load-soak': {
-    describe: `${LOAD_MIX}. Profile: warm-up ${LOAD_RATES.warmup}/s for BENCH_LOAD_WARMUP_SECONDS (default 10), ${LOAD_RATES.sustained}/s for BENCH_SOAK_SETTLE_SECONDS (default 15, pools and JIT settling, not measured), then ${LOAD_RATES.sustained}/s for BENCH_SOAK_SECONDS (default 90) sampling every BENCH_SOAK_SAMPLE_SECONDS (default 5) the API's and the worker's RSS, PostgreSQL client connections and Redis used_memory; growthPct: the least-squares line's rise over the window as a % of the mean (flat: under 10 %). Ratios: last sample / first (flat = 1.0); p95 against the objective`,
+    describe: `${LOAD_MIX}. Profile: warm-up ${LOAD_RATES.warmup}/s for BENCH_LOAD_WARMUP_SECONDS (default 10), ${LOAD_RATES.sustained}/s for BENCH_SOAK_SETTLE_SECONDS (default 15, pools and JIT settling, not measured), then ${LOAD_RATES.sustained}/s for BENCH_SOAK_SECONDS (default 90) sampling every BENCH_SOAK_SAMPLE_SECONDS (default 5) the API's and the worker's RSS, PostgreSQL client connections and Redis used_memory; growthPct: the least-squares line's rise over the window as a % of the mean (flat: under 10 %). Redis keeps completed BullMQ jobs (a day, at most 10,000 per queue) and finished jobs' statuses (JOB_CACHE_TTL_SECONDS), so a soak shorter than those bounds sees its memory rise with the jobs submitted, by design: redisKBPerJobSubmitted is that cost per job. Ratios: last sample / first (flat = 1.0); p95 against the objective`,
     run: () =>
       loadSoak(LOAD_RATES, {
         warmup: LOAD_WARMUP_SECONDS,
