@@ -16,6 +16,7 @@
  * CPU seconds: one Node process drives all clients, so the generator's own
  * cost is visible (1,000 sockets cost more than 20).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPgBouncer } from '@sluice/local-services';
 import pg from 'pg';
@@ -23,7 +24,7 @@ import { seededRandom } from './support/arrivals.ts';
 import { percentile } from './support/load-stats.ts';
 import { smallCsv } from './support/mixed-traffic.ts';
 import { treeCpuSeconds } from './support/proc-cpu.ts';
-import { compare, prefixed, round, type ScenarioResult } from './support/result.ts';
+import { compare, prefixed, round, type ScenarioResult, type Skipped } from './support/result.ts';
 import { withScope } from './support/scope.ts';
 import { say, startApi, startServices } from './support/stack.ts';
 
@@ -205,11 +206,28 @@ async function connectAll(url: string, count: number): Promise<pg.Client[]> {
   return clients;
 }
 
+/**
+ * The soft limit on open files this process runs with (PgBouncer, started
+ * from it, inherits it): each client is a socket on both sides.
+ */
+function openFilesLimit(): number {
+  const line = /^Max open files\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return line?.[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(line?.[1] ?? 1024);
+}
+
 export function pgbouncerPool(
   clients: number,
   seconds: number,
   thinkMs: number,
-): Promise<ScenarioResult> {
+): Promise<ScenarioResult | Skipped> {
+  // The clients' sockets, PgBouncer's server connections, and room for the rest.
+  const needed = clients + SERVER_CONNECTIONS + 200;
+  if (openFilesLimit() < needed) {
+    return Promise.resolve({
+      scenario: 'pgbouncer-pool',
+      skipped: `${clients} clients need about ${needed} open files; this shell allows ${openFilesLimit()} (raise it with ulimit -n)`,
+    });
+  }
   return withScope(async (scope) => {
     const services = await startServices(scope, 'pgbouncer-pool');
     // Real jobs to read: small submissions through the API (no worker: they stay queued).
