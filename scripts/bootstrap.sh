@@ -2,7 +2,8 @@
 # Brings a fresh machine to the toolchain Sluice needs, idempotently:
 #   - Node 24 LTS and pnpm, from the npm registry, into ./.tools (never global),
 #   - redis-server (+ redis-cli), PostgreSQL server binaries and promtool, from Debian packages, when missing
-#     (for `./dev test` also chromium, tmux, pgbouncer, docker.io, docker-compose and debootstrap),
+#     (for `./dev test` also chromium, tmux, pgbouncer, the PgBouncer and node exporters, docker.io,
+#     docker-compose and debootstrap),
 #   - the workspace's dependencies (pnpm install --frozen-lockfile).
 # Sourced by ./dev so that PATH carries the pinned node and pnpm afterwards.
 set -euo pipefail
@@ -60,6 +61,9 @@ ensure_services() {
     # The CLI's terminal tests run it on a pseudo-terminal (test/e2e/cli-terminal.test.ts).
     command -v tmux >/dev/null || apt_install tmux
     command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
+    # The exporters docker/compose.yaml runs, run for real by test/e2e/exporters.test.ts.
+    [ -x /usr/bin/prometheus-pgbouncer-exporter ] || apt_install prometheus-pgbouncer-exporter
+    [ -x /usr/bin/prometheus-node-exporter ] || apt_install prometheus-node-exporter
     # The deploy tests build and run the Docker image: an engine (the test
     # starts dockerd when none runs) and debootstrap for the base image.
     command -v dockerd >/dev/null || [ -x /usr/sbin/dockerd ] || apt_install docker.io
@@ -68,9 +72,13 @@ ensure_services() {
     # Debian's docker-compose 1.29 (Compose v2 is not a bookworm package).
     command -v docker-compose >/dev/null || apt_install docker-compose
   fi
-  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
-    as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
-  fi
+  # Nor the packages' own services: the tests start what they need on free ports.
+  local unit
+  for unit in prometheus prometheus-pgbouncer-exporter prometheus-node-exporter; do
+    if command -v systemctl >/dev/null && systemctl is-active --quiet "$unit" 2>/dev/null; then
+      as_root systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    fi
+  done
   find_pg_bin >/dev/null || apt_install postgresql
   # PostgreSQL refuses to run as root; local-services runs it as this account when we are root.
   if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then

@@ -16,8 +16,9 @@ import './harness/provided-context.ts';
 // checkout (the app image by the harness, the others by `docker-compose
 // build` here), the stack up, the README's curl flow through the published
 // API port; then three workers, Prometheus finding each, a 50k-row job spread
-// over them; a worker killed and the Redis primary stopped mid-job, each run
-// giving exactly the output of the undisturbed one; `down -v` leaving nothing.
+// over them; the PgBouncer and node exporters up in Prometheus; a worker
+// killed and the Redis primary stopped mid-job, each run giving exactly the
+// output of the undisturbed one; `down -v` leaving nothing.
 
 const log = (message: string) => console.log(`[compose] ${message}`);
 // Large enough that a job is still running when a test disturbs it: at
@@ -40,7 +41,15 @@ services:
   worker: { environment: *settings }
 `;
 /** Services whose images docker/compose.yaml builds from their own Dockerfiles. */
-const SERVICE_IMAGES = ['postgres', 'pgbouncer', 'redis-primary', 'prometheus', 'alertmanager'];
+const SERVICE_IMAGES = [
+  'postgres',
+  'pgbouncer',
+  'redis-primary',
+  'prometheus',
+  'alertmanager',
+  'pgbouncer-exporter',
+  'node-exporter',
+];
 
 let apiUrl: string;
 let promUrl: string;
@@ -173,7 +182,16 @@ beforeAll(async () => {
   const up = performance.now();
   await compose(['up', '--detach', '--no-build'], 300_000);
   log(`stack up (every health check passed) in ${((performance.now() - up) / 1000).toFixed(1)} s`);
-  for (const service of ['api', 'worker', 'pgbouncer', 'postgres', 'redis-primary', 'prometheus']) {
+  for (const service of [
+    'api',
+    'worker',
+    'pgbouncer',
+    'postgres',
+    'redis-primary',
+    'prometheus',
+    'pgbouncer-exporter',
+    'node-exporter',
+  ]) {
     for (const id of await containers(service)) await waitHealthy(id, 120_000);
   }
 
@@ -230,6 +248,29 @@ describe('docker/compose.yaml', () => {
     await expectSampleResult(job);
     const health = (await (await fetch(`${apiUrl}/health`)).json()) as { redis?: unknown };
     log(`API /health redis: ${JSON.stringify(health.redis)}`);
+  });
+
+  it("Prometheus scrapes the PgBouncer and node exporters: PgBouncer's pool, the host's CPU and memory", async () => {
+    // A scrape every 15 s: the first ones after start.
+    const targets = await until('the exporters up in Prometheus', 120_000, async () => {
+      const series = await promQuery('up{job=~"pgbouncer|node"}');
+      return series.length === 2 && series.every((s) => s.value === 1) ? series : undefined;
+    });
+    log(`exporter targets up: ${targets.map((s) => s.metric.instance).join(', ')}`);
+    expect((await promQuery('pgbouncer_up'))[0]?.value).toBe(1);
+    // The shipped pgbouncer.ini's pool, as the exporter read it from PgBouncer.
+    expect((await promQuery('pgbouncer_pool_size{database="sluice"}'))[0]?.value).toBe(20);
+    expect(
+      await promQuery('pgbouncer_waiting_clients{database="sluice",user="sluice"}'),
+    ).toHaveLength(1);
+    expect(
+      await promQuery('pgbouncer_pools_client_maxwait_seconds{database="sluice",user="sluice"}'),
+    ).toHaveLength(1);
+    // The host's, read through the mounted /proc.
+    expect((await promQuery('node_memory_MemTotal_bytes'))[0]?.value).toBeGreaterThan(0);
+    expect(
+      (await promQuery('count(node_cpu_seconds_total{mode="idle"})'))[0]?.value,
+    ).toBeGreaterThan(0);
   });
 
   it('--scale worker=3: Prometheus finds all three, and a 200k-row job is processed by all of them', async () => {

@@ -65,6 +65,28 @@ describe('Prometheus configuration', () => {
     );
   });
 
+  it('scrapes the PgBouncer and node exporters, at the Compose services that run them', async () => {
+    const config = await readFile(join(root, 'docker/prometheus/prometheus.yml'), 'utf8');
+    const compose = await readFile(join(root, 'docker/compose.yaml'), 'utf8');
+    for (const [job, service, port] of [
+      ['pgbouncer', 'pgbouncer-exporter', 9127],
+      ['node', 'node-exporter', 9100],
+    ] as const) {
+      // The job's first static target, within its own block.
+      const block = config
+        .split(/\n(?=\s+- job_name: )/)
+        .find((b) => b.includes(`job_name: ${job}\n`));
+      expect(block, `job ${job}`).toBeDefined();
+      expect(block).toMatch(new RegExp(`- targets: \\["${service}:${port}"\\]`));
+      // A Compose service of that name, built from the folder whose image listens there.
+      expect(compose).toMatch(
+        new RegExp(`\\n  ${service}:\\n(?:    .*\\n)*?      context: ${service}\\n`),
+      );
+      const dockerfile = await readFile(join(root, 'docker', service, 'Dockerfile'), 'utf8');
+      expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${port}$`, 'm'));
+    }
+  });
+
   it('alerts.yml is valid', async () => {
     expect(await promtool('check', 'rules', 'docker/prometheus/alerts.yml')).toContain('SUCCESS');
   });

@@ -9,7 +9,7 @@ export function sample(
   labels: Record<string, string> = {},
 ): number | undefined {
   for (const line of text.split('\n')) {
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
     const body = match[2] ?? '';
     if (Object.entries(labels).every(([k, v]) => body.includes(`${k}="${v}"`))) {
