@@ -121,7 +121,7 @@ describe('what operators read', () => {
   const declared = (text: string) =>
     new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!));
 
-  it('the dashboard, the alert rules and the metric docs name only metrics API or worker export', async () => {
+  it('the dashboard, the recording and alert rules and the metric docs name only metrics API or worker export', async () => {
     const exported = new Set([
       ...declared((await getText(`${stack.apiUrl}/metrics`)).body),
       ...declared((await getText(workerMetricsUrl)).body),
@@ -131,6 +131,7 @@ describe('what operators read', () => {
     for (const file of [
       'docker/grafana/dashboards/sluice.json',
       'docker/prometheus/alerts.yml',
+      'docker/prometheus/recording.yml',
       'docker/prometheus/README.md',
       'docs/operations.md',
     ]) {
