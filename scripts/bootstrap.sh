@@ -2,8 +2,8 @@
 # Brings a fresh machine to the toolchain Sluice needs, idempotently:
 #   - Node 24 LTS and pnpm, from the npm registry, into ./.tools (never global),
 #   - redis-server (+ redis-cli), PostgreSQL server binaries and promtool, from Debian packages, when missing
-#     (for `./dev test` also chromium, tmux, pgbouncer, the PgBouncer and node exporters, docker.io,
-#     docker-compose and debootstrap),
+#     (for `./dev test` also prometheus-alertmanager, chromium, tmux, pgbouncer, the PgBouncer and
+#     node exporters, docker.io, docker-compose and debootstrap),
 #   - the workspace's dependencies (pnpm install --frozen-lockfile).
 # Sourced by ./dev so that PATH carries the pinned node and pnpm afterwards.
 set -euo pipefail
@@ -57,6 +57,9 @@ ensure_services() {
   # Only the test suite needs it: `./dev start` does not pull Prometheus in.
   if [ "${SLUICE_TEST_TOOLS:-0}" = 1 ]; then
     command -v promtool >/dev/null || apt_install prometheus
+    # A real Alertmanager receives what that Prometheus fires and delivers it to
+    # a test webhook (test/e2e/alertmanager.test.ts); amtool checks alertmanager.yml.
+    command -v prometheus-alertmanager >/dev/null || [ -x /usr/bin/prometheus-alertmanager ] || apt_install prometheus-alertmanager
     [ -x /usr/bin/chromium ] || apt_install chromium
     # The CLI's terminal tests run it on a pseudo-terminal (test/e2e/cli-terminal.test.ts).
     command -v tmux >/dev/null || apt_install tmux
@@ -74,7 +77,7 @@ ensure_services() {
   fi
   # Nor the packages' own services: the tests start what they need on free ports.
   local unit
-  for unit in prometheus prometheus-pgbouncer-exporter prometheus-node-exporter; do
+  for unit in prometheus prometheus-alertmanager prometheus-pgbouncer-exporter prometheus-node-exporter; do
     if command -v systemctl >/dev/null && systemctl is-active --quiet "$unit" 2>/dev/null; then
       as_root systemctl disable --now "$unit" >/dev/null 2>&1 || true
     fi
