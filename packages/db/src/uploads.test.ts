@@ -120,6 +120,45 @@ describe('acceptance', () => {
     expect(chunks.rows[0]?.n).toBe(1);
   });
 
+  it('writes each job row of a batch as the step-by-step upload writes it', async () => {
+    const columns = [{ name: 'a', type: 'email' as const, required: false }];
+    const job = (id: string, fileName: string | null) => ({
+      tenantId: TEST_TENANT,
+      id,
+      type: 'normalize' as const,
+      fileName,
+      header: Buffer.from('a,"b"'),
+      columns: [{ name: 'a', type: 'text' as const, required: false }],
+      options: STORED_OPTIONS,
+    });
+    const chunk = { seq: 0, firstRecord: 2, recordCount: 1, data: Buffer.from('x\n') };
+    const totals = { bytes: 8, chunks: 1, rows: 1, columns };
+    // Step by step: job row, chunk, totals.
+    const stepwise = randomUUID();
+    await insertJob(db, job(stepwise, 'one.csv'));
+    await insertChunk(db, stepwise, chunk);
+    await finishUpload(db, stepwise, totals);
+    // Whole, in a batch of three (parameters numbered past the first row).
+    const batch = [randomUUID(), randomUUID(), randomUUID()];
+    await insertWholeUploads(
+      db,
+      batch.map((id, i) => ({ job: job(id, i === 1 ? 'one.csv' : null), chunk, totals })),
+    );
+    const rows = await sql<Record<string, unknown>>`
+      select * from jobs where id = any(${[stepwise, ...batch]}::uuid[])`.execute(db);
+    const comparable = (id: string) => {
+      const row = rows.rows.find((r) => r.id === id)!;
+      expect(row.upload_touched_at).toBeInstanceOf(Date);
+      const { id: _, created_at: __, upload_touched_at: ___, ...rest } = row;
+      return rest;
+    };
+    expect(comparable(batch[1]!)).toEqual(comparable(stepwise));
+    expect(comparable(batch[0]!)).toEqual({ ...comparable(stepwise), file_name: null });
+    const stored = await sql<{ job_id: string; data: Buffer }>`
+      select job_id, data from job_chunks where job_id = any(${batch}::uuid[])`.execute(db);
+    expect(stored.rows.map((r) => r.data.toString())).toEqual(['x\n', 'x\n', 'x\n']);
+  });
+
   it('stores and accepts several whole uploads in one statement each, every job its own chunk', async () => {
     const ids = [randomUUID(), randomUUID(), randomUUID()];
     const columns = [{ name: 'a', type: 'text' as const, required: false }];

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ApiScope } from '@sluice/contract';
 import {
   type ApiKeyCheck,
@@ -60,9 +60,8 @@ export function createAuthentication(
   const memoOf = (req: Request, presented: string | undefined) => {
     let memo = memos.get(req);
     if (memo === undefined) {
-      memo = createHash('sha256')
-        .update(presented ?? '')
-        .digest('base64');
+      // One-shot hash: no Hash object per request.
+      memo = hash('sha256', presented ?? '', 'base64');
       memos.set(req, memo);
     }
     return memo;

@@ -22,7 +22,12 @@ export function requestLog(deps: { metrics: ApiMetrics; logger: Logger }) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.httpRequests.inc(labels);
       deps.metrics.httpDuration.observe(labels, seconds);
-      if (!route.startsWith('/health') && route !== '/metrics') {
+      // The level first: the line's fields are not built for nothing.
+      if (
+        deps.logger.isLevelEnabled('info') &&
+        !route.startsWith('/health') &&
+        route !== '/metrics'
+      ) {
         deps.logger.info(
           { requestId, ...labels, path: req.originalUrl, ms: Math.round(seconds * 1000) },
           'request',
