@@ -1,3 +1,4 @@
+export { databasePoolOptionsOf } from './database-pool-settings.ts';
 export { byteSize, ConfigError, parseEnv, port } from './env.ts';
 export type { RedisAddress, RedisTarget } from './redis-settings.ts';
 export type { ApiConfig, WorkerConfig } from './settings.ts';

@@ -130,3 +130,64 @@ describe('loadWorkerConfig', () => {
     );
   });
 });
+
+describe('database pool settings', () => {
+  it('have defaults, and become createDatabase options', async () => {
+    const { databasePoolOptionsOf } = await import('./database-pool-settings.ts');
+    const c = loadWorkerConfig(base);
+    expect(databasePoolOptionsOf(c)).toEqual({
+      poolSize: 10,
+      minConnections: 0,
+      idleTimeoutMs: 30_000,
+      connectTimeoutMs: 10_000,
+      maxUses: undefined,
+      connectRetries: 2,
+      connectRetryMinMs: 100,
+      connectRetryMaxMs: 2_000,
+    });
+    const set = loadApiConfig({
+      ...base,
+      DATABASE_POOL_SIZE: '20',
+      DATABASE_POOL_MIN: '5',
+      DATABASE_POOL_IDLE_TIMEOUT_MS: '0',
+      DATABASE_CONNECT_TIMEOUT_MS: '2500',
+      DATABASE_POOL_MAX_USES: '7500',
+      DATABASE_CONNECT_RETRIES: '0',
+    });
+    expect(databasePoolOptionsOf(set)).toMatchObject({
+      poolSize: 20,
+      minConnections: 5,
+      idleTimeoutMs: 0,
+      connectTimeoutMs: 2500,
+      maxUses: 7500,
+      connectRetries: 0,
+    });
+  });
+
+  it('refuse a minimum above the maximum, and backoff bounds the wrong way round', () => {
+    expect(() => loadApiConfig({ ...base, DATABASE_POOL_MIN: '11' })).toThrow(
+      /DATABASE_POOL_MIN="11": DATABASE_POOL_MIN \(11\) must not exceed DATABASE_POOL_SIZE \(10\)/,
+    );
+    expect(() =>
+      loadWorkerConfig({
+        ...base,
+        DATABASE_CONNECT_RETRY_MIN_MS: '500',
+        DATABASE_CONNECT_RETRY_MAX_MS: '100',
+      }),
+    ).toThrow(/DATABASE_CONNECT_RETRY_MIN_MS \(500\) must not exceed/);
+    for (const [name, bad] of [
+      ['DATABASE_POOL_MIN', '-1'],
+      ['DATABASE_CONNECT_TIMEOUT_MS', '10'],
+      ['DATABASE_CONNECT_RETRIES', 'many'],
+      ['DATABASE_POOL_MAX_USES', '1.5'],
+    ] as const) {
+      expect(() => loadWorkerConfig({ ...base, [name]: bad }), name).toThrow(ConfigError);
+    }
+  });
+
+  it('SLOW_REQUEST_MS defaults to 1000 ms; 0 turns the warning off', () => {
+    expect(loadApiConfig(base).SLOW_REQUEST_MS).toBe(1000);
+    expect(loadApiConfig({ ...base, SLOW_REQUEST_MS: '0' }).SLOW_REQUEST_MS).toBe(0);
+    expect(() => loadApiConfig({ ...base, SLOW_REQUEST_MS: '-5' })).toThrow(ConfigError);
+  });
+});

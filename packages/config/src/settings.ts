@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { databasePoolIssues, databasePoolSettings } from './database-pool-settings.ts';
 import { byteSize, logLevel, originList, parseEnv, port, postgresUrl, queuePrefix } from './env.ts';
 import {
   type RedisSettings,
@@ -15,6 +16,7 @@ const common = {
   ...redisSettings,
   QUEUE_PREFIX: queuePrefix.default('{sluice}'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  ...databasePoolSettings,
   /** Server-side cap for one statement (SET LOCAL statement_timeout). */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   LOG_LEVEL: logLevel.default('info'),
@@ -83,6 +85,9 @@ function withRedisTarget<S extends z.ZodType<RedisSettings>>(schema: S) {
     .superRefine(
       (c, ctx) => {
         for (const issue of redisSettingsIssues(c)) ctx.addIssue({ code: 'custom', ...issue });
+        for (const issue of databasePoolIssues(c as Record<string, unknown>)) {
+          ctx.addIssue({ code: 'custom', ...issue });
+        }
       },
       { when: () => true },
     )
@@ -110,6 +115,13 @@ const apiSchema = z
      */
     MAX_RECORD_BYTES: byteSize.default(1024 ** 2),
     MAX_COLUMNS: z.coerce.number().int().min(1).max(10_000).default(1000),
+    /**
+     * A request that takes longer than this (until its response is finished)
+     * is logged at warn, `slow request`, besides its usual line; 0 turns the
+     * warning off. Event streams (GET /v1/jobs/{id}/events) are long by
+     * design and never warned about.
+     */
+    SLOW_REQUEST_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
     /**
      * How long finished jobs' status stays cached in Redis (X-Cache on
      * GET /v1/jobs/{id}); a finished job never changes. 0 turns caching off.

@@ -1,11 +1,26 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { type ConnectRetry, retryingConnect } from './pool-connect.ts';
 import { isPostgresUnavailableError } from './postgres-errors.ts';
+import { type DatabaseObserver, observeClient } from './query-observer.ts';
 import type { Database } from './schema.ts';
 
 export interface DatabaseOptions {
   url: string;
+  /** The pool's maximum (DATABASE_POOL_SIZE). */
   poolSize?: number;
+  /** Connections kept open when idle (DATABASE_POOL_MIN; default 0). */
+  minConnections?: number;
+  /** An idle connection above the minimum is closed after this (default 30 s; 0: never). */
+  idleTimeoutMs?: number;
+  /** Longest wait for a pool slot and the connection itself (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Statements per connection before it is replaced (default: no limit). */
+  maxUses?: number | undefined;
+  /** Failed connects tried again (default: none), with backoff between the bounds. */
+  connectRetries?: number;
+  connectRetryMinMs?: number;
+  connectRetryMaxMs?: number;
   /** Shown in pg_stat_activity, so an operator can tell API from worker connections. */
   applicationName?: string;
   /**
@@ -18,6 +33,14 @@ export interface DatabaseOptions {
 export interface DatabaseHandle {
   db: Kysely<Database>;
   pool: pg.Pool;
+  /** The pool's configured maximum (for sluice_db_pool_max and /health). */
+  poolMax: number;
+  /**
+   * Reports every statement (kind or named operation, outcome, time) and
+   * every connection failure to `observer` from now on (the process' query
+   * metrics; set once the metrics registry exists).
+   */
+  observe(observer: DatabaseObserver): void;
   close(): Promise<void>;
 }
 
@@ -110,15 +133,30 @@ function discardingBrokenClients(pool: pg.Pool): pg.Pool {
 }
 
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
+  const poolMax = options.poolSize ?? 10;
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.poolSize ?? 10,
+    max: poolMax,
+    min: options.minConnections ?? 0,
     application_name: options.applicationName ?? 'sluice',
-    connectionTimeoutMillis: 10_000,
-    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    ...(options.maxUses === undefined ? {} : { maxUses: options.maxUses }),
     types,
   });
   pool.on('error', (error) => options.onPoolError?.(error));
+  let observer: DatabaseObserver | undefined;
+  // Every new connection, whoever checks it out (kysely, raw clients, COPY).
+  pool.on('connect', (client) => observeClient(client, () => observer));
+  retryingConnect(
+    pool,
+    {
+      retries: options.connectRetries ?? 0,
+      minMs: options.connectRetryMinMs ?? 100,
+      maxMs: options.connectRetryMaxMs ?? 2_000,
+    } satisfies ConnectRetry,
+    () => observer?.connectionError(),
+  );
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: discardingBrokenClients(pool) }),
   });
@@ -126,6 +164,10 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   return {
     db,
     pool,
+    poolMax,
+    observe(next) {
+      observer = next;
+    },
     // kysely's destroy() ends the pool; guard so double-close is harmless.
     close: () => {
       closed ??= db.destroy();

@@ -42,6 +42,8 @@ export {
 } from './chunks.ts';
 export type { DatabaseHandle, DatabaseOptions } from './connection.ts';
 export { createDatabase } from './connection.ts';
+export type { DatabaseObserver, QueryOperation } from './query-observer.ts';
+export { statementKind, withQueryOperation } from './query-observer.ts';
 export { exportDatasetCsv } from './dataset-export.ts';
 export type { DatasetRow, DatasetView, NewDataset, Page } from './datasets.ts';
 export {
