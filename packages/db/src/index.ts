@@ -42,8 +42,6 @@ export {
 } from './chunks.ts';
 export type { DatabaseHandle, DatabaseOptions } from './connection.ts';
 export { createDatabase } from './connection.ts';
-export type { DatabaseObserver, QueryOperation } from './query-observer.ts';
-export { statementKind, withQueryOperation } from './query-observer.ts';
 export { exportDatasetCsv } from './dataset-export.ts';
 export type { DatasetRow, DatasetView, NewDataset, Page } from './datasets.ts';
 export {
@@ -99,7 +97,14 @@ export {
   listJobErrors,
 } from './job-errors.ts';
 export type { JobFilter, JobSummary, JobView } from './job-views.ts';
-export { getJob, getJobType, listJobs, readJobErrors, readJobOutput } from './job-views.ts';
+export {
+  getJob,
+  getJobType,
+  jobRunSeconds,
+  listJobs,
+  readJobErrors,
+  readJobOutput,
+} from './job-views.ts';
 export { LATEST_MIGRATION, migrateToLatest, pendingMigrations } from './migrate.ts';
 export { DEFAULT_TENANT_ID } from './migrations/0009_tenancy.ts';
 export {
@@ -108,6 +113,8 @@ export {
   type PostgresErrorClass,
   postgresErrorClass,
 } from './postgres-errors.ts';
+export type { DatabaseObserver, QueryOperation } from './query-observer.ts';
+export { statementKind, withQueryOperation } from './query-observer.ts';
 export type { UnfinishedJob } from './reconcile.ts';
 export {
   findUnfinishedJobs,

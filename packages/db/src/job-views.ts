@@ -268,6 +268,21 @@ export async function getJobType(db: Executor, jobId: string): Promise<JobType |
   return row?.type;
 }
 
+/**
+ * A final job's whole time in seconds, created (its upload began) to
+ * finished, by PostgreSQL's clock for both ends; undefined for a job gone or
+ * not final.
+ */
+export async function jobRunSeconds(db: Executor, jobId: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('jobs')
+    .select(sql<number>`extract(epoch from finished_at - created_at)::float8`.as('seconds'))
+    .where('id', '=', jobId)
+    .where('finished_at', 'is not', null)
+    .executeTakeFirst();
+  return row?.seconds ?? undefined;
+}
+
 /** A finished job's output, one chunk at a time in file order (bounded memory). */
 export async function* readJobOutput(db: Executor, jobId: string): AsyncGenerator<Buffer> {
   for (let seq = 0; ; seq++) {

@@ -20,7 +20,8 @@ const POOL_TIMEOUT = /timeout exceeded when trying to connect/i;
  */
 function worthRetrying(error: unknown): boolean {
   return (
-    isPostgresUnavailableError(error) && !(error instanceof Error && POOL_TIMEOUT.test(error.message))
+    isPostgresUnavailableError(error) &&
+    !(error instanceof Error && POOL_TIMEOUT.test(error.message))
   );
 }
 

@@ -20,7 +20,10 @@ describe('statementKind', () => {
     ['rollback', 'transaction'],
     ['savepoint a', 'transaction'],
     ['with x as (select 1) select * from x', 'select'],
-    ['\n  with src as (select 1), merged as (insert into d select * from src on conflict do update set a = 1) select 1', 'insert'],
+    [
+      '\n  with src as (select 1), merged as (insert into d select * from src on conflict do update set a = 1) select 1',
+      'insert',
+    ],
     ['with gone as (delete from t returning 1) select count(*) from gone', 'delete'],
     ['with x as (select updated_at from t) select 1', 'select'],
     ['drop table s', 'other'],
