@@ -235,6 +235,7 @@ describe('createDependencyBreakers', () => {
         registry,
         () => breakers.states(),
         () => breakers.refusals(),
+        () => breakers.failures(),
       );
       const gauge = async () =>
         (await registry.metrics()).split('\n').filter((l) => l.startsWith('sluice_breaker_state{'));
@@ -252,6 +253,19 @@ describe('createDependencyBreakers', () => {
       }
       expect(breakers.states()).toEqual({ postgres: 'closed', redis: 'open' });
       expect(changes).toEqual(['redis:open']);
+      // The two failures that opened it; a data error (the dependency answered) is not one.
+      await expect(
+        breakers.postgres.run(() => Promise.reject(new Error('bad data'))),
+      ).rejects.toThrow();
+      expect(breakers.failures()).toEqual({ postgres: 0, redis: 2 });
+      expect(
+        (await registry.metrics())
+          .split('\n')
+          .filter((l) => l.startsWith('sluice_breaker_failures_total{')),
+      ).toEqual([
+        'sluice_breaker_failures_total{dependency="postgres",process="worker"} 0',
+        'sluice_breaker_failures_total{dependency="redis",process="worker"} 2',
+      ]);
       expect(await gauge()).toContain(
         'sluice_breaker_state{dependency="redis",process="worker"} 2',
       );
@@ -284,6 +298,7 @@ describe('createDependencyBreakers', () => {
     registerBreakerMetrics(
       registry,
       () => ({ postgres: 'half_open' }),
+      () => ({ postgres: 0 }),
       () => ({ postgres: 0 }),
     );
     expect(await registry.metrics()).toContain(

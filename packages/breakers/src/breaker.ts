@@ -88,6 +88,11 @@ export interface Breaker {
   /** Calls refused since start, by `run` or `refuse` (for `sluice_breaker_refusals_total`). */
   refusals(): number;
   /**
+   * Calls since start that failed with an outage error, each counted toward
+   * opening (the probes' failures included; for `sluice_breaker_failures_total`).
+   */
+  failures(): number;
+  /**
    * Runs `work` (calls to the dependency) through the breaker. While it is
    * open this rejects at once with BreakerOpenError and `work` is not called.
    * `work` is never timed out here: a timeout would not cancel the call.
@@ -173,6 +178,12 @@ export function createBreaker(options: BreakerOptions): Breaker {
     }
   };
 
+  // opossum's 'failure': a call that rejected with an error its filter did
+  // not excuse, i.e. one the window counts against the dependency.
+  let failures = 0;
+  circuit.on('failure', () => {
+    failures += 1;
+  });
   circuit.on('open', () => moveTo('open'));
   circuit.on('close', () => {
     for (let i = 0; i < BUCKETS; i++) rotation.emit('rotate');
@@ -204,6 +215,7 @@ export function createBreaker(options: BreakerOptions): Breaker {
     retryAfterMs,
     refuse,
     refusals: () => refusals,
+    failures: () => failures,
     async run<T>(work: () => Promise<T>): Promise<T> {
       try {
         return (await circuit.fire(work)) as T;

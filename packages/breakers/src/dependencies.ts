@@ -18,6 +18,8 @@ export interface DependencyBreakers extends Record<Dependency, Breaker> {
   states(): Record<Dependency, BreakerState>;
   /** Calls each breaker refused since start, by dependency (for the refusals counter). */
   refusals(): Record<Dependency, number>;
+  /** Calls that failed and counted toward opening, by dependency (for the failures counter). */
+  failures(): Record<Dependency, number>;
   shutdown(): void;
 }
 
@@ -91,6 +93,7 @@ export function createDependencyBreakers(options: DependencyBreakersOptions): De
     redis,
     states: () => ({ postgres: postgres.state(), redis: redis.state() }),
     refusals: () => ({ postgres: postgres.refusals(), redis: redis.refusals() }),
+    failures: () => ({ postgres: postgres.failures(), redis: redis.failures() }),
     shutdown() {
       postgres.shutdown();
       redis.shutdown();

@@ -9,6 +9,8 @@ export interface ApiMetrics {
   jobsRetried: Counter<'type'>;
   rateLimited: Counter<'budget'>;
   cacheRequests: Counter<'cache' | 'result'>;
+  /** Time of one Redis cache call (get, set, delete), whatever its result. */
+  cacheOperationDuration: Histogram<'operation'>;
 }
 
 /** `route` is the matched route template (bounded), never the raw path. */
@@ -60,6 +62,13 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
       name: 'sluice_cache_requests_total',
       help: 'Read-through cache lookups by cache and result (hit, miss, error = Redis unavailable, served from PostgreSQL)',
       labelNames: ['cache', 'result'],
+      registers: [registry],
+    }),
+    cacheOperationDuration: new Histogram({
+      name: 'sluice_cache_operation_duration_seconds',
+      help: 'Redis cache calls (the job status cache), sent to answered or failed, by operation (get, set, delete)',
+      labelNames: ['operation'],
+      buckets: [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
   };

@@ -37,6 +37,8 @@ export interface PoolStats {
   total: number;
   idle: number;
   waiting: number;
+  /** The configured maximum (DATABASE_POOL_SIZE), when the caller knows it. */
+  max?: number;
 }
 
 /**
@@ -200,12 +202,28 @@ const BREAKER_STATE_VALUES: Record<BreakerStateName, number> = {
  * `sluice_breaker_refusals_total{dependency}`: calls refused without trying
  * the dependency (503 at the API, jobs handed back by a worker), read from
  * `getRefusals` (counts since the process started).
+ * `sluice_breaker_failures_total{dependency}`: calls that failed and counted
+ * toward opening, from `getFailures`.
  */
 export function registerBreakerMetrics(
   registry: Registry,
   getStates: () => Record<string, BreakerStateName>,
   getRefusals: () => Record<string, number>,
+  /** Calls that failed and counted toward opening, by dependency (counts since start). */
+  getFailures: () => Record<string, number>,
 ): void {
+  new Counter({
+    name: 'sluice_breaker_failures_total',
+    help: 'Calls through a circuit breaker that failed with an outage error (counted toward opening it; the probes included)',
+    labelNames: ['dependency'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [dependency, count] of Object.entries(getFailures())) {
+        this.inc({ dependency }, count);
+      }
+    },
+  });
   new Counter({
     name: 'sluice_breaker_refusals_total',
     help: 'Calls refused by an open circuit breaker without trying the dependency',

@@ -13,6 +13,8 @@ export {
   registerQueueMetrics,
   registerWorkerRuntimeMetrics,
 } from './collectors.ts';
+export type { DbQueryObserver } from './db-metrics.ts';
+export { registerDbMetrics } from './db-metrics.ts';
 export { createMetricsRegistry } from './registry.ts';
 export { isAuthorizedScrape } from './scrape-token.ts';
 export type { WorkerMetrics } from './worker-metrics.ts';

@@ -3,8 +3,13 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export interface WorkerMetrics {
   chunkDuration: Histogram<'outcome'>;
   rowsProcessed: Counter<'outcome'>;
-  normalizationErrors: Counter<'code'>;
+  /** Per-row errors by code and by the type of the column they are about (`none`: a row-level error). */
+  normalizationErrors: Counter<'code' | 'column_type'>;
   jobsFinished: Counter<'type' | 'outcome'>;
+  /** A finished job's whole time, submitted (its upload began) to final, by type and outcome. */
+  jobDuration: Histogram<'type' | 'outcome'>;
+  /** An import's final transaction: stage checked (refilled if need be), merged, job completed. */
+  importMergeDuration: Histogram;
   /** Cells normalized, by column type (text, email, phone, ...: a bounded set). */
   rowsNormalized: Counter<'type'>;
   /** Rows the retention purge deleted, by table (jobs, job_chunks, job_row_errors, idempotent_requests). */
@@ -32,14 +37,27 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
     }),
     normalizationErrors: new Counter({
       name: 'sluice_normalization_errors_total',
-      help: 'Per-row errors committed, by error code',
-      labelNames: ['code'],
+      help: 'Per-row errors committed, by error code and the type of their column (none: a row-level error)',
+      labelNames: ['code', 'column_type'],
       registers: [registry],
     }),
     jobsFinished: new Counter({
       name: 'sluice_jobs_finished_total',
       help: 'Jobs that reached a final state, by type and outcome',
       labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: 'sluice_job_duration_seconds',
+      help: 'Whole job time, submitted (its upload began) to its final state, by type and outcome (completed, failed)',
+      labelNames: ['type', 'outcome'],
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200],
+      registers: [registry],
+    }),
+    importMergeDuration: new Histogram({
+      name: 'sluice_import_merge_duration_seconds',
+      help: "An import's final transaction (stage refilled if need be, upserted into its dataset, job completed; a dry run's count), whatever its outcome",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
       registers: [registry],
     }),
     rowsNormalized: new Counter({
