@@ -56,6 +56,8 @@ export interface AppDeps {
   /** Pool stats and queue counts for GET /health. */
   health: HealthSources;
   logger: Logger;
+  /** SLOW_REQUEST_MS: requests slower than this are logged at warn (0: never). */
+  slowRequestMs?: number | undefined;
   publicUrl?: string | undefined;
   /** Bull Board at /admin/queues (apps/api/src/admin/bull-board.ts). */
   admin?: express.RequestHandler | undefined;

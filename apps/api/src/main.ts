@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { breakerSettingsFrom, createDependencyBreakers, logStateChange } from '@sluice/breakers';
-import { loadApiConfig } from '@sluice/config';
+import { databasePoolOptionsOf, loadApiConfig } from '@sluice/config';
 import { createDatabase, isPostgresUnavailableError } from '@sluice/db';
 import {
   applyHeapGrowth,
@@ -12,6 +12,7 @@ import {
   createApiMetrics,
   createMetricsRegistry,
   registerBreakerMetrics,
+  registerDbMetrics,
   registerDbPoolMetrics,
   registerQueueMetrics,
 } from '@sluice/metrics';
@@ -39,7 +40,7 @@ const logger = createProcessLogger({ process: 'api', level: config.LOG_LEVEL });
 const heapGrowth = applyHeapGrowth(config.HEAP_GROWING_PERCENT);
 const database = createDatabase({
   url: config.DATABASE_URL,
-  poolSize: config.DATABASE_POOL_SIZE,
+  ...databasePoolOptionsOf(config),
   applicationName: 'sluice-api',
   onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
 });
@@ -93,6 +94,7 @@ const dbPool = () => ({
   total: database.pool.totalCount,
   idle: database.pool.idleCount,
   waiting: database.pool.waitingCount,
+  max: database.poolMax,
 });
 // Job event streams: one subscriber connection for the whole process (its
 // offline queue on, so subscriptions wait out a Redis restart).
@@ -123,10 +125,13 @@ registerQueueMetrics(registry, JOB_COUNT_STATES, () => queueCounter.counts(), {
   },
 });
 registerDbPoolMetrics(registry, dbPool);
+// Every statement and connection failure of this process, from here on.
+database.observe(registerDbMetrics(registry, { poolMax: database.poolMax }));
 registerBreakerMetrics(
   registry,
   () => breakers.states(),
   () => breakers.refusals(),
+  () => breakers.failures(),
 );
 const app = createApp({
   db: database.db,
@@ -144,6 +149,7 @@ const app = createApp({
     redisTopology: () => describeRedis(redis, config.QUEUE_PREFIX),
   },
   logger,
+  slowRequestMs: config.SLOW_REQUEST_MS,
   publicUrl: config.PUBLIC_URL,
   admin: admin.router,
   limits: {

@@ -3,6 +3,7 @@ import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
 import type { AttemptFailureOf } from '@sluice/queue';
 import type { Kysely } from 'kysely';
+import { recordJobFinished } from './job-finished.ts';
 
 /**
  * A chunk that exhausted its attempts fails its whole job: no partial
@@ -35,7 +36,7 @@ export function createChunkFailureHandler(deps: {
         code: 'chunk_failed',
         reason: `chunk ${seq} failed after ${failure.attempts} attempts: ${error.message}`,
       });
-      if (type) deps.metrics.jobsFinished.inc({ type, outcome: 'failed' });
+      if (type) await recordJobFinished(deps, jobId, type, 'failed');
     } catch (err) {
       deps.logger.error({ err, jobId }, 'could not mark job failed');
     }

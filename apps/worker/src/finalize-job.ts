@@ -9,11 +9,13 @@ import {
   judgeDoneFirstChunk,
   markJobFailed,
   postgresErrorClass,
+  withQueryOperation,
 } from '@sluice/db';
 import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
 import type { FinalizeJobPayload } from '@sluice/queue';
 import type { Kysely } from 'kysely';
+import { recordJobFinished } from './job-finished.ts';
 
 export interface FinalizerDeps {
   db: Kysely<Database>;
@@ -43,22 +45,28 @@ export function createFinalizer(deps: FinalizerDeps) {
   };
 
   async function finalizeImport(jobId: string) {
+    const mergeStarted = process.hrtime.bigint();
+    const mergeSeconds = () => Number(process.hrtime.bigint() - mergeStarted) / 1e9;
     try {
-      const result = await finalizeImportJob(deps.pool, jobId, {
-        ...retry,
-        // A merge cancelled by its statement timeout may have waited on a
-        // lock that has passed since: tried again, but each try may cost the
-        // whole timeout, so fewer times.
-        maxTimeoutAttempts: deps.importTimeoutAttempts,
-        statementTimeoutMs: deps.importStatementTimeoutMs,
-        maxStoredErrorsPerJob: deps.errorLimits.maxStoredPerJob,
-        onRestaged: () =>
-          deps.logger.warn(
-            { jobId },
-            'import staged from chunk outputs: its chunks had not all staged their rows (a retried job, or a PostgreSQL crash emptied the unlogged stage)',
-          ),
-      });
+      // Every statement of the merge is `merge` in the query metrics.
+      const result = await withQueryOperation('merge', () =>
+        finalizeImportJob(deps.pool, jobId, {
+          ...retry,
+          // A merge cancelled by its statement timeout may have waited on a
+          // lock that has passed since: tried again, but each try may cost the
+          // whole timeout, so fewer times.
+          maxTimeoutAttempts: deps.importTimeoutAttempts,
+          statementTimeoutMs: deps.importStatementTimeoutMs,
+          maxStoredErrorsPerJob: deps.errorLimits.maxStoredPerJob,
+          onRestaged: () =>
+            deps.logger.warn(
+              { jobId },
+              'import staged from chunk outputs: its chunks had not all staged their rows (a retried job, or a PostgreSQL crash emptied the unlogged stage)',
+            ),
+        }),
+      );
       if (result.outcome === 'completed') {
+        deps.metrics.importMergeDuration.observe(mergeSeconds());
         deps.logger.info(
           { jobId, dataset: result.dataset, ...result.stats },
           result.dryRun ? 'import dry run computed (nothing written)' : 'import merged',
@@ -66,6 +74,7 @@ export function createFinalizer(deps: FinalizerDeps) {
       }
       return result.outcome;
     } catch (error) {
+      deps.metrics.importMergeDuration.observe(mergeSeconds());
       const kind = postgresErrorClass(error);
       // Unavailable or contention: the job goes back to the queue (BullMQ's
       // attempts, the hand-back while the database is down).
@@ -86,7 +95,7 @@ export function createFinalizer(deps: FinalizerDeps) {
               reason: `import into the dataset failed: ${message}`,
             };
       if (await markJobFailed(deps.db, jobId, failure)) {
-        deps.metrics.jobsFinished.inc({ type: 'import', outcome: 'failed' });
+        await recordJobFinished(deps, jobId, 'import', 'failed');
       }
       deps.logger.error({ err: error, jobId }, 'import merge failed');
       return 'failed' as const;
@@ -100,7 +109,7 @@ export function createFinalizer(deps: FinalizerDeps) {
     // child; a flow the reconciler rebuilt has no child for a done chunk, so
     // the verdict is given here too (a no-op for a chunk judged already).
     if (await judgeDoneFirstChunk(deps.db, jobId, deps.errorLimits)) {
-      deps.metrics.jobsFinished.inc({ type, outcome: 'failed' });
+      await recordJobFinished(deps, jobId, type, 'failed');
       return 'failed' as const;
     }
     const outcome =
@@ -115,7 +124,7 @@ export function createFinalizer(deps: FinalizerDeps) {
       throw new Error(`job ${jobId} still has unfinished chunks`);
     }
     if (outcome === 'completed') {
-      deps.metrics.jobsFinished.inc({ type, outcome: 'completed' });
+      await recordJobFinished(deps, jobId, type, 'completed');
       deps.logger.info({ jobId, type }, 'job completed');
     }
     return outcome;

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { loadWorkerConfig } from '@sluice/config';
+import { databasePoolOptionsOf, loadWorkerConfig } from '@sluice/config';
 import { createDatabase } from '@sluice/db';
 import {
   applyHeapGrowth,
@@ -43,7 +43,7 @@ const worker = createWorkerProcess({
   logger,
   database: createDatabase({
     url: config.DATABASE_URL,
-    poolSize: config.DATABASE_POOL_SIZE,
+    ...databasePoolOptionsOf(config),
     applicationName: `sluice-worker ${workerId}`.slice(0, 63),
     onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
   }),

@@ -11,6 +11,7 @@ import {
   createMetricsRegistry,
   createWorkerMetrics,
   registerBreakerMetrics,
+  registerDbMetrics,
   registerDbPoolMetrics,
   registerQueueMetrics,
   registerWorkerRuntimeMetrics,
@@ -18,6 +19,7 @@ import {
 import type { RedisConnection } from '@sluice/queue';
 import {
   createConsumers,
+  createFlowProgress,
   createQueueCounter,
   createWebhookDeliveryQueue,
   isRedisConnectionError,
@@ -66,6 +68,9 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
   const { config, logger, database } = deps;
   const registry = createMetricsRegistry('worker');
   const metrics = createWorkerMetrics(registry);
+  // Every statement (chunk commits, the import merge, the reconciler) and
+  // connection failure of this process, from here on.
+  database.observe(registerDbMetrics(registry, { poolMax: database.poolMax }));
 
   const breakers = createDependencyBreakers({
     settings: breakerSettingsFrom(config),
@@ -106,6 +111,14 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
   const finished = (jobId: string) => {
     announce(jobId);
     dispatchWebhooks(jobId);
+  };
+  // The finalize parent's progress in Bull Board (a share of its chunks done).
+  const flowProgress = createFlowProgress({
+    connection: deps.redis.control,
+    prefix: config.QUEUE_PREFIX,
+  });
+  const reportProgress = (report: Promise<void>, jobId: string) => {
+    report.catch((err: unknown) => logger.debug({ err, jobId }, 'could not report job progress'));
   };
   const deliverWebhook = createWebhookDeliverer({
     db: database.db,
@@ -178,12 +191,25 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       async 'normalize-chunk'(payload, attempt) {
         const outcome = await throughPostgres(() => processChunk(payload, attempt), attempt);
         if (outcome === 'failed-job') finished(payload.jobId);
-        else if (outcome === 'applied') announce(payload.jobId);
+        else if (outcome === 'applied') {
+          announce(payload.jobId);
+          // An early chunk has no parent yet.
+          if (!payload.early)
+            reportProgress(flowProgress.chunkApplied(payload.jobId), payload.jobId);
+        }
         waitIfNotReady(outcome, attempt);
         return outcome;
       },
       async 'finalize-job'(payload, attempt) {
         const outcome = await throughPostgres(() => finalize(payload), attempt);
+        if (outcome === 'completed') {
+          // Before the handler returns: the job is still active, so still there.
+          await flowProgress
+            .finished(payload.jobId)
+            .catch((err: unknown) =>
+              logger.debug({ err, jobId: payload.jobId }, 'could not report job progress'),
+            );
+        }
         if (outcome === 'completed' || outcome === 'failed') finished(payload.jobId);
         waitIfNotReady(outcome, attempt);
         return outcome;
@@ -275,6 +301,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
     registry,
     () => breakers.states(),
     () => breakers.refusals(),
+    () => breakers.failures(),
   );
   let stopping = false;
   registerWorkerRuntimeMetrics(registry, {
@@ -319,7 +346,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
         consumers.close(),
         queueCounter.close(),
       ]);
-      await webhookQueue.close();
+      await Promise.all([webhookQueue.close(), flowProgress.close()]);
       breakers.shutdown();
       await deps.pool.destroy();
       // BullMQ leaves connections it was given open; they are ours to close.

@@ -39,6 +39,8 @@ export type {
   JobHandlers,
 } from './consumers.ts';
 export { createConsumers, HandBack } from './consumers.ts';
+export type { FlowProgress } from './flow-progress.ts';
+export { createFlowProgress } from './flow-progress.ts';
 export type { FlowInspector, FlowView } from './flows.ts';
 export { createFlowInspector } from './flows.ts';
 export type { JobChangeListener, JobChangeListenerOptions } from './job-changes.ts';

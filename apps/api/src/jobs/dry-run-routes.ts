@@ -6,6 +6,7 @@ import {
   getJob,
   openDryRunDiff,
   promoteDryRun,
+  withQueryOperation,
 } from '@sluice/db';
 import { type Request, type Response, Router } from 'express';
 import { requireScopes } from '../auth/authenticate.ts';
@@ -80,10 +81,13 @@ export function dryRunRoutes(
       if (!UUID.test(id)) throw jobNotFound(id);
       const jobId = id.toLowerCase();
       const tenantId = tenantOf(res);
-      const result = await promoteDryRun(deps.pool, tenantId, jobId, {
-        statementTimeoutMs: deps.importStatementTimeoutMs,
-        maxAttempts: 3,
-      });
+      // A promotion is the import's merge: its statements are `merge` in the query metrics.
+      const result = await withQueryOperation('merge', () =>
+        promoteDryRun(deps.pool, tenantId, jobId, {
+          statementTimeoutMs: deps.importStatementTimeoutMs,
+          maxAttempts: 3,
+        }),
+      );
       if (result.outcome !== 'merged' && result.outcome !== 'already-promoted') {
         throw refusal(id, result);
       }

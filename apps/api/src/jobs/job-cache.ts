@@ -55,6 +55,18 @@ export function createJobCache(deps: JobCacheDeps) {
   const key = (tenantId: string, id: string) => jobStatusCacheKey(deps.prefix, tenantId, id);
   const count = (result: 'hit' | 'miss' | 'error') =>
     deps.metrics.cacheRequests.inc({ cache: 'job_status', result });
+  /** A Redis call, timed whatever its outcome (a failure's time is the one operators look for). */
+  const timed = async <T>(operation: 'get' | 'set' | 'delete', call: () => Promise<T>) => {
+    const started = process.hrtime.bigint();
+    try {
+      return await call();
+    } finally {
+      deps.metrics.cacheOperationDuration.observe(
+        { operation },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    }
+  };
 
   return {
     /** `bypass` (the client sent Cache-Control: no-cache): read PostgreSQL, refresh the entry. */
@@ -69,7 +81,7 @@ export function createJobCache(deps: JobCacheDeps) {
       let redisOk = true;
       if (!bypass) {
         try {
-          cached = await deps.redis.get(key(tenantId, id));
+          cached = await timed('get', () => deps.redis.get(key(tenantId, id)));
         } catch (err) {
           redisOk = false;
           deps.logger.debug({ err, jobId: id }, 'job cache lookup failed; reading PostgreSQL');
@@ -82,9 +94,9 @@ export function createJobCache(deps: JobCacheDeps) {
       count(redisOk ? 'miss' : 'error');
       const job = await load();
       if (job && redisOk && isFinal(job.status)) {
-        deps.redis
-          .set(key(tenantId, id), JSON.stringify(job), 'EX', deps.ttlSeconds)
-          .catch((err: unknown) => deps.logger.debug({ err, jobId: id }, 'job cache store failed'));
+        timed('set', () =>
+          deps.redis.set(key(tenantId, id), JSON.stringify(job), 'EX', deps.ttlSeconds),
+        ).catch((err: unknown) => deps.logger.debug({ err, jobId: id }, 'job cache store failed'));
       }
       return { job, cache: 'MISS' };
     },
@@ -96,7 +108,7 @@ export function createJobCache(deps: JobCacheDeps) {
     async forget(tenantId: string, id: string): Promise<void> {
       if (deps.ttlSeconds === 0) return;
       try {
-        await deps.redis.del(key(tenantId, id));
+        await timed('delete', () => deps.redis.del(key(tenantId, id)));
       } catch (err) {
         count('error');
         deps.logger.warn({ err, jobId: id }, 'could not drop a deleted job from the cache');

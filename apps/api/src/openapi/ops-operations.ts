@@ -1,4 +1,9 @@
-import { healthSchema, livenessSchema, readinessSchema } from '@sluice/contract';
+import {
+  databaseHealthSchema,
+  healthSchema,
+  livenessSchema,
+  readinessSchema,
+} from '@sluice/contract';
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { json, operation } from './operation.ts';
@@ -24,6 +29,17 @@ export const opsOperations: ZodOpenApiPathsObject = {
         '200': json('Ready.', readinessSchema),
         '503': json('Not ready: `checks` says what failed.', readinessSchema),
       },
+    }),
+  },
+  '/health/db': {
+    get: operation({
+      operationId: 'databaseHealth',
+      summary: 'PostgreSQL answers a query through this process’ pool',
+      description:
+        'One `select 1` through the pool (not the circuit breaker), within 2 s: 200 with its round trip and the pool, else 503 problem+json `dependency_unavailable` (with `error`, `latencyMs` and `pool`).',
+      tags,
+      responses: { '200': json('The database answers.', databaseHealthSchema) },
+      problems: ['dependency_unavailable'],
     }),
   },
   '/health': {

@@ -6,6 +6,7 @@ import type { QueueCounts, RedisConnection, RedisTarget, RedisTopology } from '@
 import { withTimeout } from '@sluice/util';
 import { Router } from 'express';
 import { type Kysely, sql } from 'kysely';
+import { databaseHealth, databaseRoundTrip, poolView } from './db-health.ts';
 
 /** What GET /health reports beyond the probes (main.ts wires them). */
 export interface HealthSources {
@@ -96,9 +97,13 @@ export function healthRoutes(deps: HealthDeps): Router {
     const ready = Object.values(checks).every((c) => c.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
   });
+  router.get(
+    '/health/db',
+    databaseHealth({ db: deps.db, dbPool: deps.dbPool, timeoutMs: PROBE_TIMEOUT_MS }),
+  );
   router.get('/health', async (_req, res) => {
     const [postgres, redis, queues, topology] = await Promise.all([
-      timed(() => sql`select 1`.execute(deps.db)),
+      databaseRoundTrip(deps.db, PROBE_TIMEOUT_MS),
       timed(async () => {
         const reply = await deps.redis.ping();
         if (reply !== 'PONG') throw new Error('unexpected PING reply');
@@ -120,8 +125,9 @@ export function healthRoutes(deps: HealthDeps): Router {
       memory: { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal },
       database: {
         ok: postgres.ok,
+        // One `select 1` through the pool: the query round trip.
         latencyMs: postgres.ms,
-        pool: deps.dbPool(),
+        pool: poolView(deps.dbPool()),
         ...(postgres.ok ? {} : { error: postgres.error }),
       },
       redis: {

@@ -15,7 +15,9 @@ import type { Logger } from '@sluice/lifecycle';
 import type { WorkerMetrics } from '@sluice/metrics';
 import type { JobAttempt, NormalizeChunkPayload } from '@sluice/queue';
 import type { Kysely } from 'kysely';
+import { recordJobFinished } from '../job-finished.ts';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
+import { countErrorsByColumnType } from './error-column-types.ts';
 
 export interface ChunkProcessorDeps {
   db: Kysely<Database>;
@@ -190,14 +192,14 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     deps.metrics.rowsProcessed.inc({ outcome: 'accepted' }, result.rowsAccepted);
     deps.metrics.rowsProcessed.inc({ outcome: 'rejected' }, result.rowsRejected);
     deps.metrics.rowsProcessed.inc({ outcome: 'blank' }, result.rowsBlank);
-    const byCode = new Map<string, number>();
-    for (const e of result.errors) byCode.set(e.code, (byCode.get(e.code) ?? 0) + 1);
-    for (const [code, n] of byCode) deps.metrics.normalizationErrors.inc({ code }, n);
+    for (const { code, columnType, count } of countErrorsByColumnType(result.errors, columns)) {
+      deps.metrics.normalizationErrors.inc({ code, column_type: columnType }, count);
+    }
     for (const [type, n] of Object.entries(result.valuesByType)) {
       deps.metrics.rowsNormalized.inc({ type }, n);
     }
     if (outcome === 'failed-job') {
-      deps.metrics.jobsFinished.inc({ type: work.jobType, outcome: 'failed' });
+      await recordJobFinished(deps, jobId, work.jobType, 'failed');
       deps.logger.info(
         { jobId, seq, accepted: result.rowsAccepted, rejected: result.rowsRejected },
         'job failed: its first chunk rejected too many rows (error_rate_exceeded)',

@@ -14,6 +14,19 @@ export const readinessSchema = z
 
 const probe = { ok: z.boolean(), error: z.string().optional() };
 
+/** This API process' PostgreSQL pool. */
+const poolSchema = z.object({
+  total: z.int().meta({ description: 'Connections open.' }),
+  idle: z.int().meta({ description: 'Open connections not in use.' }),
+  waiting: z.int().meta({ description: 'Queries waiting for a connection.' }),
+  max: z.int().meta({ description: 'The configured maximum (DATABASE_POOL_SIZE).' }),
+  utilization: z
+    .number()
+    .min(0)
+    .max(1)
+    .meta({ description: 'Connections in use (open, not idle) over the maximum.' }),
+});
+
 /** GET /health: the detailed view for people (200 ok, 503 degraded). */
 export const healthSchema = z
   .object({
@@ -23,8 +36,10 @@ export const healthSchema = z
     memory: z.object({ rss: z.int(), heapUsed: z.int(), heapTotal: z.int() }),
     database: z.object({
       ...probe,
-      latencyMs: z.number(),
-      pool: z.object({ total: z.int(), idle: z.int(), waiting: z.int() }),
+      latencyMs: z
+        .number()
+        .meta({ description: 'Round trip of one query (`select 1`) through the pool.' }),
+      pool: poolSchema,
     }),
     redis: z.object({
       ...probe,
@@ -48,3 +63,14 @@ export const healthSchema = z
     breakers: z.record(z.string(), z.enum(['closed', 'open', 'half_open'])),
   })
   .meta({ id: 'Health' });
+
+/** GET /health/db: PostgreSQL answers through this process' pool (503 problem+json when not). */
+export const databaseHealthSchema = z
+  .object({
+    status: z.literal('ok'),
+    latencyMs: z
+      .number()
+      .meta({ description: 'Round trip of one query (`select 1`) through the pool.' }),
+    pool: poolSchema,
+  })
+  .meta({ id: 'DatabaseHealth' });

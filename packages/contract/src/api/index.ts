@@ -37,7 +37,12 @@ export {
   retryAfterHeader,
   wwwAuthenticateHeader,
 } from './headers.ts';
-export { healthSchema, livenessSchema, readinessSchema } from './health.ts';
+export {
+  databaseHealthSchema,
+  healthSchema,
+  livenessSchema,
+  readinessSchema,
+} from './health.ts';
 export { type JobProgressEventBody, jobProgressEventSchema } from './job-events.ts';
 export {
   csvUploadSchema,
