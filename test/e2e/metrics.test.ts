@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { findFreePort } from '@sluice/local-services';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getText, submitCsv, waitForJob } from '../support/client.ts';
@@ -140,6 +140,44 @@ describe('what operators read', () => {
       expect(named.size, file).toBeGreaterThan(3);
       const unknown = [...named].filter((n) => !exported.has(n) && !exported.has(base(n)));
       expect(unknown, file).toEqual([]);
+    }
+  });
+
+  /**
+   * The metrics issue 17 added (operators' timings and counts; alert rules
+   * are written against exactly these names): each declared by the API or
+   * a worker, and read by the dashboard or a rule file (alerts, recording
+   * rules): a metric nobody looks at is one nobody notices missing.
+   */
+  const OPERATIONS_METRICS = [
+    'sluice_db_queries_total',
+    'sluice_db_query_duration_seconds',
+    'sluice_db_pool_max',
+    'sluice_db_connection_errors_total',
+    'sluice_cache_operation_duration_seconds',
+    'sluice_job_duration_seconds',
+    'sluice_import_merge_duration_seconds',
+    'sluice_breaker_failures_total',
+  ];
+
+  it('every operations metric is declared and appears in the dashboard or a rule', async () => {
+    const exported = new Set([
+      ...declared((await getText(`${stack.apiUrl}/metrics`)).body),
+      ...declared((await getText(workerMetricsUrl)).body),
+    ]);
+    const prometheusDir = new URL('../../docker/prometheus/', import.meta.url);
+    const read = [
+      readFileSync(new URL('../../docker/grafana/dashboards/sluice.json', import.meta.url), 'utf8'),
+      // Every rule file (alerts, recording rules); not the scrape config or the rules' tests.
+      ...readdirSync(prometheusDir)
+        .filter((f) => /\.ya?ml$/.test(f) && f !== 'prometheus.yml' && !f.includes('.test.'))
+        .map((f) => readFileSync(new URL(f, prometheusDir), 'utf8')),
+    ].join('\n');
+    for (const name of OPERATIONS_METRICS) {
+      expect(exported.has(name), `${name} declared`).toBe(true);
+      expect(new RegExp(`\\b${name}(_bucket|_sum|_count)?\\b`).test(read), `${name} read`).toBe(
+        true,
+      );
     }
   });
 });

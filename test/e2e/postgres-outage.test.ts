@@ -112,6 +112,17 @@ it('answers 503 while PostgreSQL is down, pauses the worker, and recovers by its
   expect(ready.status).toBe('not_ready');
   expect(ready.checks.postgres?.ok).toBe(false);
   expect(ready.checks.redis?.ok).toBe(true);
+  // /health/db asks the database itself (no breaker): 503 problem+json.
+  const dbHealth = await fetch(`${stack.apiUrl}/health/db`);
+  expect(dbHealth.status).toBe(503);
+  expect(dbHealth.headers.get('content-type')).toContain('application/problem+json');
+  expect(await dbHealth.json()).toMatchObject({
+    code: 'dependency_unavailable',
+    dependency: 'postgres',
+    error: expect.any(String),
+    latencyMs: expect.any(Number),
+    pool: { max: 10, waiting: expect.any(Number) },
+  });
 
   // Submissions get 503 problem+json with Retry-After, first from failed
   // connections, then (breaker open) without trying.
@@ -153,6 +164,12 @@ it('answers 503 while PostgreSQL is down, pauses the worker, and recovers by its
     sample(apiMetrics.body, 'sluice_breaker_state', { dependency: 'postgres' }),
   ).toBeGreaterThanOrEqual(1);
   expect(sample(apiMetrics.body, 'sluice_breaker_state', { dependency: 'redis' })).toBe(0);
+  // What opened it: failed calls, counted, and the failed connects under them.
+  expect(
+    sample(apiMetrics.body, 'sluice_breaker_failures_total', { dependency: 'postgres' }),
+  ).toBeGreaterThanOrEqual(1);
+  expect(sample(apiMetrics.body, 'sluice_breaker_failures_total', { dependency: 'redis' })).toBe(0);
+  expect(sample(apiMetrics.body, 'sluice_db_connection_errors_total')).toBeGreaterThanOrEqual(1);
 
   // A finished job's status is still answered, from the Redis cache (stored
   // by waitForJob's last read); a running job's status needs PostgreSQL: 503.
@@ -174,6 +191,11 @@ it('answers 503 while PostgreSQL is down, pauses the worker, and recovers by its
       sample(body, 'sluice_worker_up') === 0
     );
   });
+  const workerMetrics = (await getText(workerMetricsUrl)).body;
+  expect(
+    sample(workerMetrics, 'sluice_breaker_failures_total', { dependency: 'postgres' }),
+  ).toBeGreaterThanOrEqual(1);
+  expect(sample(workerMetrics, 'sluice_db_connection_errors_total')).toBeGreaterThanOrEqual(1);
   const worker = stack.workers[0]!;
   expect(worker.output()).toMatch(/circuit breaker for postgres is open/);
   expect(worker.output()).toMatch(/paused: taking no jobs until breakers close/);
@@ -188,6 +210,7 @@ it('answers 503 while PostgreSQL is down, pauses the worker, and recovers by its
     'ready again',
     async () => (await fetch(`${stack.apiUrl}/health/ready`)).status === 200,
   );
+  expect((await fetch(`${stack.apiUrl}/health/db`)).status).toBe(200);
   await until('worker resumed', async () => {
     const { body } = await getText(workerMetricsUrl);
     return (
