@@ -72,6 +72,18 @@ export interface OperationSpec {
   idempotent?: boolean;
 }
 
+/** On every answer of the API (http/request-log.ts). */
+const responseTimeHeaders = z.object({
+  'x-response-time': z
+    .string()
+    .regex(/^\d+\.\d{3}ms$/)
+    .meta({
+      description:
+        'Time the API took until this response’s headers left, in milliseconds (for a download or an event stream: until it began).',
+      example: '3.142ms',
+    }),
+});
+
 const HEADERS_BY_STATUS: Partial<Record<number, z.ZodObject>> = {
   401: z.object({ 'www-authenticate': wwwAuthenticateHeader }),
   // insufficient_scope names the scopes in its challenge too.
@@ -108,9 +120,11 @@ function problemResponses(
     responses[String(status)] = {
       description: list.map((code) => `\`${code}\`: ${PROBLEM_CATALOG[code].meaning}`).join('\n\n'),
       [PROBLEM_CODES_EXTENSION]: list,
-      ...(headers || withRate
-        ? { headers: z.object({ ...withRate?.shape, ...headers?.shape }) }
-        : {}),
+      headers: z.object({
+        ...responseTimeHeaders.shape,
+        ...withRate?.shape,
+        ...headers?.shape,
+      }),
       content: {
         'application/problem+json': {
           schema: {
@@ -134,6 +148,7 @@ export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
   if (spec.idempotent) codes.push(...IDEMPOTENT_REQUEST);
   // Every counted /v1 answer carries the rate limit fields (not when a budget is off).
   const shared = z.object({
+    ...responseTimeHeaders.shape,
     ...(v1 ? rateLimitHeadersSchema.shape : {}),
     ...(spec.idempotent ? idempotentReplayedHeaders.shape : {}),
   });
