@@ -173,6 +173,40 @@ describe('reverting an import', () => {
     ]);
     expect(await history('people', 'p500@example.com')).toMatchObject([{ jobId: base.id }]);
     expect(await history('people', 'nobody@example.com')).toEqual([]);
+    // A row the reverted import inserted (p1500 + k on line 1003 + k): gone, its insert listed, reverted.
+    expect(await history('people', 'p1600@example.com')).toEqual([
+      {
+        jobId: changes.id,
+        fileName: null,
+        line: 1103,
+        change: 'inserted',
+        writtenAt: expect.any(String),
+        revertedAt: changes.import.revertedAt ?? expect.any(String),
+        previous: null,
+        links: { job: `${stack.apiUrl}/v1/jobs/${changes.id}` },
+      },
+    ]);
+  });
+
+  it('reverts an import into an empty dataset (inserts only) to empty, its history kept', async () => {
+    await declare('fresh');
+    await declare('fresh_empty');
+    const empty = await md5('fresh_empty');
+    const inserted = await importInto('fresh', BASE);
+    expect(inserted.import).toMatchObject({ rowsInserted: 1500, rowsUpdated: 0 });
+    expect(await history('fresh', 'p1400@example.com')).toMatchObject([
+      { jobId: inserted.id, line: 1402, change: 'inserted', revertedAt: null, previous: null },
+    ]);
+    const res = await revert(inserted.id);
+    expect(res.status, res.text).toBe(200);
+    expect(await md5('fresh')).toBe(empty);
+    const again = await importInto('fresh', LATER);
+    const entries = await history('fresh', 'p5@example.com');
+    expect(entries).toMatchObject([
+      { jobId: inserted.id, line: 7, change: 'inserted', revertedAt: res.body.import.revertedAt },
+      { jobId: again.id, line: 2, change: 'inserted', revertedAt: null, previous: null },
+    ]);
+    expect(entries).toHaveLength(2);
   });
 
   it('is refused while a later import wrote the same rows, and forced', async () => {

@@ -11,7 +11,7 @@ export const DATASET_SCHEMA = 'sluice_datasets';
  * Dataset and column names: lower-case ASCII, digits and underscores, starting
  * with a letter, at most 63 bytes (PostgreSQL's identifier limit). Nothing
  * else ever reaches SQL as an identifier, and it is quoted even so. A leading
- * underscore is reserved for Sluice's own columns (`_job_id`, `_updated_at`).
+ * underscore is reserved for Sluice's own columns (`_job_id`, `_updated_at`, `_line`).
  */
 export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -29,7 +29,7 @@ export function quoteIdentifier(name: string): string {
 /**
  * Names PostgreSQL gives every table's system columns: a dataset column of
  * one of these names cannot be created ("conflicts with a system column
- * name"). Sluice's own columns (`_job_id`, `_updated_at`) start with an
+ * name"). Sluice's own columns (`_job_id`, `_updated_at`, `_line`) start with an
  * underscore, which IDENTIFIER_PATTERN already refuses.
  */
 export const SYSTEM_COLUMN_NAMES: readonly string[] = [
@@ -116,6 +116,7 @@ export async function createDataset(
     ${columnDefs.join(',\n    ')},
     _job_id uuid not null,
     _updated_at timestamptz not null default now(),
+    _line bigint,
     primary key (${dataset.key.map(quoteIdentifier).join(', ')})
   )`;
   await sql.raw(ddl).execute(trx);

@@ -1,7 +1,7 @@
 import { isFinal, type StoredDryRun, type StoredJobStatus } from '@sluice/contract';
 import type pg from 'pg';
 import { DATASET_LOCK_SQL, datasetTable, quoteIdentifier } from './datasets.ts';
-import { changeLogCte } from './import-changes.ts';
+import { changeLogCte, UPDATES_ONLY } from './import-changes.ts';
 import { computeDryRun, dryRunStats } from './import-dry-run.ts';
 import { latestStagedRowsSql, type StageColumn } from './import-stage.ts';
 import { prepareStage } from './import-stage-fill.ts';
@@ -73,8 +73,9 @@ interface JobRow {
  * the speculative insertion ON CONFLICT costs per row (4.0 s -> 2.7 s for
  * 950 k rows in a side-by-side run).
  *
- * The same statement logs what it wrote (import_changes, import-changes.ts):
- * $1 the job, $2 the dataset's table name.
+ * Each row written carries its job and file line (`_job_id`, `_line`); the
+ * same statement logs the pre-image of each row it updated (import_changes,
+ * import-changes.ts): $1 the job, $2 the dataset's table name.
  */
 function mergeStatement(
   stage: string,
@@ -96,18 +97,19 @@ function mergeStatement(
       ? `on conflict (${keys.join(', ')}) do nothing`
       : `on conflict (${keys.join(', ')})
          do update set ${updatable.map((c) => `${c} = excluded.${c}`).join(', ')},
-           _job_id = excluded._job_id, _updated_at = excluded._updated_at
+           _job_id = excluded._job_id, _updated_at = excluded._updated_at, _line = excluded._line
          where (${updatable.map((c) => `d.${c}`).join(', ')})
            is distinct from (${updatable.map((c) => `excluded.${c}`).join(', ')})`;
+  const logged = changeLogCte(table, key, targetEmpty);
   return `
     with src as (
       ${latestStagedRowsSql(stage, columns, key)}
     ), merged as (
-      insert into ${table} as d (${targets.join(', ')}, _job_id, _updated_at)
-      select ${targets.join(', ')}, $1::uuid, now() from src
+      insert into ${table} as d (${targets.join(', ')}, _job_id, _updated_at, _line)
+      select ${targets.join(', ')}, $1::uuid, now(), _line from src
       ${onConflict}
-      returning (xmax = 0) as inserted, ${keys.map((k) => `d.${k}`).join(', ')}
-    ), ${changeLogCte(table, key, targetEmpty)}
+      returning (xmax = 0) as inserted${logged === undefined ? '' : `, ${keys.map((k) => `d.${k}`).join(', ')}, d._line`}
+    )${logged === undefined ? '' : `, ${logged}`}
     select
       (select count(*) from src)::int as distinct_rows,
       (count(*) filter (where inserted))::int as inserted,
@@ -145,11 +147,14 @@ export async function mergeStage(
   const merged = (
     await client.query<{ distinct_rows: number; inserted: number; updated: number }>(
       mergeStatement(prepared.stage, prepared.columns, target.tableName, target.key, targetEmpty),
-      [jobId, target.tableName],
+      // Into an empty table nothing is logged: no $2.
+      targetEmpty ? [jobId] : [jobId, target.tableName],
     )
   ).rows[0]!;
   // The stage has served: gone with this commit (kept if the merge rolls back).
   await client.query(`drop table ${prepared.stage}`);
+  // Its log holds its updates; its inserts are the rows carrying its _job_id.
+  await client.query('update jobs set change_log = $2 where id = $1', [jobId, UPDATES_ONLY]);
   // A dry run computed against the dataset as it was is stale from here.
   if (merged.inserted + merged.updated > 0) {
     await client.query(

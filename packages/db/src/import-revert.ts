@@ -1,6 +1,8 @@
 import type pg from 'pg';
-import { DATASET_LOCK_SQL, datasetTable, quoteIdentifier } from './datasets.ts';
+import { DATASET_LOCK_SQL, datasetTable } from './datasets.ts';
+import { UPDATES_ONLY } from './import-changes.ts';
 import { type ImportMergeOptions, setMergeTimeouts } from './import-merge.ts';
+import { laterWritesSql, revertStatementSql } from './import-revert-sql.ts';
 import { withRawClient } from './raw-client.ts';
 import { retryTransient } from './transaction.ts';
 
@@ -38,20 +40,7 @@ interface RevertJobRow {
   reverted_at: Date | null;
   rows_inserted: number | null;
   rows_updated: number | null;
-}
-
-/**
- * `from import_changes c cross join lateral jsonb_populate_record(...) k
- * join <table> d on <key>`: the dataset rows the job's log names, the
- * logged key turned back into the key columns' types (so the primary key
- * finds them).
- */
-function loggedRowsSql(table: string, key: readonly string[], where: string): string {
-  const sameKey = key.map((k) => `d.${quoteIdentifier(k)} = k.${quoteIdentifier(k)}`);
-  return `from import_changes c
-    cross join lateral jsonb_populate_record(null::${table}, c.key) k
-    join ${table} d on ${sameKey.join(' and ')}
-    where c.job_id = $1 and ${where}`;
+  change_log: string | null;
 }
 
 /**
@@ -59,7 +48,9 @@ function loggedRowsSql(table: string, key: readonly string[], where: string): st
  * under the dataset's merge lock (the one every import merge takes;
  * transaction-scoped, so it works through PgBouncer): the rows the import
  * inserted are deleted, those it updated get their previous values back
- * (`_job_id` and `_updated_at` included; a row deleted since is put back).
+ * (`_job_id`, `_line` and `_updated_at` included; a row deleted since is put
+ * back). The rows it inserted are its log's or, implicit (import-changes.ts),
+ * the versions carrying its `_job_id` it logged no pre-image for.
  * The job row is locked first, so a repeated or concurrent revert waits and
  * then finds it reverted (409 already_reverted: a revert is not undone by
  * reverting again). Refused while a later job wrote one of those rows (a
@@ -96,7 +87,8 @@ async function revertOnce(
 ): Promise<RevertOutcome> {
   const job = (
     await client.query<RevertJobRow>(
-      `select type, status, dataset, dry_run, promoted_at, reverted_at, rows_inserted, rows_updated
+      `select type, status, dataset, dry_run, promoted_at, reverted_at, rows_inserted, rows_updated,
+         change_log
        from jobs where id = $1 and tenant_id = $2 for update`,
       [jobId, tenantId],
     )
@@ -114,34 +106,22 @@ async function revertOnce(
   ).rows[0];
   if (!dataset) return { outcome: 'history-unavailable' };
   await client.query(DATASET_LOCK_SQL, [dataset.table_name]);
-  // Every row the merge wrote is logged (same statement): fewer means the log is not whole.
-  const logged = (
-    await client.query<{ n: number }>(
-      'select count(*)::int as n from import_changes where job_id = $1 and table_name = $2',
-      [jobId, dataset.table_name],
-    )
-  ).rows[0]!.n;
-  if (logged !== (job.rows_inserted ?? 0) + (job.rows_updated ?? 0)) {
+  if (!(await logIsWhole(client, jobId, dataset.table_name, job))) {
     return { outcome: 'history-unavailable' };
   }
   const table = datasetTable(dataset.table_name);
   const key = dataset.key_columns;
+  const parameters = [
+    jobId,
+    dataset.table_name,
+    tenantId,
+    job.dataset,
+    job.change_log === UPDATES_ONLY,
+  ];
   const laterWrites = (
-    await client.query<{ job_id: string; rows: number }>(
-      `select d._job_id as job_id, count(*)::int as rows
-       ${loggedRowsSql(table, key, 'd._job_id <> $1')}
-       group by d._job_id order by count(*) desc, d._job_id`,
-      [jobId],
-    )
+    await client.query<{ job_id: string; rows: number }>(laterWritesSql(table, key), parameters)
   ).rows.map((r) => ({ jobId: r.job_id, rows: r.rows }));
   if (laterWrites.length > 0 && !force) return { outcome: 'conflict', laterWrites };
-  const deleted = await client.query(
-    `delete from ${table} d using import_changes c,
-       lateral jsonb_populate_record(null::${table}, c.key) k
-     where c.job_id = $1 and c.inserted
-       and ${key.map((k) => `d.${quoteIdentifier(k)} = k.${quoteIdentifier(k)}`).join(' and ')}`,
-    [jobId],
-  );
   // The whole previous row (table column order), upserted: also puts back a row deleted since.
   const columns = (
     await client.query<{ name: string }>(
@@ -152,17 +132,12 @@ async function revertOnce(
   ).rows
     // Sluice's own columns (`_job_id`) are no valid dataset column names: quoted as read.
     .map((r) => `"${r.name.replaceAll('"', '""')}"`);
-  const keySet = new Set(key.map(quoteIdentifier));
-  const rest = columns.filter((c) => !keySet.has(c));
-  const restored = await client.query(
-    `insert into ${table} (${columns.join(', ')})
-     select ${columns.map((c) => `p.${c}`).join(', ')}
-     from import_changes c cross join lateral jsonb_populate_record(null::${table}, c.previous) p
-     where c.job_id = $1 and not c.inserted
-     on conflict (${key.map(quoteIdentifier).join(', ')})
-     do update set ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-    [jobId],
-  );
+  const reverted = (
+    await client.query<{ deleted: number; restored: number }>(
+      revertStatementSql(table, key, columns),
+      parameters,
+    )
+  ).rows[0]!;
   await client.query(
     'update datasets set version = version + 1 where tenant_id = $1 and name = $2',
     [tenantId, job.dataset],
@@ -170,8 +145,33 @@ async function revertOnce(
   await client.query('update jobs set reverted_at = clock_timestamp() where id = $1', [jobId]);
   return {
     outcome: 'reverted',
-    deleted: deleted.rowCount ?? 0,
-    restored: restored.rowCount ?? 0,
+    deleted: reverted.deleted,
+    restored: reverted.restored,
     overwrote: laterWrites,
   };
+}
+
+/**
+ * Whether the job's change log is all there: not purged (retention), and
+ * every write the merge counted logged (the merge logs in its own
+ * statement, so fewer means a log kept from before change logs existed, or
+ * of a table the dataset no longer has). Implicit inserts (jobs.change_log
+ * 'updates') are not logged: its updates are counted.
+ */
+async function logIsWhole(
+  client: pg.PoolClient,
+  jobId: string,
+  tableName: string,
+  job: RevertJobRow,
+): Promise<boolean> {
+  if (job.change_log === 'purged') return false;
+  const implicitInserts = job.change_log === UPDATES_ONLY;
+  const logged = (
+    await client.query<{ n: number }>(
+      `select count(*)::int as n from import_changes
+       where job_id = $1 and table_name = $2 and not ($3 and inserted)`,
+      [jobId, tableName, implicitInserts],
+    )
+  ).rows[0]!.n;
+  return logged === (implicitInserts ? 0 : (job.rows_inserted ?? 0)) + (job.rows_updated ?? 0);
 }

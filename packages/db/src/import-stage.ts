@@ -125,7 +125,13 @@ export function latestStagedRowsSql(
 ): string {
   const picks = columns.map((c) => `s.${c.stage} as ${quoteIdentifier(c.target)}`);
   const targets = columns.map((c) => quoteIdentifier(c.target));
-  const keys = key.map(quoteIdentifier);
+  // Text keys sorted bytewise (collate "C": abbreviated keys, no strcoll),
+  // which groups them as before: equality under the database's collation
+  // (deterministic) is byte equality too, as the primary key's is.
+  const typeOf = new Map(columns.map((c) => [c.target, c.sqlType]));
+  const keys = key.map((k) =>
+    typeOf.get(k) === 'text' ? `${quoteIdentifier(k)} collate "C"` : quoteIdentifier(k),
+  );
   return `select distinct on (${keys.join(', ')}) ${targets.join(', ')}, t._line
       from (select s._seq, s._row, s._line, ${picks.join(', ')} from ${stage} s) t
       order by ${keys.join(', ')}, t._seq desc, t._row desc`;

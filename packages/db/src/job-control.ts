@@ -1,5 +1,6 @@
 import { type JobStatus, UNFINISHED_JOB_STATUSES } from '@sluice/contract';
 import { sql, type Transaction } from 'kysely';
+import { keepOverwrittenInserts } from './import-changes.ts';
 import { createImportStage, dropImportStage } from './import-stage.ts';
 import { getJob, type JobView } from './job-views.ts';
 import type { Database, Executor } from './schema.ts';
@@ -73,6 +74,8 @@ export async function removeJob(db: Executor, tenantId: string, jobId: string): 
     if (row?.type === 'import') {
       await dropImportStage(trx, jobId);
       // Its change log (no foreign key: see migration 0021): it can no longer be reverted.
+      // The earlier inserts it overwrote stay in their own jobs' history.
+      await keepOverwrittenInserts(trx, jobId);
       await sql`delete from import_changes where job_id = ${jobId}`.execute(trx);
     }
     return row !== undefined;

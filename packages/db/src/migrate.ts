@@ -21,6 +21,7 @@ import * as jobUniqueValues0018 from './migrations/0018_job_unique_values.ts';
 import * as headerlessFirstRecord0019 from './migrations/0019_headerless_first_record.ts';
 import * as dryRun0020 from './migrations/0020_dry_run.ts';
 import * as importChanges0021 from './migrations/0021_import_changes.ts';
+import * as implicitInserts0022 from './migrations/0022_implicit_inserts.ts';
 
 /**
  * Migrations are listed here rather than discovered on disk so that they ship
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0019_headerless_first_record': headerlessFirstRecord0019,
   '0020_dry_run': dryRun0020,
   '0021_import_changes': importChanges0021,
+  '0022_implicit_inserts': implicitInserts0022,
 };
 
 export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;

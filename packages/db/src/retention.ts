@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { UPDATES_ONLY } from './import-changes.ts';
 import { dropImportStage } from './import-stage.ts';
 import type { Executor } from './schema.ts';
 
@@ -88,7 +89,8 @@ export async function purgeExpiredWebhookEvents(
  * Deletes the change logs (import_changes: what revert and the row history
  * read) of up to `limit` imports merged more than `olderThanDays` days ago,
  * oldest first; their jobs stay (and can no longer be reverted:
- * history_unavailable). Jobs another session holds locked (a revert) are
+ * history_unavailable; marked 'purged', which also takes their implicit
+ * inserts out of the row history). Jobs another session holds locked (a revert) are
  * left for the next batch. Returns the jobs and log rows that went.
  */
 export async function purgeExpiredRowHistory(
@@ -100,12 +102,16 @@ export async function purgeExpiredRowHistory(
       select j.id from jobs j
       where j.type = 'import'
         and coalesce(j.promoted_at, j.finished_at) < now() - make_interval(days => ${options.olderThanDays})
-        and exists (select from import_changes c where c.job_id = j.id)
+        and (j.change_log = ${UPDATES_ONLY}
+          or (j.change_log is null and exists (select from import_changes c where c.job_id = j.id)))
       order by coalesce(j.promoted_at, j.finished_at)
       limit ${options.limit}
       for update of j skip locked
     ), deleted as (
       delete from import_changes where job_id in (select id from doomed) returning 1
+    ), marked as (
+      -- Its implicit inserts (the rows carrying its _job_id) leave the history too.
+      update jobs set change_log = 'purged' where id in (select id from doomed)
     )
     select (select count(*) from doomed)::int as jobs, (select count(*) from deleted)::int as rows`.execute(
     db,

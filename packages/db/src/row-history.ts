@@ -1,10 +1,11 @@
 import { sqlTypeOf } from '@sluice/contract';
 import { errorCode } from '@sluice/util';
 import { sql } from 'kysely';
-import type { DatasetView } from './datasets.ts';
+import { type DatasetView, datasetTable } from './datasets.ts';
+import { UPDATES_ONLY } from './import-changes.ts';
 import type { Executor } from './schema.ts';
 
-/** One write of a dataset row by an import (import_changes), oldest first. */
+/** One write of a dataset row by an import (import_changes, or the row itself), oldest first. */
 export interface RowHistoryEntry {
   jobId: string;
   fileName: string | null;
@@ -40,7 +41,18 @@ export async function readRowHistory(
     ),
   )})`;
   const visible = dataset.columns.map((c) => c.name);
+  const table = sql.raw(datasetTable(dataset.tableName));
+  const sameKey = sql.join(
+    dataset.key.map(
+      (k, i) => sql`d.${sql.ref(k)} = ${keyValues[i]}::text::${sql.raw(typeOf.get(k) ?? 'text')}`,
+    ),
+    sql` and `,
+  );
   try {
+    // The logged writes (updates, and inserts logged explicitly), then the
+    // implicit inserts (import-changes.ts): each version of the row, the
+    // current one and the logged pre-images, names its writer and line; a
+    // writer with implicit inserts that logged nothing for the key inserted it.
     const { rows } = await sql<{
       job_id: string;
       file_name: string | null;
@@ -50,17 +62,31 @@ export async function readRowHistory(
       reverted_at: Date | null;
       previous: Record<string, string | boolean | null> | null;
     }>`
+      with logged as (
+        select c.job_id, c.line, c.inserted, c.previous from import_changes c
+        where c.key_hash = hashtextextended((${keyObject})::text, 0)
+          and c.table_name = ${dataset.tableName} and c.key = ${keyObject}
+      ), versions as (
+        select d._job_id as job_id, d._line as line from ${table} d where ${sameKey}
+        union
+        select (l.previous->>'_job_id')::uuid, (l.previous->>'_line')::bigint
+        from logged l where l.previous is not null
+      ), entries as (
+        select job_id, line, inserted, previous, false as implicit from logged
+        union all
+        select v.job_id, v.line, true, null, true from versions v
+        where not exists (select from logged l where l.job_id = v.job_id)
+      )
       select c.job_id, j.file_name, c.line, c.inserted,
         coalesce(j.promoted_at, j.finished_at) as written_at, j.reverted_at,
         (select jsonb_object_agg(e.k,
             case jsonb_typeof(e.v) when 'null' then null when 'boolean' then e.v
               else to_jsonb(e.v #>> '{}') end)
          from jsonb_each(c.previous) e(k, v) where e.k = any(${visible}::text[])) as previous
-      from import_changes c
+      from entries c
       join jobs j on j.id = c.job_id
-      where c.key_hash = hashtextextended((${keyObject})::text, 0)
-        and c.table_name = ${dataset.tableName} and c.key = ${keyObject}
-        and j.tenant_id = ${dataset.tenantId}
+      where j.tenant_id = ${dataset.tenantId}
+        and (not c.implicit or j.change_log = ${UPDATES_ONLY})
       order by coalesce(j.promoted_at, j.finished_at), j.acceptance_seq, c.job_id`.execute(db);
     return rows.map((r) => ({
       jobId: r.job_id,

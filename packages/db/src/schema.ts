@@ -57,6 +57,16 @@ interface JobsTable {
   promoted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** An import reverted (import-revert.ts): when. */
   reverted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /**
+   * How an import's change log reads (migration 0022): null, every write
+   * logged (or none: merged before logs); 'updates', only its updates (its
+   * inserts are the rows carrying its `_job_id`); 'purged', gone (retention).
+   */
+  change_log: ColumnType<
+    'updates' | 'purged' | null,
+    'updates' | 'purged' | null | undefined,
+    'updates' | 'purged' | null
+  >;
   /** While receiving: when the upload last stored something (abandoned uploads are removed). */
   upload_touched_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Set by acceptance (queued): when, and its place in the order imports merge in. */
