@@ -105,7 +105,7 @@ export type DatasetBody = z.infer<typeof datasetSchema>;
 
 export const datasetListSchema = z.array(datasetSchema).meta({ id: 'DatasetList' });
 
-/** A page of a dataset's rows: its columns plus `_job_id` and `_updated_at`, in key order. */
+/** A page of a dataset's rows: the dataset's own columns (not Sluice's `_job_id`, `_updated_at`, `_line`), in key order. */
 export const datasetRowsSchema = z
   .array(z.record(z.string(), z.unknown()))
   .meta({ id: 'DatasetRows' });
