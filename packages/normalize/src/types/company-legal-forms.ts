@@ -11,7 +11,7 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
  * written. Words such as Corporation, Incorporated, Limited, Company stay
  * words; only abbreviations are rewritten, and only at the end of the name.
  */
-const LEGAL_FORMS: ReadonlyMap<string, string> = new Map([
+export const LEGAL_FORMS: ReadonlyMap<string, string> = new Map([
   ['llc', 'LLC'],
   ['pllc', 'PLLC'],
   ['llp', 'LLP'],
@@ -53,23 +53,45 @@ const isAsciiLetterOrDigit = (code: number) =>
 /** A word split into its leading punctuation, its core and its trailing punctuation. */
 export function split(word: string): { before: string; core: string; after: string } {
   // Most words start and end with an ASCII letter or digit: all core, no pattern needed.
-  if (
-    isAsciiLetterOrDigit(word.charCodeAt(0)) &&
-    isAsciiLetterOrDigit(word.charCodeAt(word.length - 1))
-  ) {
+  const leadsWithCore = isAsciiLetterOrDigit(word.charCodeAt(0));
+  if (leadsWithCore && isAsciiLetterOrDigit(word.charCodeAt(word.length - 1))) {
     return { before: '', core: word, after: '' };
   }
-  const start = word.search(/[\p{L}\p{N}&]/u);
+  // An ASCII letter or digit first is where the pattern's search would stop (`Inc.`).
+  const start = leadsWithCore ? 0 : word.search(/[\p{L}\p{N}&]/u);
   if (start < 0) return { before: word, core: '', after: '' };
   let end = word.length;
-  while (end > start && !LETTER_OR_DIGIT.test(word.charAt(end - 1)) && word[end - 1] !== '&') {
-    end -= 1;
-  }
+  while (end > start && !isCoreEnd(word, end - 1)) end -= 1;
   return { before: word.slice(0, start), core: word.slice(start, end), after: word.slice(end) };
+}
+
+/** Whether the core may end at `word[index]`: a letter, digit or `&` (ASCII without the pattern). */
+function isCoreEnd(word: string, index: number): boolean {
+  const code = word.charCodeAt(index);
+  if (code < 0x80) return isAsciiLetterOrDigit(code) || code === 0x26;
+  return LETTER_OR_DIGIT.test(word.charAt(index));
+}
+
+/**
+ * Whether a word of ASCII letters and periods has more letters than any
+ * legal-form key, so legalForm is undefined without lower-casing it (most
+ * words of a company name: `Brightpath`). False for any other word.
+ */
+function longerThanAnyForm(word: string): boolean {
+  if (word.length <= LONGEST_LEGAL_FORM) return false;
+  let letters = 0;
+  for (let i = 0; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code === 0x2e) continue;
+    if ((code | 0x20) < 0x61 || (code | 0x20) > 0x7a) return false;
+    letters += 1;
+  }
+  return letters > LONGEST_LEGAL_FORM;
 }
 
 /** The legal-form key of a word: lower case, periods removed, surrounding punctuation ignored. */
 export function legalForm(word: string): string | undefined {
+  if (longerThanAnyForm(word)) return undefined;
   const { core, after } = split(word);
   const key = core.toLowerCase().replaceAll('.', '');
   const form = LEGAL_FORMS.get(key);
