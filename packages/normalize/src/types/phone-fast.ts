@@ -61,7 +61,7 @@ interface CompiledCountry {
   /** matchesEntirely(nationalNumberPattern) */
   national: RegExp;
   /** `nationalNumber.search(leadingDigits) === 0`, when the country has leading digits. */
-  leading: RegExp | undefined;
+  leading: Prefix | undefined;
   /** The number types with a pattern: possible lengths (undefined: any) and the pattern. */
   types: Array<{ lengths: readonly number[] | undefined; pattern: RegExp }>;
 }
@@ -72,7 +72,7 @@ interface CompiledCallingCode {
   /** The countries sharing it, main one first; undefined for a non-geographic code. */
   countries: readonly string[] | undefined;
   /** `^(?:nationalPrefixForParsing)` of the main country's plan, when it has one. */
-  nationalPrefix: RegExp | undefined;
+  nationalPrefix: Prefix | undefined;
   /** `countries` compiled, in the same order (filled on first use). */
   compiled?: ReadonlyArray<readonly [code: string, compiled: CompiledCountry]>;
 }
@@ -85,14 +85,29 @@ const callingCodes = new Map<string, CompiledCallingCode>();
 /** A default region: its calling code, IDD prefix and (its own) national prefix for parsing. */
 interface CompiledRegion {
   callingCode: CompiledCallingCode;
-  idd: RegExp;
-  nationalPrefix: RegExp | undefined;
+  idd: Prefix;
+  nationalPrefix: Prefix | undefined;
 }
 const regions = new Map<string, CompiledRegion>();
 
+/** What tests whether a number starts with a metadata prefix pattern (`^(?:pattern)`). */
+interface Prefix {
+  test(digits: string): boolean;
+}
+
+/**
+ * `^(?:pattern)` for a metadata prefix: most are plain digits (US IDD `011`,
+ * national prefix `1`, `0`), and for those startsWith answers as the pattern
+ * does without running a regular expression per number.
+ */
+export function prefixMatcher(pattern: string): Prefix {
+  if (/^[0-9]+$/.test(pattern)) return { test: (digits) => digits.startsWith(pattern) };
+  return new RegExp(`^(?:${pattern})`);
+}
+
 /** `^(?:pattern)`, or undefined without a pattern. */
 const prefixPattern = (pattern: string | undefined) =>
-  pattern ? new RegExp(`^(?:${pattern})`) : undefined;
+  pattern ? prefixMatcher(pattern) : undefined;
 
 function country(code: string): CompiledCountry {
   let compiled = countries.get(code);
@@ -142,7 +157,7 @@ function region(code: CountryCode): CompiledRegion {
     compiled = {
       callingCode: callingCode(plan.callingCode()),
       // stripIddPrefix: `number.search(new RegExp(IDDPrefix)) === 0`.
-      idd: new RegExp(`^(?:${idd})`),
+      idd: prefixMatcher(idd),
       nationalPrefix,
     };
     regions.set(code, compiled);
@@ -269,7 +284,7 @@ function national(digits: string, defaultRegion: CountryCode): string | false | 
 function answer(
   code: CompiledCallingCode,
   nationalNumber: string,
-  nationalPrefix: RegExp | undefined,
+  nationalPrefix: Prefix | undefined,
   fallbackCountry: string | undefined,
 ): string | false | undefined {
   // A non-geographic code (+800, +882, ...) is not resolved to a country here.

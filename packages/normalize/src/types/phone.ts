@@ -128,7 +128,10 @@ function parseValid(input: string, region: CountryCode | undefined): string | un
  */
 function normalizePhone(raw: string, options: NormalizeOptions): CellResult {
   let input = cleanText(raw);
-  if (TEL_URI.test(input)) input = input.slice('tel:'.length).trim();
+  // Most numbers start with a digit, `+` or `(`: the pattern runs only after a `t`.
+  if ((input.charCodeAt(0) | 0x20) === 0x74 && TEL_URI.test(input)) {
+    input = input.slice('tel:'.length).trim();
+  }
   if (input.length > MAX_INPUT) return invalid('too long');
   const region = regionOf(options);
   const value = parseValid(input, region);
