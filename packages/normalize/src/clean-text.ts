@@ -102,6 +102,8 @@ export function cleanLatin(raw: string): string | undefined {
 
 /** True when the value holds nothing but whitespace and invisible characters. */
 export function isBlank(raw: string): boolean {
+  // Empty cells are common (optional columns): blank, no pattern needed.
+  if (raw.length === 0) return true;
   // Most cells start with a visible ASCII character: not blank, no pattern needed.
   const first = raw.charCodeAt(0);
   if (first > 0x20 && first < 0x7f) return false;

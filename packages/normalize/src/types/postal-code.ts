@@ -59,23 +59,38 @@ function padded(digits: string, length: number): string {
 }
 
 const US_ZIP_SEPARATED = /^(\d{3,5}) ?- ?(\d{4})$|^(\d{5}) (\d{4})$/;
-const DIGITS = /^\d+$/;
+
+/** `/^\d+$/` without a pattern: most codes are plain digits, checked once per cell. */
+function isDigits(value: string): boolean {
+  if (value === '') return false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
+}
+
+/** EXCEL_FLOAT's digits, or the value: the pattern runs only on values with a period. */
+function withoutExcelFloat(value: string): string {
+  return value.includes('.') ? (EXCEL_FLOAT.exec(value)?.[1] ?? value) : value;
+}
 /** The lowest ZIP code in use (Holtsville, NY). */
 const MIN_ZIP = '00501';
 
 const US_RULE: Rule = {
   expected: 'a ZIP code such as 12345 or 12345-6789',
   format(value) {
-    const v = EXCEL_FLOAT.exec(value)?.[1] ?? value;
+    const v = withoutExcelFloat(value);
     let zip: string;
     let plus4: string | undefined;
-    const separated = US_ZIP_SEPARATED.exec(v);
+    // Both of the pattern's forms have a hyphen or a space.
+    const separated = v.includes('-') || v.includes(' ') ? US_ZIP_SEPARATED.exec(v) : null;
     if (separated !== null) {
       zip = padded(separated[1] ?? separated[3] ?? '', 5);
       plus4 = separated[2] ?? separated[4];
-    } else if (DIGITS.test(v) && v.length >= 3 && v.length <= 5) {
+    } else if (v.length >= 3 && v.length <= 5 && isDigits(v)) {
       zip = padded(v, 5);
-    } else if (DIGITS.test(v) && v.length >= 7 && v.length <= 9) {
+    } else if (v.length >= 7 && v.length <= 9 && isDigits(v)) {
       const nine = padded(v, 9);
       zip = nine.slice(0, 5);
       plus4 = nine.slice(5);
@@ -150,9 +165,14 @@ function fiveDigitRule(options: FiveDigitOptions): Rule {
   return {
     expected: 'a 5-digit postal code such as 12345',
     format(value) {
-      const unprefixed = prefix === undefined ? value : value.replace(prefix, '');
-      const v = EXCEL_FLOAT.exec(unprefixed)?.[1] ?? unprefixed;
-      if (!DIGITS.test(v) || v.length < options.padFrom || v.length > 5) return undefined;
+      // The prefixes are letters: a value starting with a digit has none.
+      const first = value.charCodeAt(0);
+      const unprefixed =
+        prefix === undefined || (first >= 0x30 && first <= 0x39)
+          ? value
+          : value.replace(prefix, '');
+      const v = withoutExcelFloat(unprefixed);
+      if (!isDigits(v) || v.length < options.padFrom || v.length > 5) return undefined;
       const code = padded(v, 5);
       return options.valid(code) ? code : undefined;
     },
@@ -218,7 +238,10 @@ function forCountry(country: string | undefined): string {
  * `1012 AB`; see the module comment for every country's rule.
  */
 function normalizePostalCode(raw: string, context: RowContext): CellResult {
-  const cleaned = cleanText(raw);
+  // Printable ASCII (most codes) is cleaned once: cleanAscii's answer is
+  // cleanText's, and prepare() would only find it unchanged by a second scan.
+  const ascii = FAST_PATHS.enabled ? cleanAscii(raw) : undefined;
+  const cleaned = ascii ?? cleanText(raw);
   if (cleaned === '') return { ok: true, value: '' };
   const country = context.country;
   const invalid = (expected: string): CellResult => ({
@@ -227,7 +250,7 @@ function normalizePostalCode(raw: string, context: RowContext): CellResult {
     message: `Not a valid postal code${forCountry(country)}: ${quote(cleaned)}, expected ${expected}`,
   });
   if (cleaned.length > MAX_INPUT) return invalid('a postal code, not a longer text');
-  const value = prepare(cleaned);
+  const value = ascii === undefined ? prepare(cleaned) : ascii.toUpperCase();
   const rule = country === undefined ? undefined : RULES.get(country);
   if (rule !== undefined) {
     const formatted = rule.format(value);
