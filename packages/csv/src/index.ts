@@ -40,6 +40,7 @@ export {
   type ParseOptions,
   parseRecords,
 } from './parse.ts';
+export { type ByteParseOptions, eachRecordInBytes, type FieldRanges } from './parse-bytes.ts';
 export { peek } from './peek.ts';
 export { recordEnds } from './scanner.ts';
 export { type SplitEvent, type SplitOptions, splitRecords } from './split.ts';

@@ -9,9 +9,11 @@ import { inferColumnType } from './infer.ts';
 import { COLUMN_TYPE_NAMES, COLUMN_TYPES, type ColumnType } from './registry.ts';
 import type { ColumnSpec } from './row.ts';
 import type { ColumnRules } from './rules/declaration.ts';
-import { dateOrderProof } from './types/date.ts';
+import { type DateOrderProof, dateOrderProof } from './types/date.ts';
+import { dateOrderProofBytes } from './types/date-order-bytes.ts';
 import {
   decimalEvidence,
+  decimalEvidenceBytes,
   type SeparatorEvidence,
   separatorDoubt,
 } from './types/number-evidence.ts';
@@ -86,6 +88,10 @@ const SAMPLED_TYPES = COLUMN_TYPE_NAMES.filter((t) => COLUMN_TYPES[t].looksLike 
 /** Types whose decimal separator is weighed over the whole column (percent always reads decimals). */
 const SEPARATOR_TYPES: ReadonlySet<ColumnType> = new Set(['number', 'integer', 'currency']);
 
+/** What a column of ColumnProfiler.readsFields is read for. */
+const DATE_EVIDENCE = 1;
+const SEPARATOR_EVIDENCE = 2;
+
 /** What the job says that weighs the evidence. */
 export interface ProfilerHints {
   /** The job's locale or given region on day/month order (date-order-decision.ts). */
@@ -120,6 +126,8 @@ export class ColumnProfiler {
   /** The date and number columns together: what add() reads after sampling. */
   private wholeColumns: number[] | undefined;
   private readonly separators = new Map<number, SeparatorEvidence>();
+  /** What each column of wholeColumns is read for, by index (DATE_EVIDENCE, SEPARATOR_EVIDENCE). */
+  private readonly wholeKinds: number[] = [];
 
   /**
    * `hints`: what the job's locale or region suggests for day and month
@@ -176,18 +184,39 @@ export class ColumnProfiler {
       return;
     }
     // Every row of the file comes here: one counter per value, nothing allocated.
-    for (const i of this.dateColumns) {
+    for (const i of this.wholeColumns) {
       const value = fields[i];
-      if (value === undefined) continue;
-      const proof = dateOrderProof(value);
-      if (proof !== undefined && proof !== 'open') this.evidence.get(i)![proof] += 1;
+      if (value !== undefined) this.addValue(i, value);
     }
-    for (const i of this.numberColumns) {
-      const value = fields[i];
-      if (value === undefined) continue;
-      const proof = decimalEvidence(value);
-      if (proof !== undefined) this.separators.get(i)![proof] += 1;
-    }
+  }
+
+  /**
+   * After sampling (readsFields is set), for a reader that has the record's
+   * fields as UTF-8 bytes instead of strings: the value of field `index`
+   * (one of readsFields) of a record add() would be given, as
+   * bytes[start, end). The same counts as add(), without a string for the
+   * common values (types/date-order-bytes.ts, number-evidence.ts).
+   */
+  addFieldBytes(index: number, bytes: Uint8Array, start: number, end: number): void {
+    const kind = this.wholeKinds[index];
+    if (kind === DATE_EVIDENCE) this.countDate(index, dateOrderProofBytes(bytes, start, end));
+    else if (kind === SEPARATOR_EVIDENCE)
+      this.countSeparator(index, decimalEvidenceBytes(bytes, start, end));
+  }
+
+  /** addFieldBytes for a value the reader has as a string. */
+  addValue(index: number, value: string): void {
+    const kind = this.wholeKinds[index];
+    if (kind === DATE_EVIDENCE) this.countDate(index, dateOrderProof(value));
+    else if (kind === SEPARATOR_EVIDENCE) this.countSeparator(index, decimalEvidence(value));
+  }
+
+  private countDate(index: number, proof: DateOrderProof | undefined): void {
+    if (proof !== undefined && proof !== 'open') this.evidence.get(index)![proof] += 1;
+  }
+
+  private countSeparator(index: number, proof: '.' | ',' | undefined): void {
+    if (proof !== undefined) this.separators.get(index)![proof] += 1;
   }
 
   finish(): ProfiledColumn[] {
@@ -308,6 +337,8 @@ export class ColumnProfiler {
       .filter(([, counts]) => counts['.'] + counts[','] > 0)
       .map(([i]) => i);
     this.wholeColumns = [...this.dateColumns, ...this.numberColumns].sort((a, b) => a - b);
+    for (const i of this.dateColumns) this.wholeKinds[i] = DATE_EVIDENCE;
+    for (const i of this.numberColumns) this.wholeKinds[i] = SEPARATOR_EVIDENCE;
   }
 
   private addDateEvidence(index: number, values: readonly string[]): void {

@@ -176,6 +176,9 @@ function plainNumericDate(text: string): { parts: NumericDateParts; end: number 
   return { parts, end };
 }
 
+/** What a cell can prove about its column's day/month order (dateOrderProof). */
+export type DateOrderProof = DateOrder | 'DMY.' | 'MDY.' | 'open';
+
 /**
  * What one cell says about its column's numeric date order, with the
  * separator convention apart (date-order-decision.ts weighs them): proves
@@ -183,7 +186,7 @@ function plainNumericDate(text: string): { parts: NumericDateParts; end: number 
  * `open` (03/04/2024: either order reads it), or says nothing (undefined).
  * Returns constants only: it runs on every value of a date column.
  */
-export function dateOrderProof(raw: string): DateOrder | 'DMY.' | 'MDY.' | 'open' | undefined {
+export function dateOrderProof(raw: string): DateOrderProof | undefined {
   const parts = numericDateParts(raw);
   if (parts === undefined) return undefined;
   const [first, separator, middle, last] = parts;

@@ -65,3 +65,40 @@ export function separatorDoubt(e: SeparatorEvidence): string | undefined {
   const values = (n: number) => `${n} value${n === 1 ? '' : 's'}`;
   return `conflicting decimal separators: ${values(dot)} only read with '.', ${values(comma)} only with ','; values such as 1.234 or 1,234 are reported as ambiguous_number instead of guessed (set locale)`;
 }
+
+/**
+ * decimalEvidence of the UTF-8 value in bytes[start, end), read from the
+ * bytes (the profiler runs it on every value of such a column while an
+ * upload streams). The same answer: it only looks at digits, `.` and `,`,
+ * all ASCII, and the bytes of a multi-byte character are none of them, as
+ * the character is not (number-evidence.test.ts compares the two).
+ */
+export function decimalEvidenceBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): '.' | ',' | undefined {
+  const at = (i: number) => (i >= start && i < end ? bytes[i]! : -1);
+  let dots = 0;
+  let commas = 0;
+  let last = -1;
+  for (let i = start; i < end; i++) {
+    const code = bytes[i]!;
+    if (code === DOT) dots += 1;
+    else if (code === COMMA) commas += 1;
+    else continue;
+    last = i;
+  }
+  if (last === -1) return undefined;
+  const separator = bytes[last] === DOT ? '.' : ',';
+  const lastCount = separator === '.' ? dots : commas;
+  let after = 0;
+  while (isDigit(at(last + 1 + after))) after += 1;
+  if (after === 0 || !isDigit(at(last - 1))) return undefined;
+  if (dots > 0 && commas > 0) return lastCount === 1 ? separator : undefined;
+  if (lastCount !== 1) return undefined;
+  let head = 0;
+  while (isDigit(at(last - 1 - head))) head += 1;
+  const groupable = after === 3 && head <= 3 && at(last - head) !== 0x30;
+  return groupable ? undefined : separator;
+}

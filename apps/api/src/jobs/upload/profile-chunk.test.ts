@@ -11,8 +11,8 @@ const HEADER = ['name', 'dob', 'joined', 'email', 'notes'];
 const DAY_FIRST_HINT = { order: 'DMY', from: 'locale de' } as const;
 
 /** What storeUpload did before profileChunk: decode each chunk, parse it all. */
-function decodingFirst(chunks: Buffer[]) {
-  const profiler = new ColumnProfiler(HEADER, {}, undefined, { dateOrderHint: DAY_FIRST_HINT });
+function decodingFirst(chunks: Buffer[], header = HEADER) {
+  const profiler = new ColumnProfiler(header, {}, undefined, { dateOrderHint: DAY_FIRST_HINT });
   const decoder = new TextDecoder('utf-8');
   for (const chunk of chunks) {
     if (!profiler.wantsRows) break;
@@ -23,8 +23,8 @@ function decodingFirst(chunks: Buffer[]) {
   return profiler.finish();
 }
 
-function latin1First(chunks: Buffer[]) {
-  const profiler = new ColumnProfiler(HEADER, {}, undefined, { dateOrderHint: DAY_FIRST_HINT });
+function latin1First(chunks: Buffer[], header = HEADER) {
+  const profiler = new ColumnProfiler(header, {}, undefined, { dateOrderHint: DAY_FIRST_HINT });
   for (const chunk of chunks) {
     if (profiler.wantsRows) profileChunk(profiler, chunk, { delimiter: ',', maxFields: 20 });
   }
@@ -81,5 +81,32 @@ describe('profileChunk', () => {
       type: 'date',
       dateOrder: 'DMY',
     });
+  });
+
+  it('counts number separators and quoted values with doubled quotes as parsing them did', () => {
+    const header = ['amount', 'date', 'note'];
+    const lines: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const day = 13 + (i % 15);
+      const amount =
+        i % 7 === 0 ? `"${i},5"` : i % 11 === 0 ? `${i}.25` : i % 13 === 0 ? `"1.2""${i}"` : `${i}`;
+      const when =
+        i >= 1000 && i % 5 === 0
+          ? `"${day}/3/19""${i % 90}"`
+          : i % 3 === 0
+            ? `3/${day}/1990`
+            : `${day}/3/1990`;
+      const note = i % 9 === 0 ? '"two\nlines, ""quoted"""' : i % 17 === 0 ? '"bad"x' : 'n';
+      lines.push(`${amount},${when},${note}`);
+    }
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < lines.length; i += 900) {
+      chunks.push(Buffer.from(`${lines.slice(i, i + 900).join('\r\n')}\r\n`));
+    }
+    const expected = decodingFirst(chunks, header);
+    expect(latin1First(chunks, header)).toEqual(expected);
+    // Not vacuous: both separators proven (the amount column is in doubt), and an order.
+    expect(expected[0]).toMatchObject({ type: 'currency', separatorDoubt: true });
+    expect(expected[1]).toMatchObject({ type: 'date', dateOrder: 'DMY' });
   });
 });

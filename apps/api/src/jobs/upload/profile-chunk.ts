@@ -1,4 +1,4 @@
-import { parseRecords } from '@sluice/csv';
+import { eachRecordInBytes, parseRecords } from '@sluice/csv';
 import type { ColumnProfiler } from '@sluice/normalize';
 
 /**
@@ -21,6 +21,11 @@ export function profileChunk(
   options: { delimiter: string; quote?: string | undefined; maxFields: number },
 ): void {
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const whole = profiler.readsFields;
+  if (whole !== undefined) {
+    evidenceFromBytes(profiler, whole, bom ? bytes.subarray(3) : bytes, options);
+    return;
+  }
   const text = bytes.toString('latin1', bom ? 3 : 0);
   for (const record of parseRecords(text, { ...options, only: profiler.readsFields })) {
     if (!('fields' in record)) continue;
@@ -44,4 +49,38 @@ function asUtf8(fields: string[], i: number): void {
 function hasHighByte(latin1: string): boolean {
   for (let i = 0; i < latin1.length; i++) if (latin1.charCodeAt(i) > 0x7f) return true;
   return false;
+}
+
+/**
+ * After the sample (the profiler reads only its whole-file columns): the
+ * records found on the bytes (eachRecordInBytes: the same records and
+ * errors as parseRecords), each wanted value handed over as its bytes, a
+ * string made only for a quoted value with doubled quotes. Most chunks of
+ * an upload come here; nothing is allocated per record or per value.
+ */
+function evidenceFromBytes(
+  profiler: ColumnProfiler,
+  reads: readonly number[],
+  bytes: Buffer,
+  options: { delimiter: string; quote?: string | undefined; maxFields: number },
+): void {
+  const quote = options.quote ?? '"';
+  const parse = {
+    delimiter: options.delimiter.charCodeAt(0),
+    quote: quote.charCodeAt(0),
+    maxFields: options.maxFields,
+    only: reads,
+  };
+  eachRecordInBytes(bytes, parse, (error, fields) => {
+    if (error) return;
+    for (const i of reads) {
+      const end = fields.end[i]!;
+      if (end < 0) continue;
+      const start = fields.start[i]!;
+      if (fields.doubled[i] === 1) {
+        // As parseRecords reads it: each doubled quote one quote.
+        profiler.addValue(i, bytes.toString('utf8', start, end).replaceAll(quote + quote, quote));
+      } else profiler.addFieldBytes(i, bytes, start, end);
+    }
+  });
 }
