@@ -70,6 +70,43 @@ describe('acceptance', () => {
     expect(await finishUpload(db, id, { bytes: 3, chunks: 1, rows: 1, columns })).toBe(false);
   });
 
+  it('stores chunks of one upload on several connections at once, each in its own transaction', async () => {
+    const id = randomUUID();
+    await insertJob(db, {
+      tenantId: TEST_TENANT,
+      id,
+      type: 'normalize',
+      fileName: 'x.csv',
+      header: Buffer.from('a'),
+      columns: [{ name: 'a', type: 'text', required: false }],
+      options: STORED_OPTIONS,
+    });
+    const chunk = (seq: number) => ({
+      seq,
+      firstRecord: 2 + seq,
+      recordCount: 1,
+      data: Buffer.alloc(256 * 1024, 0x61 + seq),
+    });
+    // Four transactions at once (the pool's size): none waits on another's
+    // chunk, only on the touch of the job row, so all commit.
+    const stored = await Promise.all(
+      [0, 1, 2, 3].map((seq) => inTransaction(db, (trx) => insertChunk(trx, id, chunk(seq)))),
+    );
+    expect(stored).toEqual([true, true, true, true]);
+    const rows = await sql<{ seq: number; first: string }>`
+      select seq, encode(substring(data from 1 for 1), 'escape') as first
+      from job_chunks where job_id = ${id} order by seq`.execute(db);
+    expect(rows.rows).toEqual([
+      { seq: 0, first: 'a' },
+      { seq: 1, first: 'b' },
+      { seq: 2, first: 'c' },
+      { seq: 3, first: 'd' },
+    ]);
+    // Gone (abandoned and removed): a chunk finds no job and stores nothing.
+    await db.deleteFrom('jobs').where('id', '=', id).execute();
+    expect(await insertChunk(db, id, chunk(4))).toBe(false);
+  });
+
   it('stores a whole one-chunk upload in one statement: job with its totals and chunk, or neither', async () => {
     const id = randomUUID();
     const job = {

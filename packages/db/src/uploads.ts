@@ -181,25 +181,34 @@ export function insertWholeUpload(
 
 /**
  * Stores one chunk of a receiving job and marks its upload alive, in one
- * statement. Storing the same chunk again (a retry whose commit was not
- * acknowledged) changes nothing. False when the job is no longer receiving
- * (removed as abandoned): the upload must stop.
+ * transaction (its own unless `db` is one). Storing the same chunk again (a
+ * retry whose commit was not acknowledged) changes nothing. False when the
+ * job is no longer receiving (removed as abandoned): the upload must stop.
+ *
+ * The chunk goes in first, under a KEY SHARE lock of the job row (what its
+ * foreign key takes anyway: a concurrent removal waits, or is seen), and the
+ * row is touched last: the touch's row lock is held from there to the
+ * commit only, not while PostgreSQL compresses and writes the chunk, so
+ * chunks of one upload stored on two connections at once are written side
+ * by side (two KEY SHARE locks and one touch do not conflict; the second
+ * touch waits for the first commit alone).
  */
 export async function insertChunk(db: Executor, jobId: string, chunk: NewChunk): Promise<boolean> {
-  const { rows } = await sql<{ receiving: boolean }>`
-    with touched as (
-      update jobs set upload_touched_at = clock_timestamp()
-      where id = ${jobId} and status = 'receiving'
-      returning id
-    ), stored as (
+  return withinTransaction(db, async (trx) => {
+    await sql`
+      with job as (
+        select id from jobs where id = ${jobId} and status = 'receiving' for key share
+      )
       insert into job_chunks (job_id, seq, first_record, record_count, data)
       select id, ${chunk.seq}, ${chunk.firstRecord}, ${chunk.recordCount}, ${chunk.data}
-      from touched
-      on conflict (job_id, seq) do nothing
-      returning seq
-    )
-    select exists (select from touched) as receiving`.execute(db);
-  return rows[0]?.receiving === true;
+      from job
+      on conflict (job_id, seq) do nothing`.execute(trx);
+    const { rows } = await sql<{ id: string }>`
+      update jobs set upload_touched_at = clock_timestamp()
+      where id = ${jobId} and status = 'receiving'
+      returning id`.execute(trx);
+    return rows.length === 1;
+  });
 }
 
 /**

@@ -22,6 +22,7 @@ import { type DatasetMapping, mapToDataset } from '../../datasets/column-mapping
 import { HttpProblem } from '../../http/problem.ts';
 import { withColumnRules } from '../../rules/job-column-rules.ts';
 import type { JobRequest } from '../job-options.ts';
+import { ChunkStores } from './chunk-stores.ts';
 import { decideFileDialect, describeDialect } from './dialect.ts';
 import { EarlyChunks, type EarlyProcessing } from './early-chunks.ts';
 import { generatedHeaderNames, readHeaderNames, requireUsableOutputHeader } from './header.ts';
@@ -46,6 +47,13 @@ export interface StoredUpload {
 export const SNIFF_BYTES = 64 * 1024;
 
 /**
+ * Chunks of one upload stored at once (chunk-stores.ts): two keep both
+ * cores of a small machine busy, PostgreSQL writing one chunk while it
+ * writes another and the API splits the next.
+ */
+const STORE_CONCURRENCY = 2;
+
+/**
  * Streams an upload into PostgreSQL: detects the encoding (transcoding to
  * UTF-8) and the delimiter from the first bytes, then stores the job row
  * (receiving) and each chunk as it arrives, each in a short transaction of
@@ -53,9 +61,9 @@ export const SNIFF_BYTES = 64 * 1024;
  * slowly. An upload that had wholly arrived by the end of its header and
  * fits in one chunk (a small job) is stored in one statement instead: job
  * row, chunk and totals (insertWholeUpload), one round trip to PostgreSQL.
- * A chunk is stored while the next is read and profiled, and that one
- * waits for it (backpressure): at most one chunk is being stored at a
- * time, memory stays near two chunks whatever the file size. Column types and date
+ * Chunks are stored while the next is read and profiled, two at a time on
+ * two connections (chunk-stores.ts), and the next waits for a turn
+ * (backpressure): memory stays near three chunks whatever the file size. Column types and date
  * orders are profiled over the whole file on the way. With `early` the
  * chunks are processed while the upload goes on (early-chunks.ts), with the
  * plan so far; the final plan is decided at the end and chunks done with
@@ -90,9 +98,9 @@ export async function storeUpload(
   const jobId = randomUUID();
   const early = options.early && new EarlyChunks(jobId, options.early);
   let stored = false;
-  // The chunk being stored: the next one is split and profiled meanwhile,
-  // then waits for it (its failure surfaces there, or at the end).
-  let storing: Promise<void> | undefined;
+  // The chunks being stored: the next one is split and profiled meanwhile,
+  // then waits for a free turn (a failure surfaces there, or at the end).
+  const stores = new ChunkStores(STORE_CONCURRENCY);
   // One short transaction per step; a step that may run twice (a chunk, the
   // totals) is retried after a transient failure.
   const write = <T>(step: (trx: Transaction<Database>) => Promise<T>, maxAttempts = 1) =>
@@ -257,27 +265,30 @@ export async function storeUpload(
         await write((trx) => insertJobRow(trx, job));
         stored = true;
       }
-      if (storing) await storing;
       // Early processing: the plan so far, once the profiler's sample is complete.
       const plan = early?.planToWrite(
         profiler?.readsFields === undefined
           ? undefined
           : { columns: columnsOf(profiler), options: options() },
       );
-      storing = write(async (trx) => {
-        const receiving = await insertChunk(trx, jobId, chunk);
-        return receiving && plan ? setReceivingPlan(trx, jobId, plan) : receiving;
-      }, 3)
-        .then(stillReceiving)
-        .then(() => early?.stored(chunk.seq, plan !== undefined));
-      // Handled here too: it may fail while this loop waits for the client.
-      storing.catch(() => {});
+      await stores.add(
+        () =>
+          write(async (trx) => {
+            const receiving = await insertChunk(trx, jobId, chunk);
+            return receiving && plan ? setReceivingPlan(trx, jobId, plan) : receiving;
+          }, 3),
+        (receiving) => {
+          stillReceiving(receiving);
+          early?.stored(chunk.seq, plan !== undefined);
+        },
+        plan !== undefined,
+      );
       profile(event.bytes);
       chunks += 1;
       rows += event.recordCount;
       bytes += event.bytes.byteLength;
     }
-    if (storing) await storing;
+    await stores.drain();
     if (!profiler) throw emptyFile();
     if (chunks === 0) {
       throw noRows();
@@ -291,9 +302,9 @@ export async function storeUpload(
   } catch (error) {
     // Withdrawn at once; if even that fails (the database is down), the
     // reconciler removes the silent upload later. It was never accepted.
-    // A chunk still being stored is let finish first (it would find no job
-    // either way: its statement stores nothing once the job row is gone).
-    await storing?.catch(() => {});
+    // Chunks still being stored are let finish first (they would find no job
+    // either way: their statements store nothing once the job row is gone).
+    await stores.settle();
     if (stored) await deleteJob(db, jobId).catch(() => {});
     throw uploadProblem(error);
   }
