@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getText, type JobBody, submitCsv, waitForJob } from '../support/client.ts';
 import { datasetTable } from '../support/dataset-tables.ts';
 import { CONTACT_HEADER, contactDatasetColumns, contactRow } from '../support/generate-contacts.ts';
+import { sample } from '../support/metrics-text.ts';
 import { type Stack, startStack } from '../support/stack.ts';
 
 let stack: Stack;
@@ -33,6 +34,16 @@ async function job(
   return (await res.json()) as JobBody & { progress: { chunksDone: number; chunksTotal: number } };
 }
 
+/** The API's sluice_job_duration_seconds for cancelled imports, from its real /metrics. */
+async function cancelledDurations(): Promise<{ count: number; sum: number }> {
+  const { body } = await getText(`${stack.apiUrl}/metrics`);
+  const labels = { type: 'import', outcome: 'cancelled', process: 'api' };
+  return {
+    count: sample(body, 'sluice_job_duration_seconds_count', labels) ?? 0,
+    sum: sample(body, 'sluice_job_duration_seconds_sum', labels) ?? 0,
+  };
+}
+
 const contacts = (rows: number) =>
   `${CONTACT_HEADER}\n${Array.from({ length: rows }, (_, i) => contactRow(i + 1)).join('\n')}\n`;
 
@@ -53,11 +64,19 @@ describe('cancelling a job', () => {
       contacts(60_000),
       '?type=import&dataset=cancel_me',
     );
+    const timedBefore = await cancelledDurations();
     const res = await api(`/v1/jobs/${submitted.id}/cancel`, { method: 'POST' });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as JobBody & { finishedAt: string | null };
+    const body = (await res.json()) as JobBody & { createdAt: string; finishedAt: string | null };
     expect(body.status).toBe('cancelled');
     expect(body.finishedAt).not.toBeNull();
+    // The cancel finished the job: its whole time observed once, outcome cancelled.
+    const timed = await cancelledDurations();
+    expect(timed.count).toBe(timedBefore.count + 1);
+    expect(timed.sum - timedBefore.sum).toBeCloseTo(
+      (Date.parse(body.finishedAt!) - Date.parse(body.createdAt)) / 1000,
+      2,
+    );
 
     // The queue drains (workers skip the cancelled job's chunks): progress stops moving.
     let before = await job(submitted.id);
@@ -77,6 +96,8 @@ describe('cancelling a job', () => {
     const again = await api(`/v1/jobs/${submitted.id}/cancel`, { method: 'POST' });
     expect(again.status).toBe(409);
     expect(await problemCode(again)).toBe('job_already_final');
+    // A cancel that finds the job final finished nothing: not observed again.
+    expect((await cancelledDurations()).count).toBe(timed.count);
 
     // A retry resumes it: the chunks done before the cancel are kept, the rest run, the import merges.
     const retried = await api(`/v1/jobs/${submitted.id}/retry`, { method: 'POST' });

@@ -1,4 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { createJobDurationHistogram } from './job-duration.ts';
 
 export interface ApiMetrics {
   httpRequests: Counter<'method' | 'route' | 'status'>;
@@ -7,6 +8,8 @@ export interface ApiMetrics {
   jobsSubmitted: Counter<'type'>;
   jobsCancelled: Counter<'type'>;
   jobsRetried: Counter<'type'>;
+  /** A job the API finished (a client's cancel): its whole time, outcome `cancelled`. */
+  jobDuration: Histogram<'type' | 'outcome'>;
   rateLimited: Counter<'budget'>;
   cacheRequests: Counter<'cache' | 'result'>;
   /** Time of one Redis cache call (get, set, delete), whatever its result. */
@@ -52,6 +55,7 @@ export function createApiMetrics(registry: Registry): ApiMetrics {
       labelNames: ['type'],
       registers: [registry],
     }),
+    jobDuration: createJobDurationHistogram(registry),
     rateLimited: new Counter({
       name: 'sluice_rate_limited_total',
       help: 'Requests refused with 429 rate_limited, by budget (submissions, reads)',

@@ -1,4 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { createJobDurationHistogram } from './job-duration.ts';
 
 export interface WorkerMetrics {
   chunkDuration: Histogram<'outcome'>;
@@ -47,13 +48,7 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       labelNames: ['type', 'outcome'],
       registers: [registry],
     }),
-    jobDuration: new Histogram({
-      name: 'sluice_job_duration_seconds',
-      help: 'Whole job time, submitted (its upload began) to its final state, by type and outcome (completed, failed)',
-      labelNames: ['type', 'outcome'],
-      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200],
-      registers: [registry],
-    }),
+    jobDuration: createJobDurationHistogram(registry),
     importMergeDuration: new Histogram({
       name: 'sluice_import_merge_duration_seconds',
       help: "An import's final transaction (stage refilled if need be, upserted into its dataset, job completed; a dry run's count), whatever its outcome",

@@ -4,6 +4,7 @@ import { requireScopes } from '../auth/authenticate.ts';
 import { tenantOf } from '../auth/tenant.ts';
 import type { idempotentPost } from '../http/idempotent-post.ts';
 import { HttpProblem } from '../http/problem.ts';
+import { observeCancelledJob } from './job-duration.ts';
 import { jobNotFound, UUID } from './job-lookup.ts';
 import type { JobRoutesDeps } from './job-routes.ts';
 import { presentJob } from './job-view.ts';
@@ -59,6 +60,7 @@ export function jobControlRoutes(
       deps.events.changed(result.job.id);
       await deps.dispatchWebhooks(result.job.id);
       deps.metrics.jobsCancelled.inc({ type: result.job.type });
+      observeCancelledJob(deps.metrics, result.job);
       deps.logger.info({ jobId: result.job.id }, 'job cancelled');
       res.json(presentJob(result.job, deps.baseUrl(req)));
     },
