@@ -68,6 +68,9 @@ const breakers = createDependencyBreakers({
   onStateChange: (dependency, state, previous) =>
     logStateChange(logger, dependency, state, previous),
 });
+// Once the breaker opens, no request in flight keeps connecting (DATABASE_CONNECT_RETRIES
+// end at the next try) and its probe tries once.
+database.retryConnectsWhile(() => breakers.postgres.allowsCalls());
 const admin = createAdminBoard({
   credentials:
     config.ADMIN_USER !== undefined && config.ADMIN_PASSWORD !== undefined

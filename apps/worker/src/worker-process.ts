@@ -84,6 +84,8 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
       pause.sync();
     },
   });
+  // Once the breaker opens, no call in flight keeps connecting (its probe tries once).
+  database.retryConnectsWhile(() => breakers.postgres.allowsCalls());
   // Wakes the API's event streams of the job (GET /v1/jobs/{id}/events). A
   // lost announcement only delays an event: the API re-reads PostgreSQL on
   // each heartbeat. Never fails the work that announces it.

@@ -135,6 +135,11 @@ function present(row: {
   };
 }
 
+/** Reads as a Sluice API key (slc_<id>_<secret>): anything else is `malformed` without a lookup. */
+export function isApiKeyShaped(presented: string): boolean {
+  return KEY_PATTERN.test(presented);
+}
+
 /**
  * Checks a presented key. The secret is compared by hash in constant time,
  * and an unknown id costs the same hash, so answers do not tell how much of

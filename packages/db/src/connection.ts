@@ -41,6 +41,12 @@ export interface DatabaseHandle {
    * metrics; set once the metrics registry exists).
    */
   observe(observer: DatabaseObserver): void;
+  /**
+   * Failed connects are retried (DATABASE_CONNECT_RETRIES) only while
+   * `gate` says so: the apps pass their postgres breaker's allowsCalls, so
+   * once it opens no call keeps connecting, and its probe tries once.
+   */
+  retryConnectsWhile(gate: () => boolean): void;
   close(): Promise<void>;
 }
 
@@ -146,6 +152,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   });
   pool.on('error', (error) => options.onPoolError?.(error));
   let observer: DatabaseObserver | undefined;
+  let retryGate: () => boolean = () => true;
   // Every new connection, whoever checks it out (kysely, raw clients, COPY).
   pool.on('connect', (client) => observeClient(client, () => observer));
   retryingConnect(
@@ -156,6 +163,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
       maxMs: options.connectRetryMaxMs ?? 2_000,
     } satisfies ConnectRetry,
     () => observer?.connectionError(),
+    () => retryGate(),
   );
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: discardingBrokenClients(pool) }),
@@ -167,6 +175,9 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     poolMax,
     observe(next) {
       observer = next;
+    },
+    retryConnectsWhile(gate) {
+      retryGate = gate;
     },
     // kysely's destroy() ends the pool; guard so double-close is harmless.
     close: () => {

@@ -26,6 +26,7 @@ export {
   authenticateApiKey,
   ensureTenant,
   findTenant,
+  isApiKeyShaped,
   issueApiKey,
   listApiKeys,
   revokeApiKey,

@@ -1,3 +1,4 @@
+import { errorChain } from '@sluice/util';
 import type pg from 'pg';
 import { isPostgresUnavailableError } from './postgres-errors.ts';
 
@@ -27,12 +28,35 @@ function worthRetrying(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Connect failures the retrying connect already retried (or chose not to): see `connectRetriesSpent`. */
+const spent = new WeakSet<object>();
+
+/**
+ * The failure is a connect that `retryingConnect` already retried as far as
+ * it would: a caller's own retry of the whole unit (retryTransient) would
+ * only multiply the tries and their backoff during an outage.
+ */
+export function connectRetriesSpent(error: unknown): boolean {
+  for (const e of errorChain(error)) if (spent.has(e)) return true;
+  return false;
+}
+
 /**
  * Makes `pool.connect()` (kysely's and the raw clients' way in) retry failed
  * connects with backoff, and report every failed one to `failed` (the
  * callback form, pg-pool's own `pool.query`, is reported, not retried).
+ * `mayRetry` is asked before each retry: false (the process' postgres
+ * breaker open, or its trial in flight) ends the tries at once, so a call
+ * that began before the breaker opened does not keep connecting after.
+ * With retries configured, the failure a connect finally throws is marked
+ * (`connectRetriesSpent`) so that no outer retry multiplies them.
  */
-export function retryingConnect(pool: pg.Pool, retry: ConnectRetry, failed: () => void): void {
+export function retryingConnect(
+  pool: pg.Pool,
+  retry: ConnectRetry,
+  failed: () => void,
+  mayRetry: () => boolean = () => true,
+): void {
   const connect = pool.connect.bind(pool) as (
     callback?: (error: Error | undefined, client?: pg.PoolClient, done?: unknown) => void,
   ) => Promise<pg.PoolClient> | undefined;
@@ -42,7 +66,11 @@ export function retryingConnect(pool: pg.Pool, retry: ConnectRetry, failed: () =
         return (await connect()) as pg.PoolClient;
       } catch (error) {
         failed();
-        if (attempt >= retry.retries || !worthRetrying(error)) throw error;
+        const retryable = worthRetrying(error);
+        if (attempt >= retry.retries || !retryable || !mayRetry()) {
+          if (retryable && retry.retries > 0 && error instanceof Error) spent.add(error);
+          throw error;
+        }
         const bound = Math.min(retry.maxMs, retry.minMs * 2 ** attempt);
         await sleep(retry.minMs + Math.random() * Math.max(0, bound - retry.minMs));
       }

@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { connectRetriesSpent } from './pool-connect.ts';
 import { postgresErrorClass } from './postgres-errors.ts';
 import type { Database } from './schema.ts';
 
@@ -50,7 +51,9 @@ export async function retryTransient<T>(
         kind === 'timeout'
           ? Math.min(maxAttempts, options.maxTimeoutAttempts ?? maxAttempts)
           : maxAttempts;
-      if (kind === 'other' || attempt >= limit) throw error;
+      // A connect that failed after its own retries (pool-connect.ts) is
+      // not tried again here: tries would multiply during an outage.
+      if (kind === 'other' || attempt >= limit || connectRetriesSpent(error)) throw error;
       const delay = Math.random() * Math.min(10_000, baseDelay * 2 ** (attempt - 1));
       options.onRetry?.(error, attempt, delay);
       await sleep(delay);
