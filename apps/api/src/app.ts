@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps): express.Express {
   // guessing is limited too), then per API key, whose tenant every route
   // acts for. Health, metrics and the admin UI (its own login throttle) are
   // outside.
-  const authentication = createAuthentication(deps.db, deps.apiKeyTrustMs);
+  const authentication = createAuthentication(deps.db, deps.apiKeyTrustMs, deps.breakers.postgres);
   const rateLimits = createRateLimits({
     redis: deps.redis,
     prefix: deps.queuePrefix,

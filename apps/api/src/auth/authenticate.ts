@@ -1,10 +1,12 @@
 import { hash } from 'node:crypto';
+import { type Breaker, BreakerOpenError } from '@sluice/breakers';
 import type { ApiScope } from '@sluice/contract';
 import {
   type ApiKeyCheck,
   type ApiPrincipal,
   authenticateApiKey,
   type Database,
+  isApiKeyShaped,
   isTransientDatabaseError,
 } from '@sluice/db';
 import type { Request, RequestHandler, Response } from 'express';
@@ -43,6 +45,13 @@ const REJECTIONS: Record<Exclude<ApiKeyCheck, { ok: true }>['reason'], string> =
  * authenticate: 401 invalid_api_key; both with WWW-Authenticate (RFC 6750).
  * `trustedKeyOf` tells, before that, which key a request will authenticate
  * as without asking PostgreSQL (checked within the trust time), if any.
+ *
+ * The lookup goes through the postgres breaker: while it is open (or its
+ * trial in flight) no connection is tried, a key checked within
+ * TRUST_DURING_OUTAGE_MS authenticates from that check at once, and any
+ * other key gets 503 dependency_unavailable: a key never verified is never
+ * accepted without PostgreSQL. A lookup that fails on the outage counts
+ * toward opening the breaker.
  */
 export function createAuthentication(
   db: Kysely<Database>,
@@ -53,6 +62,7 @@ export function createAuthentication(
    * remembered (a typo, fixed, works at once).
    */
   trustMs: number,
+  postgres: Breaker,
 ): { authenticate: RequestHandler; trustedKeyOf: (req: Request) => string | undefined } {
   const trusted = new Map<string, { principal: ApiPrincipal; checkedAt: number }>();
   // Remembered by the key's hash: the secret itself is not kept in memory.
@@ -88,22 +98,31 @@ export function createAuthentication(
     const memo = memoOf(req, presented);
     let principal = trusted.get(memo);
     if (!principal || Date.now() - principal.checkedAt > trustMs) {
+      // The last good check, if recent enough to stand in while PostgreSQL
+      // cannot answer (never a key that was not verified before).
+      const stale = principal;
+      const useLastCheck = () => {
+        if (!stale || Date.now() - stale.checkedAt > TRUST_DURING_OUTAGE_MS) return false;
+        res.locals.principal = stale.principal;
+        res.locals.tenantId = stale.principal.tenantId;
+        return true;
+      };
+      // A malformed key is told so without PostgreSQL, outage or not.
+      const lookup = presented !== undefined && isApiKeyShaped(presented) ? presented : undefined;
+      if (lookup && !postgres.allowsCalls()) {
+        // Open breaker: no connect (with its retries) per request. Falling
+        // back is serving the request, so it is not counted as a refusal.
+        if (useLastCheck()) return next();
+        throw postgres.refuse();
+      }
       let check: ApiKeyCheck;
       try {
-        check = presented
-          ? await authenticateApiKey(db, presented)
+        check = lookup
+          ? await postgres.run(() => authenticateApiKey(db, lookup))
           : ({ ok: false, reason: 'malformed' } as const);
       } catch (error) {
-        const stale = principal;
-        if (
-          stale &&
-          isTransientDatabaseError(error) &&
-          Date.now() - stale.checkedAt <= TRUST_DURING_OUTAGE_MS
-        ) {
-          res.locals.principal = stale.principal;
-          res.locals.tenantId = stale.principal.tenantId;
-          return next();
-        }
+        const outage = error instanceof BreakerOpenError || isTransientDatabaseError(error);
+        if (outage && useLastCheck()) return next();
         throw error;
       }
       if (!check.ok) {

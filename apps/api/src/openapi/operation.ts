@@ -143,7 +143,9 @@ export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
   const codes: ProblemCode[] = [...ANY_REQUEST, ...(spec.problems ?? [])];
   if (v1) codes.push(...V1_REQUEST);
   if (v1 && spec.scopes!.length > 0) codes.push('insufficient_scope');
-  if (spec.needsDependencies) codes.push('dependency_unavailable');
+  // A /v1 key not checked within API_KEY_TRUST_MS is looked up in PostgreSQL:
+  // while it is down, a key without a recent good check gets 503 on any route.
+  if (spec.needsDependencies || v1) codes.push('dependency_unavailable');
   if (spec.requestBody) codes.push(...BODY_REQUEST);
   if (spec.idempotent) codes.push(...IDEMPOTENT_REQUEST);
   // Every counted /v1 answer carries the rate limit fields (not when a budget is off).
