@@ -1,4 +1,5 @@
-import { parseRecords } from './parse.ts';
+import { firstRecords } from './first-records.ts';
+import type { ParsedRecord } from './parse.ts';
 
 export const DELIMITER_CANDIDATES = [',', ';', '\t', '|'] as const;
 /** A field delimiter Sluice reads (detected or given). */
@@ -26,23 +27,17 @@ export function detectDelimiter(
   let bestScore = -1;
   const body = wholeRecords(text, complete);
   for (const delimiter of DELIMITER_CANDIDATES) {
-    const counts = parseRecords(body, { delimiter, quote, maxFields: 10_000 })
-      .slice(0, maxRecords)
-      .flatMap((r) =>
-        'fields' in r && !(r.fields.length === 1 && r.fields[0] === '') ? [r.fields.length] : [],
-      );
-    if (counts.length === 0) continue;
-    const freq = new Map<number, number>();
-    for (const n of counts) freq.set(n, (freq.get(n) ?? 0) + 1);
-    const [modal, hits] = [...freq.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]!;
-    if (modal < 2) continue;
-    const confidence = hits / counts.length;
+    const split = modalFieldCount(
+      firstRecords(body, { delimiter, quote, maxFields: 10_000 }, maxRecords),
+    );
+    if (split === undefined || split.modal < 2) continue;
+    const confidence = split.hits / split.counted;
     // Consistency first; among equally consistent splits, more fields wins
     // (a comma inside semicolon-separated values splits fewer rows evenly).
-    const score = confidence * 1000 + Math.min(modal, 999);
+    const score = confidence * 1000 + Math.min(split.modal, 999);
     if (score > bestScore) {
       bestScore = score;
-      best = { delimiter, confidence, fields: modal };
+      best = { delimiter, confidence, fields: split.modal };
     }
   }
   return best;
@@ -55,4 +50,33 @@ export function detectDelimiter(
 export function wholeRecords(text: string, complete: boolean): string {
   const cut = complete ? text.length : Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1;
   return text.slice(0, cut > 0 ? cut : text.length);
+}
+
+/**
+ * The most frequent field count of the records that have fields (errors and
+ * empty lines left out), ties to the larger count; how many records had it
+ * and how many were counted. Undefined when none was.
+ */
+function modalFieldCount(
+  records: readonly ParsedRecord[],
+): { modal: number; hits: number; counted: number } | undefined {
+  const freq = new Map<number, number>();
+  let counted = 0;
+  for (const record of records) {
+    if (!('fields' in record)) continue;
+    const { fields } = record;
+    if (fields.length === 1 && fields[0] === '') continue;
+    counted += 1;
+    freq.set(fields.length, (freq.get(fields.length) ?? 0) + 1);
+  }
+  if (counted === 0) return undefined;
+  let modal = 0;
+  let hits = 0;
+  for (const [n, h] of freq) {
+    if (h > hits || (h === hits && n > modal)) {
+      modal = n;
+      hits = h;
+    }
+  }
+  return { modal, hits, counted };
 }

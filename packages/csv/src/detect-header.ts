@@ -1,5 +1,5 @@
 import { wholeRecords } from './detect-delimiter.ts';
-import { parseRecords } from './parse.ts';
+import { firstRecords } from './first-records.ts';
 
 /** The kinds of value that name data, not a column: a header cell of one of these is data. */
 const DATA_KINDS = {
@@ -56,12 +56,11 @@ export function detectHeaderLayout(
   dialect: { delimiter: string; quote: string },
   maxRecords = 200,
 ): HeaderLayout {
-  const records = parseRecords(wholeRecords(text, complete), {
-    ...dialect,
-    maxFields: 10_000,
-  })
-    .slice(0, maxRecords)
-    .map((record) => ('fields' in record ? record.fields : undefined));
+  const records = firstRecords(
+    wholeRecords(text, complete),
+    { ...dialect, maxFields: 10_000 },
+    maxRecords,
+  ).map((record) => ('fields' in record ? record.fields : undefined));
   const filled = (fields: string[] | undefined) =>
     fields === undefined ? 0 : fields.filter((f) => f.trim() !== '').length;
   const start = records.findIndex((fields) => filled(fields) >= 2);

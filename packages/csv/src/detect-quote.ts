@@ -1,5 +1,5 @@
 import { wholeRecords } from './detect-delimiter.ts';
-import { parseRecords } from './parse.ts';
+import { firstRecords } from './first-records.ts';
 
 export const QUOTE_CANDIDATES = ['"', "'"] as const;
 /** A quote character Sluice reads (detected or given). */
@@ -39,10 +39,7 @@ export function detectQuote(
   const doubles = fieldsOpeningWith(body, '"', delimiter);
   const singles = fieldsOpeningWith(body, "'", delimiter);
   if (doubles > 0 || singles < 2) return { quote: '"', quotedFields: doubles };
-  const records = parseRecords(body, { delimiter, quote: "'", maxFields: 10_000 }).slice(
-    0,
-    maxRecords,
-  );
+  const records = firstRecords(body, { delimiter, quote: "'", maxFields: 10_000 }, maxRecords);
   if (records.some((record) => 'error' in record)) return { quote: '"', quotedFields: 0 };
   return { quote: "'", quotedFields: singles };
 }
