@@ -1,6 +1,6 @@
 // Response hygiene: compression per Accept-Encoding (JSON and streamed CSV
 // downloads), helmet's security headers on every route, ETag/304 on a
-// finished job.
+// finished job, no ETag on a submission's answer.
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,5 +109,17 @@ describe('conditional requests', () => {
     expect(again.body.length).toBe(0);
     const changed = await get(`/v1/jobs/${job.id}`, { 'if-none-match': 'W/"other"' });
     expect(changed.status).toBe(200);
+  });
+
+  it("a submission's 202 has no ETag (only reads can be revalidated); reads keep theirs", async () => {
+    const res = await fetch(`${stack.apiUrl}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: `${CONTACT_HEADER}\n${contactRow(1)}\n`,
+    });
+    const body = await res.text();
+    expect(res.status, body).toBe(202);
+    expect(res.headers.get('etag')).toBeNull();
+    expect((await get('/v1/jobs')).headers.etag).toBeTypeOf('string');
   });
 });

@@ -11,6 +11,7 @@ import { datasetRoutes } from './datasets/dataset-routes.ts';
 import { rowHistoryRoutes } from './datasets/row-history-routes.ts';
 import { createBreakerGuard } from './http/breaker-guard.ts';
 import { classifyDependencyError } from './http/dependency-errors.ts';
+import { etagOnReads } from './http/etag-on-reads.ts';
 import { idempotentPost } from './http/idempotent-post.ts';
 import { linkBase } from './http/listen-origin.ts';
 import { problemErrorHandler, routeNotFound } from './http/problem.ts';
@@ -94,6 +95,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // ETags for conditional GETs only: hashing every POST's answer is wasted.
+  app.use(etagOnReads(app));
 
   app.use(requestLog(deps));
   app.use(securityHeaders());
