@@ -109,7 +109,16 @@ it('while the postgres breaker is open, an expired key check falls back to the l
     };
     return health.breakers.postgres === 'open';
   });
-  const opened = await apiMetrics();
+  // A connect attempt already under way when the breaker opened still ends
+  // (and counts): read the counters once they have stopped moving.
+  let opened = await apiMetrics();
+  await until('counters settled after the breaker opened', async () => {
+    await new Promise((r) => setTimeout(r, 500));
+    const again = await apiMetrics();
+    const settled = JSON.stringify(again) === JSON.stringify(opened);
+    opened = again;
+    return settled;
+  });
   // What opened it: failed key lookups, counted, and the failed connects under them.
   expect(opened.failures).toBeGreaterThanOrEqual(1);
   expect(opened.connectErrors).toBeGreaterThanOrEqual(3);
