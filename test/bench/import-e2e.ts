@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { CONTACT_COLUMNS, importContacts, writeContactsFile } from './support/contacts.ts';
 import { pgloaderLoad } from './support/pgloader.ts';
+import { hostCpuSeconds, treeCpuSeconds } from './support/proc-cpu.ts';
 import { psqlCopy } from './support/psql.ts';
 import { compare, round, type ScenarioResult } from './support/result.ts';
 import { withScope } from './support/scope.ts';
@@ -40,11 +41,23 @@ export function importE2e(rows: number): Promise<ScenarioResult> {
     );
 
     const api = await startApi(scope, services, { MAX_UPLOAD_BYTES: `${bytes + 1024 ** 2}` });
-    await startWorker(scope, services, 'worker-1', {
+    const worker = await startWorker(scope, services, 'worker-1', {
       WORKER_THREADS: String(LAUNCHER_WORKER_THREADS),
     });
     say(`import-e2e: Sluice import (1 worker, ${LAUNCHER_WORKER_THREADS} thread(s))`);
+    // Where the CPU went during the import (per process tree, from /proc):
+    // on two cores the import is as fast as the sum of these allows.
+    const cpuNow = () => ({
+      api: treeCpuSeconds(api.app.pid),
+      worker: treeCpuSeconds(worker.pid),
+      postgres: treeCpuSeconds(services.postgres.pid!),
+      redis: treeCpuSeconds(services.redis.pid!),
+      host: hostCpuSeconds().busy,
+    });
+    const cpuBefore = cpuNow();
     const sluice = await importContacts(api.url, url, file, 'contacts');
+    const cpuAfter = cpuNow();
+    const cpuSeconds = (key: keyof typeof cpuBefore) => round(cpuAfter[key] - cpuBefore[key], 2);
     if (sluice.rowsRead !== rows) throw new Error(`Sluice read ${sluice.rowsRead} of ${rows} rows`);
 
     return {
@@ -69,6 +82,14 @@ export function importE2e(rows: number): Promise<ScenarioResult> {
       pgloaderSeconds: round(pgloader.seconds, 1),
       copyRowsPerSecond: copy.rowsPerSecond,
       copySeconds: round(copy.seconds, 1),
+      // The merge's fast path: every chunk staged its rows at its commit (the
+      // worker warns when the merge had to stage them from the chunk outputs).
+      stagedAtChunkCommits: !worker.output().includes('import staged from chunk outputs'),
+      apiCpuSeconds: cpuSeconds('api'),
+      workerCpuSeconds: cpuSeconds('worker'),
+      postgresCpuSeconds: cpuSeconds('postgres'),
+      redisCpuSeconds: cpuSeconds('redis'),
+      hostBusyCpuSeconds: cpuSeconds('host'),
       references:
         'pgloader (CSV, default settings) and psql \\copy of the same file, each into an unindexed all-text table, same server',
     };
