@@ -140,6 +140,7 @@ export function createWorkerProcess(deps: WorkerProcessDeps) {
   };
   const processChunk = createChunkProcessor({
     db: database.db,
+    pool: database.pool,
     runTask: (task, signal) => deps.pool.run(task, { signal }),
     metrics,
     logger,

@@ -14,6 +14,7 @@ import { markJobFailed } from './job-completion.ts';
 import type { Database, Executor } from './schema.ts';
 import { storableText } from './storable-text.ts';
 import { storedJson } from './stored-json.ts';
+import type { CopyIn } from './transaction.ts';
 import { type ChunkUniqueValues, storeChunkUniqueValues } from './unique-values.ts';
 import { withinTransaction } from './webhook-outbox.ts';
 
@@ -39,7 +40,12 @@ export interface ChunkWork {
   jobStatus: StoredJobStatus;
 }
 
-/** Everything a worker needs to process one chunk. */
+/**
+ * Everything a worker needs to process one chunk. The chunk's bytes are
+ * read as base64, which PostgreSQL encodes as fast as the hex of a plain
+ * bytea and Node decodes far faster (36 MB file: 0.17-0.25 -> 0.11 s of
+ * the worker's CPU, a third fewer bytes on the wire).
+ */
 export async function loadChunkWork(
   db: Executor,
   jobId: string,
@@ -52,7 +58,7 @@ export async function loadChunkWork(
       'c.status',
       'c.first_record',
       'c.record_count',
-      'c.data',
+      sql<string>`encode(c.data, 'base64')`.as('data'),
       'j.header',
       'j.columns',
       'j.options',
@@ -67,7 +73,8 @@ export async function loadChunkWork(
     status: row.status,
     firstRecord: row.first_record,
     recordCount: row.record_count,
-    data: row.data,
+    // PostgreSQL breaks base64 into lines; Node's decoder skips the newlines.
+    data: Buffer.from(row.data, 'base64'),
     header: row.header,
     columns: storedJson.jobColumns.read(row.columns),
     options: storedJson.jobOptions.read(row.options),
@@ -234,13 +241,18 @@ export type ChunkCommitOutcome =
  * transaction (see ErrorLimits.failFast). Last, an import chunk's accepted
  * rows go into its job's stage: after every row lock the commit takes (the
  * stage lock comes after them everywhere), and behind the same fence, so a
- * re-run chunk never stages its rows twice.
+ * re-run chunk never stages its rows twice. Staging is a COPY: `copy` is the
+ * transaction's (inClientTransaction), required with staged rows.
  */
 export async function commitChunkResult(
   trx: Transaction<Database>,
   result: ChunkResult,
   limits: ErrorLimits,
+  copy?: CopyIn,
 ): Promise<ChunkCommitOutcome> {
+  if (result.staged && !copy) {
+    throw new TypeError('Staged rows need the transaction of inClientTransaction (COPY)');
+  }
   const errorCounts = tallyRowErrors(result.errors);
   const marked = await trx
     .updateTable('job_chunks')
@@ -312,8 +324,8 @@ export async function commitChunkResult(
   }
   // Behind the fence like the rest: a chunk's values are stored once per commit.
   await storeChunkUniqueValues(trx, result.jobId, result.seq, result.unique);
-  if (result.staged && result.staged.rows === result.rowsAccepted) {
-    await stageChunkRows(trx, result.jobId, result.seq, result.staged);
+  if (copy && result.staged && result.staged.rows === result.rowsAccepted) {
+    await stageChunkRows(trx, copy, result.jobId, result.seq, result.staged);
   }
   return 'applied';
 }

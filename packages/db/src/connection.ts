@@ -179,9 +179,11 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
     retryConnectsWhile(gate) {
       retryGate = gate;
     },
-    // kysely's destroy() ends the pool; guard so double-close is harmless.
+    // kysely's destroy() ends the pool, but only once kysely has used it:
+    // a handle used only through raw clients ends it here. Guarded so
+    // double-close is harmless.
     close: () => {
-      closed ??= db.destroy();
+      closed ??= db.destroy().then(() => (pool.ended ? undefined : pool.end()));
       return closed;
     },
   };

@@ -17,8 +17,8 @@ import { removeJob } from './job-control.ts';
 import { migrateToLatest } from './migrate.ts';
 import { purgeExpiredRowHistory } from './retention.ts';
 import { type RowHistoryEntry, readRowHistory } from './row-history.ts';
-import { STORED_OPTIONS, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
-import { inTransaction } from './transaction.ts';
+import { STORED_OPTIONS, stagedRowsOf, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
+import { inClientTransaction, inTransaction } from './transaction.ts';
 import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
 // The change log the merge writes (import-changes.ts), the revert that reads
@@ -52,9 +52,6 @@ beforeAll(async () => {
 });
 afterAll(() => handle.close());
 
-const literal = (values: string[]) =>
-  new TextEncoder().encode(`{${values.map((v) => (v === '' ? 'NULL' : `"${v}"`)).join(',')}}`);
-
 /**
  * An import job of one chunk whose rows (id, name, file line) are staged by
  * the chunk commit as the worker stages them, lines included.
@@ -77,7 +74,7 @@ async function importRows(rows: Array<[string, string, number]>): Promise<string
   });
   expect(await acceptJob(db, id)).toMatchObject({ id, status: 'queued' });
   const attempt = (await claimChunk(db, id, 0, 'test'))!;
-  await inTransaction(db, (trx) =>
+  await inClientTransaction(pool, (trx, copy) =>
     commitChunkResult(
       trx,
       {
@@ -90,13 +87,13 @@ async function importRows(rows: Array<[string, string, number]>): Promise<string
         rowsBlank: 0,
         errors: [],
         processedBy: 'test',
-        staged: {
-          rows: rows.length,
-          columns: [literal(rows.map((r) => r[0])), literal(rows.map((r) => r[1]))],
-          lines: rows.map((r) => r[2]),
-        },
+        staged: stagedRowsOf(
+          0,
+          rows.map(([id, name, line]) => ({ values: [id, name], line })),
+        ),
       },
       UNLIMITED_ERRORS,
+      copy,
     ),
   );
   expect((await finalizeImportJob(pool, id, options)).outcome).toBe('completed');

@@ -1,8 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { outputColumns } from '@sluice/contract';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import {
   createStageSql,
   importStageTable,
@@ -11,16 +8,14 @@ import {
   stageColumns,
   stageLockKey,
 } from './import-stage.ts';
+import { copyIn } from './raw-client.ts';
 import { storedJson } from './stored-json.ts';
 
 /** Chunk outputs as text, for staging them here (private to the transaction, dropped at commit). */
 const TEXT_STAGE = 'pg_temp.sluice_import_text';
 
-async function copyInto(client: pg.PoolClient, columns: string[], data: Buffer): Promise<void> {
-  const stream = client.query(
-    copyFrom(`copy ${TEXT_STAGE} (${columns.join(', ')}) from stdin (format csv)`),
-  );
-  await pipeline(Readable.from([data]), stream);
+function copyInto(client: pg.PoolClient, columns: string[], data: Buffer): Promise<void> {
+  return copyIn(client, `copy ${TEXT_STAGE} (${columns.join(', ')}) from stdin (format csv)`, data);
 }
 
 /**

@@ -13,8 +13,8 @@ import { cancelJob, removeJob, retryJob } from './job-control.ts';
 import { getJob } from './job-views.ts';
 import { migrateToLatest } from './migrate.ts';
 import { purgeExpiredJobs } from './retention.ts';
-import { STORED_OPTIONS, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
-import { inTransaction } from './transaction.ts';
+import { STORED_OPTIONS, stagedRowsOf, TEST_TENANT, UNLIMITED_ERRORS } from './test-helpers.ts';
+import { inClientTransaction, inTransaction } from './transaction.ts';
 import { acceptJob, finishUpload, insertChunk, insertJob } from './uploads.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
@@ -58,18 +58,17 @@ async function newDataset(): Promise<string> {
 }
 
 /**
- * What the worker's thread hands the commit for a chunk output of simple
- * lines (no quoting): the staged columns (email, Name, Score) as array
- * literals, an empty value as NULL.
+ * What the worker's thread hands the commit for chunk `seq`'s output of
+ * simple lines (no quoting): the staged columns (email, Name, Score) as COPY
+ * lines, an empty value as NULL.
  */
-function stagedOf(output: string): StagedRows {
+function stagedOf(seq: number, output: string): StagedRows {
   const lines = output.split('\n').filter(Boolean);
-  const column = (i: number) =>
-    `{${lines.map((l) => (l.split(',')[i] ? `"${l.split(',')[i]}"` : 'NULL')).join(',')}}`;
-  return {
-    rows: lines.length,
-    columns: [column(0), column(1), column(2)].map((c) => Buffer.from(c)),
-  };
+  return stagedRowsOf(
+    seq,
+    lines.map((l) => ({ values: l.split(',').slice(0, 3) })),
+    3,
+  );
 }
 
 /** An accepted import job of `chunks` pending chunks. */
@@ -103,7 +102,7 @@ async function acceptedImport(dataset: string, chunks: number, dryRun = false): 
 
 /** Commits one attempt of a chunk, staging its rows as the worker does (or not: `stage` false). */
 function commit(id: string, seq: number, attempt: number, output: string, stage = true) {
-  return inTransaction(db, (trx) =>
+  return inClientTransaction(pool, (trx, copy) =>
     commitChunkResult(
       trx,
       {
@@ -116,9 +115,10 @@ function commit(id: string, seq: number, attempt: number, output: string, stage 
         rowsBlank: 0,
         errors: [],
         processedBy: 'test',
-        staged: stage ? stagedOf(output) : undefined,
+        staged: stage ? stagedOf(seq, output) : undefined,
       },
       UNLIMITED_ERRORS,
+      copy,
     ),
   );
 }

@@ -12,6 +12,7 @@ import { sql, type Transaction } from 'kysely';
 import { quoteIdentifier } from './datasets.ts';
 import type { Database, Executor } from './schema.ts';
 import { storedJson } from './stored-json.ts';
+import type { CopyIn } from './transaction.ts';
 import { withinTransaction } from './webhook-outbox.ts';
 
 /**
@@ -191,16 +192,22 @@ export async function dropImportStage(db: Executor, jobId: string): Promise<void
 }
 
 /**
- * A chunk's accepted rows for the stage: one PostgreSQL array literal per
- * stage column (`{"a",NULL,...}`, in the order of `stageColumns`) in UTF-8,
- * built in the worker's thread, each element the value the chunk output
- * holds for it.
+ * A chunk's accepted rows for the stage, as the input of a COPY in
+ * PostgreSQL's text format (built in the worker's thread): one line per row,
+ * tab-separated, `_seq` (the chunk), `_row` (1, 2, ... among the chunk's
+ * staged rows), `_line` (the row's line in the file), then the stage
+ * columns in the order of `stageColumns`, each the value the chunk output
+ * holds for it, `\N` for an empty value; backslash, tab, newline and
+ * carriage return escaped (\\, \t, \n, \r).
  */
 export interface StagedRows {
   rows: number;
-  columns: Uint8Array[];
-  /** Each row's line in the file (the chunk's first record number + its index among the chunk's records). */
-  lines?: number[] | undefined;
+  /** The stage columns each line holds (after `_seq`, `_row`, `_line`). */
+  columnCount: number;
+  /** The chunk the lines' `_seq` names. */
+  seq: number;
+  /** The COPY input, UTF-8. */
+  copy: Uint8Array;
 }
 
 /**
@@ -220,34 +227,25 @@ export type StageOutcome = 'staged' | 'no-stage' | 'job-final' | 'refused';
  */
 export async function stageChunkRows(
   trx: Transaction<Database>,
+  copy: CopyIn,
   jobId: string,
   seq: number,
   staged: StagedRows,
 ): Promise<StageOutcome> {
+  if (staged.seq !== seq) throw new TypeError(`Rows of chunk ${staged.seq} staged as chunk ${seq}`);
   await lockStage(trx, jobId, 'shared');
   // Read after the lock: a transition that committed while we waited is seen.
   const job = await importJobState(trx, jobId);
   if (!job || isFinal(job.status)) return 'job-final';
-  if (!job.staged || staged.columns.length !== job.columns.length) return 'no-stage';
+  if (!job.staged || staged.columnCount !== job.columns.length) return 'no-stage';
   if (staged.rows === 0) return 'staged';
-  const columns = job.columns.map((c) => c.stage);
-  // Bytes go as a binary parameter, and a binary `text` is its UTF-8 bytes:
-  // no literal becomes a (large) string on the way.
-  const arrays = job.columns.map((c, i) => {
-    const literal = staged.columns[i]!;
-    const bytes = Buffer.from(literal.buffer, literal.byteOffset, literal.byteLength);
-    return sql`${bytes}::text::${sql.raw(c.sqlType)}[]`;
-  });
-  // A worker older than the line numbers sends none: the rows' lines stay null.
-  const lines = staged.lines?.length === staged.rows ? staged.lines : null;
+  const columns = ['_seq', '_row', '_line', ...job.columns.map((c) => c.stage)];
+  // COPY: PostgreSQL parses each value once with its type's input function,
+  // about a third of the server time of unnesting one array literal per
+  // column (300,000 contacts: 0.8 -> 0.27 s backend CPU).
   await sql`savepoint sluice_stage`.execute(trx);
   try {
-    await sql`
-      insert into ${sql.raw(importStageTable(jobId))} (_seq, _row, _line, ${sql.raw(columns.join(', '))})
-      select ${seq}::int, t._row, (${lines}::bigint[])[t._row], ${sql.raw(columns.map((c) => `t.${c}`).join(', '))}
-      from unnest(${sql.join(arrays)}) with ordinality as t(${sql.raw(columns.join(', '))}, _row)`.execute(
-      trx,
-    );
+    await copy(`copy ${importStageTable(jobId)} (${columns.join(', ')}) from stdin`, staged.copy);
   } catch (error) {
     // SQLSTATE class 22, data exception: e.g. invalid input syntax for the type.
     if (!(error instanceof Error && errorCode(error)?.startsWith('22'))) throw error;

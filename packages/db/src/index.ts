@@ -81,6 +81,7 @@ export { DIFF_COLUMNS } from './import-dry-run.ts';
 export type { ImportFinalizeOutcome, ImportMergeOptions, ImportStats } from './import-merge.ts';
 export { finalizeImportJob } from './import-merge.ts';
 export { type LaterWrite, type RevertOutcome, revertImport } from './import-revert.ts';
+export type { StagedRows } from './import-stage.ts';
 export { dropLeftoverImportStages } from './import-stage.ts';
 export type { FinalizeOutcome } from './job-completion.ts';
 export { finalizeJob, markJobFailed } from './job-completion.ts';
@@ -131,8 +132,8 @@ export {
 } from './retention.ts';
 export { type RowHistoryEntry, readRowHistory } from './row-history.ts';
 export type { Database, WebhookDeliveryStatus } from './schema.ts';
-export type { RetryOptions, TransactionOptions } from './transaction.ts';
-export { inTransaction, retryTransient } from './transaction.ts';
+export type { CopyIn, RetryOptions, TransactionOptions } from './transaction.ts';
+export { inClientTransaction, inTransaction, retryTransient } from './transaction.ts';
 export type { ChunkUniqueValues } from './unique-values.ts';
 export type { NewChunk, NewJob, UploadTotals, WholeUpload } from './uploads.ts';
 export {

@@ -104,6 +104,29 @@ describe('the stored-job contract', () => {
   });
 });
 
+describe('chunk work', () => {
+  it('is read with the chunk bytes exactly as stored (every byte value), and the job plan', async () => {
+    const id = await newJob(1);
+    // Every byte value, invalid UTF-8 included, over the size of a chunk.
+    const data = Buffer.alloc(1024 ** 2 + 3, 0);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7) % 256;
+    await sql`update job_chunks set data = ${data} where job_id = ${id} and seq = 0`.execute(db);
+    const work = await loadChunkWork(db, id, 0);
+    expect(work).toMatchObject({
+      status: 'pending',
+      firstRecord: 2,
+      recordCount: 10,
+      columns: [{ name: 'a', type: 'email', required: true }],
+      jobType: 'normalize',
+      jobStatus: 'queued',
+    });
+    expect(Buffer.isBuffer(work!.data)).toBe(true);
+    expect(work!.data.equals(data)).toBe(true);
+    expect(work!.options.phoneRegion).toBeTypeOf('string');
+    expect(await loadChunkWork(db, id, 1)).toBeUndefined();
+  });
+});
+
 describe('chunk results', () => {
   it('are applied exactly once, even when committed twice or concurrently', async () => {
     const id = await newJob(2);

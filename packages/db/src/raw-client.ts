@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { isTransientDatabaseError } from './postgres-errors.ts';
 
 /**
@@ -73,4 +75,17 @@ export async function* copyOut(
   } finally {
     held.release(finished ? undefined : new Error('COPY stopped early'));
   }
+}
+
+/**
+ * Runs `statement` (a COPY ... FROM STDIN) on `client` with `data` as its
+ * whole input. A refused row fails the COPY (and so the transaction, or the
+ * savepoint the caller set) with PostgreSQL's error.
+ */
+export async function copyIn(
+  client: pg.PoolClient,
+  statement: string,
+  data: Uint8Array,
+): Promise<void> {
+  await pipeline(Readable.from([data]), client.query(copyFrom(statement)));
 }

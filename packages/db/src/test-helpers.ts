@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StoredJobColumn, StoredJobOptions } from '@sluice/contract';
+import type { StagedRows } from './import-stage.ts';
 import { DEFAULT_TENANT_ID } from './migrations/0009_tenancy.ts';
 import type { Executor } from './schema.ts';
 import { inTransaction } from './transaction.ts';
@@ -63,4 +64,21 @@ export async function storeAcceptedJob(
   const accepted = await acceptJob(db, id);
   if (accepted?.status !== 'queued') throw new Error(`job ${id} was not queued by its acceptance`);
   return id;
+}
+
+/**
+ * A chunk's staged rows as the worker's thread writes them (StagedRows):
+ * COPY text lines of `_seq`, `_row`, `_line` and the values (empty: NULL).
+ * For test values only: no escaping.
+ */
+export function stagedRowsOf(
+  seq: number,
+  rows: ReadonlyArray<{ values: readonly string[]; line?: number | undefined }>,
+  columnCount = rows[0]?.values.length ?? 0,
+): StagedRows {
+  const lines = rows.map(
+    ({ values, line }, i) =>
+      `${[seq, i + 1, line ?? '\\N', ...values.map((v) => (v === '' ? '\\N' : v))].join('\t')}\n`,
+  );
+  return { rows: rows.length, columnCount, seq, copy: new TextEncoder().encode(lines.join('')) };
 }

@@ -1,6 +1,8 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import type pg from 'pg';
 import { connectRetriesSpent } from './pool-connect.ts';
 import { postgresErrorClass } from './postgres-errors.ts';
+import { copyIn, withRawClient } from './raw-client.ts';
 import type { Database } from './schema.ts';
 
 export interface TransactionOptions extends RetryOptions {
@@ -71,6 +73,15 @@ function localSettings(options: TransactionOptions): Array<[string, number]> {
   return settings.filter((s): s is [string, number] => s[1] !== undefined);
 }
 
+/** The transaction's timeouts, in one round trip (each is SET LOCAL: this transaction only). */
+async function setLocal(trx: Transaction<Database>, options: TransactionOptions): Promise<void> {
+  const settings = localSettings(options);
+  if (settings.length === 0) return;
+  await sql`select ${sql.join(
+    settings.map(([name, ms]) => sql`set_config(${name}, ${String(ms)}, true)`),
+  )}`.execute(trx);
+}
+
 /**
  * Runs `work` in a transaction with server-side timeouts, retrying transient
  * failures with exponential backoff and full jitter.
@@ -83,15 +94,53 @@ export async function inTransaction<T>(
   return retryTransient(
     () =>
       db.transaction().execute(async (trx) => {
-        const settings = localSettings(options);
-        if (settings.length > 0) {
-          // One round trip for all of them (each is SET LOCAL: this transaction only).
-          await sql`select ${sql.join(
-            settings.map(([name, ms]) => sql`set_config(${name}, ${String(ms)}, true)`),
-          )}`.execute(trx);
-        }
+        await setLocal(trx, options);
         return work(trx);
       }),
     options,
   );
+}
+
+/**
+ * Runs a COPY ... FROM STDIN with `data` as its input on the connection of
+ * the transaction it was handed with (inClientTransaction).
+ */
+export type CopyIn = (statement: string, data: Uint8Array) => Promise<void>;
+
+/**
+ * inTransaction on one raw pooled client, for a unit that also needs what
+ * kysely cannot do on the same connection (COPY): kysely is bound to the
+ * client for the transaction, `copyIn` runs on it.
+ */
+export async function inClientTransaction<T>(
+  pool: pg.Pool,
+  work: (trx: Transaction<Database>, copy: CopyIn) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  return retryTransient(
+    () =>
+      withRawClient(pool, (client) =>
+        onClient(client)
+          .transaction()
+          .execute(async (trx) => {
+            await setLocal(trx, options);
+            return work(trx, (statement, data) => copyIn(client, statement, data));
+          }),
+      ),
+    options,
+  );
+}
+
+/**
+ * A kysely instance whose only connection is `client` (already checked out:
+ * releasing it is the caller's business, withRawClient's here).
+ */
+function onClient(client: pg.PoolClient): Kysely<Database> {
+  const held = { query: client.query.bind(client), release: () => {} };
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({
+      // `options`: only for cancelling a query from another connection, which nothing here does.
+      pool: { connect: async () => held, end: async () => {}, options: {} },
+    }),
+  });
 }

@@ -1,5 +1,5 @@
 import type { RowError } from '@sluice/contract';
-import type { ChunkUniqueValues } from '@sluice/db';
+import type { ChunkUniqueValues, StagedRows } from '@sluice/db';
 import type { ColumnRules, ColumnSpec, NormalizeOptions } from '@sluice/normalize';
 
 /** What the event loop hands a thread for one chunk (structured-clone friendly). */
@@ -28,8 +28,8 @@ export interface ChunkTask {
   delimiter: string;
   /** The file's quote character (detected at upload; absent: a double quote). */
   quote?: string | undefined;
-  /** Import jobs: also return the accepted rows for the job's stage (`staged`). */
-  stage?: boolean | undefined;
+  /** Import jobs: also return the accepted rows for the job's stage (`staged`), as chunk `seq`'s. */
+  stage?: { seq: number } | undefined;
 }
 
 export interface ChunkTaskResult {
@@ -41,13 +41,8 @@ export interface ChunkTaskResult {
   errors: RowError[];
   /** Values normalized (rows given to the normalizer x columns), by column type. */
   valuesByType: Record<string, number>;
-  /**
-   * With `stage`: the accepted rows' values of the output columns that have
-   * a target, in output order, each column as one PostgreSQL array literal
-   * in UTF-8
-   * (@sluice/db's StagedRows), and each row's line in the file.
-   */
-  staged?: { rows: number; columns: Uint8Array[]; lines: number[] } | undefined;
+  /** With `stage`: the accepted rows for the job's stage, as COPY input (@sluice/db's StagedRows). */
+  staged?: StagedRows | undefined;
   /**
    * Jobs with `unique` columns (validation rules): their values in the
    * accepted rows, compared over the whole file when the job is finalized

@@ -13,7 +13,7 @@ import {
   FORMULA_SAFE_TYPES,
 } from '@sluice/normalize';
 import type { ChunkTask, ChunkTaskResult } from './chunk-task.ts';
-import { StageLiterals } from './stage-literals.ts';
+import { StageRows } from './stage-rows.ts';
 import { Utf8Sink } from './utf8-sink.ts';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -131,7 +131,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
   const output = new Utf8Sink();
   // Import jobs: the written columns that fill a dataset column, for the stage.
   const staged = columns.flatMap((c, i) => (c.target === undefined ? [] : [i]));
-  const stage = task.stage ? new StageLiterals(staged.length) : undefined;
+  const stage = task.stage ? new StageRows(task.stage.seq, staged.length) : undefined;
   let rowsAccepted = 0;
   let rowsRejected = 0;
   let rowsBlank = 0;
@@ -211,11 +211,7 @@ export function normalizeChunk(task: ChunkTask): ChunkTaskResult {
     output.write(formatSafeRecord(values, formatting));
     if (stage) {
       // What the output line reads back as (formulas neutralized), as the merge expects.
-      const cells = safeFields(values, formatting);
-      stage.add(
-        staged.map((i) => cells[i]!),
-        recordNumber,
-      );
+      stage.add(safeFields(values, formatting), staged, recordNumber);
     }
   };
   const recordCount = eachDecodedRecord(

@@ -8,7 +8,7 @@ import { normalizeChunk } from './normalize-chunk.ts';
 import { createChunkProcessor, LockLostError } from './process-chunk.ts';
 
 const handle = createDatabase({ url: inject('databaseUrl'), poolSize: 4 });
-const { db } = handle;
+const { db, pool } = handle;
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);
 
@@ -31,6 +31,7 @@ function processor(
 ) {
   return createChunkProcessor({
     db,
+    pool,
     runTask,
     metrics,
     logger: createProcessLogger({ process: 'worker', level: 'silent' }),

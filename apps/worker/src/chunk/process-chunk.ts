@@ -4,8 +4,9 @@ import {
   claimChunk,
   commitChunkResult,
   type Database,
+  type DatabaseHandle,
   type ErrorLimits,
-  inTransaction,
+  inClientTransaction,
   judgeDoneFirstChunk,
   loadChunkWork,
   loadJobPlan,
@@ -21,6 +22,8 @@ import { countErrorsByColumnType } from './error-column-types.ts';
 
 export interface ChunkProcessorDeps {
   db: Kysely<Database>;
+  /** The same database's pool: the chunk commit COPYs staged rows on its transaction's client. */
+  pool: DatabaseHandle['pool'];
   /** Runs a task in a thread; the signal aborts it (lock lost). */
   runTask: (task: ChunkTask, signal?: AbortSignal) => Promise<ChunkTaskResult>;
   metrics: WorkerMetrics;
@@ -126,7 +129,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
           maxColumns: deps.maxColumns,
           delimiter: options.dialect.delimiter,
           quote: options.dialect.quote,
-          stage: work.jobType === 'import',
+          stage: work.jobType === 'import' ? { seq } : undefined,
         },
         signal,
       );
@@ -136,9 +139,9 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
     }
     abandonIfLockLost();
 
-    const outcome = await inTransaction(
-      deps.db,
-      (trx) =>
+    const outcome = await inClientTransaction(
+      deps.pool,
+      (trx, copy) =>
         commitChunkResult(
           trx,
           {
@@ -161,6 +164,7 @@ export function createChunkProcessor(deps: ChunkProcessorDeps) {
             unique: result.unique,
           },
           deps.errorLimits,
+          copy,
         ),
       {
         maxAttempts: 5,

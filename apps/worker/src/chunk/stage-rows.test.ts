@@ -1,5 +1,5 @@
 import { parseRecords } from '@sluice/csv';
-import { createDatabase } from '@sluice/db';
+import { createDatabase, inClientTransaction } from '@sluice/db';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type { ChunkTask } from './chunk-task.ts';
@@ -26,14 +26,16 @@ const HOSTILE = [
   'ünïcödé 🙂',
   '"',
   '\\',
+  'tab\there',
+  '\\N',
+  'cr\rhere',
 ];
 
 const csvField = (v: string) => `"${v.replaceAll('"', '""')}"`;
 
-describe('staged rows of an import chunk (PostgreSQL array literals)', () => {
+describe('staged rows of an import chunk (COPY input)', () => {
   it('read back by PostgreSQL exactly as the chunk output reads back (NULL for empty)', async () => {
-    // 700 rows: elements are joined in pieces of a few hundred rows, whose
-    // seams must not show.
+    // Every value that means something to COPY's text format (\\N is a value, not NULL).
     const lines = Array.from({ length: 70 }, () =>
       HOSTILE.map((v, i) => `${csvField(v)},x,${csvField(HOSTILE.at(-1 - i)!)}\n`),
     ).flat();
@@ -45,24 +47,41 @@ describe('staged rows of an import chunk (PostgreSQL array literals)', () => {
       options: { phoneRegion: 'US' },
       maxColumns: 10,
       delimiter: ',',
-      stage: true,
+      stage: { seq: 7 },
     });
     expect(result.rowsAccepted).toBe(lines.length);
     const output = parseRecords(new TextDecoder().decode(result.output), {
       maxFields: 10,
       delimiter: ',',
     }).map((r) => ('fields' in r ? r.fields : []));
-    const expected = [0, 2].map((field) => output.map((f) => f[field] || null));
-    expect(result.staged?.rows).toBe(result.rowsAccepted);
-    const read = [];
-    for (const literal of result.staged!.columns) {
-      const { rows } = await sql<{ v: string | null }>`
-        select unnest(${Buffer.from(literal)}::text::text[]) as v`.execute(handle.db);
-      read.push(rows.map((r) => r.v));
-    }
-    expect(read).toEqual(expected);
+    expect(result.staged).toMatchObject({ rows: lines.length, columnCount: 2, seq: 7 });
+    const read = await inClientTransaction(handle.pool, async (trx, copy) => {
+      await sql`create temp table staged (_seq int, _row bigint, _line bigint, c0 text, c1 text) on commit drop`.execute(
+        trx,
+      );
+      await copy('copy staged from stdin', result.staged!.copy);
+      const { rows } = await sql<{
+        seq: number;
+        row: string;
+        line: string;
+        a: string | null;
+        c: string | null;
+      }>`
+        select _seq as seq, _row::text as row, _line::text as line, c0 as a, c1 as c
+        from staged order by _row`.execute(trx);
+      return rows;
+    });
+    expect(read).toEqual(
+      output.map((fields, i) => ({
+        seq: 7,
+        row: String(i + 1),
+        line: String(2 + i),
+        a: fields[0] || null,
+        c: fields[2] || null,
+      })),
+    );
     // Formula neutralized as in the file (what the dataset got before staging).
-    expect(read[0]![0]).toBe("'=SUM(A1)");
+    expect(read[0]!.a).toBe("'=SUM(A1)");
   });
 
   it('normalize jobs stage nothing', () => {
